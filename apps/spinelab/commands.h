@@ -1,0 +1,17 @@
+#pragma once
+// Subcommands of the `spinelab` command-line tool. Each registers its options on the CLI11 app
+// and returns the process exit code when run.
+#include <CLI/CLI.hpp>
+
+namespace spinelab::cli {
+
+struct CommonOptions {
+  std::string model_path;     // --model
+  double body_mass_kg = 75;   // --body-mass-kg
+  double height_m = 1.75;     // --height-m
+};
+
+void AddRomCommand(CLI::App& app, CommonOptions& common, int* exit_code);
+void AddSettleCommand(CLI::App& app, CommonOptions& common, int* exit_code);
+
+}  // namespace spinelab::cli

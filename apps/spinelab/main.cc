@@ -1,0 +1,27 @@
+// spinelab: command-line entry point. `spinelab --help` lists the subcommands.
+#include <cstdio>
+
+#include "commands.h"
+#include "spinelab/sim/spine.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"spinelab: biomechanical spine simulation (teaching and research indicators, not medical advice)"};
+  app.require_subcommand(1);
+  spinelab::cli::CommonOptions common;
+  common.model_path = spinelab::sim::DefaultSpineModelPath();
+  app.add_option("--model", common.model_path, "spine model file (TOML)")->check(CLI::ExistingFile);
+  app.add_option("--body-mass-kg", common.body_mass_kg, "subject body mass [kg]")->check(CLI::Range(30.0, 200.0));
+  app.add_option("--height-m", common.height_m, "subject height [m]")->check(CLI::Range(1.2, 2.2));
+  int exit_code = 0;
+  spinelab::cli::AddRomCommand(app, common, &exit_code);
+  spinelab::cli::AddSettleCommand(app, common, &exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const spinelab::InputError& e) {
+    std::fprintf(stderr, "spinelab: error:\n%s\n", e.what());
+    return 2;
+  }
+  return exit_code;
+}

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs the Debian packages spinelab needs, only those that are missing.
+# Fast (a dpkg query) when everything is present. Run as root or with sudo.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config ccache
+  libeigen3-dev                 # linear algebra
+  libbullet-dev                 # rigid bodies + contact (ships the float64 build: bullet-float64.pc)
+  libhdf5-dev                   # results files (C API)
+  libgtest-dev libgmock-dev     # tests
+  libbenchmark-dev              # benchmarks
+  libtomlplusplus-dev           # model + scenario files
+  libcli11-dev                  # command line
+  libfmt-dev libspdlog-dev      # formatting + logging
+  libboost-dev                  # Boost.Odeint (bubble dynamics)
+  libimgui-dev libglfw3-dev libgl-dev   # viewer
+  xvfb xauth libgl1-mesa-dri    # headless viewer tests (Mesa software GL)
+  hdf5-tools                    # h5dump in tests
+  python3-h5py python3-numpy python3-matplotlib   # examples (use /usr/bin/python3)
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

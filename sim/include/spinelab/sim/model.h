@@ -1,0 +1,188 @@
+#pragma once
+/// @file model.h
+/// ModelDesc (editable plain description) and Model (compiled, validated, immutable).
+///
+/// Conventions (docs/conventions.md): world frame W has z up (superior), x anterior, y to the
+/// subject's left. Each body frame B sits at the body's centre of mass with its axes along the
+/// vertebra's anatomical axes (x anterior, y left, z along the local spine axis). Rotations about
+/// +y are flexion, about +x right lateral bending, about +z axial rotation to the left.
+/// Everything is SI (m, kg, s, N, N·m, rad, Pa).
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "spinelab/sim/math.h"
+#include "spinelab/sim/status.h"
+
+namespace spinelab::sim {
+
+/// Index of a body in creation order; kGround (-1) is the fixed world.
+using BodyId = int;
+constexpr BodyId kGround = -1;
+
+/// Box collision shape fixed to a body (for contact with environment objects through Bullet).
+struct BoxShapeDesc {
+  Vec3 center_B = Vec3::Zero();       ///< [m] box centre in B
+  Vec3 half_extents_m = Vec3::Zero(); ///< [m] half sizes along B's axes
+};
+
+/// A rigid body. Its frame B is at the centre of mass, axes principal.
+struct BodyDesc {
+  std::string name;                     ///< unique, e.g. "T7"
+  double mass_kg = 0;                   ///< [kg] > 0 unless fixed
+  Vec3 inertia_kgm2 = Vec3::Zero();     ///< [kg·m²] principal moments about the COM, in B
+  Pose X_WB;                            ///< initial pose of B in W
+  bool fixed = false;                   ///< welded to the world (no degrees of freedom)
+  std::vector<BoxShapeDesc> shapes;     ///< collision shapes (may be empty)
+  Vec3 p_BoV_B = Vec3::Zero();          ///< [m] vertebral-body centroid V in B (for drawing/reports)
+};
+
+/// Nonlinear moment law about one axis of a bushing (N·m, rad):
+///   M(θ) = k0·θ + sign(θ)·k2·max(0, |θ| − θ_nz)²,
+/// with separate θ_nz, k2 for θ > 0 and θ < 0 (flexion/extension asymmetry). The moment is a
+/// stiffness k0 in the neutral zone |θ| < θ_nz and stiffens linearly beyond it (C¹ at the edge).
+struct AxisLaw {
+  double k0 = 0;       ///< [N·m/rad] neutral-zone stiffness, >= 0
+  double nz_pos = 0;   ///< [rad] neutral-zone half-width for θ > 0, >= 0
+  double nz_neg = 0;   ///< [rad] neutral-zone half-width for θ < 0, >= 0
+  double k2_pos = 0;   ///< [N·m/rad²] stiffening beyond the neutral zone, θ > 0, >= 0
+  double k2_neg = 0;   ///< [N·m/rad²] stiffening beyond the neutral zone, θ < 0, >= 0
+};
+
+/// What a bushing represents (changes reporting only, not the law).
+enum class BushingKind { kGeneric, kDisc, kJoint, kMuscleTone };
+
+/// A 6-DOF bushing between frame F on body A and frame M on body B (a disc, an upper-cervical
+/// joint, active muscle tone, or a generic linear bushing). Deflection: p = R_WFᵀ(p_WMo − p_WFo)
+/// [m], θ = rotation vector of R_FM [rad], rates in F. Law per axis, on B at Mo, in F:
+///   f_i = −k_i p_i − c_i ṗ_i   (z uses k_axial_compression when p_z < 0),
+///   m_i = −s·M_i(θ_i) − c_r,i ω_i,   s = 1 + preload_gain·(F_c / 1000 N)^preload_exponent,
+/// with F_c >= 0 the axial compressive force; equal and opposite on A at the same point. The
+/// preload multiplier s also scales the shear stiffness (Gardner-Morse & Stokes 2004). A constant
+/// bias force and moment (in F, on B) model active muscle (postural gravity compensation).
+struct BushingParams {
+  Vec3 k_trans = Vec3::Zero();        ///< [N/m] x, y shear and z tension stiffness
+  double k_axial_compression = 0;     ///< [N/m] z stiffness in compression (p_z < 0)
+  Vec3 c_trans = Vec3::Zero();        ///< [N·s/m] translational damping per axis
+  AxisLaw rot[3];                     ///< moment laws about F's x, y, z
+  Vec3 c_rot = Vec3::Zero();          ///< [N·m·s/rad] rotational damping per axis
+  double preload_gain = 0;            ///< [-] stiffening per (F_c/1000 N)^exponent
+  double preload_exponent = 1;        ///< [-] > 0
+  double area_m2 = 0;                 ///< [m²] disc cross-section (0: not a disc, no IDP)
+  double idp_factor = 1.5;            ///< [-] IDP = factor·F_c/area (Nachemson; calibrated)
+  Vec3 bias_force = Vec3::Zero();     ///< [N] constant force on B, in F (active muscle)
+  Vec3 bias_moment = Vec3::Zero();    ///< [N·m] constant moment on B, in F (active muscle)
+};
+
+struct BushingDesc {
+  std::string name;                   ///< e.g. "disc T7-T8"
+  BushingKind kind = BushingKind::kGeneric;
+  BodyId body_a = kGround;            ///< lower body A (or kGround)
+  BodyId body_b = kGround;            ///< upper body B
+  Pose X_AF;                          ///< frame F on A
+  Pose X_BM;                          ///< frame M on B (coincides with F at rest)
+  BushingParams params;
+  int level = -1;                     ///< spinal level index, -1 if none
+};
+
+/// Tension-only ligament between a point on A and a point on B. Strain ε = (L − L0)/L0 with L0
+/// the slack length. Force (N), toe region then linear (C¹ at ε_toe):
+///   F = k·L0·ε²/(2 ε_toe) for 0 < ε < ε_toe;  F = k·L0·(ε − ε_toe/2) beyond;  0 when slack;
+/// plus damping c·L̇ while taut, the total clamped at >= 0. k is the linear-region stiffness.
+struct LigamentDesc {
+  std::string name;                   ///< e.g. "ALL T7-T8"
+  std::string type;                   ///< ALL, PLL, LF, ISL, SSL, ITL, CL
+  BodyId body_a = kGround;
+  Vec3 p_AoPa_A = Vec3::Zero();       ///< [m] attachment on A, in A (from A's COM)
+  BodyId body_b = kGround;
+  Vec3 p_BoPb_B = Vec3::Zero();       ///< [m] attachment on B, in B
+  double stiffness_N_per_m = 0;       ///< [N/m] linear-region stiffness, > 0
+  double slack_length_m = 0;          ///< [m] L0, > 0
+  double toe_strain = 0;              ///< [-] end of the toe region, >= 0
+  double damping_Ns_per_m = 0;        ///< [N·s/m] >= 0
+  int level = -1;
+};
+
+/// Facet (zygapophyseal) joint: a planar articular surface through point P on the lower body A
+/// with unit normal n (in A, pointing from A's surface towards B's, i.e. the opening direction),
+/// and the matching point Q on the upper body B. Gap g = g_rest + n_W·(p_WQ − p_WP) [m]. When
+/// g < 0 the cartilage layers are compressed by δ = −g and push the bodies apart along n:
+///   F = A_c·E_c·(δ/h_c)^1.5·(1 + α·δ̇)   (elastic foundation, Hunt–Crossley damping), F >= 0.
+struct FacetDesc {
+  std::string name;                   ///< e.g. "T7-T8 L"
+  int level = -1;
+  char side = 'L';                    ///< 'L' or 'R' (subject's left/right)
+  BodyId body_lower = kGround;        ///< A
+  BodyId body_upper = kGround;        ///< B
+  Vec3 p_AoP_A = Vec3::Zero();        ///< [m] surface point on A
+  Vec3 n_A = Vec3::UnitZ();           ///< [-] unit opening normal in A
+  Vec3 p_BoQ_B = Vec3::Zero();        ///< [m] surface point on B
+  double rest_gap_m = 0;              ///< [m] articular clearance at the rest pose
+  double area_m2 = 0;                 ///< [m²] articular contact area
+  double cartilage_modulus_Pa = 0;    ///< [Pa] effective modulus of both cartilage layers
+  double cartilage_thickness_m = 0;   ///< [m] combined thickness of both layers
+  double damping_s_per_m = 0;         ///< [s/m] Hunt–Crossley α
+};
+
+/// A static environment object that bodies touch through Bullet contact.
+enum class EnvShape { kPlane, kBox, kCylinder };
+struct EnvironmentDesc {
+  std::string name;
+  EnvShape shape = EnvShape::kPlane;
+  Pose X_WE;                          ///< pose; plane normal is E's +z; cylinder axis E's +y
+  Vec3 half_extents_m = Vec3::Zero(); ///< [m] box half sizes; cylinder (r, half-length, r)
+  double friction = 0.6;              ///< [-] Coulomb coefficient
+};
+
+/// A spinal level (intervertebral joint) and the elements that belong to it.
+struct LevelDesc {
+  std::string name;                   ///< "T7-T8"
+  BodyId upper = kGround;
+  BodyId lower = kGround;
+  int bushing = -1;                   ///< disc/joint bushing index
+  int facet_left = -1, facet_right = -1;
+  Pose X_WD0;                         ///< disc mid-frame D at rest in W (for reports)
+  Pose X_LD;                          ///< D in the lower body's frame
+};
+
+/// Editable description of a mechanical model: bodies, force elements, environment, gravity.
+struct ModelDesc {
+  std::string name;
+  std::vector<BodyDesc> bodies;
+  std::vector<BushingDesc> bushings;
+  std::vector<LigamentDesc> ligaments;
+  std::vector<FacetDesc> facets;
+  std::vector<EnvironmentDesc> environment;
+  std::vector<LevelDesc> levels;
+  Vec3 gravity_W = Vec3(0, 0, -9.81); ///< [m/s²] in W
+
+  BodyId FindBody(const std::string& name) const;   ///< kGround-1 (-2) when absent
+  int FindLevel(const std::string& name) const;     ///< -1 when absent
+};
+
+/// Compiled, validated, immutable model. Build with Compile().
+class Model {
+ public:
+  /// Validates every field (finite, ranges, indices, unit normals) and freezes the description.
+  /// All problems are returned at once, each naming the element, field, value and allowed range.
+  static Expected<Model> Compile(ModelDesc desc);
+
+  const ModelDesc& desc() const { return desc_; }
+  int num_bodies() const { return static_cast<int>(desc_.bodies.size()); }
+  /// Free (non-fixed) bodies in creation order; dof index of body b is 6*free_index(b).
+  int num_free_bodies() const { return num_free_; }
+  int free_index(BodyId b) const { return b < 0 ? -1 : free_index_[b]; }
+
+ private:
+  ModelDesc desc_;
+  std::vector<int> free_index_;
+  int num_free_ = 0;
+};
+
+/// A two-body model of one functional spinal unit: the level's upper and lower bodies (lower
+/// fixed) and only the elements of that level, poses as in the source model.
+Expected<ModelDesc> ExtractSegment(const ModelDesc& spine, const std::string& level);
+
+}  // namespace spinelab::sim

@@ -1,0 +1,19 @@
+#pragma once
+/// @file options.h
+/// SimOptions: how a World steps (not what it simulates). Every field has a default and a unit.
+
+namespace spinelab::sim {
+
+struct SimOptions {
+  /// [s] fixed step. The stiff, damped elements are integrated linearly implicitly, so steps of
+  /// 1–2 ms stay stable; see docs/integration.md.
+  double dt_s = 1e-3;
+  /// [-] Bullet contact solver iterations (environment contact only).
+  int contact_iterations = 20;
+  /// [m/s] post-step check: any body faster than this marks the run unstable.
+  double max_speed_m_per_s = 50.0;
+  /// [rad/s] post-step check on angular speed.
+  double max_angular_speed_rad_per_s = 500.0;
+};
+
+}  // namespace spinelab::sim

@@ -1,0 +1,99 @@
+#pragma once
+/// @file spine.h
+/// The whole-spine model: parameters (models/*.toml, loaded and validated), a subject, and the
+/// builder that turns them into a ModelDesc of 26 bodies (head, C1–C7, T1–T12, L1–L5, sacrum)
+/// with, per level, a disc (or upper-cervical joint) bushing, seven ligament types (ALL, PLL, LF,
+/// ISL, SSL, ITL×2, CL×2), left/right facet joints and (optionally) muscle tone.
+
+#include <array>
+#include <string>
+#include <vector>
+
+#include "spinelab/sim/model.h"
+#include "spinelab/sim/status.h"
+
+namespace spinelab::sim {
+
+constexpr int kSpineBodies = 26;
+constexpr int kSpineLevels = 25;
+
+/// Where a parameter came from in its file (for diagnostics and for rewriting calibrated values).
+struct ParamOrigin {
+  std::string key;      ///< "disc.k2_flexion_Nm_per_rad2"
+  int line = 0;         ///< 1-based line in the file
+  std::string source;   ///< the value's source text
+};
+
+/// Ligament values for one type, per region (0 cervical, 1 thoracic, 2 lumbar), in SI.
+struct LigamentTypeParams {
+  std::array<double, 3> stiffness_N_per_m{};
+  std::array<double, 3> toe_strain{};
+  std::array<double, 3> prestrain{};
+};
+
+/// All spine parameters, in SI and radians (converted once by LoadSpineParams).
+struct SpineParams {
+  std::string file;                       ///< path it was loaded from
+  std::string name;
+  double ref_body_mass_kg = 75, ref_height_m = 1.75;
+  double sacral_slope_rad = 0;
+  // per body (26)
+  std::vector<std::string> body_names;
+  std::vector<double> mass_fraction, com_anterior_m, com_superior_m, vb_height_m, vb_width_m,
+      vb_depth_m, lamina_posterior_m, spinous_tip_posterior_m, transverse_tip_lateral_m,
+      inertia_ap_semiaxis_m, inertia_ml_semiaxis_m;
+  // per level (25)
+  std::vector<std::string> level_names;
+  std::vector<int> level_region;          ///< 0 C, 1 T, 2 L
+  std::vector<double> disc_height_m, rest_flexion_rad, flexion_share;
+  std::vector<double> facet_posterior_m, facet_lateral_m, facet_transverse_rad, facet_sagittal_rad,
+      facet_area_m2;
+  double facet_rest_gap_m = 0, cartilage_thickness_m = 0, cartilage_modulus_Pa = 0,
+         contact_damping_s_per_m = 0;
+  std::vector<double> disc_k_compression, disc_k_tension, disc_k_shear;   // [N/m]
+  std::vector<double> k0_fe, k0_lb, k0_ar;                                 // [N·m/rad]
+  std::vector<double> nz_flex, nz_ext, nz_lb, nz_ar;                       // [rad]
+  std::vector<double> k2_flex, k2_ext, k2_lb, k2_ar;                       // [N·m/rad²]
+  double disc_c_rot = 0, disc_c_trans = 0, preload_gain = 0, preload_exponent = 1, idp_factor = 1.5;
+  // ligaments: ALL, PLL, LF, ISL, SSL, ITL, CL
+  std::array<LigamentTypeParams, 7> ligaments{};
+  std::array<double, 3> capsule_span_m{};
+  double ligament_damping_time_s = 0;
+  std::vector<double> ligament_level_scale;   ///< (25) [-] calibrated multiplier per level
+  std::array<double, 3> muscle_stiffness_Nm_per_rad{}, muscle_damping_Nms_per_rad{},
+      extensor_moment_arm_m{};
+  double arms_mass_fraction = 0, arms_lateral_offset_m = 0;
+  std::vector<std::string> arms_carried_by;
+  std::vector<ParamOrigin> origins;       ///< every parameter read, with its line and source
+};
+
+/// Ligament type names in SpineParams::ligaments order.
+extern const std::array<const char*, 7> kLigamentTypes;
+
+/// Loads and validates a spine parameter file. Every problem (unknown key, missing source, wrong
+/// array length, out-of-range value) is reported with file:line, key, value and allowed range.
+Expected<SpineParams> LoadSpineParams(const std::string& path);
+
+/// The subject the model is scaled to: masses ∝ body mass, lengths ∝ height.
+struct Subject {
+  double body_mass_kg = 75.0;  ///< [kg] in [30, 200]
+  double height_m = 1.75;      ///< [m] in [1.2, 2.2]
+};
+
+struct SpineBuildOptions {
+  /// add active muscle tone (whole-body runs): per level a rotational stiffness about the
+  /// standing posture plus the feed-forward moment that balances the weight above the level in
+  /// that posture and the compression of the extensor muscles producing it
+  bool muscle_tone = true;
+  bool arms = true;            ///< lump the arms' mass on the upper thorax
+  bool fix_sacrum = true;      ///< weld the sacrum/pelvis to the world
+};
+
+/// Builds the spine model in the standing posture. Fails for an out-of-range subject.
+Expected<ModelDesc> BuildSpineModel(const SpineParams& params, const Subject& subject,
+                                    const SpineBuildOptions& options = {});
+
+/// Default model file: $SPINELAB_MODELS/spine_adult.toml, else the source tree's models/.
+std::string DefaultSpineModelPath();
+
+}  // namespace spinelab::sim

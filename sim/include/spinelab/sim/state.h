@@ -1,0 +1,62 @@
+#pragma once
+/// @file state.h
+/// State: everything needed to continue a run bit for bit (step index, body poses and twists).
+/// Derived per-step quantities (element forces, facet gaps) live in StepOutputs.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "spinelab/sim/math.h"
+
+namespace spinelab::sim {
+
+/// Pose and twist of one body's COM frame B. Written by step/pull.
+struct BodyState {
+  Vec3 p_WB = Vec3::Zero();           ///< [m] COM position in W
+  Quat q_WB = Quat::Identity();       ///< [-] orientation of B in W (unit quaternion)
+  Vec3 v_WB = Vec3::Zero();           ///< [m/s] COM velocity in W
+  Vec3 w_WB = Vec3::Zero();           ///< [rad/s] angular velocity in W
+};
+
+struct State {
+  int64_t step_index = 0;             ///< steps taken; time_s = step_index * dt_s
+  double time_s = 0;                  ///< [s] derived from step_index (never accumulated)
+  std::vector<BodyState> bodies;      ///< (n_bodies), creation order
+};
+
+/// FNV-1a hash of the bit patterns of every number in the state (determinism tests).
+uint64_t HashState(const State& state);
+
+/// Per-bushing outputs of the last force evaluation (written by step/forces).
+struct BushingOutput {
+  Vec3 deflection_m = Vec3::Zero();   ///< [m] p, in F
+  Vec3 rotation_rad = Vec3::Zero();   ///< [rad] θ (rotation vector of R_FM), in F
+  Vec3 force_N = Vec3::Zero();        ///< [N] force on B, in F
+  Vec3 moment_Nm = Vec3::Zero();      ///< [N·m] moment on B, in F
+  double compression_N = 0;           ///< [N] axial compressive force (>= 0)
+  double shear_N = 0;                 ///< [N] |shear force| in F's x-y plane
+  double pressure_Pa = 0;             ///< [Pa] intradiscal pressure (discs only)
+};
+
+struct LigamentOutput {
+  double length_m = 0;                ///< [m]
+  double strain = 0;                  ///< [-] (L − L0)/L0, negative when slack
+  double force_N = 0;                 ///< [N] tension (>= 0)
+};
+
+struct FacetOutput {
+  double gap_m = 0;                   ///< [m] articular gap g (negative: cartilage compressed)
+  double gap_rate_m_per_s = 0;        ///< [m/s] ġ
+  double contact_force_N = 0;         ///< [N] cartilage contact force (>= 0)
+  Vec3 p_WP = Vec3::Zero();           ///< [m] surface point P on the lower body, in W
+  Vec3 n_W = Vec3::UnitZ();           ///< [-] opening normal in W
+};
+
+struct StepOutputs {
+  std::vector<BushingOutput> bushings;
+  std::vector<LigamentOutput> ligaments;
+  std::vector<FacetOutput> facets;
+};
+
+}  // namespace spinelab::sim

@@ -1,0 +1,152 @@
+#include "bullet/bullet_world.h"
+
+#include <btBulletDynamicsCommon.h>
+
+#include <vector>
+
+namespace spinelab::internal {
+
+namespace {
+btVector3 ToBt(const Vec3& v) { return btVector3(v.x(), v.y(), v.z()); }
+Vec3 FromBt(const btVector3& v) { return Vec3(v.x(), v.y(), v.z()); }
+btTransform ToBt(const Pose& X) {
+  const Quat q(X.R);
+  return btTransform(btQuaternion(q.x(), q.y(), q.z(), q.w()), ToBt(X.p));
+}
+
+// collision groups: vertebrae never collide with each other (facets and discs are our elements)
+constexpr int kGroupEnvironment = 1;
+constexpr int kGroupBody = 2;
+// [m] explicit margins at spine scale (Bullet's default 0.04 m is larger than a vertebra)
+constexpr double kBodyMargin_m = 0.0005;
+constexpr double kEnvMargin_m = 0.0005;
+}  // namespace
+
+struct BulletWorld::Impl {
+  btDefaultCollisionConfiguration config;
+  btCollisionDispatcher dispatcher{&config};
+  btDbvtBroadphase broadphase;
+  btSequentialImpulseConstraintSolver solver;
+  btDiscreteDynamicsWorld world{&dispatcher, &broadphase, &solver, &config};
+  std::vector<std::unique_ptr<btCollisionShape>> shapes;
+  std::vector<std::unique_ptr<btRigidBody>> bodies;
+  std::vector<std::unique_ptr<btRigidBody>> env;
+
+  ~Impl() {
+    for (auto& b : env) world.removeRigidBody(b.get());
+    for (auto& b : bodies) world.removeRigidBody(b.get());
+  }
+};
+
+BulletWorld::BulletWorld(const sim::ModelDesc& model, int contact_iterations)
+    : impl_(std::make_unique<Impl>()) {
+  btDiscreteDynamicsWorld& w = impl_->world;
+  w.setGravity(btVector3(0, 0, 0));
+  w.getDispatchInfo().m_deterministicOverlappingPairs = true;
+  btContactSolverInfo& si = w.getSolverInfo();
+  si.m_numIterations = contact_iterations;
+  si.m_solverMode &= ~SOLVER_RANDMIZE_ORDER;
+
+  for (const sim::BodyDesc& b : model.bodies) {
+    // compound of boxes in the body frame (an empty compound when the body has no shape)
+    auto compound = std::make_unique<btCompoundShape>(false);
+    for (const sim::BoxShapeDesc& s : b.shapes) {
+      auto box = std::make_unique<btBoxShape>(ToBt(s.half_extents_m));
+      box->setMargin(kBodyMargin_m);
+      btTransform t;
+      t.setIdentity();
+      t.setOrigin(ToBt(s.center_B));
+      compound->addChildShape(t, box.get());
+      impl_->shapes.push_back(std::move(box));
+    }
+    compound->setMargin(kBodyMargin_m);
+    const double mass = b.fixed ? 0.0 : b.mass_kg;
+    btRigidBody::btRigidBodyConstructionInfo info(mass, nullptr, compound.get(),
+                                                  b.fixed ? btVector3(0, 0, 0) : ToBt(b.inertia_kgm2));
+    info.m_startWorldTransform = ToBt(b.X_WB);
+    info.m_friction = 0.6;
+    auto body = std::make_unique<btRigidBody>(info);
+    body->setActivationState(DISABLE_DEACTIVATION);
+    body->setFlags(body->getFlags() & ~BT_ENABLE_GYROSCOPIC_FORCE_IMPLICIT_BODY);
+    body->setSleepingThresholds(0, 0);
+    w.addRigidBody(body.get(), kGroupBody, kGroupEnvironment);
+    impl_->shapes.push_back(std::move(compound));
+    impl_->bodies.push_back(std::move(body));
+  }
+
+  for (const sim::EnvironmentDesc& e : model.environment) {
+    std::unique_ptr<btCollisionShape> shape;
+    switch (e.shape) {
+      case sim::EnvShape::kPlane:
+        shape = std::make_unique<btStaticPlaneShape>(btVector3(0, 0, 1), 0);
+        break;
+      case sim::EnvShape::kBox:
+        shape = std::make_unique<btBoxShape>(ToBt(e.half_extents_m));
+        break;
+      case sim::EnvShape::kCylinder:
+        shape = std::make_unique<btCylinderShape>(ToBt(e.half_extents_m));
+        break;
+    }
+    shape->setMargin(kEnvMargin_m);
+    btRigidBody::btRigidBodyConstructionInfo info(0.0, nullptr, shape.get());
+    info.m_startWorldTransform = ToBt(e.X_WE);
+    info.m_friction = e.friction;
+    auto body = std::make_unique<btRigidBody>(info);
+    w.addRigidBody(body.get(), kGroupEnvironment, kGroupBody);
+    impl_->shapes.push_back(std::move(shape));
+    impl_->env.push_back(std::move(body));
+  }
+}
+
+BulletWorld::~BulletWorld() = default;
+
+void BulletWorld::SetBodyState(int i, const Vec3& p_WB, const Quat& q_WB, const Vec3& v_WB,
+                               const Vec3& w_WB) {
+  btRigidBody* b = impl_->bodies[i].get();
+  btTransform t(btQuaternion(q_WB.x(), q_WB.y(), q_WB.z(), q_WB.w()), ToBt(p_WB));
+  b->setWorldTransform(t);
+  b->setInterpolationWorldTransform(t);
+  b->setLinearVelocity(ToBt(v_WB));
+  b->setAngularVelocity(ToBt(w_WB));
+  b->setInterpolationLinearVelocity(ToBt(v_WB));
+  b->setInterpolationAngularVelocity(ToBt(w_WB));
+  b->updateInertiaTensor();
+}
+
+void BulletWorld::SetVelocity(int i, const Vec3& v_WB, const Vec3& w_WB) {
+  btRigidBody* b = impl_->bodies[i].get();
+  b->setLinearVelocity(ToBt(v_WB));
+  b->setAngularVelocity(ToBt(w_WB));
+}
+
+void BulletWorld::Step(double dt_s) {
+  // our fixed step, no sub-stepping, no interpolation
+  impl_->world.stepSimulation(dt_s, 0, dt_s);
+}
+
+void BulletWorld::GetBodyState(int i, Vec3* p_WB, Quat* q_WB, Vec3* v_WB, Vec3* w_WB) const {
+  const btRigidBody* b = impl_->bodies[i].get();
+  const btTransform& t = b->getWorldTransform();
+  *p_WB = FromBt(t.getOrigin());
+  const btQuaternion q = t.getRotation();
+  *q_WB = Quat(q.w(), q.x(), q.y(), q.z()).normalized();
+  *v_WB = FromBt(b->getLinearVelocity());
+  *w_WB = FromBt(b->getAngularVelocity());
+}
+
+void BulletWorld::ResetCaches() {
+  btOverlappingPairCache* cache = impl_->broadphase.getOverlappingPairCache();
+  for (auto& b : impl_->bodies) {
+    cache->cleanProxyFromPairs(b->getBroadphaseHandle(), &impl_->dispatcher);
+  }
+  impl_->solver.reset();
+}
+
+int BulletWorld::NumContacts() const {
+  int n = 0;
+  const int m = impl_->dispatcher.getNumManifolds();
+  for (int i = 0; i < m; ++i) n += impl_->dispatcher.getManifoldByIndexInternal(i)->getNumContacts();
+  return n;
+}
+
+}  // namespace spinelab::internal

@@ -1,0 +1,43 @@
+#pragma once
+// The only header that stands between spinelab and Bullet. No Bullet type appears here: the
+// adapter converts to and from Eigen at this boundary (STYLE.md §9).
+//
+// Bullet's role: hold the bodies, detect and solve contact with environment objects, and
+// integrate poses from the velocities our implicit step produced. Bullet's gravity is zero (our
+// step applies it), no Bullet constraints or springs are used, sleeping is off, overlapping pairs
+// are deterministic, and the world is stepped with stepSimulation(dt, 0, dt).
+
+#include <memory>
+#include <vector>
+
+#include "spinelab/sim/math.h"
+#include "spinelab/sim/model.h"
+
+namespace spinelab::internal {
+
+class BulletWorld {
+ public:
+  BulletWorld(const sim::ModelDesc& model, int contact_iterations);
+  ~BulletWorld();
+  BulletWorld(const BulletWorld&) = delete;
+  BulletWorld& operator=(const BulletWorld&) = delete;
+
+  /// Sets pose and twist of body i (COM frame).
+  void SetBodyState(int i, const Vec3& p_WB, const Quat& q_WB, const Vec3& v_WB, const Vec3& w_WB);
+  /// Sets only the twist of body i.
+  void SetVelocity(int i, const Vec3& v_WB, const Vec3& w_WB);
+  /// One step of dt: contact with the environment and pose integration.
+  void Step(double dt_s);
+  /// Reads back pose and twist of body i.
+  void GetBodyState(int i, Vec3* p_WB, Quat* q_WB, Vec3* v_WB, Vec3* w_WB) const;
+  /// Drops contact manifolds and solver caches (after a state restore).
+  void ResetCaches();
+  /// Number of contact points between bodies and the environment after the last step.
+  int NumContacts() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace spinelab::internal

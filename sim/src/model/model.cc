@@ -1,0 +1,224 @@
+// Model::Compile: validate a ModelDesc completely (all problems at once) and freeze it.
+#include "spinelab/sim/model.h"
+
+#include <cmath>
+#include <map>
+#include <set>
+#include <sstream>
+
+namespace spinelab::sim {
+
+namespace {
+std::string Num(double v) {
+  std::ostringstream os;
+  os.precision(6);
+  os << v;
+  return os.str();
+}
+
+class Validator {
+ public:
+  explicit Validator(std::vector<Diagnostic>* errors) : errors_(errors) {}
+  void Check(bool ok, const std::string& element, const std::string& field, double value,
+             const std::string& allowed) {
+    if (!ok)
+      errors_->push_back({"", element + "." + field,
+                          "value " + Num(value) + " is not allowed; must be " + allowed});
+  }
+  void Finite(const std::string& element, const std::string& field, const Vec3& v) {
+    if (!v.allFinite())
+      errors_->push_back({"", element + "." + field, "must be finite (got NaN or inf)"});
+  }
+  void NonNeg(const std::string& element, const std::string& field, double v,
+              const std::string& unit) {
+    Check(std::isfinite(v) && v >= 0, element, field, v, ">= 0 " + unit);
+  }
+  void Pos(const std::string& element, const std::string& field, double v, const std::string& unit) {
+    Check(std::isfinite(v) && v > 0, element, field, v, "> 0 " + unit);
+  }
+  void Body(const std::string& element, const std::string& field, BodyId b, int n) {
+    Check(b >= kGround && b < n, element, field, b, "a body index in [-1, " + std::to_string(n) + ")");
+  }
+  void Error(const std::string& element, const std::string& message) {
+    errors_->push_back({"", element, message});
+  }
+  void Pose(const std::string& element, const std::string& field, const spinelab::Pose& X) {
+    const bool ok = X.p.allFinite() && X.R.allFinite() &&
+                    (X.R * X.R.transpose() - Mat3::Identity()).norm() < 1e-9 &&
+                    std::abs(X.R.determinant() - 1.0) < 1e-9;
+    if (!ok) errors_->push_back({"", element + "." + field, "must be a finite proper rotation"});
+  }
+
+ private:
+  std::vector<Diagnostic>* errors_;
+};
+
+void ValidateAxisLaw(Validator& v, const std::string& el, const std::string& ax, const AxisLaw& a) {
+  v.NonNeg(el, ax + ".k0", a.k0, "N·m/rad");
+  v.NonNeg(el, ax + ".nz_pos", a.nz_pos, "rad");
+  v.NonNeg(el, ax + ".nz_neg", a.nz_neg, "rad");
+  v.NonNeg(el, ax + ".k2_pos", a.k2_pos, "N·m/rad²");
+  v.NonNeg(el, ax + ".k2_neg", a.k2_neg, "N·m/rad²");
+}
+}  // namespace
+
+BodyId ModelDesc::FindBody(const std::string& n) const {
+  for (size_t i = 0; i < bodies.size(); ++i)
+    if (bodies[i].name == n) return static_cast<BodyId>(i);
+  return kGround - 1;
+}
+
+int ModelDesc::FindLevel(const std::string& n) const {
+  for (size_t i = 0; i < levels.size(); ++i)
+    if (levels[i].name == n) return static_cast<int>(i);
+  return -1;
+}
+
+Expected<Model> Model::Compile(ModelDesc desc) {
+  std::vector<Diagnostic> errors;
+  Validator v(&errors);
+  const int nb = static_cast<int>(desc.bodies.size());
+  std::set<std::string> names;
+  for (const BodyDesc& b : desc.bodies) {
+    const std::string el = "body '" + b.name + "'";
+    if (b.name.empty()) v.Error("body", "every body needs a name");
+    if (!names.insert(b.name).second) v.Error(el, "duplicate body name");
+    if (!b.fixed) {
+      v.Pos(el, "mass_kg", b.mass_kg, "kg");
+      for (int i = 0; i < 3; ++i) v.Pos(el, "inertia_kgm2[" + std::to_string(i) + "]", b.inertia_kgm2[i], "kg·m²");
+      const Vec3& I = b.inertia_kgm2;
+      if (I.allFinite() && (I.x() > I.y() + I.z() + 1e-15 || I.y() > I.x() + I.z() + 1e-15 ||
+                            I.z() > I.x() + I.y() + 1e-15))
+        v.Error(el, "inertia_kgm2 violates the triangle inequality (not a physical body)");
+    }
+    v.Pose(el, "X_WB", b.X_WB);
+    for (const BoxShapeDesc& s : b.shapes) {
+      v.Finite(el, "shape.center_B", s.center_B);
+      for (int i = 0; i < 3; ++i) v.Pos(el, "shape.half_extents_m", s.half_extents_m[i], "m");
+    }
+  }
+  for (const BushingDesc& e : desc.bushings) {
+    const std::string el = "bushing '" + e.name + "'";
+    v.Body(el, "body_a", e.body_a, nb);
+    v.Body(el, "body_b", e.body_b, nb);
+    if (e.body_a == e.body_b) v.Error(el, "body_a and body_b must differ");
+    v.Pose(el, "X_AF", e.X_AF);
+    v.Pose(el, "X_BM", e.X_BM);
+    const BushingParams& p = e.params;
+    for (int i = 0; i < 3; ++i) {
+      v.NonNeg(el, "k_trans[" + std::to_string(i) + "]", p.k_trans[i], "N/m");
+      v.NonNeg(el, "c_trans[" + std::to_string(i) + "]", p.c_trans[i], "N·s/m");
+      v.NonNeg(el, "c_rot[" + std::to_string(i) + "]", p.c_rot[i], "N·m·s/rad");
+      ValidateAxisLaw(v, el, std::string("rot[") + "xyz"[i] + "]", p.rot[i]);
+    }
+    v.NonNeg(el, "k_axial_compression", p.k_axial_compression, "N/m");
+    v.NonNeg(el, "preload_gain", p.preload_gain, "");
+    v.Pos(el, "preload_exponent", p.preload_exponent, "");
+    v.NonNeg(el, "area_m2", p.area_m2, "m²");
+    v.Pos(el, "idp_factor", p.idp_factor, "");
+    v.Finite(el, "bias_force", p.bias_force);
+    v.Finite(el, "bias_moment", p.bias_moment);
+  }
+  for (const LigamentDesc& e : desc.ligaments) {
+    const std::string el = "ligament '" + e.name + "'";
+    v.Body(el, "body_a", e.body_a, nb);
+    v.Body(el, "body_b", e.body_b, nb);
+    if (e.body_a == e.body_b) v.Error(el, "body_a and body_b must differ");
+    v.Finite(el, "p_AoPa_A", e.p_AoPa_A);
+    v.Finite(el, "p_BoPb_B", e.p_BoPb_B);
+    v.Pos(el, "stiffness_N_per_m", e.stiffness_N_per_m, "N/m");
+    v.Pos(el, "slack_length_m", e.slack_length_m, "m");
+    v.Check(std::isfinite(e.toe_strain) && e.toe_strain > 0 && e.toe_strain < 1, el, "toe_strain",
+            e.toe_strain, "in (0, 1)");
+    v.NonNeg(el, "damping_Ns_per_m", e.damping_Ns_per_m, "N·s/m");
+  }
+  for (const FacetDesc& e : desc.facets) {
+    const std::string el = "facet '" + e.name + "'";
+    v.Body(el, "body_lower", e.body_lower, nb);
+    v.Body(el, "body_upper", e.body_upper, nb);
+    if (e.body_lower == e.body_upper) v.Error(el, "body_lower and body_upper must differ");
+    v.Finite(el, "p_AoP_A", e.p_AoP_A);
+    v.Finite(el, "p_BoQ_B", e.p_BoQ_B);
+    v.Check(e.n_A.allFinite() && std::abs(e.n_A.norm() - 1.0) < 1e-9, el, "n_A", e.n_A.norm(),
+            "a unit vector (|n| = 1)");
+    v.Check(std::isfinite(e.rest_gap_m) && e.rest_gap_m >= 0 && e.rest_gap_m < 0.01, el,
+            "rest_gap_m", e.rest_gap_m, "in [0, 0.01) m");
+    v.Pos(el, "area_m2", e.area_m2, "m²");
+    v.Pos(el, "cartilage_modulus_Pa", e.cartilage_modulus_Pa, "Pa");
+    v.Pos(el, "cartilage_thickness_m", e.cartilage_thickness_m, "m");
+    v.NonNeg(el, "damping_s_per_m", e.damping_s_per_m, "s/m");
+    v.Check(e.side == 'L' || e.side == 'R', el, "side", e.side, "'L' or 'R'");
+  }
+  for (const EnvironmentDesc& e : desc.environment) {
+    const std::string el = "environment '" + e.name + "'";
+    v.Pose(el, "X_WE", e.X_WE);
+    if (e.shape != EnvShape::kPlane)
+      for (int i = 0; i < 3; ++i) v.Pos(el, "half_extents_m", e.half_extents_m[i], "m");
+    v.NonNeg(el, "friction", e.friction, "");
+  }
+  v.Finite("model", "gravity_W", desc.gravity_W);
+  if (!errors.empty()) return errors;
+
+  Model m;
+  m.free_index_.assign(nb, -1);
+  for (int i = 0; i < nb; ++i)
+    if (!desc.bodies[i].fixed) m.free_index_[i] = m.num_free_++;
+  m.desc_ = std::move(desc);
+  return m;
+}
+
+Expected<ModelDesc> ExtractSegment(const ModelDesc& spine, const std::string& level) {
+  const int li = spine.FindLevel(level);
+  if (li < 0) {
+    std::string allowed;
+    for (const LevelDesc& l : spine.levels) allowed += (allowed.empty() ? "" : ", ") + l.name;
+    return std::vector<Diagnostic>{{"", "level", "'" + level + "' is not a level of model '" +
+                                                     spine.name + "'; allowed: " + allowed}};
+  }
+  const LevelDesc& L = spine.levels[li];
+  ModelDesc seg;
+  seg.name = spine.name + " segment " + level;
+  seg.gravity_W = Vec3::Zero();  // in vitro flexibility test: no gravity
+  std::map<BodyId, BodyId> remap{{kGround, kGround}};
+  for (BodyId b : {L.lower, L.upper}) {
+    remap[b] = static_cast<BodyId>(seg.bodies.size());
+    seg.bodies.push_back(spine.bodies[b]);
+  }
+  seg.bodies[0].fixed = true;
+  auto in_level = [&](BodyId a, BodyId b) {
+    return (a == L.lower && b == L.upper) || (a == L.upper && b == L.lower);
+  };
+  for (const BushingDesc& e : spine.bushings) {
+    if (e.kind == BushingKind::kMuscleTone || !in_level(e.body_a, e.body_b)) continue;
+    BushingDesc c = e;
+    c.body_a = remap[e.body_a];
+    c.body_b = remap[e.body_b];
+    seg.bushings.push_back(c);
+  }
+  for (const LigamentDesc& e : spine.ligaments) {
+    if (!in_level(e.body_a, e.body_b)) continue;
+    LigamentDesc c = e;
+    c.body_a = remap[e.body_a];
+    c.body_b = remap[e.body_b];
+    seg.ligaments.push_back(c);
+  }
+  int fl = -1, fr = -1;
+  for (const FacetDesc& e : spine.facets) {
+    if (!in_level(e.body_lower, e.body_upper)) continue;
+    FacetDesc c = e;
+    c.body_lower = remap[e.body_lower];
+    c.body_upper = remap[e.body_upper];
+    (c.side == 'L' ? fl : fr) = static_cast<int>(seg.facets.size());
+    seg.facets.push_back(c);
+  }
+  LevelDesc l = L;
+  l.lower = 0;
+  l.upper = 1;
+  l.bushing = seg.bushings.empty() ? -1 : 0;
+  l.facet_left = fl;
+  l.facet_right = fr;
+  seg.levels.push_back(l);
+  return seg;
+}
+
+}  // namespace spinelab::sim

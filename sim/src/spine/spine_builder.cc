@@ -1,0 +1,244 @@
+// BuildSpineModel: SpineParams + Subject -> ModelDesc in the standing posture.
+//
+// Geometry is built bottom-up from the sacrum: each level's disc mid-frame D is the lower
+// body's top endplate centre moved half a disc height along the mid-plane orientation
+// R_lower·R_y(θ_rest/2); the upper body sits a disc height further, rotated by θ_rest.
+// Facets, ligament attachments and the bushing frames are placed in D or in the bodies'
+// vertebral-body frames V and converted to each body's COM frame B.
+#include <cmath>
+
+#include "spinelab/sim/spine.h"
+
+namespace spinelab::sim {
+
+namespace {
+
+struct VertebraFrames {
+  Pose X_WV;   // vertebral-body centroid frame in W
+  Pose X_WB;   // COM frame in W
+};
+
+// elliptic-cylinder slice (or, for the head, ellipsoid) principal inertia [kg·m²]
+Vec3 SliceInertia(double m, double a_ap, double b_ml, double height, bool ellipsoid) {
+  if (ellipsoid) {
+    const double c = 0.5 * height;
+    return Vec3(m * (b_ml * b_ml + c * c) / 5, m * (a_ap * a_ap + c * c) / 5,
+                m * (a_ap * a_ap + b_ml * b_ml) / 5);
+  }
+  return Vec3(m * (b_ml * b_ml / 4 + height * height / 12), m * (a_ap * a_ap / 4 + height * height / 12),
+              m * (a_ap * a_ap + b_ml * b_ml) / 4);
+}
+
+}  // namespace
+
+Expected<ModelDesc> BuildSpineModel(const SpineParams& P, const Subject& subject,
+                                    const SpineBuildOptions& options) {
+  std::vector<Diagnostic> errors;
+  if (!(subject.body_mass_kg >= 30 && subject.body_mass_kg <= 200))
+    errors.push_back({"", "subject.body_mass_kg", "value " + std::to_string(subject.body_mass_kg) +
+                                                      " is out of range; allowed: [30, 200] kg"});
+  if (!(subject.height_m >= 1.2 && subject.height_m <= 2.2))
+    errors.push_back({"", "subject.height_m", "value " + std::to_string(subject.height_m) +
+                                                  " is out of range; allowed: [1.2, 2.2] m"});
+  if (!errors.empty()) return errors;
+
+  const double sL = subject.height_m / P.ref_height_m;  // length scale
+  const double M = subject.body_mass_kg;
+  const int NB = kSpineBodies, NL = kSpineLevels;
+  ModelDesc d;
+  d.name = P.name;
+  d.gravity_W = Vec3(0, 0, -9.81);
+
+  // [bodies] poses bottom-up: sacrum's S1 endplate centre at the origin, tilted by the slope
+  std::vector<VertebraFrames> fr(NB);
+  std::vector<Pose> X_WD(NL);
+  {
+    const int s = NB - 1;
+    fr[s].X_WV.R = RotY(P.sacral_slope_rad);
+    fr[s].X_WV.p = -(fr[s].X_WV.R * Vec3(0, 0, 0.5 * sL * P.vb_height_m[s]));
+    for (int lv = NL - 1; lv >= 0; --lv) {
+      const int lower = lv + 1, upper = lv;
+      const Pose& XL = fr[lower].X_WV;
+      const Vec3 top = XL * Vec3(0, 0, 0.5 * sL * P.vb_height_m[lower]);
+      const Mat3 R_mid = XL.R * RotY(0.5 * P.rest_flexion_rad[lv]);
+      const double hd = sL * P.disc_height_m[lv];
+      X_WD[lv] = Pose{R_mid, top + R_mid * Vec3(0, 0, 0.5 * hd)};
+      Pose& XU = fr[upper].X_WV;
+      XU.R = XL.R * RotY(P.rest_flexion_rad[lv]);
+      XU.p = top + R_mid * Vec3(0, 0, hd) + XU.R * Vec3(0, 0, 0.5 * sL * P.vb_height_m[upper]);
+    }
+  }
+  for (int i = 0; i < NB; ++i) {
+    const Vec3 p_VB(sL * P.com_anterior_m[i], 0, sL * P.com_superior_m[i]);
+    fr[i].X_WB = Pose{fr[i].X_WV.R, fr[i].X_WV * p_VB};
+    BodyDesc b;
+    b.name = P.body_names[i];
+    b.mass_kg = M * P.mass_fraction[i];
+    const double seg_h = sL * (P.vb_height_m[i] + (i < NL ? P.disc_height_m[i] : 0.0));
+    const bool head = i == 0;
+    b.inertia_kgm2 = SliceInertia(b.mass_kg, sL * P.inertia_ap_semiaxis_m[i],
+                                  sL * P.inertia_ml_semiaxis_m[i],
+                                  head ? 2 * sL * 0.1 : seg_h, head);
+    b.X_WB = fr[i].X_WB;
+    b.p_BoV_B = -p_VB;
+    b.fixed = (i == NB - 1) && options.fix_sacrum;
+    // arms lumped on the upper thorax: mass at the COM, roll/yaw inertia from the shoulder width
+    if (options.arms && !P.arms_carried_by.empty()) {
+      for (const auto& name : P.arms_carried_by) {
+        if (name != b.name) continue;
+        const double ma = M * P.arms_mass_fraction / P.arms_carried_by.size();
+        const double r2 = std::pow(sL * P.arms_lateral_offset_m, 2);
+        b.mass_kg += ma;
+        b.inertia_kgm2 += Vec3(ma * r2, 0, ma * r2);
+      }
+    }
+    // collision box: vertebral body plus posterior elements, for contact with props
+    const double depth = sL * P.spinous_tip_posterior_m[i] + 0.5 * sL * P.vb_depth_m[i];
+    BoxShapeDesc box;
+    box.half_extents_m = Vec3(0.5 * depth, 0.5 * sL * P.vb_width_m[i], 0.5 * sL * P.vb_height_m[i]);
+    box.center_B = b.p_BoV_B + Vec3(0.5 * sL * P.vb_depth_m[i] - 0.5 * depth, 0, 0);
+    b.shapes.push_back(box);
+    d.bodies.push_back(b);
+  }
+
+  // [levels] one bushing, ligaments, facets, muscle tone per level
+  for (int lv = 0; lv < NL; ++lv) {
+    const int A = lv + 1, B = lv;  // A lower, B upper
+    const int g = P.level_region[lv];
+    const Pose X_AW = fr[A].X_WB.Inverse(), X_BW = fr[B].X_WB.Inverse();
+    const Pose X_AD = X_AW * X_WD[lv], X_BD = X_BW * X_WD[lv];
+    LevelDesc L;
+    L.name = P.level_names[lv];
+    L.upper = B;
+    L.lower = A;
+    L.X_WD0 = X_WD[lv];
+    L.X_LD = X_AD;
+
+    // disc (or upper-cervical joint) bushing at the disc centre
+    BushingDesc disc;
+    disc.name = (lv < 2 ? "joint " : "disc ") + L.name;
+    disc.kind = lv < 2 ? BushingKind::kJoint : BushingKind::kDisc;
+    disc.level = lv;
+    disc.body_a = A;
+    disc.body_b = B;
+    disc.X_AF = X_AD;
+    disc.X_BM = X_BD;
+    BushingParams& bp = disc.params;
+    bp.k_trans = Vec3(P.disc_k_shear[lv], P.disc_k_shear[lv], P.disc_k_tension[lv]);
+    bp.k_axial_compression = P.disc_k_compression[lv];
+    bp.c_trans = Vec3::Constant(P.disc_c_trans);
+    bp.c_rot = Vec3::Constant(P.disc_c_rot);
+    // axes of D: x anterior (lateral bending), y left (flexion +), z up (axial rotation)
+    bp.rot[0] = AxisLaw{P.k0_lb[lv], P.nz_lb[lv], P.nz_lb[lv], P.k2_lb[lv], P.k2_lb[lv]};
+    bp.rot[1] = AxisLaw{P.k0_fe[lv], P.nz_flex[lv], P.nz_ext[lv], P.k2_flex[lv], P.k2_ext[lv]};
+    bp.rot[2] = AxisLaw{P.k0_ar[lv], P.nz_ar[lv], P.nz_ar[lv], P.k2_ar[lv], P.k2_ar[lv]};
+    bp.preload_gain = P.preload_gain;
+    bp.preload_exponent = P.preload_exponent;
+    bp.idp_factor = P.idp_factor;
+    if (lv >= 2) {
+      const double w = 0.5 * sL * (P.vb_width_m[A] + P.vb_width_m[B]) * 0.5;
+      const double dp = 0.5 * sL * (P.vb_depth_m[A] + P.vb_depth_m[B]) * 0.5;
+      bp.area_m2 = kPi * w * dp;  // elliptical endplate
+    }
+    L.bushing = static_cast<int>(d.bushings.size());
+    d.bushings.push_back(disc);
+
+    // ligaments: attachment points in each body's V frame
+    auto add_lig = [&](const char* type, int ti, const Vec3& p_VA, const Vec3& p_VB,
+                       const std::string& suffix) {
+      LigamentDesc e;
+      e.name = std::string(type) + " " + L.name + suffix;
+      e.type = type;
+      e.level = lv;
+      e.body_a = A;
+      e.body_b = B;
+      e.p_AoPa_A = d.bodies[A].p_BoV_B + p_VA;
+      e.p_BoPb_B = d.bodies[B].p_BoV_B + p_VB;
+      const double L_rest = ((fr[B].X_WV * p_VB) - (fr[A].X_WV * p_VA)).norm();
+      e.slack_length_m = L_rest / (1.0 + P.ligaments[ti].prestrain[g]);
+      e.stiffness_N_per_m = P.ligaments[ti].stiffness_N_per_m[g] * P.ligament_level_scale[lv];
+      e.toe_strain = P.ligaments[ti].toe_strain[g];
+      e.damping_Ns_per_m = e.stiffness_N_per_m * P.ligament_damping_time_s;
+      d.ligaments.push_back(e);
+    };
+    const double hA = 0.5 * sL * P.vb_height_m[A], hB = 0.5 * sL * P.vb_height_m[B];
+    const double inset = 0.002 * sL;  // [m] attachments just inside the endplate rims
+    const double dA = 0.5 * sL * P.vb_depth_m[A], dB = 0.5 * sL * P.vb_depth_m[B];
+    if (lv >= 2) {
+      add_lig("ALL", 0, Vec3(dA, 0, hA - inset), Vec3(dB, 0, -hB + inset), "");
+      add_lig("PLL", 1, Vec3(-dA, 0, hA - inset), Vec3(-dB, 0, -hB + inset), "");
+    }
+    add_lig("LF", 2, Vec3(-sL * P.lamina_posterior_m[A], 0, 0.5 * hA),
+            Vec3(-sL * P.lamina_posterior_m[B], 0, -0.5 * hB), "");
+    {
+      const double xa = -0.5 * sL * (P.lamina_posterior_m[A] + P.spinous_tip_posterior_m[A]);
+      const double xb = -0.5 * sL * (P.lamina_posterior_m[B] + P.spinous_tip_posterior_m[B]);
+      add_lig("ISL", 3, Vec3(xa, 0, 0.5 * hA), Vec3(xb, 0, -0.5 * hB), "");
+    }
+    add_lig("SSL", 4, Vec3(-sL * P.spinous_tip_posterior_m[A], 0, 0),
+            Vec3(-sL * P.spinous_tip_posterior_m[B], 0, 0), "");
+    for (int side : {+1, -1}) {
+      const char* sfx = side > 0 ? " L" : " R";
+      add_lig("ITL", 5, Vec3(-0.3 * dA, side * sL * P.transverse_tip_lateral_m[A], 0),
+              Vec3(-0.3 * dB, side * sL * P.transverse_tip_lateral_m[B], 0), sfx);
+    }
+
+    // facets (left y > 0, right y < 0), defined in D
+    for (int side : {+1, -1}) {
+      const double medial = -side;  // medial direction along y
+      const double a = P.facet_transverse_rad[lv], b = P.facet_sagittal_rad[lv];
+      const Vec3 n_D(-std::cos(a) * std::cos(b), medial * std::sin(a) * std::cos(b), std::sin(b));
+      const Vec3 p_D(-sL * P.facet_posterior_m[lv], side * sL * P.facet_lateral_m[lv], 0);
+      FacetDesc f;
+      f.name = L.name + (side > 0 ? " L" : " R");
+      f.level = lv;
+      f.side = side > 0 ? 'L' : 'R';
+      f.body_lower = A;
+      f.body_upper = B;
+      f.p_AoP_A = X_AD * p_D;
+      f.n_A = (X_AD.R * n_D).normalized();
+      f.p_BoQ_B = X_BD * p_D;
+      f.rest_gap_m = P.facet_rest_gap_m;
+      f.area_m2 = P.facet_area_m2[lv] * sL * sL;
+      f.cartilage_modulus_Pa = P.cartilage_modulus_Pa;
+      f.cartilage_thickness_m = P.cartilage_thickness_m;
+      f.damping_s_per_m = P.contact_damping_s_per_m;
+      (side > 0 ? L.facet_left : L.facet_right) = static_cast<int>(d.facets.size());
+      d.facets.push_back(f);
+      // capsular ligament across the joint, in the facet plane, spanning capsule_span
+      const Vec3 along = (Vec3::UnitZ() - n_D * n_D.z()).normalized();  // up, in the facet plane
+      const Vec3 pa_D = p_D - 0.5 * sL * P.capsule_span_m[g] * along;
+      const Vec3 pb_D = p_D + 0.5 * sL * P.capsule_span_m[g] * along;
+      const Pose X_VA_D = fr[A].X_WV.Inverse() * X_WD[lv];
+      const Pose X_VB_D = fr[B].X_WV.Inverse() * X_WD[lv];
+      add_lig("CL", 6, X_VA_D * pa_D, X_VB_D * pb_D, side > 0 ? " L" : " R");
+    }
+
+    // active muscle tone (whole-body runs only)
+    if (options.muscle_tone && P.muscle_stiffness_Nm_per_rad[g] > 0) {
+      // weight of everything above this level, and its moment about the disc centre (in W)
+      Vec3 M_g_W = Vec3::Zero();
+      for (int i = 0; i <= B; ++i)
+        M_g_W += (d.bodies[i].X_WB.p - X_WD[lv].p).cross(d.bodies[i].mass_kg * d.gravity_W);
+      BushingDesc mt;
+      mt.name = "muscle tone " + L.name;
+      mt.kind = BushingKind::kMuscleTone;
+      mt.level = lv;
+      mt.body_a = A;
+      mt.body_b = B;
+      mt.X_AF = X_AD;
+      mt.X_BM = X_BD;
+      for (int ax = 0; ax < 3; ++ax) mt.params.rot[ax].k0 = P.muscle_stiffness_Nm_per_rad[g];
+      mt.params.c_rot = Vec3::Constant(P.muscle_damping_Nms_per_rad[g]);
+      // feed-forward: balance that moment; the muscles producing it compress the disc
+      mt.params.bias_moment = -(X_WD[lv].R.transpose() * M_g_W);
+      const double m_sag_lat = std::hypot(mt.params.bias_moment.x(), mt.params.bias_moment.y());
+      mt.params.bias_force = Vec3(0, 0, -m_sag_lat / (sL * P.extensor_moment_arm_m[g]));
+      d.bushings.push_back(mt);
+    }
+    d.levels.push_back(L);
+  }
+  return d;
+}
+
+}  // namespace spinelab::sim

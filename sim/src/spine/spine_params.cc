@@ -1,0 +1,322 @@
+// LoadSpineParams: strict reader of models/*.toml. Every numeric parameter is an inline table
+// { value = ..., source = "..." }; keys carry their unit, converted here to SI exactly once.
+#include <cmath>
+#include <set>
+#include <sstream>
+
+#include <toml++/toml.h>
+
+#include "spinelab/sim/math.h"
+#include "spinelab/sim/spine.h"
+
+namespace spinelab::sim {
+
+const std::array<const char*, 7> kLigamentTypes = {"ALL", "PLL", "LF", "ISL", "SSL", "ITL", "CL"};
+
+namespace {
+
+std::string Num(double v) {
+  std::ostringstream os;
+  os.precision(6);
+  os << v;
+  return os.str();
+}
+
+class Reader {
+ public:
+  Reader(const toml::table& root, std::string file, SpineParams* out)
+      : root_(root), file_(std::move(file)), out_(out) {}
+
+  std::vector<Diagnostic>& errors() { return errors_; }
+  void MarkSeen(const std::string& key) { seen_.insert(key); }
+
+  // a scalar parameter scaled by `scale` into SI, in [lo, hi] (file units)
+  double Scalar(const std::string& key, double scale, double lo, double hi, const std::string& unit) {
+    const toml::table* t = Param(key);
+    if (!t) return 0;
+    const toml::node* v = t->get("value");
+    const auto d = v ? v->value<double>() : std::nullopt;
+    if (!d) {
+      Error(Line(t), key + ".value", "must be a number in " + unit);
+      return 0;
+    }
+    CheckRange(Line(v), key, *d, lo, hi, unit);
+    return *d * scale;
+  }
+
+  // an array parameter of length n, each element scaled into SI and in [lo, hi]
+  std::vector<double> Array(const std::string& key, size_t n, double scale, double lo, double hi,
+                            const std::string& unit) {
+    std::vector<double> out(n, 0.0);
+    const toml::table* t = Param(key);
+    if (!t) return out;
+    const toml::array* a = t->get_as<toml::array>("value");
+    if (!a) {
+      Error(Line(t), key + ".value", "must be an array of " + std::to_string(n) + " numbers in " + unit);
+      return out;
+    }
+    if (a->size() != n) {
+      Error(Line(a), key + ".value", "has " + std::to_string(a->size()) + " entries; must have " +
+                                         std::to_string(n) + " (one per " +
+                                         (n == kSpineBodies ? "body" : n == kSpineLevels ? "level" : "region") + ")");
+      return out;
+    }
+    for (size_t i = 0; i < n; ++i) {
+      const auto d = (*a)[i].value<double>();
+      const std::string k = key + "[" + std::to_string(i) + "]";
+      if (!d) {
+        Error(Line(&(*a)[i]), k, "must be a number in " + unit);
+        continue;
+      }
+      CheckRange(Line(&(*a)[i]), k, *d, lo, hi, unit);
+      out[i] = *d * scale;
+    }
+    return out;
+  }
+
+  std::vector<std::string> Strings(const std::string& key, size_t n,
+                                   const std::set<std::string>& allowed = {}) {
+    seen_.insert(key);
+    std::vector<std::string> out;
+    const toml::node* node = root_.at_path(key).node();
+    const toml::array* a = node ? node->as_array() : nullptr;
+    if (!a || a->size() != n) {
+      Error(node ? Line(node) : 0, key, "must be an array of " + std::to_string(n) + " strings");
+      return std::vector<std::string>(n);
+    }
+    for (size_t i = 0; i < n; ++i) {
+      const auto s = (*a)[i].value<std::string>();
+      if (!s) {
+        Error(Line(&(*a)[i]), key + "[" + std::to_string(i) + "]", "must be a string");
+        out.emplace_back();
+        continue;
+      }
+      if (!allowed.empty() && !allowed.count(*s)) {
+        std::string list;
+        for (const auto& x : allowed) list += (list.empty() ? "" : ", ") + x;
+        Error(Line(&(*a)[i]), key + "[" + std::to_string(i) + "]",
+              "value '" + *s + "' is not allowed; allowed: " + list);
+      }
+      out.push_back(s.value_or(""));
+    }
+    return out;
+  }
+
+  std::string Text(const std::string& key) {
+    seen_.insert(key);
+    const toml::node* node = root_.at_path(key).node();
+    const auto s = node ? node->value<std::string>() : std::nullopt;
+    if (!s) Error(node ? Line(node) : 0, key, "must be a string");
+    return s.value_or("");
+  }
+
+  // every key in the file must have been read: an unknown key is an error, not ignored
+  void CheckUnknown(const toml::table& t, const std::string& prefix) {
+    for (const auto& [k, node] : t) {
+      const std::string key = prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
+      if (seen_.count(key)) continue;
+      if (const toml::table* sub = node.as_table(); sub && !sub->contains("value")) {
+        CheckUnknown(*sub, key);
+        continue;
+      }
+      Error(Line(&node), key, "unknown key (not part of schema_version 1; check the spelling)");
+    }
+  }
+
+ private:
+  const toml::table* Param(const std::string& key) {
+    seen_.insert(key);
+    const toml::node* node = root_.at_path(key).node();
+    if (!node) {
+      Error(0, key, "missing (required parameter)");
+      return nullptr;
+    }
+    const toml::table* t = node->as_table();
+    if (!t) {
+      Error(Line(node), key, "must be { value = ..., source = \"...\" } (every parameter carries its source)");
+      return nullptr;
+    }
+    for (const auto& [k, v] : *t) {
+      if (k.str() != "value" && k.str() != "source")
+        Error(Line(&v), key + "." + std::string(k.str()), "unknown field; allowed: value, source");
+    }
+    const auto src = t->get("source") ? t->get("source")->value<std::string>() : std::nullopt;
+    if (!src || src->empty()) {
+      Error(Line(t), key + ".source", "missing: give the paper (+ table/figure) or 'calibrated:'/'assumed:' with the reason");
+    } else {
+      const bool tagged = src->rfind("calibrated", 0) == 0 || src->rfind("assumed", 0) == 0;
+      bool has_year = false;
+      for (size_t i = 0; i + 3 < src->size(); ++i)
+        if (std::isdigit((*src)[i]) && std::isdigit((*src)[i + 1]) && std::isdigit((*src)[i + 2]) &&
+            std::isdigit((*src)[i + 3]))
+          has_year = true;
+      if (!tagged && !has_year && src->find("calibration.md") == std::string::npos)
+        Error(Line(t), key + ".source",
+              "'" + *src + "' names no paper/year and is not tagged 'calibrated:' or 'assumed:'");
+      out_->origins.push_back({key, Line(t), *src});
+    }
+    return t;
+  }
+
+  void CheckRange(int line, const std::string& key, double v, double lo, double hi,
+                  const std::string& unit) {
+    if (!std::isfinite(v) || v < lo || v > hi)
+      Error(line, key, "value " + Num(v) + " is out of range; allowed: [" + Num(lo) + ", " + Num(hi) + "] " + unit);
+  }
+
+  int Line(const toml::node* n) const { return n ? static_cast<int>(n->source().begin.line) : 0; }
+
+  void Error(int line, const std::string& key, const std::string& message) {
+    errors_.push_back({file_ + (line > 0 ? ":" + std::to_string(line) : ""), key, message});
+  }
+
+  const toml::table& root_;
+  std::string file_;
+  SpineParams* out_;
+  std::set<std::string> seen_;
+  std::vector<Diagnostic> errors_;
+};
+
+}  // namespace
+
+Expected<SpineParams> LoadSpineParams(const std::string& path) {
+  toml::table root;
+  try {
+    root = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    const auto& b = e.source().begin;
+    return std::vector<Diagnostic>{{path + ":" + std::to_string(b.line), "",
+                                    "TOML syntax error: " + std::string(e.description())}};
+  } catch (const std::exception& e) {
+    return std::vector<Diagnostic>{{path, "", std::string("cannot read model file: ") + e.what()}};
+  }
+  SpineParams p;
+  p.file = path;
+  Reader r(root, path, &p);
+  constexpr double mm = 1e-3, deg = kDegToRad;
+  const size_t NB = kSpineBodies, NL = kSpineLevels;
+
+  // schema and names
+  {
+    r.MarkSeen("schema_version");
+    const auto v = root["schema_version"].value<int64_t>();
+    if (!v || *v != 1)
+      r.errors().push_back({path, "schema_version", "must be 1 (this spinelab reads schema_version 1)"});
+  }
+  p.name = r.Text("name");
+  p.ref_body_mass_kg = r.Scalar("reference_subject.body_mass_kg", 1, 30, 200, "kg");
+  p.ref_height_m = r.Scalar("reference_subject.height_m", 1, 1.2, 2.2, "m");
+  p.sacral_slope_rad = r.Scalar("posture.sacral_slope_deg", deg, 0, 80, "deg");
+
+  // bodies
+  p.body_names = r.Strings("bodies.names", NB);
+  p.mass_fraction = r.Array("bodies.mass_fraction", NB, 1, 1e-4, 0.2, "[-]");
+  p.com_anterior_m = r.Array("bodies.com_anterior_mm", NB, mm, -50, 100, "mm");
+  p.com_superior_m = r.Array("bodies.com_superior_mm", NB, mm, -50, 100, "mm");
+  p.vb_height_m = r.Array("bodies.vb_height_mm", NB, mm, 1, 60, "mm");
+  p.vb_width_m = r.Array("bodies.vb_width_mm", NB, mm, 5, 80, "mm");
+  p.vb_depth_m = r.Array("bodies.vb_depth_mm", NB, mm, 5, 80, "mm");
+  p.lamina_posterior_m = r.Array("bodies.lamina_posterior_mm", NB, mm, 5, 100, "mm");
+  p.spinous_tip_posterior_m = r.Array("bodies.spinous_tip_posterior_mm", NB, mm, 10, 120, "mm");
+  p.transverse_tip_lateral_m = r.Array("bodies.transverse_tip_lateral_mm", NB, mm, 5, 100, "mm");
+  p.inertia_ap_semiaxis_m = r.Array("bodies.inertia_ap_semiaxis_mm", NB, mm, 10, 300, "mm");
+  p.inertia_ml_semiaxis_m = r.Array("bodies.inertia_ml_semiaxis_mm", NB, mm, 10, 300, "mm");
+
+  // levels
+  p.level_names = r.Strings("levels.names", NL);
+  const auto regions = r.Strings("levels.regions", NL, {"C", "T", "L"});
+  for (const auto& s : regions) p.level_region.push_back(s == "C" ? 0 : s == "T" ? 1 : 2);
+  p.disc_height_m = r.Array("levels.disc_height_mm", NL, mm, 0.5, 25, "mm");
+  p.rest_flexion_rad = r.Array("levels.rest_flexion_deg", NL, deg, -30, 30, "deg");
+  p.flexion_share = r.Array("levels.flexion_share", NL, 1, 0.05, 0.95, "[-]");
+
+  // facets
+  p.facet_posterior_m = r.Array("facets.posterior_mm", NL, mm, 0, 80, "mm");
+  p.facet_lateral_m = r.Array("facets.lateral_mm", NL, mm, 2, 60, "mm");
+  p.facet_transverse_rad = r.Array("facets.transverse_deg", NL, deg, -90, 90, "deg");
+  p.facet_sagittal_rad = r.Array("facets.sagittal_deg", NL, deg, -10, 90, "deg");
+  p.facet_area_m2 = r.Array("facets.area_mm2", NL, mm * mm, 20, 400, "mm^2");
+  p.facet_rest_gap_m = r.Scalar("facets.rest_gap_mm", mm, 0, 5, "mm");
+  p.cartilage_thickness_m = r.Scalar("facets.cartilage_thickness_mm", mm, 0.1, 5, "mm");
+  p.cartilage_modulus_Pa = r.Scalar("facets.cartilage_modulus_MPa", 1e6, 0.1, 200, "MPa");
+  p.contact_damping_s_per_m = r.Scalar("facets.contact_damping_s_per_m", 1, 0, 10, "s/m");
+
+  // discs
+  const double Npmm = 1e3;
+  p.disc_k_compression = r.Array("disc.axial_compression_N_per_mm", NL, Npmm, 10, 1e4, "N/mm");
+  p.disc_k_tension = r.Array("disc.axial_tension_N_per_mm", NL, Npmm, 1, 1e4, "N/mm");
+  p.disc_k_shear = r.Array("disc.shear_N_per_mm", NL, Npmm, 1, 2e3, "N/mm");
+  p.k0_fe = r.Array("disc.k0_flexion_extension_Nm_per_rad", NL, 1, 0, 1e4, "N·m/rad");
+  p.k0_lb = r.Array("disc.k0_lateral_bending_Nm_per_rad", NL, 1, 0, 1e4, "N·m/rad");
+  p.k0_ar = r.Array("disc.k0_axial_rotation_Nm_per_rad", NL, 1, 0, 1e4, "N·m/rad");
+  p.nz_flex = r.Array("disc.nz_flexion_deg", NL, deg, 0, 30, "deg");
+  p.nz_ext = r.Array("disc.nz_extension_deg", NL, deg, 0, 30, "deg");
+  p.nz_lb = r.Array("disc.nz_lateral_bending_deg", NL, deg, 0, 30, "deg");
+  p.nz_ar = r.Array("disc.nz_axial_rotation_deg", NL, deg, 0, 40, "deg");
+  p.k2_flex = r.Array("disc.k2_flexion_Nm_per_rad2", NL, 1, 0, 1e7, "N·m/rad^2");
+  p.k2_ext = r.Array("disc.k2_extension_Nm_per_rad2", NL, 1, 0, 1e7, "N·m/rad^2");
+  p.k2_lb = r.Array("disc.k2_lateral_bending_Nm_per_rad2", NL, 1, 0, 1e7, "N·m/rad^2");
+  p.k2_ar = r.Array("disc.k2_axial_rotation_Nm_per_rad2", NL, 1, 0, 1e7, "N·m/rad^2");
+  p.disc_c_rot = r.Scalar("disc.rotational_damping_Nms_per_rad", 1, 0, 100, "N·m·s/rad");
+  p.disc_c_trans = r.Scalar("disc.translational_damping_Ns_per_m", 1, 0, 1e5, "N·s/m");
+  p.preload_gain = r.Scalar("disc.preload_gain", 1, 0, 10, "[-]");
+  p.preload_exponent = r.Scalar("disc.preload_exponent", 1, 0.05, 3, "[-]");
+  p.idp_factor = r.Scalar("disc.idp_factor", 1, 0.5, 3, "[-]");
+
+  // ligaments
+  for (size_t i = 0; i < kLigamentTypes.size(); ++i) {
+    const std::string base = std::string("ligaments.") + kLigamentTypes[i] + ".";
+    const auto k = r.Array(base + "stiffness_N_per_mm", 3, Npmm, 0.01, 500, "N/mm");
+    const auto toe = r.Array(base + "toe_strain", 3, 1, 0.001, 0.9, "[-]");
+    const auto pre = r.Array(base + "prestrain", 3, 1, 0, 0.3, "[-]");
+    for (int g = 0; g < 3; ++g) {
+      p.ligaments[i].stiffness_N_per_m[g] = k[g];
+      p.ligaments[i].toe_strain[g] = toe[g];
+      p.ligaments[i].prestrain[g] = pre[g];
+    }
+  }
+  const auto span = r.Array("ligaments.CL.capsule_span_mm", 3, mm, 2, 40, "mm");
+  for (int g = 0; g < 3; ++g) p.capsule_span_m[g] = span[g];
+  p.ligament_damping_time_s = r.Scalar("ligaments.common.damping_time_s", 1, 0, 1, "s");
+  p.ligament_level_scale = r.Array("ligaments.common.level_scale", NL, 1, 0.01, 10, "[-]");
+
+  // muscle tone
+  const auto mk = r.Array("muscle_tone.stiffness_Nm_per_rad", 3, 1, 0, 1e5, "N·m/rad");
+  const auto mc = r.Array("muscle_tone.damping_Nms_per_rad", 3, 1, 0, 1e3, "N·m·s/rad");
+  const auto ma = r.Array("muscle_tone.extensor_moment_arm_mm", 3, mm, 5, 150, "mm");
+  for (int g = 0; g < 3; ++g) {
+    p.muscle_stiffness_Nm_per_rad[g] = mk[g];
+    p.muscle_damping_Nms_per_rad[g] = mc[g];
+    p.extensor_moment_arm_m[g] = ma[g];
+  }
+  p.arms_mass_fraction = r.Scalar("arms.mass_fraction", 1, 0, 0.3, "[-]");
+  p.arms_lateral_offset_m = r.Scalar("arms.lateral_offset_mm", mm, 0, 500, "mm");
+  {
+    r.MarkSeen("arms.carried_by");
+    const toml::array* a = root.at_path("arms.carried_by").as_array();
+    if (!a || a->empty()) {
+      r.errors().push_back({path, "arms.carried_by", "must be a non-empty array of body names"});
+    } else {
+      for (const auto& n : *a) {
+        const auto name = n.value<std::string>();
+        bool known = false;
+        for (const auto& b : p.body_names) known = known || (name && b == *name);
+        if (!known)
+          r.errors().push_back({path + ":" + std::to_string(n.source().begin.line), "arms.carried_by",
+                                "'" + name.value_or("?") + "' is not a body name (allowed: bodies.names)"});
+        p.arms_carried_by.push_back(name.value_or(""));
+      }
+    }
+  }
+
+  r.CheckUnknown(root, "");
+  if (!r.errors().empty()) return std::move(r.errors());
+  return p;
+}
+
+std::string DefaultSpineModelPath() {
+  if (const char* env = std::getenv("SPINELAB_MODELS")) return std::string(env) + "/spine_adult.toml";
+  return std::string(SPINELAB_SOURCE_DIR) + "/models/spine_adult.toml";
+}
+
+}  // namespace spinelab::sim

@@ -1,0 +1,309 @@
+// World: the step pipeline (STYLE.md §3). Index:
+//   [SECTION] construction       Create, options validation, initial state
+//   [SECTION] step phases        kinematics, forces, solve, bullet, checks
+//   [SECTION] state and energy   Save/Restore, hashes, energies
+#include "spinelab/sim/world.h"
+
+#include <chrono>
+#include <cmath>
+#include <cstring>
+
+#include "bullet/bullet_world.h"
+#include "forces/assembly.h"
+#include "forces/bushing.h"
+#include "forces/facet.h"
+#include "forces/ligament.h"
+
+namespace spinelab::sim {
+
+using internal::BodyKin;
+using internal::ForceAssembly;
+
+struct World::Impl {
+  std::shared_ptr<const Model> model;
+  SimOptions options;
+  State state;
+  StepOutputs outputs;
+  StepProfile profile;
+  std::unique_ptr<internal::BulletWorld> bullet;
+  std::vector<AppliedLoad> loads;     // (n_bodies)
+  std::vector<BodyKin> kin;           // (n_bodies) written by the kinematics phase
+  ForceAssembly assembly;
+  std::vector<Vec6> dv;               // (n_free) velocity change from the implicit solve
+  bool tridiagonal = true;
+
+  const BodyKin& Kin(BodyId b) const {
+    static const BodyKin kGroundKin;
+    return b < 0 ? kGroundKin : kin[b];
+  }
+  void ComputeKinematics();
+  void EvaluateForces(ForceAssembly* assembly);
+};
+
+// [SECTION] construction
+
+namespace {
+// true when every element couples free bodies whose free indices differ by at most one
+bool IsTridiagonal(const Model& m) {
+  auto ok = [&](BodyId a, BodyId b) {
+    const int fa = m.free_index(a), fb = m.free_index(b);
+    return fa < 0 || fb < 0 || std::abs(fa - fb) <= 1;
+  };
+  const ModelDesc& d = m.desc();
+  for (const auto& e : d.bushings) if (!ok(e.body_a, e.body_b)) return false;
+  for (const auto& e : d.ligaments) if (!ok(e.body_a, e.body_b)) return false;
+  for (const auto& e : d.facets) if (!ok(e.body_lower, e.body_upper)) return false;
+  return true;
+}
+}  // namespace
+
+Expected<World> World::Create(std::shared_ptr<const Model> model, const SimOptions& options) {
+  std::vector<Diagnostic> errors;
+  auto check = [&](bool cond, const std::string& key, double value, const std::string& allowed) {
+    if (!cond) {
+      errors.push_back({"", "options." + key,
+                        "value " + std::to_string(value) + " is out of range; allowed: " + allowed});
+    }
+  };
+  if (!model) errors.push_back({"", "model", "null model"});
+  check(std::isfinite(options.dt_s) && options.dt_s > 0 && options.dt_s <= 0.02, "dt_s",
+        options.dt_s, "0 < dt_s <= 0.02 s");
+  check(options.contact_iterations >= 1 && options.contact_iterations <= 1000,
+        "contact_iterations", options.contact_iterations, "1..1000");
+  check(std::isfinite(options.max_speed_m_per_s) && options.max_speed_m_per_s > 0,
+        "max_speed_m_per_s", options.max_speed_m_per_s, "> 0 m/s");
+  check(std::isfinite(options.max_angular_speed_rad_per_s) &&
+            options.max_angular_speed_rad_per_s > 0,
+        "max_angular_speed_rad_per_s", options.max_angular_speed_rad_per_s, "> 0 rad/s");
+  if (!errors.empty()) return errors;
+
+  auto impl = std::make_unique<Impl>();
+  impl->model = std::move(model);
+  impl->options = options;
+  const ModelDesc& d = impl->model->desc();
+  impl->bullet = std::make_unique<internal::BulletWorld>(d, options.contact_iterations);
+  impl->tridiagonal = IsTridiagonal(*impl->model);
+  impl->loads.assign(d.bodies.size(), AppliedLoad{});
+  impl->state.bodies.resize(d.bodies.size());
+  for (size_t i = 0; i < d.bodies.size(); ++i) {
+    BodyState& s = impl->state.bodies[i];
+    s.p_WB = d.bodies[i].X_WB.p;
+    s.q_WB = Quat(d.bodies[i].X_WB.R).normalized();
+  }
+  impl->outputs.bushings.resize(d.bushings.size());
+  impl->outputs.ligaments.resize(d.ligaments.size());
+  impl->outputs.facets.resize(d.facets.size());
+  impl->ComputeKinematics();
+  impl->EvaluateForces(nullptr);
+  return World(std::move(impl));
+}
+
+World::World(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+World::World(World&&) noexcept = default;
+World& World::operator=(World&&) noexcept = default;
+World::~World() = default;
+
+const Model& World::model() const { return *impl_->model; }
+const SimOptions& World::options() const { return impl_->options; }
+const State& World::state() const { return impl_->state; }
+const StepOutputs& World::outputs() const { return impl_->outputs; }
+const StepProfile& World::profile() const { return impl_->profile; }
+
+void World::SetAppliedLoad(BodyId body, const AppliedLoad& load) {
+  SPINELAB_THROW_UNLESS(body >= 0 && body < model().num_bodies(), "body id out of range");
+  SPINELAB_THROW_UNLESS(load.force_N.allFinite() && load.torque_Nm.allFinite() &&
+                            load.p_BoP_B.allFinite(),
+                        "applied load must be finite");
+  impl_->loads[body] = load;
+}
+
+void World::ClearAppliedLoads() {
+  for (AppliedLoad& l : impl_->loads) l = AppliedLoad{};
+}
+
+// [SECTION] step phases
+
+void World::Impl::ComputeKinematics() {
+  const int n = model->num_bodies();
+  kin.resize(n);
+  for (int i = 0; i < n; ++i) {
+    const BodyState& s = state.bodies[i];
+    kin[i].p_WB = s.p_WB;
+    kin[i].R_WB = s.q_WB.toRotationMatrix();
+    kin[i].v_WB = s.v_WB;
+    kin[i].w_WB = s.w_WB;
+    kin[i].free_index = model->free_index(i);
+  }
+}
+
+void World::Impl::EvaluateForces(ForceAssembly* asmb) {
+  const ModelDesc& d = model->desc();
+  // gravity, applied loads and gyroscopic moments (explicit)
+  if (asmb) {
+    for (int i = 0; i < model->num_bodies(); ++i) {
+      const BodyKin& k = kin[i];
+      if (k.free_index < 0) continue;
+      const BodyDesc& b = d.bodies[i];
+      asmb->AddForce(k.free_index, Vec3::Zero(), b.mass_kg * d.gravity_W);
+      const AppliedLoad& L = loads[i];
+      const Vec3 F_W = L.in_body_frame ? Vec3(k.R_WB * L.force_N) : L.force_N;
+      const Vec3 T_W = L.in_body_frame ? Vec3(k.R_WB * L.torque_Nm) : L.torque_Nm;
+      asmb->AddForce(k.free_index, k.R_WB * L.p_BoP_B, F_W);
+      asmb->AddTorque(k.free_index, T_W);
+      const Mat3 I_W = k.R_WB * b.inertia_kgm2.asDiagonal() * k.R_WB.transpose();
+      asmb->AddTorque(k.free_index, -k.w_WB.cross(I_W * k.w_WB));
+      asmb->AddMass(k.free_index, b.mass_kg, I_W);
+    }
+  }
+  // force elements, in creation order
+  for (size_t i = 0; i < d.bushings.size(); ++i) {
+    const BushingDesc& e = d.bushings[i];
+    internal::AddBushingForces(e, Kin(e.body_a), Kin(e.body_b), asmb, &outputs.bushings[i]);
+  }
+  for (size_t i = 0; i < d.ligaments.size(); ++i) {
+    const LigamentDesc& e = d.ligaments[i];
+    internal::AddLigamentForces(e, Kin(e.body_a), Kin(e.body_b), asmb, &outputs.ligaments[i]);
+  }
+  for (size_t i = 0; i < d.facets.size(); ++i) {
+    const FacetDesc& e = d.facets[i];
+    internal::AddFacetForces(e, Kin(e.body_lower), Kin(e.body_upper), asmb, &outputs.facets[i]);
+  }
+}
+
+uint32_t World::Step() {
+  Impl& m = *impl_;
+  using Clock = std::chrono::steady_clock;
+  const double h = m.options.dt_s;
+  const int n = m.model->num_bodies();
+
+  // 1. kinematics from the state
+  const auto t0 = Clock::now();
+  m.ComputeKinematics();
+  // 2. force elements: forces and tangents into the implicit system
+  m.assembly.Reset(m.model->num_free_bodies(), m.tridiagonal, h);
+  m.EvaluateForces(&m.assembly);
+  if (!m.assembly.AllFinite()) return kStepNonFiniteForce;
+  const auto t1 = Clock::now();
+  // 3. implicit solve for the velocity change of every free body
+  if (!m.assembly.Solve(&m.dv)) return kStepSolveFailed;
+  const auto t2 = Clock::now();
+  // 4. push velocities to bullet, which adds contact and integrates poses
+  for (int i = 0; i < n; ++i) {
+    const int fi = m.model->free_index(i);
+    if (fi < 0) continue;
+    const BodyState& s = m.state.bodies[i];
+    m.bullet->SetVelocity(i, s.v_WB + m.dv[fi].head<3>(), s.w_WB + m.dv[fi].tail<3>());
+  }
+  m.bullet->Step(h);
+  // 5. pull poses and twists back into the state
+  for (int i = 0; i < n; ++i) {
+    if (m.model->free_index(i) < 0) continue;
+    BodyState& s = m.state.bodies[i];
+    m.bullet->GetBodyState(i, &s.p_WB, &s.q_WB, &s.v_WB, &s.w_WB);
+  }
+  const auto t3 = Clock::now();
+  // 6. post-checks: finite, plausible speeds
+  uint32_t status = kStepOk;
+  for (const BodyState& s : m.state.bodies) {
+    if (!s.p_WB.allFinite() || !s.q_WB.coeffs().allFinite() || !s.v_WB.allFinite() ||
+        !s.w_WB.allFinite()) {
+      status |= kStepNonFiniteState;
+    } else if (s.v_WB.norm() > m.options.max_speed_m_per_s ||
+               s.w_WB.norm() > m.options.max_angular_speed_rad_per_s) {
+      status |= kStepTooFast;
+    }
+  }
+  // 7. advance time (integer step count; time derived)
+  ++m.state.step_index;
+  m.state.time_s = static_cast<double>(m.state.step_index) * h;
+  m.profile.forces_s += std::chrono::duration<double>(t1 - t0).count();
+  m.profile.solve_s += std::chrono::duration<double>(t2 - t1).count();
+  m.profile.bullet_s += std::chrono::duration<double>(t3 - t2).count();
+  ++m.profile.steps;
+  // 8. outputs at the new state (what observers read)
+  m.ComputeKinematics();
+  m.EvaluateForces(nullptr);
+  return status;
+}
+
+std::string StepStatusText(uint32_t status) {
+  if (status == kStepOk) return "ok";
+  std::string out;
+  auto add = [&](uint32_t flag, const char* text) {
+    if (status & flag) out += (out.empty() ? "" : " | ") + std::string(text);
+  };
+  add(kStepNonFiniteForce, "non-finite force (check element parameters)");
+  add(kStepSolveFailed, "implicit solve failed (check masses/inertias)");
+  add(kStepNonFiniteState, "non-finite state (unstable: reduce dt_s)");
+  add(kStepTooFast, "body speed above limit (unstable: reduce dt_s)");
+  return out;
+}
+
+// [SECTION] state and energy
+
+State World::SaveState() const { return impl_->state; }
+
+void World::RestoreState(const State& state) {
+  SPINELAB_THROW_UNLESS(state.bodies.size() == impl_->state.bodies.size(),
+                        "state has a different number of bodies than the model");
+  impl_->state = state;
+  for (size_t i = 0; i < state.bodies.size(); ++i) {
+    const BodyState& s = state.bodies[i];
+    impl_->bullet->SetBodyState(static_cast<int>(i), s.p_WB, s.q_WB, s.v_WB, s.w_WB);
+  }
+  impl_->bullet->ResetCaches();
+  impl_->ComputeKinematics();
+  impl_->EvaluateForces(nullptr);
+}
+
+double World::PotentialEnergy() const {
+  const Impl& m = *impl_;
+  const ModelDesc& d = m.model->desc();
+  double E = 0;
+  for (int i = 0; i < m.model->num_bodies(); ++i) {
+    if (d.bodies[i].fixed) continue;
+    E -= d.bodies[i].mass_kg * d.gravity_W.dot(m.kin[i].p_WB);
+  }
+  for (const auto& e : d.bushings)
+    E += internal::BushingPotentialEnergy(e, m.Kin(e.body_a), m.Kin(e.body_b));
+  for (const auto& e : d.ligaments)
+    E += internal::LigamentPotentialEnergy(e, m.Kin(e.body_a), m.Kin(e.body_b));
+  for (const auto& e : d.facets)
+    E += internal::FacetPotentialEnergy(e, m.Kin(e.body_lower), m.Kin(e.body_upper));
+  return E;
+}
+
+double World::KineticEnergy() const {
+  const Impl& m = *impl_;
+  const ModelDesc& d = m.model->desc();
+  double E = 0;
+  for (int i = 0; i < m.model->num_bodies(); ++i) {
+    if (d.bodies[i].fixed) continue;
+    const BodyKin& k = m.kin[i];
+    const Vec3 w_B = k.R_WB.transpose() * k.w_WB;
+    E += 0.5 * d.bodies[i].mass_kg * k.v_WB.squaredNorm() +
+         0.5 * w_B.dot(d.bodies[i].inertia_kgm2.cwiseProduct(w_B));
+  }
+  return E;
+}
+
+uint64_t HashState(const State& state) {
+  uint64_t h = 1469598103934665603ull;
+  auto mix = [&](const void* data, size_t n) {
+    const unsigned char* p = static_cast<const unsigned char*>(data);
+    for (size_t i = 0; i < n; ++i) {
+      h ^= p[i];
+      h *= 1099511628211ull;
+    }
+  };
+  mix(&state.step_index, sizeof(state.step_index));
+  for (const BodyState& s : state.bodies) {
+    mix(s.p_WB.data(), 3 * sizeof(double));
+    mix(s.q_WB.coeffs().data(), 4 * sizeof(double));
+    mix(s.v_WB.data(), 3 * sizeof(double));
+    mix(s.w_WB.data(), 3 * sizeof(double));
+  }
+  return h;
+}
+
+}  // namespace spinelab::sim
