@@ -187,12 +187,13 @@ uint32_t World::Step() {
   // 3. implicit solve for the velocity change of every free body
   if (!m.assembly.Solve(&m.dv)) return kStepSolveFailed;
   const auto t2 = Clock::now();
-  // 4. push velocities to bullet, which adds contact and integrates poses
+  // 4. push poses and new velocities to bullet, which adds contact and integrates poses; the
+  //    pose is pushed too so that bullet always starts from our State (bitwise restore)
   for (int i = 0; i < n; ++i) {
     const int fi = m.model->free_index(i);
     if (fi < 0) continue;
     const BodyState& s = m.state.bodies[i];
-    m.bullet->SetVelocity(i, s.v_WB + m.dv[fi].head<3>(), s.w_WB + m.dv[fi].tail<3>());
+    m.bullet->SetBodyState(i, s.p_WB, s.q_WB, s.v_WB + m.dv[fi].head<3>(), s.w_WB + m.dv[fi].tail<3>());
   }
   m.bullet->Step(h);
   // 5. pull poses and twists back into the state
