@@ -92,6 +92,10 @@ Expected<Model> Model::Compile(ModelDesc desc) {
         v.Error(el, "inertia_kgm2 violates the triangle inequality (not a physical body)");
     }
     v.Pose(el, "X_WB", b.X_WB);
+    for (const GeometryPrimitive& g : b.geometry) {
+      v.Pose(el, "geometry '" + g.part + "'.X_BG", g.X_BG);
+      for (int i = 0; i < 3; ++i) v.Pos(el, "geometry '" + g.part + "'.size_m", g.size_m[i], "m");
+    }
     for (const BoxShapeDesc& s : b.shapes) {
       v.Finite(el, "shape.center_B", s.center_B);
       for (int i = 0; i < 3; ++i) v.Pos(el, "shape.half_extents_m", s.half_extents_m[i], "m");

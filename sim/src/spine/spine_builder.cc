@@ -29,6 +29,57 @@ Vec3 SliceInertia(double m, double a_ap, double b_ml, double height, bool ellips
               m * (a_ap * a_ap + b_ml * b_ml) / 4);
 }
 
+// frame whose z axis is the unit vector n (x completed from the world-ish up/anterior axes)
+Mat3 FrameAlong(const Vec3& n) {
+  const Vec3 z = n.normalized();
+  const Vec3 ref = std::abs(z.x()) < 0.9 ? Vec3::UnitX() : Vec3::UnitY();
+  const Vec3 y = z.cross(ref).normalized();
+  Mat3 R;
+  R.col(0) = y.cross(z);
+  R.col(1) = y;
+  R.col(2) = z;
+  return R;
+}
+
+// procedural vertebra: body, pedicles, laminae, spinous and transverse processes (in V, then B);
+// boxes of the body, laminae and processes double as Bullet collision shapes
+void AddVertebraGeometry(const SpineParams& P, int i, double sL, BodyDesc* b) {
+  const double h = 0.5 * sL * P.vb_height_m[i], w = 0.5 * sL * P.vb_width_m[i], dpt = 0.5 * sL * P.vb_depth_m[i];
+  const Vec3 V = b->p_BoV_B;  // V in B (axes aligned)
+  auto add = [&](const std::string& part, PrimitiveKind kind, const Vec3& c_V, const Vec3& size, bool collide) {
+    GeometryPrimitive g;
+    g.part = part;
+    g.kind = kind;
+    g.X_BG.p = V + c_V;
+    g.size_m = size;
+    b->geometry.push_back(g);
+    if (collide) b->shapes.push_back({V + c_V, kind == PrimitiveKind::kBox ? size : Vec3(size.x(), size.y(), size.z())});
+  };
+  if (i == 0) {  // head: ellipsoid around its centre of mass, condyles below
+    add("skull", PrimitiveKind::kEllipsoid, -V, sL * Vec3(0.095, 0.075, 0.10), true);
+    return;
+  }
+  const int lv = std::min(i, kSpineLevels - 1);  // level below this body (sacrum: L5-S1)
+  const double fpost = sL * P.facet_posterior_m[lv], flat = sL * P.facet_lateral_m[lv];
+  const double lam = sL * P.lamina_posterior_m[i], tip = sL * P.spinous_tip_posterior_m[i];
+  const double tp = sL * P.transverse_tip_lateral_m[i];
+  const double t = 0.003 * sL;  // [m] half thickness of the posterior processes
+  add("body", PrimitiveKind::kCylinder, Vec3::Zero(), Vec3(dpt, w, h), false);
+  b->shapes.push_back({V, Vec3(dpt, w, h)});
+  for (int side : {+1, -1}) {
+    const char* s = side > 0 ? " L" : " R";
+    const double x0 = -dpt, x1 = -std::max(fpost, dpt + 2 * t);
+    add(std::string("pedicle") + s, PrimitiveKind::kBox, Vec3(0.5 * (x0 + x1), side * 0.8 * flat, 0),
+        Vec3(0.5 * (x0 - x1), 1.2 * t, 0.4 * h), false);
+    add(std::string("lamina") + s, PrimitiveKind::kBox, Vec3(0.5 * (x1 - lam), side * 0.5 * flat, 0),
+        Vec3(0.5 * std::abs(lam + x1) + t, 0.5 * flat, 0.6 * h), true);
+    add(std::string("transverse process") + s, PrimitiveKind::kBox, Vec3(-0.3 * 2 * dpt, side * 0.5 * (flat + tp), 0),
+        Vec3(t, 0.5 * std::max(tp - flat, 2 * t), t), true);
+  }
+  add("spinous process", PrimitiveKind::kBox, Vec3(-0.5 * (lam + tip), 0, -0.2 * h),
+      Vec3(0.5 * std::max(tip - lam, 2 * t), t, 0.5 * h), true);
+}
+
 }  // namespace
 
 Expected<ModelDesc> BuildSpineModel(const SpineParams& P, const Subject& subject,
@@ -92,12 +143,7 @@ Expected<ModelDesc> BuildSpineModel(const SpineParams& P, const Subject& subject
         b.inertia_kgm2 += Vec3(ma * r2, 0, ma * r2);
       }
     }
-    // collision box: vertebral body plus posterior elements, for contact with props
-    const double depth = sL * P.spinous_tip_posterior_m[i] + 0.5 * sL * P.vb_depth_m[i];
-    BoxShapeDesc box;
-    box.half_extents_m = Vec3(0.5 * depth, 0.5 * sL * P.vb_width_m[i], 0.5 * sL * P.vb_height_m[i]);
-    box.center_B = b.p_BoV_B + Vec3(0.5 * sL * P.vb_depth_m[i] - 0.5 * depth, 0, 0);
-    b.shapes.push_back(box);
+    AddVertebraGeometry(P, i, sL, &b);
     d.bodies.push_back(b);
   }
 
@@ -204,6 +250,18 @@ Expected<ModelDesc> BuildSpineModel(const SpineParams& P, const Subject& subject
       f.cartilage_thickness_m = P.cartilage_thickness_m;
       f.damping_s_per_m = P.contact_damping_s_per_m;
       (side > 0 ? L.facet_left : L.facet_right) = static_cast<int>(d.facets.size());
+      // articular surfaces: superior facet of the lower body, inferior facet of the upper body
+      const double r_f = std::sqrt(f.area_m2 / kPi);
+      for (const bool upper : {false, true}) {
+        GeometryPrimitive g;
+        g.part = std::string(upper ? "facet inferior " : "facet superior ") + f.side;
+        g.kind = PrimitiveKind::kCylinder;
+        const Mat3 R_BG = FrameAlong(upper ? Vec3(X_BD.R * n_D) : Vec3(f.n_A));
+        const double offset = (upper ? 1.0 : -1.0) * 0.5 * f.rest_gap_m;  // surfaces either side of the gap
+        g.X_BG = Pose{R_BG, (upper ? f.p_BoQ_B : f.p_AoP_A) + R_BG.col(2) * (offset + (upper ? 0.0005 : -0.0005))};
+        g.size_m = Vec3(r_f, r_f, 0.0005);
+        d.bodies[upper ? B : A].geometry.push_back(g);
+      }
       d.facets.push_back(f);
       // capsular ligament across the joint, in the facet plane, spanning capsule_span
       const Vec3 along = (Vec3::UnitZ() - n_D * n_D.z()).normalized();  // up, in the facet plane

@@ -31,6 +31,7 @@ struct World::Impl {
   ForceAssembly assembly;
   std::vector<Vec6> dv;               // (n_free) velocity change from the implicit solve
   bool tridiagonal = true;
+  bool outputs_stale = false;         // outputs describe the state before the last step
 
   const BodyKin& Kin(BodyId b) const {
     static const BodyKin kGroundKin;
@@ -106,7 +107,15 @@ World::~World() = default;
 const Model& World::model() const { return *impl_->model; }
 const SimOptions& World::options() const { return impl_->options; }
 const State& World::state() const { return impl_->state; }
-const StepOutputs& World::outputs() const { return impl_->outputs; }
+const StepOutputs& World::outputs() const {
+  // element outputs at the current state, evaluated on demand (observers may not need them)
+  if (impl_->outputs_stale) {
+    impl_->ComputeKinematics();
+    impl_->EvaluateForces(nullptr);
+    impl_->outputs_stale = false;
+  }
+  return impl_->outputs;
+}
 const StepProfile& World::profile() const { return impl_->profile; }
 
 void World::SetAppliedLoad(BodyId body, const AppliedLoad& load) {
@@ -221,9 +230,8 @@ uint32_t World::Step() {
   m.profile.solve_s += std::chrono::duration<double>(t2 - t1).count();
   m.profile.bullet_s += std::chrono::duration<double>(t3 - t2).count();
   ++m.profile.steps;
-  // 8. outputs at the new state (what observers read)
-  m.ComputeKinematics();
-  m.EvaluateForces(nullptr);
+  // 8. outputs at the new state are evaluated when read (World::outputs)
+  m.outputs_stale = true;
   return status;
 }
 
@@ -253,11 +261,11 @@ void World::RestoreState(const State& state) {
     impl_->bullet->SetBodyState(static_cast<int>(i), s.p_WB, s.q_WB, s.v_WB, s.w_WB);
   }
   impl_->bullet->ResetCaches();
-  impl_->ComputeKinematics();
-  impl_->EvaluateForces(nullptr);
+  impl_->outputs_stale = true;
 }
 
 double World::PotentialEnergy() const {
+  outputs();  // refreshes the kinematics cache
   const Impl& m = *impl_;
   const ModelDesc& d = m.model->desc();
   double E = 0;
@@ -275,6 +283,7 @@ double World::PotentialEnergy() const {
 }
 
 double World::KineticEnergy() const {
+  outputs();
   const Impl& m = *impl_;
   const ModelDesc& d = m.model->desc();
   double E = 0;

@@ -53,7 +53,8 @@ TEST(SpineModel, MassesScaleWithTheSubject) {
   no_arms.arms = false;
   auto total = [&](double mass, double height) {
     double sum = 0;
-    for (const auto& b : BuildSpineModel(p, Subject{mass, height}, no_arms).value().bodies) sum += b.mass_kg;
+    const ModelDesc d = BuildSpineModel(p, Subject{mass, height}, no_arms).value();
+    for (const auto& b : d.bodies) sum += b.mass_kg;
     return sum;
   };
   const double m75 = total(75, 1.75);
@@ -147,6 +148,48 @@ TEST(SpineModel, EveryParameterHasAUnitfulKeyAndASource) {
   for (const auto& o : p.origins) {
     EXPECT_TRUE(std::regex_search(o.key, unit)) << o.key << " has no unit suffix";
     EXPECT_FALSE(o.source.empty()) << o.key;
+  }
+}
+
+}  // namespace
+}  // namespace spinelab::sim
+
+namespace spinelab::sim {
+namespace {
+
+TEST(SpineGeometry, EveryVertebraHasItsPartsAndFacetsFaceEachOther) {
+  const auto d = BuildSpineModel(LoadSpineParams(DefaultSpineModelPath()).value(), Subject{}).value();
+  auto find = [](const BodyDesc& b, const std::string& part) -> const GeometryPrimitive* {
+    for (const auto& g : b.geometry)
+      if (g.part == part) return &g;
+    return nullptr;
+  };
+  for (int i = 1; i < 25; ++i) {  // C1..L5
+    const BodyDesc& b = d.bodies[i];
+    for (const char* part : {"body", "pedicle L", "pedicle R", "lamina L", "lamina R", "spinous process",
+                             "transverse process L", "transverse process R", "facet superior L",
+                             "facet superior R", "facet inferior L", "facet inferior R"})
+      EXPECT_NE(find(b, part), nullptr) << b.name << " lacks " << part;
+    // the spinous process lies behind the vertebral body
+    const Vec3 sp = find(b, "spinous process")->X_BG.p, body = find(b, "body")->X_BG.p;
+    EXPECT_LT(sp.x(), body.x() - 0.02) << b.name;
+    EXPECT_FALSE(b.shapes.empty()) << b.name;
+  }
+  // at rest the inferior facet of the upper body faces the superior facet of the lower body
+  // across the articular clearance
+  for (const LevelDesc& L : d.levels) {
+    for (char side : {'L', 'R'}) {
+      const std::string s(1, side);
+      const GeometryPrimitive* sup = find(d.bodies[L.lower], "facet superior " + s);
+      const GeometryPrimitive* inf = find(d.bodies[L.upper], "facet inferior " + s);
+      ASSERT_TRUE(sup && inf) << L.name;
+      const Pose Xs = d.bodies[L.lower].X_WB * sup->X_BG, Xi = d.bodies[L.upper].X_WB * inf->X_BG;
+      EXPECT_NEAR(Xs.R.col(2).dot(Xi.R.col(2)), 1.0, 1e-12) << L.name;  // parallel surfaces
+      const double gap = Xs.R.col(2).dot(Xi.p - Xs.p);
+      const double clearance = d.facets[side == 'L' ? L.facet_left : L.facet_right].rest_gap_m;
+      EXPECT_NEAR(gap, clearance + 2 * 0.0005, 1e-9) << L.name;  // centres of two 1 mm discs
+      EXPECT_LT((Xi.p - Xs.p - gap * Xs.R.col(2)).norm(), 1e-9) << L.name;  // face to face
+    }
   }
 }
 

@@ -28,6 +28,22 @@ struct BoxShapeDesc {
   Vec3 half_extents_m = Vec3::Zero(); ///< [m] half sizes along B's axes
 };
 
+/// Shape of one part of a body's drawable geometry (frame G).
+enum class PrimitiveKind {
+  kBox,        ///< size = half extents along G's axes
+  kCylinder,   ///< elliptic cylinder: size = (semi-axis x, semi-axis y, half length along z)
+  kEllipsoid,  ///< size = semi-axes
+};
+
+/// One named part of a body's procedural geometry (vertebral body, pedicle, lamina, spinous or
+/// transverse process, articular facet), for drawing and for placing contact shapes.
+struct GeometryPrimitive {
+  std::string part;                   ///< "body", "pedicle L", "facet superior R", ...
+  PrimitiveKind kind = PrimitiveKind::kBox;
+  Pose X_BG;                          ///< pose of the part's frame G in B
+  Vec3 size_m = Vec3::Zero();         ///< [m] see PrimitiveKind
+};
+
 /// A rigid body. Its frame B is at the centre of mass, axes principal.
 struct BodyDesc {
   std::string name;                     ///< unique, e.g. "T7"
@@ -36,6 +52,7 @@ struct BodyDesc {
   Pose X_WB;                            ///< initial pose of B in W
   bool fixed = false;                   ///< welded to the world (no degrees of freedom)
   std::vector<BoxShapeDesc> shapes;     ///< collision shapes (may be empty)
+  std::vector<GeometryPrimitive> geometry;  ///< drawable parts (may be empty)
   Vec3 p_BoV_B = Vec3::Zero();          ///< [m] vertebral-body centroid V in B (for drawing/reports)
 };
 

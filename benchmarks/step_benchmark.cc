@@ -1,0 +1,73 @@
+// Step benchmarks (STYLE.md §13): warm up to a typical state, save it, then restore and run n
+// steps per batch. Each run ends in the same state, whose hash is checked, so "fast but wrong"
+// (or non-deterministic) fails instead of reporting a number.
+#include <benchmark/benchmark.h>
+
+#include <memory>
+
+#include "spinelab/sim/scenes.h"
+#include "spinelab/sim/spine.h"
+#include "spinelab/sim/world.h"
+
+namespace spinelab::sim {
+namespace {
+
+constexpr int kStepsPerRun = 100;
+
+void RunBatches(benchmark::State& st, World& w, const std::function<void(World&, int)>& load) {
+  const State start = w.SaveState();
+  uint64_t expected = 0;
+  bool first = true;
+  for (auto _ : st) {
+    st.PauseTiming();
+    w.RestoreState(start);
+    st.ResumeTiming();
+    for (int i = 0; i < kStepsPerRun; ++i) {
+      load(w, i);
+      if (w.Step() != kStepOk) {
+        st.SkipWithError("step failed");
+        return;
+      }
+    }
+    st.PauseTiming();
+    const uint64_t h = HashState(w.state());
+    if (first) expected = h;
+    first = false;
+    if (h != expected) st.SkipWithError("final state differs between identical runs");
+    st.ResumeTiming();
+  }
+  st.SetItemsProcessed(st.iterations() * kStepsPerRun);
+  st.counters["real_time_factor"] = benchmark::Counter(
+      static_cast<double>(st.iterations()) * kStepsPerRun * w.options().dt_s, benchmark::Counter::kIsRate);
+}
+
+void BM_StepWholeSpine(benchmark::State& st) {
+  auto params = LoadSpineParams(DefaultSpineModelPath());
+  auto model = std::make_shared<const Model>(Model::Compile(BuildSpineModel(params.value(), Subject{}).value()).value());
+  SimOptions o;
+  o.dt_s = 1e-3;
+  World w = World::Create(model, o).value();
+  for (int i = 0; i < 500; ++i) w.Step();  // settled standing posture
+  RunBatches(st, w, [](World& world, int i) {
+    AppliedLoad l;  // a twist on T1, as a seated twist would apply
+    l.torque_Nm = Vec3(0, 0, 3.0 * std::min(1.0, i / 50.0));
+    world.SetAppliedLoad(8, l);
+  });
+}
+BENCHMARK(BM_StepWholeSpine)->Unit(benchmark::kMicrosecond);
+
+void BM_StepBushingChain(benchmark::State& st) {
+  auto model = std::make_shared<const Model>(Model::Compile(MakeBushingChain()).value());
+  SimOptions o;
+  o.dt_s = 1e-3;
+  World w = World::Create(model, o).value();
+  for (int i = 0; i < 500; ++i) {
+    ApplyBushingChainLoad(&w, w.state().time_s);
+    w.Step();
+  }
+  RunBatches(st, w, [](World& world, int) { ApplyBushingChainLoad(&world, world.state().time_s); });
+}
+BENCHMARK(BM_StepBushingChain)->Unit(benchmark::kMicrosecond);
+
+}  // namespace
+}  // namespace spinelab::sim
