@@ -152,6 +152,29 @@ Expected<Model> Model::Compile(ModelDesc desc) {
     v.Pos(el, "cartilage_thickness_m", e.cartilage_thickness_m, "m");
     v.NonNeg(el, "damping_s_per_m", e.damping_s_per_m, "s/m");
     v.Check(e.side == 'L' || e.side == 'R', el, "side", e.side, "'L' or 'R'");
+    if (e.has_capsule) {
+      const CapsuleParams& c = e.capsule;
+      v.Pos(el, "capsule.fluid_volume_m3", c.fluid_volume_m3, "m³");
+      v.Check(std::isfinite(c.rest_pressure_Pa) && c.rest_pressure_Pa > -2e4 && c.rest_pressure_Pa < 2e4, el,
+              "capsule.rest_pressure_Pa", c.rest_pressure_Pa, "in (-2e4, 2e4) Pa");
+      v.Pos(el, "capsule.compliance_suction_m3_per_Pa", c.compliance_suction_m3_per_Pa, "m³/Pa");
+      v.Pos(el, "capsule.compliance_positive_m3_per_Pa", c.compliance_positive_m3_per_Pa, "m³/Pa");
+      v.NonNeg(el, "capsule.compliance_slow_m3_per_Pa", c.compliance_slow_m3_per_Pa, "m³/Pa");
+      v.Pos(el, "capsule.draw_in_time_s", c.draw_in_time_s, "s");
+      v.Check(std::isfinite(c.nucleation_pressure_abs_Pa) && c.nucleation_pressure_abs_Pa < c.vapour_pressure_Pa, el,
+              "capsule.nucleation_pressure_abs_Pa", c.nucleation_pressure_abs_Pa, "below the vapour pressure");
+      v.Pos(el, "capsule.nucleus_radius_m", c.nucleus_radius_m, "m");
+      v.Pos(el, "capsule.density_kg_per_m3", c.density_kg_per_m3, "kg/m³");
+      v.NonNeg(el, "capsule.viscosity_Pa_s", c.viscosity_Pa_s, "Pa·s");
+      v.NonNeg(el, "capsule.surface_tension_N_per_m", c.surface_tension_N_per_m, "N/m");
+      v.NonNeg(el, "capsule.vapour_pressure_Pa", c.vapour_pressure_Pa, "Pa");
+      v.Pos(el, "capsule.temperature_K", c.temperature_K, "K");
+      v.Pos(el, "capsule.atmospheric_pressure_Pa", c.atmospheric_pressure_Pa, "Pa");
+      v.Pos(el, "capsule.tissue_gas_tension_Pa", c.tissue_gas_tension_Pa, "Pa");
+      v.Pos(el, "capsule.fill_time_s", c.fill_time_s, "s");
+      v.Pos(el, "capsule.gas_conductance_mol_per_s_Pa", c.gas_conductance_mol_per_s_Pa, "mol/(s·Pa)");
+      v.Pos(el, "capsule.listener_distance_m", c.listener_distance_m, "m");
+    }
   }
   for (const EnvironmentDesc& e : desc.environment) {
     const std::string el = "environment '" + e.name + "'";

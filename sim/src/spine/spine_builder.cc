@@ -249,6 +249,8 @@ Expected<ModelDesc> BuildSpineModel(const SpineParams& P, const Subject& subject
       f.cartilage_modulus_Pa = P.cartilage_modulus_Pa;
       f.cartilage_thickness_m = P.cartilage_thickness_m;
       f.damping_s_per_m = P.contact_damping_s_per_m;
+      f.has_capsule = true;
+      f.capsule = P.capsule[g];
       (side > 0 ? L.facet_left : L.facet_right) = static_cast<int>(d.facets.size());
       // articular surfaces: superior facet of the lower body, inferior facet of the upper body
       const double r_f = std::sqrt(f.area_m2 / kPi);

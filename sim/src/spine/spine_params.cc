@@ -309,6 +309,53 @@ Expected<SpineParams> LoadSpineParams(const std::string& path) {
     }
   }
 
+  // facet capsules
+  {
+    const double kPa = 1e3, ml = 1e-6;
+    const auto fluid = r.Array("capsule.fluid_volume_ml", 3, ml, 0.01, 5, "ml");
+    const double rest = r.Scalar("capsule.rest_pressure_cmH2O", 98.0665, -100, 100, "cmH2O");
+    const double c_pos = r.Scalar("capsule.compliance_positive_ml_per_kPa", ml / kPa, 1e-6, 10, "ml/kPa");
+    const double c_neg = r.Scalar("capsule.compliance_suction_ml_per_kPa", ml / kPa, 1e-9, 10, "ml/kPa");
+    const double c_slow = r.Scalar("capsule.compliance_slow_ml_per_kPa", ml / kPa, 0, 10, "ml/kPa");
+    const double tau = r.Scalar("capsule.draw_in_time_s", 1, 1e-3, 1e4, "s");
+    const double nuc = r.Scalar("capsule.nucleation_pressure_abs_kPa", kPa, -1e5, 6, "kPa");
+    const double r0 = r.Scalar("capsule.nucleus_radius_um", 1e-6, 1, 1000, "um");
+    const double rho = r.Scalar("capsule.density_kg_per_m3", 1, 500, 2000, "kg/m^3");
+    const double mu = r.Scalar("capsule.viscosity_Pa_s", 1, 0, 100, "Pa s");
+    const double sigma = r.Scalar("capsule.surface_tension_N_per_m", 1, 0, 1, "N/m");
+    const double pv = r.Scalar("capsule.vapour_pressure_kPa", kPa, 0, 50, "kPa");
+    const double T = r.Scalar("capsule.temperature_K", 1, 250, 350, "K");
+    const double patm = r.Scalar("capsule.atmospheric_pressure_kPa", kPa, 50, 200, "kPa");
+    const double pt = r.Scalar("capsule.tissue_gas_tension_kPa", kPa, 10, 200, "kPa");
+    const double fill = r.Scalar("capsule.fill_time_ms", 1e-3, 0.01, 1e5, "ms");
+    const double D = r.Scalar("capsule.gas_diffusivity_m2_per_s", 1, 1e-12, 1e-6, "m^2/s");
+    const double S = r.Scalar("capsule.gas_solubility_mol_per_m3_kPa", 1.0 / kPa, 1e-6, 100, "mol/(m^3 kPa)");
+    const double L = r.Scalar("capsule.capsule_thickness_mm", 1e-3, 0.05, 20, "mm");
+    const auto area = r.Array("capsule.exchange_area_cm2", 3, 1e-4, 0.01, 1000, "cm^2");
+    const double dist = r.Scalar("capsule.listener_distance_cm", 1e-2, 1, 1000, "cm");
+    for (int g = 0; g < 3; ++g) {
+      CapsuleParams& c = p.capsule[g];
+      c.fluid_volume_m3 = fluid[g];
+      c.rest_pressure_Pa = rest;
+      c.compliance_positive_m3_per_Pa = c_pos;
+      c.compliance_suction_m3_per_Pa = c_neg;
+      c.compliance_slow_m3_per_Pa = c_slow;
+      c.draw_in_time_s = tau;
+      c.nucleation_pressure_abs_Pa = nuc;
+      c.nucleus_radius_m = r0;
+      c.density_kg_per_m3 = rho;
+      c.viscosity_Pa_s = mu;
+      c.surface_tension_N_per_m = sigma;
+      c.vapour_pressure_Pa = pv;
+      c.temperature_K = T;
+      c.atmospheric_pressure_Pa = patm;
+      c.tissue_gas_tension_Pa = pt;
+      c.fill_time_s = fill;
+      c.gas_conductance_mol_per_s_Pa = D * S * area[g] / L;
+      c.listener_distance_m = dist;
+    }
+  }
+
   r.CheckUnknown(root, "");
   if (!r.errors().empty()) return std::move(r.errors());
   return p;

@@ -11,6 +11,7 @@
 #include "bullet/bullet_world.h"
 #include "forces/assembly.h"
 #include "forces/bushing.h"
+#include "forces/capsule.h"
 #include "forces/facet.h"
 #include "forces/ligament.h"
 
@@ -30,6 +31,8 @@ struct World::Impl {
   std::vector<BodyKin> kin;           // (n_bodies) written by the kinematics phase
   ForceAssembly assembly;
   std::vector<Vec6> dv;               // (n_free) velocity change from the implicit solve
+  std::vector<double> gap_start;      // (n_facets) [m] facet gaps at the start of the step
+  bool has_capsules = false;
   bool tridiagonal = true;
   bool outputs_stale = false;         // outputs describe the state before the last step
 
@@ -73,6 +76,9 @@ Expected<World> World::Create(std::shared_ptr<const Model> model, const SimOptio
         "contact_iterations", options.contact_iterations, "1..1000");
   check(std::isfinite(options.max_speed_m_per_s) && options.max_speed_m_per_s > 0,
         "max_speed_m_per_s", options.max_speed_m_per_s, "> 0 m/s");
+  check(std::isfinite(options.bubble_rel_tol) && options.bubble_rel_tol >= 1e-12 &&
+            options.bubble_rel_tol <= 1e-3,
+        "bubble_rel_tol", options.bubble_rel_tol, "1e-12 .. 1e-3");
   check(std::isfinite(options.max_angular_speed_rad_per_s) &&
             options.max_angular_speed_rad_per_s > 0,
         "max_angular_speed_rad_per_s", options.max_angular_speed_rad_per_s, "> 0 rad/s");
@@ -94,6 +100,9 @@ Expected<World> World::Create(std::shared_ptr<const Model> model, const SimOptio
   impl->outputs.bushings.resize(d.bushings.size());
   impl->outputs.ligaments.resize(d.ligaments.size());
   impl->outputs.facets.resize(d.facets.size());
+  impl->state.capsules.resize(d.facets.size());
+  impl->gap_start.assign(d.facets.size(), 0.0);
+  for (const FacetDesc& f : d.facets) impl->has_capsules = impl->has_capsules || f.has_capsule;
   impl->ComputeKinematics();
   impl->EvaluateForces(nullptr);
   return World(std::move(impl));
@@ -175,7 +184,14 @@ void World::Impl::EvaluateForces(ForceAssembly* asmb) {
   }
   for (size_t i = 0; i < d.facets.size(); ++i) {
     const FacetDesc& e = d.facets[i];
-    internal::AddFacetForces(e, Kin(e.body_lower), Kin(e.body_upper), asmb, &outputs.facets[i]);
+    const BodyKin& a = Kin(e.body_lower);
+    const BodyKin& b = Kin(e.body_upper);
+    internal::AddFacetForces(e, a, b, asmb, &outputs.facets[i]);
+    if (e.has_capsule) {
+      const internal::FacetKinematics k = internal::ComputeFacetKinematics(e, a, b);
+      internal::AddCapsuleForces(e, state.capsules[i], a, b, k, asmb, &outputs.facets[i]);
+      if (asmb) gap_start[i] = k.gap_m;
+    }
   }
 }
 
@@ -211,8 +227,23 @@ uint32_t World::Step() {
     BodyState& s = m.state.bodies[i];
     m.bullet->GetBodyState(i, &s.p_WB, &s.q_WB, &s.v_WB, &s.w_WB);
   }
+  // 6. capsules: bubble dynamics and gas over the step, with the gap moving start -> end
+  if (m.has_capsules) {
+    const double t0 = m.state.time_s;
+    m.ComputeKinematics();
+    internal::CapsuleSolverOptions copt;
+    copt.rel_tol = m.options.bubble_rel_tol;
+    copt.allow_nucleation = m.options.cavitation;
+    const ModelDesc& d = m.model->desc();
+    for (size_t i = 0; i < d.facets.size(); ++i) {
+      const FacetDesc& e = d.facets[i];
+      if (!e.has_capsule) continue;
+      const double g1 = internal::ComputeFacetKinematics(e, m.Kin(e.body_lower), m.Kin(e.body_upper)).gap_m;
+      internal::AdvanceCapsule(e, m.gap_start[i], g1, t0, h, copt, &m.state.capsules[i], &m.outputs.facets[i]);
+    }
+  }
   const auto t3 = Clock::now();
-  // 6. post-checks: finite, plausible speeds
+  // 7. post-checks: finite, plausible speeds
   uint32_t status = kStepOk;
   for (const BodyState& s : m.state.bodies) {
     if (!s.p_WB.allFinite() || !s.q_WB.coeffs().allFinite() || !s.v_WB.allFinite() ||
@@ -223,14 +254,14 @@ uint32_t World::Step() {
       status |= kStepTooFast;
     }
   }
-  // 7. advance time (integer step count; time derived)
+  // 8. advance time (integer step count; time derived)
   ++m.state.step_index;
   m.state.time_s = static_cast<double>(m.state.step_index) * h;
   m.profile.forces_s += std::chrono::duration<double>(t1 - t0).count();
   m.profile.solve_s += std::chrono::duration<double>(t2 - t1).count();
   m.profile.bullet_s += std::chrono::duration<double>(t3 - t2).count();
   ++m.profile.steps;
-  // 8. outputs at the new state are evaluated when read (World::outputs)
+  // 9. outputs at the new state are evaluated when read (World::outputs)
   m.outputs_stale = true;
   return status;
 }
@@ -312,6 +343,14 @@ uint64_t HashState(const State& state) {
     mix(s.q_WB.coeffs().data(), 4 * sizeof(double));
     mix(s.v_WB.data(), 3 * sizeof(double));
     mix(s.w_WB.data(), 3 * sizeof(double));
+  }
+  for (const CapsuleState& c : state.capsules) {
+    mix(&c.mode, sizeof(c.mode));
+    mix(&c.radius_m, sizeof(double));
+    mix(&c.radius_rate_m_per_s, sizeof(double));
+    mix(&c.gas_mol, sizeof(double));
+    mix(&c.drawn_in_m3, sizeof(double));
+    mix(&c.cavitations, sizeof(c.cavitations));
   }
   return h;
 }

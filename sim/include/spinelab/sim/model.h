@@ -122,6 +122,37 @@ struct LigamentDesc {
   int level = -1;
 };
 
+/// The joint capsule of a facet: synovial fluid, capsule compliance, cavitation and gas
+/// (docs/capsule.md). All SI; pressures are gauge (relative to atmospheric) unless "abs".
+///   volume balance:  V_bubble − A·(g − g_rest) + V_drawn = C(P)·(P − P_rest),
+///   C = C_suction for P < P_rest, C_positive above;  the pressure force P·A pushes the surfaces
+///   apart along n (suction, P < 0, holds them together);
+///   slow capsule draw-in:  dV_drawn/dt = (−C_slow·(P − P_rest) − V_drawn)/τ_draw;
+///   nucleation when P_abs <= nucleation pressure; Rayleigh–Plesset bubble (equivalent sphere):
+///   ρ(R R̈ + 1.5 Ṙ²) = p_gas + p_vap − P_abs − 2σ/R − 4μṘ/R,  p_gas = n·R_g·T/V;
+///   gas: fills toward the fluid gas tension with time constant τ_fill while the bubble is
+///   violent, then dn/dt = G·(p_tissue − p_gas) with G = D·S·A_exchange/L_capsule.
+struct CapsuleParams {
+  double fluid_volume_m3 = 1e-6;          ///< [m³] synovial fluid
+  double rest_pressure_Pa = -235;         ///< [Pa] gauge, at rest
+  double compliance_suction_m3_per_Pa = 1e-13;   ///< [m³/Pa] under suction (fast)
+  double compliance_positive_m3_per_Pa = 1e-11;  ///< [m³/Pa] under positive pressure
+  double compliance_slow_m3_per_Pa = 1e-11;      ///< [m³/Pa] slow draw-in path under suction
+  double draw_in_time_s = 1.0;            ///< [s] time constant of the slow draw-in
+  double nucleation_pressure_abs_Pa = -4e5;  ///< [Pa] absolute liquid pressure at nucleation
+  double nucleus_radius_m = 1e-5;         ///< [m] initial bubble radius
+  double density_kg_per_m3 = 1000;        ///< [kg/m³] synovial fluid
+  double viscosity_Pa_s = 0.01;           ///< [Pa·s] synovial fluid at high shear rate
+  double surface_tension_N_per_m = 0.06;  ///< [N/m]
+  double vapour_pressure_Pa = 6280;       ///< [Pa] water at 37 °C
+  double temperature_K = 310;             ///< [K]
+  double atmospheric_pressure_Pa = 101325;///< [Pa]
+  double tissue_gas_tension_Pa = 94000;   ///< [Pa] total dissolved gas tension of fluid/tissue
+  double fill_time_s = 0.05;              ///< [s] gas release into a fresh cavity
+  double gas_conductance_mol_per_s_Pa = 5e-13;  ///< [mol/(s·Pa)] G = D·S·A_exchange/L_capsule
+  double listener_distance_m = 0.1;       ///< [m] where the sound pressure is reported
+};
+
 /// Facet (zygapophyseal) joint: a planar articular surface through point P on the lower body A
 /// with unit normal n (in A, pointing from A's surface towards B's, i.e. the opening direction),
 /// and the matching point Q on the upper body B. Gap g = g_rest + n_W·(p_WQ − p_WP) [m]. When
@@ -141,6 +172,8 @@ struct FacetDesc {
   double cartilage_modulus_Pa = 0;    ///< [Pa] effective modulus of both cartilage layers
   double cartilage_thickness_m = 0;   ///< [m] combined thickness of both layers
   double damping_s_per_m = 0;         ///< [s/m] Hunt–Crossley α
+  bool has_capsule = false;           ///< fluid, pressure and cavitation (CapsuleParams)
+  CapsuleParams capsule;
 };
 
 /// A static environment object that bodies touch through Bullet contact.

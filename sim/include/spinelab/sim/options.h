@@ -14,6 +14,10 @@ struct SimOptions {
   double max_speed_m_per_s = 50.0;
   /// [rad/s] post-step check on angular speed.
   double max_angular_speed_rad_per_s = 500.0;
+  /// Facet capsules may cavitate (false: the fluid pressure still acts, no bubble nucleates).
+  bool cavitation = true;
+  /// [-] relative tolerance of the adaptive bubble (Rayleigh–Plesset) integration.
+  double bubble_rel_tol = 1e-7;
 };
 
 }  // namespace spinelab::sim

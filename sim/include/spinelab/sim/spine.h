@@ -63,6 +63,7 @@ struct SpineParams {
   std::array<double, 3> muscle_stiffness_Nm_per_rad{}, muscle_damping_Nms_per_rad{},
       extensor_moment_arm_m{};
   double arms_mass_fraction = 0, arms_lateral_offset_m = 0;
+  std::array<CapsuleParams, 3> capsule{};  ///< per region (0 C, 1 T, 2 L); area comes from the facet
   std::vector<std::string> arms_carried_by;
   std::vector<ParamOrigin> origins;       ///< every parameter read, with its line and source
 };

@@ -19,10 +19,23 @@ struct BodyState {
   Vec3 w_WB = Vec3::Zero();           ///< [rad/s] angular velocity in W
 };
 
+/// Internal state of one facet capsule (written by step/capsules).
+struct CapsuleState {
+  enum Mode : int32_t { kNoBubble = 0, kDynamic = 1, kQuasiStatic = 2 };
+  int32_t mode = kNoBubble;           ///< bubble regime
+  double radius_m = 0;                ///< [m] equivalent-sphere bubble radius
+  double radius_rate_m_per_s = 0;     ///< [m/s] dR/dt (dynamic mode)
+  double gas_mol = 0;                 ///< [mol] gas in the bubble
+  double drawn_in_m3 = 0;             ///< [m³] slow capsule draw-in volume
+  double dynamic_since_s = 0;         ///< [s] time of the last nucleation
+  int64_t cavitations = 0;            ///< number of nucleations so far
+};
+
 struct State {
   int64_t step_index = 0;             ///< steps taken; time_s = step_index * dt_s
   double time_s = 0;                  ///< [s] derived from step_index (never accumulated)
   std::vector<BodyState> bodies;      ///< (n_bodies), creation order
+  std::vector<CapsuleState> capsules; ///< (n_facets), zero-initialised when no capsule
 };
 
 /// FNV-1a hash of the bit patterns of every number in the state (determinism tests).
@@ -51,7 +64,15 @@ struct FacetOutput {
   double contact_force_N = 0;         ///< [N] cartilage contact force (>= 0)
   Vec3 p_WP = Vec3::Zero();           ///< [m] surface point P on the lower body, in W
   Vec3 n_W = Vec3::UnitZ();           ///< [-] opening normal in W
+  double pressure_Pa = 0;             ///< [Pa] synovial fluid pressure (gauge)
+  double fluid_force_N = 0;           ///< [N] pressure force along n (negative: suction)
+  double bubble_volume_m3 = 0;        ///< [m³] gas/vapour cavity
+  bool cracked = false;               ///< a nucleation happened in the last step
+  std::vector<float> sound_Pa;        ///< acoustic pressure at the listener during the last
+                                      ///< step, at kSoundSampleRate_Hz (empty when quiet)
 };
+
+constexpr double kSoundSampleRate_Hz = 44100.0;
 
 struct StepOutputs {
   std::vector<BushingOutput> bushings;

@@ -1,0 +1,276 @@
+// Facet capsule: fluid pressure, cavitation, bubble dynamics, sound and gas exchange.
+// Index: [SECTION] pressure and force  [SECTION] quasi-static bubble  [SECTION] bubble dynamics
+//        [SECTION] stepping
+//
+// Design note. The bubble is an equivalent sphere whose far-field liquid pressure comes from the
+// joint's volume balance, so bubble growth, joint opening and capsule compliance are one coupled
+// system. Rejected: (1) a fixed pressure drop at the crack (no coupling to how the joint opens,
+// no dependence on rate); (2) integrating the bubble for the whole run (µs steps for minutes of
+// refractory period). The violent phase is integrated with an adaptive dopri5 (Boost.Odeint);
+// once it has settled the bubble is quasi-static (pressure balance solved each step) and only
+// its gas content evolves, analytically-smooth enough for large steps between manipulations.
+#include "forces/capsule.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+#include <boost/numeric/odeint.hpp>
+
+namespace spinelab::internal {
+
+namespace odeint = boost::numeric::odeint;
+
+namespace {
+constexpr double kMinRadius_m = 1e-6;      // a bubble smaller than this has dissolved
+constexpr double kMinDynamic_s = 0.02;     // violent phase lasts at least this long
+constexpr double kMaxDynamic_s = 1.0;      // and at most this long
+double SphereVolume(double R) { return 4.0 / 3.0 * kPi * R * R * R; }
+double SphereRadius(double V) { return std::cbrt(3.0 * V / (4.0 * kPi)); }
+}  // namespace
+
+// [SECTION] pressure and force
+
+double LiquidPressure(const sim::CapsuleParams& c, double area_m2, double dgap_m, double bubble_m3,
+                      double drawn_m3, double* compliance) {
+  // the capsule absorbs what the bubble and the opening do not account for
+  const double excess = bubble_m3 - area_m2 * dgap_m + drawn_m3;
+  const double C = excess < 0 ? c.compliance_suction_m3_per_Pa : c.compliance_positive_m3_per_Pa;
+  if (compliance) *compliance = C;
+  return c.rest_pressure_Pa + excess / C;
+}
+
+double BubbleVolume(const sim::CapsuleState& s) {
+  return s.mode == sim::CapsuleState::kNoBubble ? 0.0 : SphereVolume(s.radius_m);
+}
+
+void AddCapsuleForces(const sim::FacetDesc& e, const sim::CapsuleState& s, const BodyKin& a,
+                      const BodyKin& b, const FacetKinematics& k, ForceAssembly* assembly,
+                      sim::FacetOutput* out) {
+  const sim::CapsuleParams& c = e.capsule;
+  const double V = BubbleVolume(s);
+  double C = 0;
+  const double P = LiquidPressure(c, e.area_m2, k.gap_m - e.rest_gap_m, V, s.drawn_in_m3, &C);
+  const double F = P * e.area_m2;  // along n on B; suction (P < 0) pulls B towards A
+  if (assembly) {
+    assembly->AddForce(b.free_index, k.p_WQ - b.p_WB, F * k.n_W);
+    assembly->AddForce(a.free_index, k.p_WQ - a.p_WB, -F * k.n_W);
+    // opening the joint by dg changes P by −A·dg/(C + V/p): a spring A²/(C + V/p) along n,
+    // softened by a bubble's compressible gas
+    const double p_abs = std::max(P + c.atmospheric_pressure_Pa, 1e3);
+    const double K = e.area_m2 * e.area_m2 / (C + V / p_abs);
+    assembly->AddPointPair(a.free_index, k.p_WQ - a.p_WB, b.free_index, k.p_WQ - b.p_WB,
+                           K * k.n_W * k.n_W.transpose(), Mat3::Zero(), k.v_rel_W);
+  }
+  if (out) {
+    out->pressure_Pa = P;
+    out->fluid_force_N = F;
+    out->bubble_volume_m3 = V;
+  }
+}
+
+// [SECTION] quasi-static bubble
+
+namespace {
+
+// pressure balance of a settled bubble: p_gas + p_vap − P_abs(V) − 2σ/R = 0; returns the largest
+// (stable) root V, or 0 when no bubble can hold this much gas (it dissolves)
+double SolveQuasiStatic(const sim::CapsuleParams& c, double area, double dgap, double drawn,
+                        double gas_mol) {
+  if (gas_mol <= 0) return 0;
+  const double nRT = gas_mol * kGasConstant * c.temperature_K;
+  auto f = [&](double V) {
+    const double R = SphereRadius(V);
+    const double P_abs = c.atmospheric_pressure_Pa + LiquidPressure(c, area, dgap, V, drawn, nullptr);
+    return nRT / V + c.vapour_pressure_Pa - P_abs - 2 * c.surface_tension_N_per_m / R;
+  };
+  // scan down from a volume where the capsule pressure surely wins, find the first sign change
+  const double V_min = SphereVolume(kMinRadius_m);
+  double V_hi = std::max(area * std::max(dgap, 0.0), 0.0) + nRT / 1e3 + 1e-9;
+  while (f(V_hi) > 0) V_hi *= 2;
+  double V_lo = V_hi;
+  for (int i = 0; i < 200; ++i) {
+    V_lo = V_hi / 1.25;
+    if (V_lo < V_min) return 0;
+    if (f(V_lo) > 0) break;
+    V_hi = V_lo;
+  }
+  for (int i = 0; i < 80; ++i) {
+    const double mid = std::sqrt(V_lo * V_hi);
+    (f(mid) > 0 ? V_lo : V_hi) = mid;
+  }
+  return std::sqrt(V_lo * V_hi);
+}
+
+// gas exchange with the tissue through the capsule: dn/dt = G·(p_tissue − p_gas)
+double GasRate(const sim::CapsuleParams& c, double gas_mol, double V) {
+  const double p_gas = gas_mol * kGasConstant * c.temperature_K / V;
+  return c.gas_conductance_mol_per_s_Pa * (c.tissue_gas_tension_Pa - p_gas);
+}
+
+// slow capsule draw-in over h at liquid pressure P (exact for constant P)
+void AdvanceDrawIn(const sim::CapsuleParams& c, double P, double h, double* drawn) {
+  const double target = -c.compliance_slow_m3_per_Pa * (P - c.rest_pressure_Pa);
+  const double target_clamped = std::max(target, 0.0);  // the capsule is drawn in, never out
+  *drawn = target_clamped + (*drawn - target_clamped) * std::exp(-h / c.draw_in_time_s);
+}
+
+void SettleOrDissolve(const sim::CapsuleParams& c, double area, double dgap, sim::CapsuleState* s) {
+  const double V = SolveQuasiStatic(c, area, dgap, s->drawn_in_m3, s->gas_mol);
+  if (V <= 0 || SphereRadius(V) < kMinRadius_m) {
+    s->mode = sim::CapsuleState::kNoBubble;
+    s->radius_m = 0;
+    s->radius_rate_m_per_s = 0;
+    s->gas_mol = 0;
+  } else {
+    s->mode = sim::CapsuleState::kQuasiStatic;
+    s->radius_m = SphereRadius(V);
+    s->radius_rate_m_per_s = 0;
+  }
+}
+
+}  // namespace
+
+// [SECTION] bubble dynamics
+
+namespace {
+
+using BubbleState = std::array<double, 3>;  // R [m], dR/dt [m/s], gas [mol]
+
+struct BubbleOde {
+  const sim::CapsuleParams& c;
+  double area, dgap0, dgap1, t0, h, drawn;
+
+  double Dgap(double t) const { return dgap0 + (dgap1 - dgap0) * std::clamp((t - t0) / h, 0.0, 1.0); }
+
+  // dR/dt, d²R/dt², dn/dt
+  void operator()(const BubbleState& x, BubbleState& dxdt, double t) const {
+    const double R = std::max(x[0], kMinRadius_m), U = x[1];
+    const double V = SphereVolume(R);
+    const double P_abs = c.atmospheric_pressure_Pa + LiquidPressure(c, area, Dgap(t), V, drawn, nullptr);
+    const double p_gas = std::max(x[2], 0.0) * kGasConstant * c.temperature_K / V;
+    const double rho = c.density_kg_per_m3;
+    // Rayleigh–Plesset with gas, vapour, surface tension and viscosity
+    dxdt[0] = U;
+    dxdt[1] = ((p_gas + c.vapour_pressure_Pa - P_abs - 2 * c.surface_tension_N_per_m / R -
+                4 * c.viscosity_Pa_s * U / R) / rho - 1.5 * U * U) / R;
+    // the violent phase stirs gas out of the fluid into the cavity
+    const double n_eq = c.tissue_gas_tension_Pa * V / (kGasConstant * c.temperature_K);
+    dxdt[2] = (n_eq - x[2]) / c.fill_time_s;
+  }
+
+  // radiated (monopole) sound pressure at the listener: ρ·V̈ / (4π r)
+  double Sound(const BubbleState& x, double t) const {
+    BubbleState d{};
+    (*this)(x, d, t);
+    const double R = std::max(x[0], kMinRadius_m), U = x[1];
+    const double Vdd = 4 * kPi * R * R * d[1] + 8 * kPi * R * U * U;
+    return c.density_kg_per_m3 * Vdd / (4 * kPi * c.listener_distance_m);
+  }
+};
+
+// integrates the violent phase over [t_start, t_end]; appends sound samples on the global grid
+void IntegrateDynamic(const BubbleOde& ode, double t_start, double t_end, double rel_tol,
+                      sim::CapsuleState* s, std::vector<float>* sound) {
+  BubbleState x{s->radius_m, s->radius_rate_m_per_s, s->gas_mol};
+  std::vector<double> times{t_start};
+  const double fs = sim::kSoundSampleRate_Hz;
+  for (int64_t k = static_cast<int64_t>(std::floor(t_start * fs)) + 1; k / fs < t_end; ++k) times.push_back(k / fs);
+  times.push_back(t_end);
+  auto stepper = odeint::make_dense_output(rel_tol * 1e-6, rel_tol, odeint::runge_kutta_dopri5<BubbleState>());
+  size_t idx = 0;
+  odeint::integrate_times(stepper, ode, x, times.begin(), times.end(), 1e-7,
+                          [&](const BubbleState& xs, double t) {
+                            if (idx > 0 && idx + 1 < times.size())
+                              sound->push_back(static_cast<float>(ode.Sound(xs, t)));
+                            ++idx;
+                          });
+  s->radius_m = std::max(x[0], kMinRadius_m);
+  s->radius_rate_m_per_s = x[1];
+  s->gas_mol = std::max(x[2], 0.0);
+}
+
+}  // namespace
+
+// [SECTION] stepping
+
+void AdvanceCapsule(const sim::FacetDesc& e, double g0_m, double g1_m, double t0_s, double h_s,
+                    const CapsuleSolverOptions& opt, sim::CapsuleState* s, sim::FacetOutput* out) {
+  const sim::CapsuleParams& c = e.capsule;
+  const double A = e.area_m2;
+  const double dg0 = g0_m - e.rest_gap_m, dg1 = g1_m - e.rest_gap_m;
+  out->cracked = false;
+  out->sound_Pa.clear();
+
+  // slow draw-in of the capsule at the pressure of the step's start
+  const double P0 = LiquidPressure(c, A, dg0, BubbleVolume(*s), s->drawn_in_m3, nullptr);
+  AdvanceDrawIn(c, P0, h_s, &s->drawn_in_m3);
+
+  if (s->mode == sim::CapsuleState::kNoBubble) {
+    // nucleation when the absolute pressure reaches the threshold; P is linear in the gap here
+    const double Pa0 = c.atmospheric_pressure_Pa + LiquidPressure(c, A, dg0, 0, s->drawn_in_m3, nullptr);
+    const double Pa1 = c.atmospheric_pressure_Pa + LiquidPressure(c, A, dg1, 0, s->drawn_in_m3, nullptr);
+    if (!opt.allow_nucleation || Pa1 > c.nucleation_pressure_abs_Pa) return;
+    const double frac = Pa0 <= c.nucleation_pressure_abs_Pa ? 0.0
+                        : (Pa0 - c.nucleation_pressure_abs_Pa) / (Pa0 - Pa1);
+    const double t_n = t0_s + frac * h_s;
+    s->mode = sim::CapsuleState::kDynamic;
+    s->radius_m = c.nucleus_radius_m;
+    s->radius_rate_m_per_s = 0;
+    // a gas micronucleus at the fluid's gas tension
+    s->gas_mol = c.tissue_gas_tension_Pa * SphereVolume(c.nucleus_radius_m) / (kGasConstant * c.temperature_K);
+    s->dynamic_since_s = t_n;
+    ++s->cavitations;
+    out->cracked = true;
+    const BubbleOde ode{c, A, dg0, dg1, t0_s, h_s, s->drawn_in_m3};
+    IntegrateDynamic(ode, t_n, t0_s + h_s, opt.rel_tol, s, &out->sound_Pa);
+    return;
+  }
+
+  if (s->mode == sim::CapsuleState::kDynamic) {
+    const BubbleOde ode{c, A, dg0, dg1, t0_s, h_s, s->drawn_in_m3};
+    IntegrateDynamic(ode, t0_s, t0_s + h_s, opt.rel_tol, s, &out->sound_Pa);
+    // settled: quiet, slow, and past the minimum violent phase
+    double loud = 0;
+    for (float p : out->sound_Pa) loud = std::max(loud, std::abs(static_cast<double>(p)));
+    const double age = t0_s + h_s - s->dynamic_since_s;
+    if ((age > kMinDynamic_s && loud < 1e-3 && std::abs(s->radius_rate_m_per_s) < 1e-3) || age > kMaxDynamic_s)
+      SettleOrDissolve(c, A, dg1, s);
+    return;
+  }
+
+  // quasi-static bubble: gas exchange with the tissue, then the new pressure balance
+  const double V = BubbleVolume(*s);
+  s->gas_mol = std::max(0.0, s->gas_mol + h_s * GasRate(c, s->gas_mol, V));
+  SettleOrDissolve(c, A, dg1, s);
+}
+
+bool AdvanceCapsuleQuiescent(const sim::FacetDesc& e, double gap_m, double duration_s,
+                             sim::CapsuleState* s) {
+  if (s->mode == sim::CapsuleState::kDynamic) return false;
+  const sim::CapsuleParams& c = e.capsule;
+  const double dg = gap_m - e.rest_gap_m;
+  // the draw-in relaxes exactly (pressure held); the gas ODE with an adaptive step
+  const double P = LiquidPressure(c, e.area_m2, dg, BubbleVolume(*s), s->drawn_in_m3, nullptr);
+  AdvanceDrawIn(c, P, duration_s, &s->drawn_in_m3);
+  if (s->mode == sim::CapsuleState::kNoBubble) return true;
+  using GasState = std::array<double, 1>;
+  GasState x{s->gas_mol};
+  auto rhs = [&](const GasState& y, GasState& dydt, double) {
+    const double V = SolveQuasiStatic(c, e.area_m2, dg, s->drawn_in_m3, y[0]);
+    dydt[0] = V > 0 ? GasRate(c, y[0], V) : 0.0;
+  };
+  auto stepper = odeint::make_controlled(1e-18, 1e-8, odeint::runge_kutta_dopri5<GasState>());
+  double t = 0, dt = 1.0;
+  while (t < duration_s) {
+    dt = std::min(dt, duration_s - t);
+    if (stepper.try_step(rhs, x, t, dt) == odeint::success) {
+      if (SolveQuasiStatic(c, e.area_m2, dg, s->drawn_in_m3, x[0]) <= 0) break;  // dissolved
+    }
+  }
+  s->gas_mol = std::max(x[0], 0.0);
+  SettleOrDissolve(c, e.area_m2, dg, s);
+  return true;
+}
+
+}  // namespace spinelab::internal

@@ -1,0 +1,48 @@
+#pragma once
+// Facet joint capsule: synovial pressure from the fluid volume balance, cavitation (nucleation,
+// Rayleigh–Plesset bubble integrated with Boost.Odeint inside each world step), the radiated
+// sound, and gas exchange (refractory period). Model: CapsuleParams in spinelab/sim/model.h,
+// docs/capsule.md.
+
+#include <vector>
+
+#include "forces/assembly.h"
+#include "forces/facet.h"
+#include "spinelab/sim/model.h"
+#include "spinelab/sim/state.h"
+
+namespace spinelab::internal {
+
+constexpr double kGasConstant = 8.314462618;  // [J/(mol·K)]
+
+/// Liquid pressure (gauge) [Pa] for opening Δg = g − g_rest [m], bubble volume V [m³] and
+/// drawn-in volume [m³]; `compliance` (may be null) receives the branch's C [m³/Pa].
+double LiquidPressure(const sim::CapsuleParams& c, double area_m2, double dgap_m, double bubble_m3,
+                      double drawn_m3, double* compliance);
+
+/// Bubble volume [m³] of a capsule state.
+double BubbleVolume(const sim::CapsuleState& s);
+
+/// Pressure force on the articular surfaces and its tangent (plus outputs).
+void AddCapsuleForces(const sim::FacetDesc& e, const sim::CapsuleState& s, const BodyKin& a,
+                      const BodyKin& b, const FacetKinematics& k, ForceAssembly* assembly,
+                      sim::FacetOutput* out);
+
+/// Numerical settings of the capsule sub-integration.
+struct CapsuleSolverOptions {
+  double rel_tol = 1e-7;           // [-] Rayleigh–Plesset relative tolerance (odeint dopri5)
+  bool allow_nucleation = true;    // false: cavitation disabled (pressure still acts)
+};
+
+/// Advances the capsule from t0 over h [s] while its gap moves linearly from g0 to g1 [m].
+/// Fills out->cracked and out->sound_Pa.
+void AdvanceCapsule(const sim::FacetDesc& e, double g0_m, double g1_m, double t0_s, double h_s,
+                    const CapsuleSolverOptions& opt, sim::CapsuleState* s, sim::FacetOutput* out);
+
+/// Advances a quiescent capsule (fixed gap, quasi-static bubble) over a long interval, e.g. the
+/// minutes between two manipulations, with an adaptive ODE step. Returns false if the bubble was
+/// still dynamic (call AdvanceCapsule until it settles first).
+bool AdvanceCapsuleQuiescent(const sim::FacetDesc& e, double gap_m, double duration_s,
+                             sim::CapsuleState* s);
+
+}  // namespace spinelab::internal
