@@ -32,12 +32,12 @@ double SphereRadius(double V) { return std::cbrt(3.0 * V / (4.0 * kPi)); }
 // [SECTION] pressure and force
 
 double LiquidPressure(const sim::CapsuleParams& c, double area_m2, double dgap_m, double bubble_m3,
-                      double drawn_m3, double* compliance) {
-  // the capsule absorbs what the bubble and the opening do not account for
-  const double excess = bubble_m3 - area_m2 * dgap_m + drawn_m3;
-  const double C = excess < 0 ? c.compliance_suction_m3_per_Pa : c.compliance_positive_m3_per_Pa;
+                      double drawn_m3, double capsule_rate_m3_per_s, double* compliance) {
+  // the capsule wall (Kelvin–Voigt) takes up what the bubble and the opening do not account for
+  const double load = bubble_m3 - area_m2 * dgap_m + drawn_m3 + c.recoil_time_s * capsule_rate_m3_per_s;
+  const double C = load < 0 ? c.compliance_suction_m3_per_Pa : c.compliance_positive_m3_per_Pa;
   if (compliance) *compliance = C;
-  return c.rest_pressure_Pa + excess / C;
+  return c.rest_pressure_Pa + load / C;
 }
 
 double BubbleVolume(const sim::CapsuleState& s) {
@@ -49,8 +49,10 @@ void AddCapsuleForces(const sim::FacetDesc& e, const sim::CapsuleState& s, const
                       sim::FacetOutput* out) {
   const sim::CapsuleParams& c = e.capsule;
   const double V = BubbleVolume(s);
+  const double Vdot = s.mode == sim::CapsuleState::kDynamic ? 4 * kPi * s.radius_m * s.radius_m * s.radius_rate_m_per_s : 0.0;
   double C = 0;
-  const double P = LiquidPressure(c, e.area_m2, k.gap_m - e.rest_gap_m, V, s.drawn_in_m3, &C);
+  const double P = LiquidPressure(c, e.area_m2, k.gap_m - e.rest_gap_m, V, s.drawn_in_m3,
+                                  Vdot - e.area_m2 * k.gap_rate_m_per_s, &C);
   const double F = P * e.area_m2;  // along n on B; suction (P < 0) pulls B towards A
   if (assembly) {
     assembly->AddForce(b.free_index, k.p_WQ - b.p_WB, F * k.n_W);
@@ -59,8 +61,9 @@ void AddCapsuleForces(const sim::FacetDesc& e, const sim::CapsuleState& s, const
     // softened by a bubble's compressible gas
     const double p_abs = std::max(P + c.atmospheric_pressure_Pa, 1e3);
     const double K = e.area_m2 * e.area_m2 / (C + V / p_abs);
-    assembly->AddPointPair(a.free_index, k.p_WQ - a.p_WB, b.free_index, k.p_WQ - b.p_WB,
-                           K * k.n_W * k.n_W.transpose(), Mat3::Zero(), k.v_rel_W);
+    const Mat3 nn = k.n_W * k.n_W.transpose();
+    assembly->AddPointPair(a.free_index, k.p_WQ - a.p_WB, b.free_index, k.p_WQ - b.p_WB, K * nn,
+                           (K * c.recoil_time_s) * nn, k.v_rel_W);
   }
   if (out) {
     out->pressure_Pa = P;
@@ -81,7 +84,7 @@ double SolveQuasiStatic(const sim::CapsuleParams& c, double area, double dgap, d
   const double nRT = gas_mol * kGasConstant * c.temperature_K;
   auto f = [&](double V) {
     const double R = SphereRadius(V);
-    const double P_abs = c.atmospheric_pressure_Pa + LiquidPressure(c, area, dgap, V, drawn, nullptr);
+    const double P_abs = c.atmospheric_pressure_Pa + LiquidPressure(c, area, dgap, V, drawn, 0.0, nullptr);
     return nRT / V + c.vapour_pressure_Pa - P_abs - 2 * c.surface_tension_N_per_m / R;
   };
   // scan down from a volume where the capsule pressure surely wins, find the first sign change
@@ -147,7 +150,9 @@ struct BubbleOde {
   void operator()(const BubbleState& x, BubbleState& dxdt, double t) const {
     const double R = std::max(x[0], kMinRadius_m), U = x[1];
     const double V = SphereVolume(R);
-    const double P_abs = c.atmospheric_pressure_Pa + LiquidPressure(c, area, Dgap(t), V, drawn, nullptr);
+    const double Vdot = 4 * kPi * R * R * U;
+    const double P_abs = c.atmospheric_pressure_Pa +
+                         LiquidPressure(c, area, Dgap(t), V, drawn, Vdot - area * (dgap1 - dgap0) / h, nullptr);
     const double p_gas = std::max(x[2], 0.0) * kGasConstant * c.temperature_K / V;
     const double rho = c.density_kg_per_m3;
     // Rayleigh–Plesset with gas, vapour, surface tension and viscosity
@@ -159,13 +164,13 @@ struct BubbleOde {
     dxdt[2] = (n_eq - x[2]) / c.fill_time_s;
   }
 
-  // radiated (monopole) sound pressure at the listener: ρ·V̈ / (4π r)
+  // radiated (monopole) sound pressure at the listener in air: ρ_air·V̈ / (4π r)
   double Sound(const BubbleState& x, double t) const {
     BubbleState d{};
     (*this)(x, d, t);
     const double R = std::max(x[0], kMinRadius_m), U = x[1];
     const double Vdd = 4 * kPi * R * R * d[1] + 8 * kPi * R * U * U;
-    return c.density_kg_per_m3 * Vdd / (4 * kPi * c.listener_distance_m);
+    return c.air_density_kg_per_m3 * Vdd / (4 * kPi * c.listener_distance_m);
   }
 };
 
@@ -203,13 +208,14 @@ void AdvanceCapsule(const sim::FacetDesc& e, double g0_m, double g1_m, double t0
   out->sound_Pa.clear();
 
   // slow draw-in of the capsule at the pressure of the step's start
-  const double P0 = LiquidPressure(c, A, dg0, BubbleVolume(*s), s->drawn_in_m3, nullptr);
+  const double P0 = LiquidPressure(c, A, dg0, BubbleVolume(*s), s->drawn_in_m3, 0.0, nullptr);
   AdvanceDrawIn(c, P0, h_s, &s->drawn_in_m3);
 
   if (s->mode == sim::CapsuleState::kNoBubble) {
     // nucleation when the absolute pressure reaches the threshold; P is linear in the gap here
-    const double Pa0 = c.atmospheric_pressure_Pa + LiquidPressure(c, A, dg0, 0, s->drawn_in_m3, nullptr);
-    const double Pa1 = c.atmospheric_pressure_Pa + LiquidPressure(c, A, dg1, 0, s->drawn_in_m3, nullptr);
+    const double rate = -A * (dg1 - dg0) / h_s;
+    const double Pa0 = c.atmospheric_pressure_Pa + LiquidPressure(c, A, dg0, 0, s->drawn_in_m3, rate, nullptr);
+    const double Pa1 = c.atmospheric_pressure_Pa + LiquidPressure(c, A, dg1, 0, s->drawn_in_m3, rate, nullptr);
     if (!opt.allow_nucleation || Pa1 > c.nucleation_pressure_abs_Pa) return;
     const double frac = Pa0 <= c.nucleation_pressure_abs_Pa ? 0.0
                         : (Pa0 - c.nucleation_pressure_abs_Pa) / (Pa0 - Pa1);
@@ -251,7 +257,7 @@ bool AdvanceCapsuleQuiescent(const sim::FacetDesc& e, double gap_m, double durat
   const sim::CapsuleParams& c = e.capsule;
   const double dg = gap_m - e.rest_gap_m;
   // the draw-in relaxes exactly (pressure held); the gas ODE with an adaptive step
-  const double P = LiquidPressure(c, e.area_m2, dg, BubbleVolume(*s), s->drawn_in_m3, nullptr);
+  const double P = LiquidPressure(c, e.area_m2, dg, BubbleVolume(*s), s->drawn_in_m3, 0.0, nullptr);
   AdvanceDrawIn(c, P, duration_s, &s->drawn_in_m3);
   if (s->mode == sim::CapsuleState::kNoBubble) return true;
   using GasState = std::array<double, 1>;

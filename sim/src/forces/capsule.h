@@ -15,10 +15,11 @@ namespace spinelab::internal {
 
 constexpr double kGasConstant = 8.314462618;  // [J/(mol·K)]
 
-/// Liquid pressure (gauge) [Pa] for opening Δg = g − g_rest [m], bubble volume V [m³] and
-/// drawn-in volume [m³]; `compliance` (may be null) receives the branch's C [m³/Pa].
+/// Liquid pressure (gauge) [Pa] for opening Δg = g − g_rest [m], bubble volume V [m³],
+/// drawn-in volume [m³] and the capsule's volume rate dV_c/dt = dV/dt − A·dg/dt [m³/s];
+/// `compliance` (may be null) receives the branch's C [m³/Pa].
 double LiquidPressure(const sim::CapsuleParams& c, double area_m2, double dgap_m, double bubble_m3,
-                      double drawn_m3, double* compliance);
+                      double drawn_m3, double capsule_rate_m3_per_s, double* compliance);
 
 /// Bubble volume [m³] of a capsule state.
 double BubbleVolume(const sim::CapsuleState& s);

@@ -318,6 +318,8 @@ Expected<SpineParams> LoadSpineParams(const std::string& path) {
     const double c_neg = r.Scalar("capsule.compliance_suction_ml_per_kPa", ml / kPa, 1e-9, 10, "ml/kPa");
     const double c_slow = r.Scalar("capsule.compliance_slow_ml_per_kPa", ml / kPa, 0, 10, "ml/kPa");
     const double tau = r.Scalar("capsule.draw_in_time_s", 1, 1e-3, 1e4, "s");
+    const double recoil = r.Scalar("capsule.recoil_time_ms", 1e-3, 0, 1e3, "ms");
+    const double rho_air = r.Scalar("capsule.air_density_kg_per_m3", 1, 0.1, 10, "kg/m^3");
     const double nuc = r.Scalar("capsule.nucleation_pressure_abs_kPa", kPa, -1e5, 6, "kPa");
     const double r0 = r.Scalar("capsule.nucleus_radius_um", 1e-6, 1, 1000, "um");
     const double rho = r.Scalar("capsule.density_kg_per_m3", 1, 500, 2000, "kg/m^3");
@@ -341,6 +343,8 @@ Expected<SpineParams> LoadSpineParams(const std::string& path) {
       c.compliance_suction_m3_per_Pa = c_neg;
       c.compliance_slow_m3_per_Pa = c_slow;
       c.draw_in_time_s = tau;
+      c.recoil_time_s = recoil;
+      c.air_density_kg_per_m3 = rho_air;
       c.nucleation_pressure_abs_Pa = nuc;
       c.nucleus_radius_m = r0;
       c.density_kg_per_m3 = rho;

@@ -279,6 +279,37 @@ std::string StepStatusText(uint32_t status) {
   return out;
 }
 
+bool World::Rest(double duration_s) {
+  SPINELAB_THROW_UNLESS(std::isfinite(duration_s) && duration_s >= 0, "duration_s must be >= 0");
+  Impl& m = *impl_;
+  for (const CapsuleState& c : m.state.capsules)
+    if (c.mode == CapsuleState::kDynamic) return false;
+  const int64_t steps = std::llround(duration_s / m.options.dt_s);
+  const double span = static_cast<double>(steps) * m.options.dt_s;
+  for (BodyState& b : m.state.bodies) {
+    b.v_WB.setZero();
+    b.w_WB.setZero();
+  }
+  m.ComputeKinematics();
+  const ModelDesc& d = m.model->desc();
+  for (size_t i = 0; i < d.facets.size(); ++i) {
+    const FacetDesc& e = d.facets[i];
+    if (!e.has_capsule) continue;
+    const double g = internal::ComputeFacetKinematics(e, m.Kin(e.body_lower), m.Kin(e.body_upper)).gap_m;
+    internal::AdvanceCapsuleQuiescent(e, g, span, &m.state.capsules[i]);
+    m.outputs.facets[i].cracked = false;
+    m.outputs.facets[i].sound_Pa.clear();
+  }
+  for (size_t i = 0; i < m.state.bodies.size(); ++i) {
+    const BodyState& b = m.state.bodies[i];
+    m.bullet->SetBodyState(static_cast<int>(i), b.p_WB, b.q_WB, b.v_WB, b.w_WB);
+  }
+  m.state.step_index += steps;
+  m.state.time_s = static_cast<double>(m.state.step_index) * m.options.dt_s;
+  m.outputs_stale = true;
+  return true;
+}
+
 // [SECTION] state and energy
 
 State World::SaveState() const { return impl_->state; }

@@ -124,12 +124,14 @@ struct LigamentDesc {
 
 /// The joint capsule of a facet: synovial fluid, capsule compliance, cavitation and gas
 /// (docs/capsule.md). All SI; pressures are gauge (relative to atmospheric) unless "abs".
-///   volume balance:  V_bubble − A·(g − g_rest) + V_drawn = C(P)·(P − P_rest),
+///   volume balance:  V_c = V_bubble − A·(g − g_rest) + V_drawn is taken up by the capsule,
+///   a Kelvin–Voigt wall:  P − P_rest = (V_c + τ_recoil·dV_c/dt) / C(P),
 ///   C = C_suction for P < P_rest, C_positive above;  the pressure force P·A pushes the surfaces
 ///   apart along n (suction, P < 0, holds them together);
 ///   slow capsule draw-in:  dV_drawn/dt = (−C_slow·(P − P_rest) − V_drawn)/τ_draw;
 ///   nucleation when P_abs <= nucleation pressure; Rayleigh–Plesset bubble (equivalent sphere):
 ///   ρ(R R̈ + 1.5 Ṙ²) = p_gas + p_vap − P_abs − 2σ/R − 4μṘ/R,  p_gas = n·R_g·T/V;
+///   sound at distance r in air: p = ρ_air·V̈/(4π r) (tissue carries the volume velocity to the skin);
 ///   gas: fills toward the fluid gas tension with time constant τ_fill while the bubble is
 ///   violent, then dn/dt = G·(p_tissue − p_gas) with G = D·S·A_exchange/L_capsule.
 struct CapsuleParams {
@@ -139,6 +141,7 @@ struct CapsuleParams {
   double compliance_positive_m3_per_Pa = 1e-11;  ///< [m³/Pa] under positive pressure
   double compliance_slow_m3_per_Pa = 1e-11;      ///< [m³/Pa] slow draw-in path under suction
   double draw_in_time_s = 1.0;            ///< [s] time constant of the slow draw-in
+  double recoil_time_s = 1e-3;            ///< [s] viscous recoil time of the capsule wall
   double nucleation_pressure_abs_Pa = -4e5;  ///< [Pa] absolute liquid pressure at nucleation
   double nucleus_radius_m = 1e-5;         ///< [m] initial bubble radius
   double density_kg_per_m3 = 1000;        ///< [kg/m³] synovial fluid
@@ -151,6 +154,7 @@ struct CapsuleParams {
   double fill_time_s = 0.05;              ///< [s] gas release into a fresh cavity
   double gas_conductance_mol_per_s_Pa = 5e-13;  ///< [mol/(s·Pa)] G = D·S·A_exchange/L_capsule
   double listener_distance_m = 0.1;       ///< [m] where the sound pressure is reported
+  double air_density_kg_per_m3 = 1.2;     ///< [kg/m³] medium the listener hears through
 };
 
 /// Facet (zygapophyseal) joint: a planar articular surface through point P on the lower body A

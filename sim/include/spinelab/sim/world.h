@@ -73,6 +73,12 @@ class World {
   void SetAppliedLoad(BodyId body, const AppliedLoad& load);
   void ClearAppliedLoads();
 
+  /// Advances time by `duration_s` (rounded to whole steps) with every body held at rest in
+  /// its current pose: only slow internal states evolve (capsule gas dissolving, capsule
+  /// draw-in), each with its own adaptive step. For the minutes between loadings.
+  /// Fails (returns false) while a bubble is still in its violent phase: Step() until it settles.
+  bool Rest(double duration_s);
+
   /// Copies out / restores the complete state. Restore also resets Bullet's contact caches.
   State SaveState() const;
   void RestoreState(const State& state);
