@@ -13,5 +13,6 @@ struct CommonOptions {
 
 void AddRomCommand(CLI::App& app, CommonOptions& common, int* exit_code);
 void AddSettleCommand(CLI::App& app, CommonOptions& common, int* exit_code);
+void AddDistractCommand(CLI::App& app, CommonOptions& common, int* exit_code);
 
 }  // namespace spinelab::cli

@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   spinelab::cli::AddRomCommand(app, common, &exit_code);
   spinelab::cli::AddSettleCommand(app, common, &exit_code);
+  spinelab::cli::AddDistractCommand(app, common, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

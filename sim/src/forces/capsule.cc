@@ -142,9 +142,21 @@ using BubbleState = std::array<double, 3>;  // R [m], dR/dt [m/s], gas [mol]
 
 struct BubbleOde {
   const sim::CapsuleParams& c;
-  double area, dgap0, dgap1, t0, h, drawn;
+  double area, rest_gap;
+  GapPath path;
+  double t0, h, drawn;
 
-  double Dgap(double t) const { return dgap0 + (dgap1 - dgap0) * std::clamp((t - t0) / h, 0.0, 1.0); }
+  // cubic Hermite opening Δg(t) and its rate over the step
+  double Dgap(double t) const {
+    const double s = std::clamp((t - t0) / h, 0.0, 1.0), s2 = s * s, s3 = s2 * s;
+    return (2 * s3 - 3 * s2 + 1) * path.g0_m + (s3 - 2 * s2 + s) * h * path.rate0_m_per_s +
+           (-2 * s3 + 3 * s2) * path.g1_m + (s3 - s2) * h * path.rate1_m_per_s - rest_gap;
+  }
+  double DgapRate(double t) const {
+    const double s = std::clamp((t - t0) / h, 0.0, 1.0), s2 = s * s;
+    return ((6 * s2 - 6 * s) * path.g0_m + (-6 * s2 + 6 * s) * path.g1_m) / h +
+           (3 * s2 - 4 * s + 1) * path.rate0_m_per_s + (3 * s2 - 2 * s) * path.rate1_m_per_s;
+  }
 
   // dR/dt, d²R/dt², dn/dt
   void operator()(const BubbleState& x, BubbleState& dxdt, double t) const {
@@ -152,7 +164,7 @@ struct BubbleOde {
     const double V = SphereVolume(R);
     const double Vdot = 4 * kPi * R * R * U;
     const double P_abs = c.atmospheric_pressure_Pa +
-                         LiquidPressure(c, area, Dgap(t), V, drawn, Vdot - area * (dgap1 - dgap0) / h, nullptr);
+                         LiquidPressure(c, area, Dgap(t), V, drawn, Vdot - area * DgapRate(t), nullptr);
     const double p_gas = std::max(x[2], 0.0) * kGasConstant * c.temperature_K / V;
     const double rho = c.density_kg_per_m3;
     // Rayleigh–Plesset with gas, vapour, surface tension and viscosity
@@ -174,20 +186,49 @@ struct BubbleOde {
   }
 };
 
+// second-order Butterworth low-pass (bilinear transform), direct form II, state in the capsule
+struct Biquad {
+  double b0, b1, b2, a1, a2;
+  Biquad(double fc, double fs) {
+    const double k = std::tan(kPi * fc / fs), q = std::sqrt(0.5);
+    const double norm = 1.0 / (1.0 + k / q + k * k);
+    b0 = k * k * norm;
+    b1 = 2 * b0;
+    b2 = b0;
+    a1 = 2 * (k * k - 1) * norm;
+    a2 = (1 - k / q + k * k) * norm;
+  }
+  double Run(double x, double* w) const {
+    const double w0 = x - a1 * w[0] - a2 * w[1];
+    const double y = b0 * w0 + b1 * w[0] + b2 * w[1];
+    w[1] = w[0];
+    w[0] = w0;
+    return y;
+  }
+};
+
+constexpr int kOversample = 10;  // the bubble is sampled at 10 x the audio rate, then filtered
+
 // integrates the violent phase over [t_start, t_end]; appends sound samples on the global grid
 void IntegrateDynamic(const BubbleOde& ode, double t_start, double t_end, double rel_tol,
                       sim::CapsuleState* s, std::vector<float>* sound) {
   BubbleState x{s->radius_m, s->radius_rate_m_per_s, s->gas_mol};
+  const double fs = sim::kSoundSampleRate_Hz * kOversample;
   std::vector<double> times{t_start};
-  const double fs = sim::kSoundSampleRate_Hz;
-  for (int64_t k = static_cast<int64_t>(std::floor(t_start * fs)) + 1; k / fs < t_end; ++k) times.push_back(k / fs);
+  const int64_t k0 = static_cast<int64_t>(std::floor(t_start * fs)) + 1;
+  for (int64_t k = k0; k / fs < t_end; ++k) times.push_back(k / fs);
   times.push_back(t_end);
+  const Biquad lowpass(ode.c.tissue_lowpass_Hz, fs);
   auto stepper = odeint::make_dense_output(rel_tol * 1e-6, rel_tol, odeint::runge_kutta_dopri5<BubbleState>());
   size_t idx = 0;
   odeint::integrate_times(stepper, ode, x, times.begin(), times.end(), 1e-7,
                           [&](const BubbleState& xs, double t) {
-                            if (idx > 0 && idx + 1 < times.size())
-                              sound->push_back(static_cast<float>(ode.Sound(xs, t)));
+                            if (idx > 0 && idx + 1 < times.size()) {
+                              const double y = lowpass.Run(ode.Sound(xs, t), s->sound_filter);
+                              // keep every kOversample-th filtered sample (global grid: no drift)
+                              if ((k0 + static_cast<int64_t>(idx) - 1) % kOversample == 0)
+                                sound->push_back(static_cast<float>(y));
+                            }
                             ++idx;
                           });
   s->radius_m = std::max(x[0], kMinRadius_m);
@@ -199,11 +240,11 @@ void IntegrateDynamic(const BubbleOde& ode, double t_start, double t_end, double
 
 // [SECTION] stepping
 
-void AdvanceCapsule(const sim::FacetDesc& e, double g0_m, double g1_m, double t0_s, double h_s,
+void AdvanceCapsule(const sim::FacetDesc& e, const GapPath& path, double t0_s, double h_s,
                     const CapsuleSolverOptions& opt, sim::CapsuleState* s, sim::FacetOutput* out) {
   const sim::CapsuleParams& c = e.capsule;
   const double A = e.area_m2;
-  const double dg0 = g0_m - e.rest_gap_m, dg1 = g1_m - e.rest_gap_m;
+  const double dg0 = path.g0_m - e.rest_gap_m, dg1 = path.g1_m - e.rest_gap_m;
   out->cracked = false;
   out->sound_Pa.clear();
 
@@ -213,9 +254,10 @@ void AdvanceCapsule(const sim::FacetDesc& e, double g0_m, double g1_m, double t0
 
   if (s->mode == sim::CapsuleState::kNoBubble) {
     // nucleation when the absolute pressure reaches the threshold; P is linear in the gap here
-    const double rate = -A * (dg1 - dg0) / h_s;
-    const double Pa0 = c.atmospheric_pressure_Pa + LiquidPressure(c, A, dg0, 0, s->drawn_in_m3, rate, nullptr);
-    const double Pa1 = c.atmospheric_pressure_Pa + LiquidPressure(c, A, dg1, 0, s->drawn_in_m3, rate, nullptr);
+    const double Pa0 = c.atmospheric_pressure_Pa +
+                       LiquidPressure(c, A, dg0, 0, s->drawn_in_m3, -A * path.rate0_m_per_s, nullptr);
+    const double Pa1 = c.atmospheric_pressure_Pa +
+                       LiquidPressure(c, A, dg1, 0, s->drawn_in_m3, -A * path.rate1_m_per_s, nullptr);
     if (!opt.allow_nucleation || Pa1 > c.nucleation_pressure_abs_Pa) return;
     const double frac = Pa0 <= c.nucleation_pressure_abs_Pa ? 0.0
                         : (Pa0 - c.nucleation_pressure_abs_Pa) / (Pa0 - Pa1);
@@ -226,15 +268,16 @@ void AdvanceCapsule(const sim::FacetDesc& e, double g0_m, double g1_m, double t0
     // a gas micronucleus at the fluid's gas tension
     s->gas_mol = c.tissue_gas_tension_Pa * SphereVolume(c.nucleus_radius_m) / (kGasConstant * c.temperature_K);
     s->dynamic_since_s = t_n;
+    s->sound_filter[0] = s->sound_filter[1] = 0;
     ++s->cavitations;
     out->cracked = true;
-    const BubbleOde ode{c, A, dg0, dg1, t0_s, h_s, s->drawn_in_m3};
+    const BubbleOde ode{c, A, e.rest_gap_m, path, t0_s, h_s, s->drawn_in_m3};
     IntegrateDynamic(ode, t_n, t0_s + h_s, opt.rel_tol, s, &out->sound_Pa);
     return;
   }
 
   if (s->mode == sim::CapsuleState::kDynamic) {
-    const BubbleOde ode{c, A, dg0, dg1, t0_s, h_s, s->drawn_in_m3};
+    const BubbleOde ode{c, A, e.rest_gap_m, path, t0_s, h_s, s->drawn_in_m3};
     IntegrateDynamic(ode, t0_s, t0_s + h_s, opt.rel_tol, s, &out->sound_Pa);
     // settled: quiet, slow, and past the minimum violent phase
     double loud = 0;

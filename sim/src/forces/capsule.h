@@ -35,9 +35,16 @@ struct CapsuleSolverOptions {
   bool allow_nucleation = true;    // false: cavitation disabled (pressure still acts)
 };
 
-/// Advances the capsule from t0 over h [s] while its gap moves linearly from g0 to g1 [m].
+/// Gap of a facet over one step: values and rates at both ends, interpolated by a cubic
+/// Hermite so the gap rate stays continuous from step to step (no artificial clicks).
+struct GapPath {
+  double g0_m = 0, g1_m = 0;                  // [m]
+  double rate0_m_per_s = 0, rate1_m_per_s = 0;  // [m/s]
+};
+
+/// Advances the capsule from t0 over h [s] while its gap follows `path`.
 /// Fills out->cracked and out->sound_Pa.
-void AdvanceCapsule(const sim::FacetDesc& e, double g0_m, double g1_m, double t0_s, double h_s,
+void AdvanceCapsule(const sim::FacetDesc& e, const GapPath& path, double t0_s, double h_s,
                     const CapsuleSolverOptions& opt, sim::CapsuleState* s, sim::FacetOutput* out);
 
 /// Advances a quiescent capsule (fixed gap, quasi-static bubble) over a long interval, e.g. the

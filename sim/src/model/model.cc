@@ -1,5 +1,6 @@
 // Model::Compile: validate a ModelDesc completely (all problems at once) and freeze it.
 #include "spinelab/sim/model.h"
+#include "spinelab/sim/state.h"
 
 #include <cmath>
 #include <map>
@@ -152,8 +153,12 @@ Expected<Model> Model::Compile(ModelDesc desc) {
     v.Pos(el, "cartilage_thickness_m", e.cartilage_thickness_m, "m");
     v.NonNeg(el, "damping_s_per_m", e.damping_s_per_m, "s/m");
     v.Check(e.side == 'L' || e.side == 'R', el, "side", e.side, "'L' or 'R'");
+    v.Check(e.capsule_ligament >= -1 && e.capsule_ligament < static_cast<int>(desc.ligaments.size()), el,
+            "capsule_ligament", e.capsule_ligament, "-1 or a ligament index");
     if (e.has_capsule) {
       const CapsuleParams& c = e.capsule;
+      v.Check(c.nociceptor_strain > 0 && c.nociceptor_strain < c.pain_strain && c.pain_strain < c.yield_strain, el,
+              "capsule.nociceptor/pain/yield_strain", c.pain_strain, "0 < nociceptor < pain < yield");
       v.Pos(el, "capsule.fluid_volume_m3", c.fluid_volume_m3, "m³");
       v.Check(std::isfinite(c.rest_pressure_Pa) && c.rest_pressure_Pa > -2e4 && c.rest_pressure_Pa < 2e4, el,
               "capsule.rest_pressure_Pa", c.rest_pressure_Pa, "in (-2e4, 2e4) Pa");
@@ -174,6 +179,10 @@ Expected<Model> Model::Compile(ModelDesc desc) {
       v.Pos(el, "capsule.fill_time_s", c.fill_time_s, "s");
       v.Pos(el, "capsule.gas_conductance_mol_per_s_Pa", c.gas_conductance_mol_per_s_Pa, "mol/(s·Pa)");
       v.Pos(el, "capsule.listener_distance_m", c.listener_distance_m, "m");
+      v.Check(c.tissue_lowpass_Hz > 0 && c.tissue_lowpass_Hz < 0.45 * kSoundSampleRate_Hz * 10, el,
+              "capsule.tissue_lowpass_Hz", c.tissue_lowpass_Hz, "(0, 198450) Hz");
+      v.Pos(el, "capsule.air_density_kg_per_m3", c.air_density_kg_per_m3, "kg/m³");
+      v.NonNeg(el, "capsule.recoil_time_s", c.recoil_time_s, "s");
     }
   }
   for (const EnvironmentDesc& e : desc.environment) {
@@ -222,8 +231,11 @@ Expected<ModelDesc> ExtractSegment(const ModelDesc& spine, const std::string& le
     c.body_b = remap[e.body_b];
     seg.bushings.push_back(c);
   }
-  for (const LigamentDesc& e : spine.ligaments) {
+  std::map<int, int> lig_remap;
+  for (size_t li = 0; li < spine.ligaments.size(); ++li) {
+    const LigamentDesc& e = spine.ligaments[li];
     if (!in_level(e.body_a, e.body_b)) continue;
+    lig_remap[static_cast<int>(li)] = static_cast<int>(seg.ligaments.size());
     LigamentDesc c = e;
     c.body_a = remap[e.body_a];
     c.body_b = remap[e.body_b];
@@ -233,6 +245,7 @@ Expected<ModelDesc> ExtractSegment(const ModelDesc& spine, const std::string& le
   for (const FacetDesc& e : spine.facets) {
     if (!in_level(e.body_lower, e.body_upper)) continue;
     FacetDesc c = e;
+    c.capsule_ligament = lig_remap.count(e.capsule_ligament) ? lig_remap[e.capsule_ligament] : -1;
     c.body_lower = remap[e.body_lower];
     c.body_upper = remap[e.body_upper];
     (c.side == 'L' ? fl : fr) = static_cast<int>(seg.facets.size());

@@ -23,8 +23,8 @@ Expected<ModelDesc> JointModel(const ModelDesc& spine, const std::string& level,
   FacetDesc f = d.facets[fi];
   if (!f.has_capsule) return std::vector<Diagnostic>{{"", "facet " + f.name, "has no capsule"}};
   std::vector<LigamentDesc> ligs;
-  for (const LigamentDesc& l : d.ligaments)
-    if (l.type == "CL" && l.name.back() == side) ligs.push_back(l);
+  if (f.capsule_ligament >= 0) ligs.push_back(d.ligaments[f.capsule_ligament]);
+  f.capsule_ligament = ligs.empty() ? -1 : 0;
   d.ligaments = ligs;
   d.bushings.clear();
   d.facets = {f};
@@ -98,6 +98,7 @@ Expected<DistractionResult> RunDistraction(const ModelDesc& spine, const std::st
   res.level = level;
   res.side = side;
   res.fluid_volume_m3 = f.capsule.fluid_volume_m3;
+  res.capsule = f.capsule;
   auto gap = [&]() { return world.outputs().facets[fi].gap_m; };
   AppliedLoad closing;
   closing.force_N = -o.closing_force_N * n_W;
@@ -166,6 +167,7 @@ Expected<DistractionResult> RunDistraction(const ModelDesc& spine, const std::st
       p.force_N.push_back(F);
       p.gap_m.push_back(out.gap_m);
       p.peak_force_N = std::max(p.peak_force_N, F);
+      p.peak_capsule_strain = std::max(p.peak_capsule_strain, out.capsule_strain);
       if (out.cracked && t_crack < 0) {
         p.cavitated = true;
         t_crack = t + o.dt_s;

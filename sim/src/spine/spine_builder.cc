@@ -272,6 +272,7 @@ Expected<ModelDesc> BuildSpineModel(const SpineParams& P, const Subject& subject
       const Pose X_VA_D = fr[A].X_WV.Inverse() * X_WD[lv];
       const Pose X_VB_D = fr[B].X_WV.Inverse() * X_WD[lv];
       add_lig("CL", 6, X_VA_D * pa_D, X_VB_D * pb_D, side > 0 ? " L" : " R");
+      d.facets.back().capsule_ligament = static_cast<int>(d.ligaments.size()) - 1;
     }
 
     // active muscle tone (whole-body runs only)

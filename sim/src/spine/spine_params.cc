@@ -320,6 +320,7 @@ Expected<SpineParams> LoadSpineParams(const std::string& path) {
     const double tau = r.Scalar("capsule.draw_in_time_s", 1, 1e-3, 1e4, "s");
     const double recoil = r.Scalar("capsule.recoil_time_ms", 1e-3, 0, 1e3, "ms");
     const double rho_air = r.Scalar("capsule.air_density_kg_per_m3", 1, 0.1, 10, "kg/m^3");
+    const double lowpass = r.Scalar("capsule.tissue_lowpass_Hz", 1, 50, 20000, "Hz");
     const double nuc = r.Scalar("capsule.nucleation_pressure_abs_kPa", kPa, -1e5, 6, "kPa");
     const double r0 = r.Scalar("capsule.nucleus_radius_um", 1e-6, 1, 1000, "um");
     const double rho = r.Scalar("capsule.density_kg_per_m3", 1, 500, 2000, "kg/m^3");
@@ -335,6 +336,9 @@ Expected<SpineParams> LoadSpineParams(const std::string& path) {
     const double L = r.Scalar("capsule.capsule_thickness_mm", 1e-3, 0.05, 20, "mm");
     const auto area = r.Array("capsule.exchange_area_cm2", 3, 1e-4, 0.01, 1000, "cm^2");
     const double dist = r.Scalar("capsule.listener_distance_cm", 1e-2, 1, 1000, "cm");
+    const double noci = r.Scalar("capsule.nociceptor_strain", 1, 0.001, 2, "[-]");
+    const double pain = r.Scalar("capsule.pain_strain", 1, 0.001, 2, "[-]");
+    const double yld = r.Scalar("capsule.yield_strain", 1, 0.001, 3, "[-]");
     for (int g = 0; g < 3; ++g) {
       CapsuleParams& c = p.capsule[g];
       c.fluid_volume_m3 = fluid[g];
@@ -345,6 +349,7 @@ Expected<SpineParams> LoadSpineParams(const std::string& path) {
       c.draw_in_time_s = tau;
       c.recoil_time_s = recoil;
       c.air_density_kg_per_m3 = rho_air;
+      c.tissue_lowpass_Hz = lowpass;
       c.nucleation_pressure_abs_Pa = nuc;
       c.nucleus_radius_m = r0;
       c.density_kg_per_m3 = rho;
@@ -357,6 +362,9 @@ Expected<SpineParams> LoadSpineParams(const std::string& path) {
       c.fill_time_s = fill;
       c.gas_conductance_mol_per_s_Pa = D * S * area[g] / L;
       c.listener_distance_m = dist;
+      c.nociceptor_strain = noci;
+      c.pain_strain = pain;
+      c.yield_strain = yld;
     }
   }
 

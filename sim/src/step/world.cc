@@ -32,6 +32,7 @@ struct World::Impl {
   ForceAssembly assembly;
   std::vector<Vec6> dv;               // (n_free) velocity change from the implicit solve
   std::vector<double> gap_start;      // (n_facets) [m] facet gaps at the start of the step
+  std::vector<double> gap_rate_start; // (n_facets) [m/s] and their rates
   bool has_capsules = false;
   bool tridiagonal = true;
   bool outputs_stale = false;         // outputs describe the state before the last step
@@ -102,6 +103,7 @@ Expected<World> World::Create(std::shared_ptr<const Model> model, const SimOptio
   impl->outputs.facets.resize(d.facets.size());
   impl->state.capsules.resize(d.facets.size());
   impl->gap_start.assign(d.facets.size(), 0.0);
+  impl->gap_rate_start.assign(d.facets.size(), 0.0);
   for (const FacetDesc& f : d.facets) impl->has_capsules = impl->has_capsules || f.has_capsule;
   impl->ComputeKinematics();
   impl->EvaluateForces(nullptr);
@@ -184,13 +186,17 @@ void World::Impl::EvaluateForces(ForceAssembly* asmb) {
   }
   for (size_t i = 0; i < d.facets.size(); ++i) {
     const FacetDesc& e = d.facets[i];
+    if (e.capsule_ligament >= 0) outputs.facets[i].capsule_strain = outputs.ligaments[e.capsule_ligament].strain;
     const BodyKin& a = Kin(e.body_lower);
     const BodyKin& b = Kin(e.body_upper);
     internal::AddFacetForces(e, a, b, asmb, &outputs.facets[i]);
     if (e.has_capsule) {
       const internal::FacetKinematics k = internal::ComputeFacetKinematics(e, a, b);
       internal::AddCapsuleForces(e, state.capsules[i], a, b, k, asmb, &outputs.facets[i]);
-      if (asmb) gap_start[i] = k.gap_m;
+      if (asmb) {
+        gap_start[i] = k.gap_m;
+        gap_rate_start[i] = k.gap_rate_m_per_s;
+      }
     }
   }
 }
@@ -238,8 +244,9 @@ uint32_t World::Step() {
     for (size_t i = 0; i < d.facets.size(); ++i) {
       const FacetDesc& e = d.facets[i];
       if (!e.has_capsule) continue;
-      const double g1 = internal::ComputeFacetKinematics(e, m.Kin(e.body_lower), m.Kin(e.body_upper)).gap_m;
-      internal::AdvanceCapsule(e, m.gap_start[i], g1, t0, h, copt, &m.state.capsules[i], &m.outputs.facets[i]);
+      const internal::FacetKinematics k1 = internal::ComputeFacetKinematics(e, m.Kin(e.body_lower), m.Kin(e.body_upper));
+      const internal::GapPath path{m.gap_start[i], k1.gap_m, m.gap_rate_start[i], k1.gap_rate_m_per_s};
+      internal::AdvanceCapsule(e, path, t0, h, copt, &m.state.capsules[i], &m.outputs.facets[i]);
     }
   }
   const auto t3 = Clock::now();
@@ -382,6 +389,7 @@ uint64_t HashState(const State& state) {
     mix(&c.gas_mol, sizeof(double));
     mix(&c.drawn_in_m3, sizeof(double));
     mix(&c.cavitations, sizeof(c.cavitations));
+    mix(c.sound_filter, sizeof(c.sound_filter));
   }
   return h;
 }

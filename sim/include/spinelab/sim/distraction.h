@@ -41,6 +41,7 @@ struct PullResult {
   double time_of_crack_s = 0;         ///< [s] from the start of this pull
   double gas_volume_fraction = 0;     ///< [-] cavity volume / (fluid + cavity) 0.1 s after crack
   double rest_gap_after_m = 0;        ///< [m] gap after release and relaxation
+  double peak_capsule_strain = 0;     ///< [-] largest capsular fibre strain (incl. pre-strain)
   SoundSummary sound;
   std::vector<float> sound_Pa;        ///< the audible window of the pop
   std::vector<double> t_s, force_N, gap_m;  ///< force–gap curve of the pull (every step)
@@ -52,6 +53,7 @@ struct DistractionResult {
   std::vector<PullResult> pulls;      ///< [0] the first pull, then one per again_after_s
   double fluid_volume_m3 = 0;
   double max_volume_error_m3 = 0;     ///< largest |fluid-volume balance residual| seen
+  CapsuleParams capsule;              ///< the joint's capsule parameters (thresholds, volumes)
   std::string status = "ok";
 };
 

@@ -131,7 +131,8 @@ struct LigamentDesc {
 ///   slow capsule draw-in:  dV_drawn/dt = (−C_slow·(P − P_rest) − V_drawn)/τ_draw;
 ///   nucleation when P_abs <= nucleation pressure; Rayleigh–Plesset bubble (equivalent sphere):
 ///   ρ(R R̈ + 1.5 Ṙ²) = p_gas + p_vap − P_abs − 2σ/R − 4μṘ/R,  p_gas = n·R_g·T/V;
-///   sound at distance r in air: p = ρ_air·V̈/(4π r) (tissue carries the volume velocity to the skin);
+///   sound at distance r in air: p = ρ_air·V̈/(4π r) (tissue carries the volume velocity to the skin),
+///   low-passed by the soft-tissue path (2nd-order Butterworth at tissue_lowpass_Hz);
 ///   gas: fills toward the fluid gas tension with time constant τ_fill while the bubble is
 ///   violent, then dn/dt = G·(p_tissue − p_gas) with G = D·S·A_exchange/L_capsule.
 struct CapsuleParams {
@@ -153,8 +154,12 @@ struct CapsuleParams {
   double tissue_gas_tension_Pa = 94000;   ///< [Pa] total dissolved gas tension of fluid/tissue
   double fill_time_s = 0.05;              ///< [s] gas release into a fresh cavity
   double gas_conductance_mol_per_s_Pa = 5e-13;  ///< [mol/(s·Pa)] G = D·S·A_exchange/L_capsule
+  double nociceptor_strain = 0.11;        ///< [-] capsule strain activating nociceptors
+  double pain_strain = 0.34;              ///< [-] strain giving pain behaviour (animal models)
+  double yield_strain = 0.80;             ///< [-] capsule yield (maximum principal strain)
   double listener_distance_m = 0.1;       ///< [m] where the sound pressure is reported
   double air_density_kg_per_m3 = 1.2;     ///< [kg/m³] medium the listener hears through
+  double tissue_lowpass_Hz = 2000;        ///< [Hz] corner of the tissue path (2nd-order Butterworth)
 };
 
 /// Facet (zygapophyseal) joint: a planar articular surface through point P on the lower body A
@@ -177,6 +182,7 @@ struct FacetDesc {
   double cartilage_thickness_m = 0;   ///< [m] combined thickness of both layers
   double damping_s_per_m = 0;         ///< [s/m] Hunt–Crossley α
   bool has_capsule = false;           ///< fluid, pressure and cavitation (CapsuleParams)
+  int capsule_ligament = -1;          ///< index of the capsular-ligament fibre (strain), or -1
   CapsuleParams capsule;
 };
 

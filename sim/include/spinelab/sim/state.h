@@ -29,6 +29,7 @@ struct CapsuleState {
   double drawn_in_m3 = 0;             ///< [m³] slow capsule draw-in volume
   double dynamic_since_s = 0;         ///< [s] time of the last nucleation
   int64_t cavitations = 0;            ///< number of nucleations so far
+  double sound_filter[2] = {0, 0};    ///< [Pa] state of the tissue low-pass (biquad, DF-II)
 };
 
 struct State {
@@ -67,6 +68,7 @@ struct FacetOutput {
   double pressure_Pa = 0;             ///< [Pa] synovial fluid pressure (gauge)
   double fluid_force_N = 0;           ///< [N] pressure force along n (negative: suction)
   double bubble_volume_m3 = 0;        ///< [m³] gas/vapour cavity
+  double capsule_strain = 0;          ///< [-] capsular fibre strain incl. the in-situ pre-strain
   bool cracked = false;               ///< a nucleation happened in the last step
   std::vector<float> sound_Pa;        ///< acoustic pressure at the listener during the last
                                       ///< step, at kSoundSampleRate_Hz (empty when quiet)
