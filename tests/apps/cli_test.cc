@@ -50,3 +50,47 @@ TEST(Cli, MissingModelFileFails) {
 }
 
 }  // namespace
+
+#include "spinelab/io/wav.h"
+#include "spinelab/sim/sound.h"
+
+namespace {
+
+double JsonNumber(const std::string& s, const std::string& key) {
+  const size_t at = s.find("\"" + key + "\": ");
+  if (at == std::string::npos) return -1e300;
+  return std::stod(s.substr(at + key.size() + 4));
+}
+
+TEST(Cli, DistractJsonAndWavAgree) {
+  const std::string wav = ::testing::TempDir() + "/pop.wav";
+  const CmdResult r = Exec("distract --level L4-L5 --side L --speed-mm-s 10 --json --again-after-s 300,1500 --wav " + wav);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  for (const char* key : {"\"cavitated\": true", "\"peak_force_N\"", "\"gap_at_crack_mm\"", "\"gap_jump_mm\"",
+                          "\"time_of_crack_s\"", "\"gas_volume_fraction\"", "\"sound_peak_Pa_10cm\"",
+                          "\"sound_peak_dB_SPL\"", "\"sound_duration_ms\"", "\"sound_dominant_freq_Hz\"",
+                          "\"repeats\": [{\"after_s\": 300, \"cavitated\": false", "{\"after_s\": 1500, \"cavitated\": true",
+                          "\"capsule_strain_peak\""})
+    EXPECT_NE(r.output.find(key), std::string::npos) << key << " missing in " << r.output;
+  auto w = spinelab::io::ReadWav(wav);
+  ASSERT_TRUE(w.ok()) << w.ErrorText();
+  EXPECT_EQ(w.value().sample_rate_Hz, 44100);
+  const auto s = spinelab::sim::AnalyzeSound(w.value().samples, 44100);
+  const double peak = JsonNumber(r.output, "sound_peak_Pa_10cm"), dur = JsonNumber(r.output, "sound_duration_ms");
+  EXPECT_NEAR(s.peak_Pa, peak, 1e-4 * peak);
+  EXPECT_NEAR(w.value().samples.size() / 44.1, dur, 1.0 / 44.1 + 1e-3 * dur);
+}
+
+TEST(Cli, DistractRefusesAnUnwritableWavBeforeSimulating) {
+  const CmdResult r = Exec("distract --level L4-L5 --wav /nonexistent-dir/pop.wav");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find("cannot write there"), std::string::npos) << r.output;
+}
+
+TEST(Cli, DistractRejectsABadSide) {
+  const CmdResult r = Exec("distract --level L4-L5 --side X");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find("--side"), std::string::npos) << r.output;
+}
+
+}  // namespace

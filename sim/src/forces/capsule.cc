@@ -105,9 +105,16 @@ double SolveQuasiStatic(const sim::CapsuleParams& c, double area, double dgap, d
   return std::sqrt(V_lo * V_hi);
 }
 
-// gas exchange with the tissue through the capsule: dn/dt = G·(p_tissue − p_gas)
-double GasRate(const sim::CapsuleParams& c, double gas_mol, double V) {
-  const double p_gas = gas_mol * kGasConstant * c.temperature_K / V;
+// gas exchange of a settled bubble. While the fluid is still stirred by the cavitation (the
+// first ten fill times after nucleation) an under-pressured cavity keeps drawing gas from the
+// adjacent fluid as fast as a fresh cavity fills. Otherwise gas moves only through the capsule
+// to and from the blood, dn/dt = G·(p_tissue − p_gas): the little fluid around the bubble
+// saturates at once, and a gentle expansion stirs nothing. Continuous at p_gas = p_tissue.
+double GasRate(const sim::CapsuleParams& c, double gas_mol, double V, double age_s) {
+  const double RT = kGasConstant * c.temperature_K;
+  const double p_gas = gas_mol * RT / V;
+  if (p_gas < c.tissue_gas_tension_Pa && age_s < 10 * c.fill_time_s)
+    return (c.tissue_gas_tension_Pa * V / RT - gas_mol) / c.fill_time_s;
   return c.gas_conductance_mol_per_s_Pa * (c.tissue_gas_tension_Pa - p_gas);
 }
 
@@ -290,7 +297,7 @@ void AdvanceCapsule(const sim::FacetDesc& e, const GapPath& path, double t0_s, d
 
   // quasi-static bubble: gas exchange with the tissue, then the new pressure balance
   const double V = BubbleVolume(*s);
-  s->gas_mol = std::max(0.0, s->gas_mol + h_s * GasRate(c, s->gas_mol, V));
+  s->gas_mol = std::max(0.0, s->gas_mol + h_s * GasRate(c, s->gas_mol, V, t0_s - s->dynamic_since_s));
   SettleOrDissolve(c, A, dg1, s);
 }
 
@@ -307,7 +314,7 @@ bool AdvanceCapsuleQuiescent(const sim::FacetDesc& e, double gap_m, double durat
   GasState x{s->gas_mol};
   auto rhs = [&](const GasState& y, GasState& dydt, double) {
     const double V = SolveQuasiStatic(c, e.area_m2, dg, s->drawn_in_m3, y[0]);
-    dydt[0] = V > 0 ? GasRate(c, y[0], V) : 0.0;
+    dydt[0] = V > 0 ? GasRate(c, y[0], V, 1e30) : 0.0;  // long after any stirring
   };
   auto stepper = odeint::make_controlled(1e-18, 1e-8, odeint::runge_kutta_dopri5<GasState>());
   double t = 0, dt = 1.0;

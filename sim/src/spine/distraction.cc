@@ -138,7 +138,10 @@ Expected<DistractionResult> RunDistraction(const ModelDesc& spine, const std::st
       const double opening = gap() - g_rest;
       const double opening_rate = (gap() - prev_gap) / o.dt_s;
       const double rate = phase == kPulling ? travel_rate : phase == kReturning ? -travel_rate : 0.0;
-      const double F = std::max(0.0, o.device_stiffness_N_per_m * (travel - opening) + c_dev * (rate - opening_rate));
+      // evaluated at mid-step (the device is applied explicitly; this removes its half-step lag)
+      const double F = std::max(0.0, o.device_stiffness_N_per_m * ((travel + 0.5 * rate * o.dt_s) -
+                                                                    (opening + 0.5 * opening_rate * o.dt_s)) +
+                                         c_dev * (rate - opening_rate));
       AppliedLoad load;
       load.force_N = (F - o.closing_force_N) * n_W;
       load.p_BoP_B = f.p_BoQ_B;
@@ -170,7 +173,7 @@ Expected<DistractionResult> RunDistraction(const ModelDesc& spine, const std::st
       p.peak_capsule_strain = std::max(p.peak_capsule_strain, out.capsule_strain);
       if (out.cracked && t_crack < 0) {
         p.cavitated = true;
-        t_crack = t + o.dt_s;
+        t_crack = world.state().capsules[fi].dynamic_since_s - t_start;  // nucleation, interpolated
         g_crack = prev_gap;  // the gap at the start of the cracking step
         p.time_of_crack_s = t_crack;
         p.gap_at_crack_m = g_crack;
@@ -178,8 +181,8 @@ Expected<DistractionResult> RunDistraction(const ModelDesc& spine, const std::st
       if (t_crack >= 0) {
         sound.insert(sound.end(), out.sound_Pa.begin(), out.sound_Pa.end());
         const double since = t + o.dt_s - t_crack;
-        if (since <= 0.05) p.gap_jump_m = std::max(p.gap_jump_m, out.gap_m - g_crack - o.speed_m_per_s * since);
-        if (std::abs(since - 0.1) < 0.5 * o.dt_s)
+        if (since <= 0.05 + o.dt_s) p.gap_jump_m = std::max(p.gap_jump_m, out.gap_m - g_crack - o.speed_m_per_s * since);
+        if (since >= 0.1 && p.gas_volume_fraction == 0)
           p.gas_volume_fraction = out.bubble_volume_m3 / (f.capsule.fluid_volume_m3 + out.bubble_volume_m3);
       }
       // device schedule
