@@ -71,3 +71,42 @@ BENCHMARK(BM_StepBushingChain)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 }  // namespace spinelab::sim
+
+namespace spinelab::sim {
+namespace {
+
+// the violent twist on the whole spine, with cavitation (arg 1) and without (arg 0); the
+// issue's budget: cracking must cost at most 1.5x the same run without cavitation
+void BM_TwistThrust(benchmark::State& st) {
+  const bool cavitation = st.range(0) != 0;
+  auto model = std::make_shared<const Model>(
+      Model::Compile(BuildSpineModel(LoadSpineParams(DefaultSpineModelPath()).value(), Subject{}).value()).value());
+  SimOptions o;
+  o.cavitation = cavitation;
+  World w = World::Create(model, o).value();
+  for (int i = 0; i < static_cast<int>(kTwistSettle_s / o.dt_s); ++i) w.Step();
+  const State start = w.SaveState();
+  constexpr int kSteps = 700;
+  int cracks = 0;
+  for (auto _ : st) {
+    st.PauseTiming();
+    w.RestoreState(start);
+    cracks = 0;
+    st.ResumeTiming();
+    for (int i = 0; i < kSteps; ++i) {
+      ApplyTwistThrust(&w, i * o.dt_s);
+      if (w.Step() != kStepOk) {
+        st.SkipWithError("step failed");
+        return;
+      }
+      for (const FacetOutput& f : w.outputs().facets) cracks += f.cracked;
+    }
+  }
+  st.counters["cracks"] = cracks;
+  if (cavitation ? cracks < 3 : cracks != 0) st.SkipWithError("unexpected number of cracks");
+  st.SetItemsProcessed(st.iterations() * kSteps);
+}
+BENCHMARK(BM_TwistThrust)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+}  // namespace spinelab::sim

@@ -23,7 +23,7 @@ namespace odeint = boost::numeric::odeint;
 
 namespace {
 constexpr double kMinRadius_m = 1e-6;      // a bubble smaller than this has dissolved
-constexpr double kMinDynamic_s = 0.02;     // violent phase lasts at least this long
+constexpr double kMinDynamic_s = 0.005;    // violent phase lasts at least this long (the pop: ~1 ms)
 constexpr double kMaxDynamic_s = 1.0;      // and at most this long
 double SphereVolume(double R) { return 4.0 / 3.0 * kPi * R * R * R; }
 double SphereRadius(double V) { return std::cbrt(3.0 * V / (4.0 * kPi)); }
@@ -79,7 +79,7 @@ namespace {
 // pressure balance of a settled bubble: p_gas + p_vap − P_abs(V) − 2σ/R = 0; returns the largest
 // (stable) root V, or 0 when no bubble can hold this much gas (it dissolves)
 double SolveQuasiStatic(const sim::CapsuleParams& c, double area, double dgap, double drawn,
-                        double gas_mol) {
+                        double gas_mol, double V_guess = 0) {
   if (gas_mol <= 0) return 0;
   const double nRT = gas_mol * kGasConstant * c.temperature_K;
   auto f = [&](double V) {
@@ -87,18 +87,19 @@ double SolveQuasiStatic(const sim::CapsuleParams& c, double area, double dgap, d
     const double P_abs = c.atmospheric_pressure_Pa + LiquidPressure(c, area, dgap, V, drawn, 0.0, nullptr);
     return nRT / V + c.vapour_pressure_Pa - P_abs - 2 * c.surface_tension_N_per_m / R;
   };
-  // scan down from a volume where the capsule pressure surely wins, find the first sign change
+  // bracket the largest root [V_lo, V_hi] with f(V_lo) > 0 > f(V_hi): start at the previous
+  // solution when there is one (the bubble changes little per step), else from a large volume
   const double V_min = SphereVolume(kMinRadius_m);
-  double V_hi = std::max(area * std::max(dgap, 0.0), 0.0) + nRT / 1e3 + 1e-9;
+  double V_hi = V_guess > V_min ? V_guess * 1.01 : std::max(area * std::max(dgap, 0.0), 0.0) + nRT / 1e3 + 1e-9;
   while (f(V_hi) > 0) V_hi *= 2;
   double V_lo = V_hi;
-  for (int i = 0; i < 200; ++i) {
-    V_lo = V_hi / 1.25;
+  for (int i = 0; i < 400; ++i) {
+    V_lo = V_hi / 1.05;
     if (V_lo < V_min) return 0;
     if (f(V_lo) > 0) break;
     V_hi = V_lo;
   }
-  for (int i = 0; i < 80; ++i) {
+  for (int i = 0; i < 40; ++i) {  // bisection in log V: 1.05^(2^-40) relative
     const double mid = std::sqrt(V_lo * V_hi);
     (f(mid) > 0 ? V_lo : V_hi) = mid;
   }
@@ -126,7 +127,7 @@ void AdvanceDrawIn(const sim::CapsuleParams& c, double P, double h, double* draw
 }
 
 void SettleOrDissolve(const sim::CapsuleParams& c, double area, double dgap, sim::CapsuleState* s) {
-  const double V = SolveQuasiStatic(c, area, dgap, s->drawn_in_m3, s->gas_mol);
+  const double V = SolveQuasiStatic(c, area, dgap, s->drawn_in_m3, s->gas_mol, BubbleVolume(*s));
   if (V <= 0 || SphereRadius(V) < kMinRadius_m) {
     s->mode = sim::CapsuleState::kNoBubble;
     s->radius_m = 0;
@@ -286,12 +287,12 @@ void AdvanceCapsule(const sim::FacetDesc& e, const GapPath& path, double t0_s, d
   if (s->mode == sim::CapsuleState::kDynamic) {
     const BubbleOde ode{c, A, e.rest_gap_m, path, t0_s, h_s, s->drawn_in_m3};
     IntegrateDynamic(ode, t0_s, t0_s + h_s, opt.rel_tol, s, &out->sound_Pa);
-    // settled: quiet, slow, and past the minimum violent phase
+    // settled once quiet (the volume no longer accelerates audibly) and past the minimum
+    // violent phase; the bubble may still grow with a moving joint, quasi-statically
     double loud = 0;
     for (float p : out->sound_Pa) loud = std::max(loud, std::abs(static_cast<double>(p)));
     const double age = t0_s + h_s - s->dynamic_since_s;
-    if ((age > kMinDynamic_s && loud < 1e-3 && std::abs(s->radius_rate_m_per_s) < 1e-3) || age > kMaxDynamic_s)
-      SettleOrDissolve(c, A, dg1, s);
+    if ((age > kMinDynamic_s && loud < 1e-3) || age > kMaxDynamic_s) SettleOrDissolve(c, A, dg1, s);
     return;
   }
 

@@ -30,3 +30,36 @@ TEST(Settle, WholeSpineStaysFiniteAndUpright) {
 
 }  // namespace
 }  // namespace spinelab::sim
+
+#include "spinelab/sim/scenes.h"
+
+namespace spinelab::sim {
+namespace {
+
+TEST(TwistThrust, CracksTheFacetsThatGapNotTheCompressedOnes) {
+  auto model = std::make_shared<const Model>(
+      Model::Compile(BuildSpineModel(LoadSpineParams(DefaultSpineModelPath()).value(), Subject{}).value()).value());
+  for (const bool cavitation : {true, false}) {
+    SimOptions o;
+    o.cavitation = cavitation;
+    World w = World::Create(model, o).value();
+    for (int i = 0; i < static_cast<int>(kTwistSettle_s / o.dt_s); ++i) w.Step();
+    int left = 0, right = 0;
+    for (int i = 0; i < 700; ++i) {
+      ApplyTwistThrust(&w, i * o.dt_s);
+      ASSERT_EQ(w.Step(), kStepOk);
+      for (size_t k = 0; k < w.outputs().facets.size(); ++k)
+        if (w.outputs().facets[k].cracked) (model->desc().facets[k].side == 'L' ? left : right)++;
+    }
+    if (cavitation) {
+      // rotation to the left opens the left facets and presses the right ones together
+      EXPECT_GE(left, 3);
+      EXPECT_EQ(right, 0);
+    } else {
+      EXPECT_EQ(left + right, 0);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace spinelab::sim

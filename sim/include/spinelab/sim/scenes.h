@@ -17,6 +17,13 @@ ModelDesc MakeBushingChain();
 /// plus `flexion_moment_Nm` about world x (the asymmetric variant uses 1 N·m).
 void ApplyBushingChainLoad(World* world, double time_s, double flexion_moment_Nm = 0.0);
 
+/// A violent thoracic twist (the gym "rack twist" jerk): on the standing spine (default model,
+/// after `kTwistSettle_s` of standing), a torque about +z (to the left) on T1 ramped to 60 N·m
+/// over 0.1 s, released at 0.3 s. Call before every step with the time since the twist began
+/// (negative: not yet). Cracks several left lumbar facets (the side that gaps in left rotation).
+constexpr double kTwistSettle_s = 0.3;
+void ApplyTwistThrust(World* world, double time_since_start_s);
+
 /// Twist of the top body about world z [rad], 2·atan2(q_z, q_w), unwrapped towards `reference`.
 double TopTwist(const World& world, double reference_rad);
 

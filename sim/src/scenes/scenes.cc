@@ -45,6 +45,15 @@ void ApplyBushingChainLoad(World* world, double time_s, double flexion_moment_Nm
   world->SetAppliedLoad(world->model().num_bodies() - 1, load);
 }
 
+void ApplyTwistThrust(World* world, double t) {
+  const BodyId t1 = world->model().desc().FindBody("T1");
+  SPINELAB_THROW_UNLESS(t1 >= 0, "ApplyTwistThrust needs a spine model with a body 'T1'");
+  const double f = t < 0 ? 0.0 : t < 0.1 ? t / 0.1 : t < 0.3 ? 1.0 : 0.0;
+  AppliedLoad l;
+  l.torque_Nm = Vec3(0, 0, 60.0 * f);
+  world->SetAppliedLoad(t1, l);
+}
+
 double TopTwist(const World& world, double reference_rad) {
   const Quat& q = world.state().bodies.back().q_WB;
   double a = 2.0 * std::atan2(q.z(), q.w());
