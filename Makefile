@@ -20,11 +20,12 @@ configure: deps $(BUILD)/CMakeCache.txt
 build: configure
 	cmake --build $(BUILD) -j$(JOBS)
 
-# the default job: calibration report (model vs literature) and a whole-spine gravity run
+# the default job: calibration report (model vs literature), a whole-spine gravity run, a facet crack
 run: build
 	@mkdir -p results
 	$(BUILD)/bin/spinelab rom --report
 	$(BUILD)/bin/spinelab settle --duration-s 3
+	$(BUILD)/bin/spinelab distract --level L4-L5 --side L --speed-mm-s 10 --again-after-s 300,1500 --wav results/pop.wav
 
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j$(JOBS)
