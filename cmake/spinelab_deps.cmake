@@ -4,6 +4,8 @@ find_package(Eigen3 3.4 REQUIRED NO_MODULE)
 # Bullet in double precision: Debian ships it as bullet-float64.pc (-DBT_USE_DOUBLE_PRECISION)
 pkg_check_modules(BULLET REQUIRED IMPORTED_TARGET bullet-float64)
 pkg_check_modules(TOMLPP REQUIRED IMPORTED_TARGET tomlplusplus)
+# HDF5 (C API, serial build) for results files
+pkg_check_modules(HDF5 REQUIRED IMPORTED_TARGET hdf5-serial)
 find_package(CLI11 REQUIRED)
 find_package(fmt REQUIRED)
 if(SPINELAB_BUILD_TESTS)

@@ -14,5 +14,6 @@ struct CommonOptions {
 void AddRomCommand(CLI::App& app, CommonOptions& common, int* exit_code);
 void AddSettleCommand(CLI::App& app, CommonOptions& common, int* exit_code);
 void AddDistractCommand(CLI::App& app, CommonOptions& common, int* exit_code);
+void AddScenarioCommands(CLI::App& app, CommonOptions& common, int* exit_code);
 
 }  // namespace spinelab::cli

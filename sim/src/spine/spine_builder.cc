@@ -88,6 +88,18 @@ Expected<ModelDesc> BuildSpineModel(const SpineParams& P, const Subject& subject
   if (!(subject.body_mass_kg >= 30 && subject.body_mass_kg <= 200))
     errors.push_back({"", "subject.body_mass_kg", "value " + std::to_string(subject.body_mass_kg) +
                                                       " is out of range; allowed: [30, 200] kg"});
+  int held = -1, pinned = -1;
+  for (int i = 0; i < static_cast<int>(P.body_names.size()); ++i) {
+    if (P.body_names[i] == options.held_body) held = i;
+    if (P.body_names[i] == options.pinned_body) pinned = i;
+  }
+  if (!options.pinned_body.empty() && pinned < 0)
+    errors.push_back({"", "pinned_body", "'" + options.pinned_body + "' is not a body of the model"});
+  if (held < 0) held = pinned;  // below a pinned body the spine hangs too
+  if (!options.held_body.empty() && held < 0)
+    errors.push_back({"", "held_body", "'" + options.held_body + "' is not a body of the model"});
+  if (!(options.muscle_tone_scale >= 0 && options.muscle_tone_scale <= 5))
+    errors.push_back({"", "muscle_tone", "value " + std::to_string(options.muscle_tone_scale) + " is out of range; allowed: [0, 5]"});
   if (!(subject.height_m >= 1.2 && subject.height_m <= 2.2))
     errors.push_back({"", "subject.height_m", "value " + std::to_string(subject.height_m) +
                                                   " is out of range; allowed: [1.2, 2.2] m"});
@@ -132,7 +144,12 @@ Expected<ModelDesc> BuildSpineModel(const SpineParams& P, const Subject& subject
                                   head ? 2 * sL * 0.1 : seg_h, head);
     b.X_WB = fr[i].X_WB;
     b.p_BoV_B = -p_VB;
-    b.fixed = (i == NB - 1) && options.fix_sacrum;
+    b.fixed = ((i == NB - 1) && options.fix_sacrum) || (!options.held_body.empty() && P.body_names[i] == options.held_body);
+    if (i == NB - 1 && options.legs_on_pelvis) {
+      const double ml = M * P.legs_mass_fraction;
+      b.inertia_kgm2 += Vec3(ml * 0.04, ml * 0.04, ml * 0.01);  // [kg·m²] legs ~0.2 m from the pelvis COM
+      b.mass_kg += ml;
+    }
     // arms lumped on the upper thorax: mass at the COM, roll/yaw inertia from the shoulder width
     if (options.arms && !P.arms_carried_by.empty()) {
       for (const auto& name : P.arms_carried_by) {
@@ -276,10 +293,12 @@ Expected<ModelDesc> BuildSpineModel(const SpineParams& P, const Subject& subject
     }
 
     // active muscle tone (whole-body runs only)
-    if (options.muscle_tone && P.muscle_stiffness_Nm_per_rad[g] > 0) {
-      // weight of everything above this level, and its moment about the disc centre (in W)
+    if (options.muscle_tone && P.muscle_stiffness_Nm_per_rad[g] * options.muscle_tone_scale > 0) {
+      // weight of everything above this level, and its moment about the disc centre (in W);
+      // below a held body (hanging) the spine hangs relaxed: no feed-forward
       Vec3 M_g_W = Vec3::Zero();
-      for (int i = 0; i <= B; ++i)
+      const bool hangs = held >= 0 && A > held;
+      for (int i = 0; i <= B && !hangs; ++i)
         M_g_W += (d.bodies[i].X_WB.p - X_WD[lv].p).cross(d.bodies[i].mass_kg * d.gravity_W);
       BushingDesc mt;
       mt.name = "muscle tone " + L.name;
@@ -289,8 +308,11 @@ Expected<ModelDesc> BuildSpineModel(const SpineParams& P, const Subject& subject
       mt.body_b = B;
       mt.X_AF = X_AD;
       mt.X_BM = X_BD;
-      for (int ax = 0; ax < 3; ++ax) mt.params.rot[ax].k0 = P.muscle_stiffness_Nm_per_rad[g];
-      mt.params.c_rot = Vec3::Constant(P.muscle_damping_Nms_per_rad[g]);
+      for (int ax = 0; ax < 3; ++ax) {
+        const double axis = ax == 2 ? P.muscle_axial_fraction : 1.0;  // z: axial rotation
+        mt.params.rot[ax].k0 = P.muscle_stiffness_Nm_per_rad[g] * options.muscle_tone_scale * axis;
+        mt.params.c_rot[ax] = P.muscle_damping_Nms_per_rad[g] * options.muscle_tone_scale * axis;
+      }
       // feed-forward: balance that moment; the muscles producing it compress the disc
       mt.params.bias_moment = -(X_WD[lv].R.transpose() * M_g_W);
       const double m_sag_lat = std::hypot(mt.params.bias_moment.x(), mt.params.bias_moment.y());
@@ -298,6 +320,20 @@ Expected<ModelDesc> BuildSpineModel(const SpineParams& P, const Subject& subject
       d.bushings.push_back(mt);
     }
     d.levels.push_back(L);
+  }
+  // a pin (translation held, rotation free) from the world to the pinned body: the shoulders on a bar
+  if (pinned >= 0) {
+    BushingDesc pin;
+    pin.name = "pin " + d.bodies[pinned].name;
+    pin.body_a = kGround;
+    pin.body_b = pinned;
+    pin.X_AF.p = d.bodies[pinned].X_WB.p + Vec3(0, 0, options.pin_above_m * sL);
+    pin.X_BM.p = d.bodies[pinned].X_WB.R.transpose() * Vec3(0, 0, options.pin_above_m * sL);
+    pin.params.k_trans = Vec3::Constant(1e6);
+    pin.params.k_axial_compression = 1e6;
+    pin.params.c_trans = Vec3::Constant(500);
+    pin.params.c_rot = Vec3::Constant(30.0);  // [N·m·s/rad] shoulder and arm muscles damp the swing (assumed)
+    d.bushings.push_back(pin);
   }
   return d;
 }

@@ -284,6 +284,7 @@ Expected<SpineParams> LoadSpineParams(const std::string& path) {
   const auto mk = r.Array("muscle_tone.stiffness_Nm_per_rad", 3, 1, 0, 1e5, "N·m/rad");
   const auto mc = r.Array("muscle_tone.damping_Nms_per_rad", 3, 1, 0, 1e3, "N·m·s/rad");
   const auto ma = r.Array("muscle_tone.extensor_moment_arm_mm", 3, mm, 5, 150, "mm");
+  p.muscle_axial_fraction = r.Scalar("muscle_tone.axial_fraction", 1, 0, 1, "[-]");
   for (int g = 0; g < 3; ++g) {
     p.muscle_stiffness_Nm_per_rad[g] = mk[g];
     p.muscle_damping_Nms_per_rad[g] = mc[g];
@@ -291,6 +292,7 @@ Expected<SpineParams> LoadSpineParams(const std::string& path) {
   }
   p.arms_mass_fraction = r.Scalar("arms.mass_fraction", 1, 0, 0.3, "[-]");
   p.arms_lateral_offset_m = r.Scalar("arms.lateral_offset_mm", mm, 0, 500, "mm");
+  p.legs_mass_fraction = r.Scalar("legs.mass_fraction", 1, 0, 0.6, "[-]");
   {
     r.MarkSeen("arms.carried_by");
     const toml::array* a = root.at_path("arms.carried_by").as_array();

@@ -44,19 +44,24 @@ TEST(TwistThrust, CracksTheFacetsThatGapNotTheCompressedOnes) {
     o.cavitation = cavitation;
     World w = World::Create(model, o).value();
     for (int i = 0; i < static_cast<int>(kTwistSettle_s / o.dt_s); ++i) w.Step();
-    int left = 0, right = 0;
+    int left = 0, right = 0, total = 0;
     for (int i = 0; i < 700; ++i) {
       ApplyTwistThrust(&w, i * o.dt_s);
       ASSERT_EQ(w.Step(), kStepOk);
-      for (size_t k = 0; k < w.outputs().facets.size(); ++k)
-        if (w.outputs().facets[k].cracked) (model->desc().facets[k].side == 'L' ? left : right)++;
+      for (size_t k = 0; k < w.outputs().facets.size(); ++k) {
+        if (!w.outputs().facets[k].cracked) continue;
+        ++total;
+        // while the torque acts (0.3 s) only the facets that gap in left rotation crack
+        // (the right ones are pressed together); the rebound after the release may pop others
+        const bool lumbar = model->desc().facets[k].name[0] == 'L' || model->desc().facets[k].name[0] == 'T';
+        if (i * o.dt_s < 0.3 && lumbar) (model->desc().facets[k].side == 'L' ? left : right)++;
+      }
     }
     if (cavitation) {
-      // rotation to the left opens the left facets and presses the right ones together
       EXPECT_GE(left, 3);
       EXPECT_EQ(right, 0);
     } else {
-      EXPECT_EQ(left + right, 0);
+      EXPECT_EQ(total, 0);
     }
   }
 }

@@ -62,7 +62,8 @@ struct SpineParams {
   std::vector<double> ligament_level_scale;   ///< (25) [-] calibrated multiplier per level
   std::array<double, 3> muscle_stiffness_Nm_per_rad{}, muscle_damping_Nms_per_rad{},
       extensor_moment_arm_m{};
-  double arms_mass_fraction = 0, arms_lateral_offset_m = 0;
+  double muscle_axial_fraction = 1.0;  ///< [-] axial-rotation tone relative to bending tone
+  double arms_mass_fraction = 0, arms_lateral_offset_m = 0, legs_mass_fraction = 0;
   std::array<CapsuleParams, 3> capsule{};  ///< per region (0 C, 1 T, 2 L); area comes from the facet
   std::vector<std::string> arms_carried_by;
   std::vector<ParamOrigin> origins;       ///< every parameter read, with its line and source
@@ -88,6 +89,15 @@ struct SpineBuildOptions {
   bool muscle_tone = true;
   bool arms = true;            ///< lump the arms' mass on the upper thorax
   bool fix_sacrum = true;      ///< weld the sacrum/pelvis to the world
+  /// body held by the world instead of the sacrum ("" = none besides the sacrum rule above):
+  /// e.g. "T2" for hanging from a bar (the arms carry the upper thorax)
+  std::string held_body;
+  bool legs_on_pelvis = false; ///< lump the legs' mass on the pelvis (hanging: traction)
+  /// body hung from the world by a pin (free to rotate) at `pin_above_m` above its COM: the
+  /// shoulder line when hanging from a bar ("" = none)
+  std::string pinned_body;
+  double pin_above_m = 0.12;   ///< [m]
+  double muscle_tone_scale = 1.0;  ///< [-] multiplier on muscle-tone stiffness and damping
 };
 
 /// Builds the spine model in the standing posture. Fails for an out-of-range subject.

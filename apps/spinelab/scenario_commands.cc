@@ -1,0 +1,167 @@
+// `spinelab run`, `spinelab list`, `spinelab compare`: technique scenarios.
+#include <dirent.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "commands.h"
+#include "spinelab/io/h5.h"
+#include "spinelab/io/results.h"
+#include "spinelab/sim/scenario.h"
+#include "spinelab/sim/spine.h"
+
+namespace spinelab::cli {
+
+using namespace spinelab::sim;
+
+namespace {
+
+struct RunArgs {
+  std::vector<std::string> files;
+  std::string output;
+  std::vector<std::string> set;
+  bool overwrite = false;
+};
+
+void PrintSummary(const Scenario& sc, const ScenarioResult& r, const ScenarioSummary& s) {
+  std::printf("%s — %s\n", sc.name.c_str(), sc.title.c_str());
+  if (!sc.notice.empty()) std::printf("watch: %s\n", sc.notice.c_str());
+  std::printf("%-8s %7s %7s %7s | %8s %8s %8s %9s | %7s %7s\n", "level", "flex", "latb", "axrot", "shear N",
+              "facet N", "capsule", "dIDP kPa", "open L", "open R");
+  for (const LevelSummary& l : s.levels)
+    std::printf("%-8s %7.2f %7.2f %7.2f | %8.1f %8.1f %8.3f %9.1f | %7.2f %7.2f\n", l.level.c_str(),
+                l.peak_rotation_deg[0], l.peak_rotation_deg[1], l.peak_rotation_deg[2], l.peak_shear_N,
+                l.peak_facet_contact_N, l.peak_capsule_strain, l.idp_change_Pa * 1e-3, l.facet_opening_m[0] * 1e3,
+                l.facet_opening_m[1] * 1e3);
+  std::printf("(degrees; capsule strain incl. pre-strain; dIDP from the baseline at %.2f s; facet opening in mm)\n",
+              s.baseline_time_s);
+  std::printf("cavitations: %zu", r.cavitations.size());
+  for (const auto& c : r.cavitations) std::printf("  [%s at %.3f s]", r.facet_names[c.facet].c_str(), c.time_s);
+  std::printf("\n");
+  for (const LevelSummary& l : s.levels)
+    if (l.peak_capsule_strain >= 0.11)
+      std::printf("risk: %s capsule strain %.2f above the nociceptor threshold (0.10-0.12)%s\n", l.level.c_str(),
+                  l.peak_capsule_strain, l.peak_capsule_strain >= 0.34 ? ", above the pain threshold (0.34)" : "");
+  std::printf("status: %s%s; %lld steps in %.2f s wall (%.0fx real time)\n\n", r.status.c_str(),
+              r.error.empty() ? "" : (": " + r.error).c_str(), static_cast<long long>(r.steps), r.wall_time_s,
+              r.steps * sc.dt_s / std::max(r.wall_time_s, 1e-9));
+}
+
+int RunFiles(const CommonOptions& c, const RunArgs& a, bool compare) {
+  // validate everything before simulating anything
+  auto params = LoadSpineParams(c.model_path);
+  if (!params) {
+    std::fprintf(stderr, "spinelab: invalid model file:\n%s\n", params.ErrorText().c_str());
+    return 2;
+  }
+  std::vector<Scenario> scenarios;
+  std::string errors;
+  for (const std::string& f : a.files) {
+    auto s = LoadScenario(f, a.set);
+    if (!s) errors += s.ErrorText() + "\n"; else scenarios.push_back(std::move(s).value());
+  }
+  if (!errors.empty()) {
+    std::fprintf(stderr, "spinelab: invalid scenario:\n%s", errors.c_str());
+    return 2;
+  }
+  std::unique_ptr<io::H5Handle> file;
+  if (!a.output.empty()) {
+    if (!a.overwrite) {
+      if (FILE* probe = std::fopen(a.output.c_str(), "r")) {
+        std::fclose(probe);
+        std::fprintf(stderr, "spinelab: -o %s exists; pass --overwrite to replace it\n", a.output.c_str());
+        return 2;
+      }
+    }
+    auto f = io::CreateFile(a.output, true);
+    if (!f) {
+      std::fprintf(stderr, "spinelab: %s\n", f.ErrorText().c_str());
+      return 2;
+    }
+    file = std::make_unique<io::H5Handle>(std::move(f).value());
+    io::WriteFileHeader(*file);
+  }
+  std::vector<ScenarioSummary> sums;
+  int failed = 0;
+  for (const Scenario& sc : scenarios) {
+    auto r = RunScenario(sc, params.value());
+    if (!r) {
+      std::fprintf(stderr, "spinelab: %s\n", r.ErrorText().c_str());
+      return 2;
+    }
+    const ScenarioSummary s = Summarize(sc, r.value());
+    if (!compare) PrintSummary(sc, r.value(), s);
+    failed += r.value().status != "ok";
+    if (file) {
+      auto w = io::WriteRun(*file, sc.name, sc, r.value());
+      if (!w) {
+        std::fprintf(stderr, "spinelab: %s: %s\n", a.output.c_str(), w.ErrorText().c_str());
+        return 2;
+      }
+    }
+    sums.push_back(s);
+  }
+  if (compare && sums.size() == 2) {
+    std::printf("%-8s | %-20s | %-20s | %-20s | %-20s\n", "level", "shear N (A / B, A:B)", "axial rot deg",
+                "dIDP kPa (A / B)", "facet open L/R mm");
+    for (size_t i = 0; i < sums[0].levels.size(); ++i) {
+      const LevelSummary &x = sums[0].levels[i], &y = sums[1].levels[i];
+      std::printf("%-8s | %6.1f %6.1f %6.1fx | %6.2f %6.2f %6.1fx | %7.1f %7.1f     | %4.2f/%4.2f %4.2f/%4.2f\n",
+                  x.level.c_str(), x.peak_shear_N, y.peak_shear_N, x.peak_shear_N / std::max(y.peak_shear_N, 1e-9),
+                  x.peak_rotation_deg[2], y.peak_rotation_deg[2],
+                  x.peak_rotation_deg[2] / std::max(y.peak_rotation_deg[2], 1e-9), x.idp_change_Pa * 1e-3,
+                  y.idp_change_Pa * 1e-3, x.facet_opening_m[0] * 1e3, x.facet_opening_m[1] * 1e3,
+                  y.facet_opening_m[0] * 1e3, y.facet_opening_m[1] * 1e3);
+    }
+    std::printf("A = %s, B = %s; cavitations A %d, B %d\n", scenarios[0].name.c_str(), scenarios[1].name.c_str(),
+                sums[0].cavitations, sums[1].cavitations);
+  }
+  if (file) std::printf("wrote %s\n", a.output.c_str());
+  return failed ? 3 : 0;
+}
+
+int List() {
+  const std::string dir = std::string(SPINELAB_SOURCE_DIR) + "/scenarios";
+  std::vector<std::string> files;
+  if (DIR* d = opendir(dir.c_str())) {
+    while (dirent* e = readdir(d)) {
+      const std::string n = e->d_name;
+      if (n.size() > 5 && n.substr(n.size() - 5) == ".toml") files.push_back(n);
+    }
+    closedir(d);
+  }
+  std::sort(files.begin(), files.end());
+  for (const auto& f : files) {
+    auto s = LoadScenario(dir + "/" + f);
+    std::printf("%-36s %s\n", f.substr(0, f.size() - 5).c_str(), s ? s.value().title.c_str() : "(invalid: spinelab run it for the errors)");
+  }
+  return 0;
+}
+
+}  // namespace
+
+void AddScenarioCommands(CLI::App& app, CommonOptions& common, int* exit_code) {
+  auto a = std::make_shared<RunArgs>();
+  CLI::App* run = app.add_subcommand("run", "run technique scenarios (scenarios/*.toml) and write HDF5");
+  run->add_option("scenarios", a->files, "scenario files")->required()->check(CLI::ExistingFile);
+  run->add_option("-o,--output", a->output, "results file (HDF5)");
+  run->add_option("--set", a->set, "override a value: key.path=value (repeatable)");
+  run->add_flag("--overwrite", a->overwrite, "replace an existing results file");
+  run->callback([&common, a, exit_code] { *exit_code = RunFiles(common, *a, false); });
+
+  auto b = std::make_shared<RunArgs>();
+  CLI::App* cmp = app.add_subcommand("compare", "two scenarios side by side (e.g. twist versus traction)");
+  cmp->add_option("scenarios", b->files, "two scenario files")->required()->expected(2)->check(CLI::ExistingFile);
+  cmp->add_option("--set", b->set, "override a value in both: key.path=value");
+  cmp->callback([&common, b, exit_code] { *exit_code = RunFiles(common, *b, true); });
+
+  CLI::App* list = app.add_subcommand("list", "list the scenarios with their titles");
+  list->callback([exit_code] { *exit_code = List(); });
+}
+
+}  // namespace spinelab::cli

@@ -1,0 +1,202 @@
+// RAII wrapper over the HDF5 C API (see h5.h).
+#include "spinelab/io/h5.h"
+
+#include <hdf5.h>
+
+namespace spinelab::io {
+
+namespace {
+struct Silence {
+  Silence() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
+};
+const Silence kSilence;
+
+struct Id {  // scoped hid_t for dataspaces/types/datasets/attributes
+  hid_t id;
+  herr_t (*close)(hid_t);
+  ~Id() {
+    if (id >= 0) close(id);
+  }
+};
+
+bool WriteUnitsAndShape(hid_t ds, const std::string& units, const std::string& shape) {
+  auto put = [&](const char* name, const std::string& v) {
+    Id type{H5Tcopy(H5T_C_S1), H5Tclose};
+    H5Tset_size(type.id, v.size() + 1);
+    H5Tset_cset(type.id, H5T_CSET_UTF8);
+    Id space{H5Screate(H5S_SCALAR), H5Sclose};
+    Id attr{H5Acreate2(ds, name, type.id, space.id, H5P_DEFAULT, H5P_DEFAULT), H5Aclose};
+    return attr.id >= 0 && H5Awrite(attr.id, type.id, v.c_str()) >= 0;
+  };
+  return put("units", units) && (shape.empty() || put("shape", shape));
+}
+}  // namespace
+
+H5Handle& H5Handle::operator=(H5Handle&& o) noexcept {
+  if (this != &o) {
+    this->~H5Handle();
+    id_ = o.id_;
+    kind_ = o.kind_;
+    o.id_ = -1;
+  }
+  return *this;
+}
+
+H5Handle::~H5Handle() {
+  if (id_ < 0) return;
+  if (kind_ == Kind::kFile) H5Fclose(id_); else H5Gclose(id_);
+  id_ = -1;
+}
+
+Expected<H5Handle> CreateFile(const std::string& path, bool overwrite) {
+  hid_t f = overwrite ? H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT)
+                      : H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+  if (f < 0 && !overwrite) f = H5Fcreate(path.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT);
+  if (f < 0) return std::vector<Diagnostic>{{path, "-o", "cannot create the HDF5 file (check the folder exists and is writable)"}};
+  return H5Handle(f, H5Handle::Kind::kFile);
+}
+
+Expected<H5Handle> OpenFileReadOnly(const std::string& path) {
+  const hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (f < 0) return std::vector<Diagnostic>{{path, "", "cannot open as HDF5"}};
+  return H5Handle(f, H5Handle::Kind::kFile);
+}
+
+bool Exists(const H5Handle& loc, const std::string& path) {
+  // check each component so a missing parent is not an error
+  size_t at = 0;
+  while (true) {
+    const size_t next = path.find('/', at + 1);
+    const std::string part = path.substr(0, next);
+    if (H5Lexists(loc.id(), part.c_str(), H5P_DEFAULT) <= 0) return false;
+    if (next == std::string::npos) return true;
+    at = next;
+  }
+}
+
+Expected<H5Handle> Group(const H5Handle& loc, const std::string& path) {
+  hid_t g = -1;
+  if (Exists(loc, path)) {
+    g = H5Gopen2(loc.id(), path.c_str(), H5P_DEFAULT);
+  } else {
+    Id lcpl{H5Pcreate(H5P_LINK_CREATE), H5Pclose};
+    H5Pset_create_intermediate_group(lcpl.id, 1);
+    g = H5Gcreate2(loc.id(), path.c_str(), lcpl.id, H5P_DEFAULT, H5P_DEFAULT);
+  }
+  if (g < 0) return std::vector<Diagnostic>{{"", path, "cannot create or open HDF5 group"}};
+  return H5Handle(g, H5Handle::Kind::kGroup);
+}
+
+bool WriteDoubles(const H5Handle& loc, const std::string& name, const std::vector<double>& data,
+                  const std::vector<uint64_t>& dims, const std::string& units, const std::string& shape) {
+  std::vector<hsize_t> d(dims.begin(), dims.end());
+  Id space{H5Screate_simple(static_cast<int>(d.size()), d.data(), nullptr), H5Sclose};
+  Id ds{H5Dcreate2(loc.id(), name.c_str(), H5T_IEEE_F64LE, space.id, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose};
+  if (ds.id < 0) return false;
+  if (!data.empty() && H5Dwrite(ds.id, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()) < 0) return false;
+  return WriteUnitsAndShape(ds.id, units, shape);
+}
+
+bool WriteInts(const H5Handle& loc, const std::string& name, const std::vector<int64_t>& data, const std::string& units) {
+  hsize_t n = data.size();
+  Id space{H5Screate_simple(1, &n, nullptr), H5Sclose};
+  Id ds{H5Dcreate2(loc.id(), name.c_str(), H5T_STD_I64LE, space.id, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose};
+  if (ds.id < 0) return false;
+  if (n && H5Dwrite(ds.id, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()) < 0) return false;
+  return WriteUnitsAndShape(ds.id, units, "");
+}
+
+bool WriteStrings(const H5Handle& loc, const std::string& name, const std::vector<std::string>& data) {
+  std::vector<const char*> ptrs;
+  for (const auto& s : data) ptrs.push_back(s.c_str());
+  hsize_t n = data.size();
+  Id type{H5Tcopy(H5T_C_S1), H5Tclose};
+  H5Tset_size(type.id, H5T_VARIABLE);
+  H5Tset_cset(type.id, H5T_CSET_UTF8);
+  Id space{H5Screate_simple(1, &n, nullptr), H5Sclose};
+  Id ds{H5Dcreate2(loc.id(), name.c_str(), type.id, space.id, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose};
+  if (ds.id < 0) return false;
+  if (n && H5Dwrite(ds.id, type.id, H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()) < 0) return false;
+  return WriteUnitsAndShape(ds.id, "-", "");
+}
+
+bool WriteAttr(const H5Handle& loc, const std::string& name, const std::string& value) {
+  Id type{H5Tcopy(H5T_C_S1), H5Tclose};
+  H5Tset_size(type.id, value.size() + 1);
+  H5Tset_cset(type.id, H5T_CSET_UTF8);
+  Id space{H5Screate(H5S_SCALAR), H5Sclose};
+  if (H5Aexists(loc.id(), name.c_str()) > 0) H5Adelete(loc.id(), name.c_str());
+  Id attr{H5Acreate2(loc.id(), name.c_str(), type.id, space.id, H5P_DEFAULT, H5P_DEFAULT), H5Aclose};
+  return attr.id >= 0 && H5Awrite(attr.id, type.id, value.c_str()) >= 0;
+}
+
+bool WriteAttr(const H5Handle& loc, const std::string& name, double value) {
+  Id space{H5Screate(H5S_SCALAR), H5Sclose};
+  if (H5Aexists(loc.id(), name.c_str()) > 0) H5Adelete(loc.id(), name.c_str());
+  Id attr{H5Acreate2(loc.id(), name.c_str(), H5T_IEEE_F64LE, space.id, H5P_DEFAULT, H5P_DEFAULT), H5Aclose};
+  return attr.id >= 0 && H5Awrite(attr.id, H5T_NATIVE_DOUBLE, &value) >= 0;
+}
+
+bool WriteAttr(const H5Handle& loc, const std::string& name, int64_t value) {
+  Id space{H5Screate(H5S_SCALAR), H5Sclose};
+  if (H5Aexists(loc.id(), name.c_str()) > 0) H5Adelete(loc.id(), name.c_str());
+  Id attr{H5Acreate2(loc.id(), name.c_str(), H5T_STD_I64LE, space.id, H5P_DEFAULT, H5P_DEFAULT), H5Aclose};
+  return attr.id >= 0 && H5Awrite(attr.id, H5T_NATIVE_INT64, &value) >= 0;
+}
+
+Expected<std::vector<double>> ReadDoubles(const H5Handle& loc, const std::string& name, std::vector<uint64_t>* dims) {
+  Id ds{H5Dopen2(loc.id(), name.c_str(), H5P_DEFAULT), H5Dclose};
+  if (ds.id < 0) return std::vector<Diagnostic>{{"", name, "no such dataset"}};
+  Id space{H5Dget_space(ds.id), H5Sclose};
+  const int rank = H5Sget_simple_extent_ndims(space.id);
+  std::vector<hsize_t> d(static_cast<size_t>(std::max(rank, 0)));
+  H5Sget_simple_extent_dims(space.id, d.data(), nullptr);
+  size_t n = 1;
+  for (hsize_t x : d) n *= x;
+  std::vector<double> out(n);
+  if (n && H5Dread(ds.id, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()) < 0)
+    return std::vector<Diagnostic>{{"", name, "read failed"}};
+  if (dims) dims->assign(d.begin(), d.end());
+  return out;
+}
+
+Expected<std::string> ReadStringAttr(const H5Handle& loc, const std::string& obj, const std::string& name) {
+  Id attr{H5Aopen_by_name(loc.id(), obj.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose};
+  if (attr.id < 0) return std::vector<Diagnostic>{{"", obj + "@" + name, "no such attribute"}};
+  Id type{H5Aget_type(attr.id), H5Tclose};
+  if (H5Tis_variable_str(type.id) > 0) {
+    char* s = nullptr;
+    Id mem{H5Tcopy(H5T_C_S1), H5Tclose};
+    H5Tset_size(mem.id, H5T_VARIABLE);
+    if (H5Aread(attr.id, mem.id, &s) < 0) return std::vector<Diagnostic>{{"", obj + "@" + name, "read failed"}};
+    std::string out(s ? s : "");
+    H5free_memory(s);
+    return out;
+  }
+  std::string out(H5Tget_size(type.id), '\0');
+  if (H5Aread(attr.id, type.id, out.data()) < 0) return std::vector<Diagnostic>{{"", obj + "@" + name, "read failed"}};
+  out.resize(out.find('\0') == std::string::npos ? out.size() : out.find('\0'));
+  return out;
+}
+
+Expected<std::vector<std::string>> ReadStrings(const H5Handle& loc, const std::string& name) {
+  Id ds{H5Dopen2(loc.id(), name.c_str(), H5P_DEFAULT), H5Dclose};
+  if (ds.id < 0) return std::vector<Diagnostic>{{"", name, "no such dataset"}};
+  Id space{H5Dget_space(ds.id), H5Sclose};
+  hsize_t n = 0;
+  H5Sget_simple_extent_dims(space.id, &n, nullptr);
+  std::vector<char*> ptrs(n, nullptr);
+  Id type{H5Tcopy(H5T_C_S1), H5Tclose};
+  H5Tset_size(type.id, H5T_VARIABLE);
+  H5Tset_cset(type.id, H5T_CSET_UTF8);
+  if (n && H5Dread(ds.id, type.id, H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()) < 0)
+    return std::vector<Diagnostic>{{"", name, "read failed"}};
+  std::vector<std::string> out;
+  for (char* p : ptrs) out.emplace_back(p ? p : "");
+  if (n) H5Dvlen_reclaim(type.id, space.id, H5P_DEFAULT, ptrs.data());
+  return out;
+}
+
+bool Flush(const H5Handle& file) { return H5Fflush(file.id(), H5F_SCOPE_GLOBAL) >= 0; }
+
+}  // namespace spinelab::io

@@ -1,0 +1,96 @@
+// Scenario runs into HDF5 (docs/hdf5.md).
+#include "spinelab/io/results.h"
+
+#include <cmath>
+
+namespace spinelab::io {
+
+namespace {
+std::string JsonEscape(const std::string& s) {
+  std::string o;
+  for (char c : s) {
+    if (c == '"' || c == '\\') o += '\\';
+    o += c;
+  }
+  return o;
+}
+}  // namespace
+
+bool WriteFileHeader(const H5Handle& file) {
+  return WriteAttr(file, "schema_version", static_cast<int64_t>(1)) && WriteAttr(file, "units", std::string("SI")) &&
+         WriteAttr(file, "description",
+                   std::string("spinelab results. /runs/<run>/ holds one scenario run: attributes describe it "
+                               "(scenario, scenario_text, parameters, status, error, seed, spinelab_version, "
+                               "wall_time_s); time [T]; bodies/, levels/, facets/ time series [T, n(, 3|4)]; "
+                               "events/cavitation/ one row per crack. Every dataset has a units attribute. "
+                               "See docs/hdf5.md."));
+}
+
+Expected<bool> WriteRun(const H5Handle& file, const std::string& run, const sim::Scenario& sc,
+                        const sim::ScenarioResult& r) {
+  const std::string base = "runs/" + run;
+  if (Exists(file, base)) return std::vector<Diagnostic>{{"", base, "a run of this name is already in the file"}};
+  auto g = Group(file, base);
+  if (!g) return g.errors();
+  const H5Handle& G = g.value();
+  std::string params = "{";
+  for (size_t i = 0; i < sc.overrides.size(); ++i)
+    params += (i ? ", " : "") + ("\"" + JsonEscape(sc.overrides[i].first) + "\": \"" + JsonEscape(sc.overrides[i].second) + "\"");
+  params += "}";
+  bool ok = WriteAttr(G, "scenario", sc.name) && WriteAttr(G, "title", sc.title) &&
+            WriteAttr(G, "scenario_text", sc.text) && WriteAttr(G, "parameters", params) &&
+            WriteAttr(G, "status", r.status) && WriteAttr(G, "error", r.error) &&
+            WriteAttr(G, "seed", static_cast<int64_t>(sc.seed)) &&
+            WriteAttr(G, "spinelab_version", std::string(SPINELAB_VERSION)) &&
+            WriteAttr(G, "wall_time_s", r.wall_time_s) && WriteAttr(G, "dt_s", sc.dt_s) &&
+            WriteAttr(G, "steps", static_cast<int64_t>(r.steps));
+  const uint64_t T = r.time_s.size(), B = r.body_names.size(), L = r.level_names.size(), F = r.facet_names.size();
+  ok = ok && WriteDoubles(G, "time", r.time_s, {T}, "s", "T");
+  auto sub = [&](const char* name) { return Group(G, name).value(); };
+  {
+    const H5Handle b = sub("bodies");
+    ok = ok && WriteStrings(b, "name", r.body_names) &&
+         WriteDoubles(b, "position", r.body_position_m, {T, B, 3}, "m", "T x B x 3, COM in world frame (z up, x anterior, y left)") &&
+         WriteDoubles(b, "orientation", r.body_orientation, {T, B, 4}, "-", "T x B x 4, unit quaternion (w, x, y, z), body to world");
+  }
+  {
+    const H5Handle l = sub("levels");
+    ok = ok && WriteStrings(l, "name", r.level_names) &&
+         WriteDoubles(l, "rotation", r.level_rotation_rad, {T, L, 3}, "rad",
+                      "T x L x 3: flexion (+), lateral bending to the right (+), axial rotation to the left (+)") &&
+         WriteDoubles(l, "disc_compression", r.disc_compression_N, {T, L}, "N", "T x L") &&
+         WriteDoubles(l, "disc_shear", r.disc_shear_N, {T, L}, "N", "T x L") &&
+         WriteDoubles(l, "disc_pressure", r.disc_pressure_Pa, {T, L}, "Pa", "T x L, intradiscal pressure");
+  }
+  {
+    const H5Handle f = sub("facets");
+    ok = ok && WriteStrings(f, "name", r.facet_names) &&
+         WriteDoubles(f, "gap", r.facet_gap_m, {T, F}, "m", "T x F, articular gap (negative: cartilage compressed)") &&
+         WriteDoubles(f, "fluid_pressure", r.facet_pressure_Pa, {T, F}, "Pa", "T x F, gauge") &&
+         WriteDoubles(f, "contact_force", r.facet_contact_N, {T, F}, "N", "T x F") &&
+         WriteDoubles(f, "capsule_strain", r.facet_capsule_strain, {T, F}, "-", "T x F, incl. in-situ pre-strain") &&
+         WriteDoubles(f, "bubble_radius", r.facet_bubble_radius_m, {T, F}, "m", "T x F, equivalent sphere");
+  }
+  {
+    const H5Handle e = Group(G, "events/cavitation").value();
+    std::vector<double> t, jump, peak;
+    std::vector<int64_t> idx;
+    std::vector<std::string> names;
+    for (const auto& c : r.cavitations) {
+      t.push_back(c.time_s);
+      idx.push_back(c.facet);
+      names.push_back(r.facet_names[c.facet]);
+      jump.push_back(c.gap_jump_m);
+      peak.push_back(c.sound_peak_Pa);
+    }
+    const uint64_t n = t.size();
+    ok = ok && WriteDoubles(e, "time", t, {n}, "s", "N") && WriteInts(e, "facet_index", idx, "-") &&
+         WriteStrings(e, "facet_name", names) && WriteDoubles(e, "gap_jump", jump, {n}, "m", "N") &&
+         WriteDoubles(e, "sound_peak", peak, {n}, "Pa", "N, at 10 cm");
+  }
+  if (!ok) return std::vector<Diagnostic>{{"", base, "HDF5 write failed (disk full or file damaged?)"}};
+  Flush(file);
+  return true;
+}
+
+}  // namespace spinelab::io

@@ -1,0 +1,112 @@
+#pragma once
+/// @file scenario.h
+/// Technique scenarios (scenarios/*.toml, documented in docs/scenarios.md): who, in which
+/// posture, under which loads with which time profiles, for how long. LoadScenario reads and
+/// validates a file (with --set overrides); RunScenario simulates it on the spine model and
+/// records the time series and events that the HDF5 writer stores.
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "spinelab/sim/math.h"
+#include "spinelab/sim/spine.h"
+#include "spinelab/sim/status.h"
+
+namespace spinelab::sim {
+
+/// Time profile of a load: a factor f(t) in [-1, 1] multiplying its force/torque.
+struct LoadProfile {
+  enum class Kind { kConstant, kRampHoldRelease, kThrust, kOscillation };
+  Kind kind = Kind::kConstant;
+  double start_s = 0;          ///< [s] when the load begins
+  double ramp_s = 0;           ///< [s] rise to full (or to the preload for a thrust)
+  double hold_s = 0;           ///< [s] hold
+  double release_s = 0;        ///< [s] fall back to zero
+  double preload_fraction = 0; ///< [-] thrust: preload as a fraction of the peak
+  double thrust_s = 0;         ///< [s] thrust: duration of the half-sine impulse
+  double frequency_Hz = 0;     ///< [Hz] oscillation
+  int repetitions = 1;         ///< [-] oscillation cycles
+
+  /// f(t) at time t [s].
+  double Factor(double t) const;
+};
+
+struct ScenarioLoad {
+  std::string name;
+  std::string body;                   ///< body name, e.g. "T1"
+  Vec3 force_N = Vec3::Zero();        ///< [N] at `point`, in W (or B if body frame)
+  Vec3 torque_Nm = Vec3::Zero();      ///< [N·m]
+  Vec3 point_m = Vec3::Zero();        ///< [m] from the vertebral-body centroid, in the body's axes
+  bool body_frame = false;            ///< turns with the body (follower load)
+  LoadProfile profile;
+};
+
+struct Scenario {
+  std::string file;                   ///< path it was read from
+  std::string text;                   ///< the file's full text (stored in results)
+  std::string name;                   ///< file stem, e.g. "seated_twist"
+  std::string title, article, technique, notice;
+  Subject subject;
+  double bone_density_t_score = 0;    ///< [-] T-score (osteoporosis below -2.5)
+  std::string posture = "standing";   ///< standing | seated | hanging
+  double muscle_tone = 1.0;           ///< [-] multiplier on the model's muscle tone
+  double feet_off_s = 1.0;            ///< [s] hanging: the feet leave the floor over 1 s from here
+  double duration_s = 5;              ///< [s]
+  double dt_s = 1e-3;                 ///< [s]
+  double output_rate_Hz = 200;        ///< [Hz] recording rate
+  uint64_t seed = 1;
+  std::vector<ScenarioLoad> loads;
+  std::vector<std::pair<std::string, std::string>> overrides;  ///< applied --set key=value
+};
+
+/// Reads and validates a scenario; `overrides` are "key.path=value" (TOML value syntax), applied
+/// before validation. Every problem names file:line, key, value and what is allowed; unknown keys
+/// are errors.
+Expected<Scenario> LoadScenario(const std::string& path, const std::vector<std::string>& overrides = {});
+
+/// Recorded run (SI; arrays row-major: [T][n] or [T][n][3]).
+struct ScenarioResult {
+  std::vector<double> time_s;                       ///< [T]
+  std::vector<std::string> body_names, level_names, facet_names;
+  std::vector<double> body_position_m;              ///< [T][B][3] in W
+  std::vector<double> body_orientation;             ///< [T][B][4] w,x,y,z
+  std::vector<double> level_rotation_rad;           ///< [T][L][3] flexion, lateral bending (right), axial rotation (left)
+  std::vector<double> disc_compression_N, disc_shear_N, disc_pressure_Pa;  ///< [T][L]
+  std::vector<double> facet_gap_m, facet_pressure_Pa, facet_contact_N, facet_capsule_strain,
+      facet_bubble_radius_m;                        ///< [T][F]
+  struct Cavitation {
+    double time_s;
+    int facet;
+    double gap_jump_m;
+    double sound_peak_Pa;
+  };
+  std::vector<Cavitation> cavitations;
+  std::string status = "ok", error;
+  double wall_time_s = 0;
+  int64_t steps = 0;
+};
+
+/// Per-level peaks of a run, relative to its baseline (the state when the first load begins).
+struct LevelSummary {
+  std::string level;
+  double peak_rotation_deg[3] = {0, 0, 0};  ///< [deg] max |flexion|, |lateral bending|, |axial rotation| change
+  double peak_shear_N = 0;                  ///< [N] disc shear
+  double peak_facet_contact_N = 0;          ///< [N] larger of the two facets
+  double peak_capsule_strain = 0;           ///< [-] larger of the two capsules
+  double idp_baseline_Pa = 0, idp_change_Pa = 0;  ///< [Pa] at baseline; extreme change from it (signed)
+  double facet_opening_m[2] = {0, 0};       ///< [m] largest gap increase from baseline, [0] left, [1] right
+};
+struct ScenarioSummary {
+  double baseline_time_s = 0;
+  std::vector<LevelSummary> levels;
+  int cavitations = 0;
+};
+ScenarioSummary Summarize(const Scenario& scenario, const ScenarioResult& result);
+
+/// Runs a scenario on the spine model. Never throws for a run that goes unstable: the status
+/// and error say what happened and the record up to then is kept.
+Expected<ScenarioResult> RunScenario(const Scenario& scenario, const SpineParams& params);
+
+}  // namespace spinelab::sim
