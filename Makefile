@@ -20,12 +20,15 @@ configure: deps $(BUILD)/CMakeCache.txt
 build: configure
 	cmake --build $(BUILD) -j$(JOBS)
 
-# the default job: calibration report (model vs literature), a whole-spine gravity run, a facet crack
+# the default job: calibration report, a whole-spine gravity run, a facet crack, every scenario to
+# results/demo.h5 and the twist-versus-traction comparison
 run: build
 	@mkdir -p results
 	$(BUILD)/bin/spinelab rom --report
 	$(BUILD)/bin/spinelab settle --duration-s 3
 	$(BUILD)/bin/spinelab distract --level L4-L5 --side L --speed-mm-s 10 --again-after-s 300,1500 --wav results/pop.wav
+	$(BUILD)/bin/spinelab run scenarios/*.toml -o results/demo.h5 --overwrite
+	$(BUILD)/bin/spinelab compare scenarios/seated_twist.toml scenarios/dead_hang.toml
 
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j$(JOBS)

@@ -109,12 +109,16 @@ int RunFiles(const CommonOptions& c, const RunArgs& a, bool compare) {
   if (compare && sums.size() == 2) {
     std::printf("%-8s | %-20s | %-20s | %-20s | %-20s\n", "level", "shear N (A / B, A:B)", "axial rot deg",
                 "dIDP kPa (A / B)", "facet open L/R mm");
+    // a ratio only where the denominator means something
+    auto ratio = [](double a, double b, double floor) {
+      return b > floor ? fmt::format("{:6.1f}x", a / b) : std::string("      -");
+    };
     for (size_t i = 0; i < sums[0].levels.size(); ++i) {
       const LevelSummary &x = sums[0].levels[i], &y = sums[1].levels[i];
-      std::printf("%-8s | %6.1f %6.1f %6.1fx | %6.2f %6.2f %6.1fx | %7.1f %7.1f     | %4.2f/%4.2f %4.2f/%4.2f\n",
-                  x.level.c_str(), x.peak_shear_N, y.peak_shear_N, x.peak_shear_N / std::max(y.peak_shear_N, 1e-9),
+      std::printf("%-8s | %6.1f %6.1f %s | %6.2f %6.2f %s | %7.1f %7.1f     | %4.2f/%4.2f %4.2f/%4.2f\n",
+                  x.level.c_str(), x.peak_shear_N, y.peak_shear_N, ratio(x.peak_shear_N, y.peak_shear_N, 1.0).c_str(),
                   x.peak_rotation_deg[2], y.peak_rotation_deg[2],
-                  x.peak_rotation_deg[2] / std::max(y.peak_rotation_deg[2], 1e-9), x.idp_change_Pa * 1e-3,
+                  ratio(x.peak_rotation_deg[2], y.peak_rotation_deg[2], 0.05).c_str(), x.idp_change_Pa * 1e-3,
                   y.idp_change_Pa * 1e-3, x.facet_opening_m[0] * 1e3, x.facet_opening_m[1] * 1e3,
                   y.facet_opening_m[0] * 1e3, y.facet_opening_m[1] * 1e3);
     }

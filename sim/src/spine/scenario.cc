@@ -406,9 +406,10 @@ Expected<ScenarioResult> RunScenario(const Scenario& sc, const SpineParams& para
 
 ScenarioSummary Summarize(const Scenario& sc, const ScenarioResult& r) {
   ScenarioSummary out;
-  double start = sc.duration_s;
+  // baseline: when the first load begins (hanging: when the feet start to leave the floor)
+  double start = sc.posture == "hanging" ? sc.feet_off_s : sc.duration_s;
   for (const ScenarioLoad& L : sc.loads) start = std::min(start, L.profile.start_s);
-  if (sc.loads.empty()) start = 0;
+  if (sc.loads.empty() && sc.posture != "hanging") start = 0;
   out.baseline_time_s = start;
   const size_t T = r.time_s.size(), L = r.level_names.size(), F = r.facet_names.size();
   size_t t0 = 0;
