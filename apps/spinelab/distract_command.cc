@@ -44,11 +44,12 @@ std::string PullJson(const PullResult& p, bool with_after, const CapsuleParams& 
   if (with_after) s += fmt::format("\"after_s\": {}, ", J(p.after_s));
   s += fmt::format(
       "\"cavitated\": {}, \"peak_force_N\": {}, \"gap_at_crack_mm\": {}, \"gap_jump_mm\": {}, "
-      "\"time_of_crack_s\": {}, \"gas_volume_fraction\": {}, \"sound_peak_Pa_10cm\": {}, "
+      "\"time_of_crack_s\": {}, \"gas_volume_fraction\": {}, \"cavity_fraction_open\": {}, \"sound_peak_Pa_10cm\": {}, "
       "\"sound_peak_dB_SPL\": {}, \"sound_duration_ms\": {}, \"sound_dominant_freq_Hz\": {}, "
       "\"gap_after_relaxing_mm\": {}, \"capsule_strain_peak\": {}, \"capsule_strain_zone\": \"{}\"",
       p.cavitated ? "true" : "false", J(p.peak_force_N), p.cavitated ? J(p.gap_at_crack_m * 1e3) : "null",
       J(p.gap_jump_m * 1e3), p.cavitated ? J(p.time_of_crack_s) : "null", J(p.gas_volume_fraction),
+      J(p.cavity_fraction_open),
       J(p.sound.peak_Pa), p.sound.peak_Pa > 0 ? J(p.sound.peak_dB_SPL) : "null", J(p.sound.duration_s * 1e3),
       J(p.sound.dominant_freq_Hz), J(p.rest_gap_after_m * 1e3), J(p.peak_capsule_strain),
       StrainZone(p.peak_capsule_strain, c));
@@ -115,7 +116,7 @@ int RunDistract(const CommonOptions& c, const DistractArgs& a) {
       std::printf("%s: %s", p.after_s > 0 ? fmt::format("again after {:.0f} s", p.after_s).c_str() : "first pull",
                   p.cavitated ? "CRACK" : "no crack");
       if (p.cavitated)
-        std::printf(" at %.3f s, peak force %.1f N, gap %.2f mm -> jump %.2f mm, gas %.0f %% of the joint, "
+        std::printf(" at %.3f s, peak force %.1f N, gap %.2f mm -> jump %.2f mm, gas %.0f %% of the joint once relaxed, "
                     "pop %.2f Pa at 10 cm (%.0f dB SPL), %.1f ms, %.0f Hz",
                     p.time_of_crack_s, p.peak_force_N, p.gap_at_crack_m * 1e3, p.gap_jump_m * 1e3,
                     100 * p.gas_volume_fraction, p.sound.peak_Pa, p.sound.peak_dB_SPL, p.sound.duration_s * 1e3,

@@ -182,8 +182,8 @@ Expected<DistractionResult> RunDistraction(const ModelDesc& spine, const std::st
         sound.insert(sound.end(), out.sound_Pa.begin(), out.sound_Pa.end());
         const double since = t + o.dt_s - t_crack;
         if (since <= 0.05 + o.dt_s) p.gap_jump_m = std::max(p.gap_jump_m, out.gap_m - g_crack - o.speed_m_per_s * since);
-        if (since >= 0.1 && p.gas_volume_fraction == 0)
-          p.gas_volume_fraction = out.bubble_volume_m3 / (f.capsule.fluid_volume_m3 + out.bubble_volume_m3);
+        if (since >= 0.1 && p.cavity_fraction_open == 0)
+          p.cavity_fraction_open = out.bubble_volume_m3 / (f.capsule.fluid_volume_m3 + out.bubble_volume_m3);
       }
       // device schedule
       if (phase == kPulling) {
@@ -205,6 +205,10 @@ Expected<DistractionResult> RunDistraction(const ModelDesc& spine, const std::st
     rest_of(0.5);
     for (int k = 0; k < 100 && world.state().capsules[fi].mode == CapsuleState::kDynamic; ++k) rest_of(0.1);
     p.rest_gap_after_m = gap();
+    if (p.cavitated) {
+      const double V = world.outputs().facets[fi].bubble_volume_m3;
+      p.gas_volume_fraction = V / (f.capsule.fluid_volume_m3 + V);
+    }
     p.sound = AnalyzeSound(sound, kSoundSampleRate_Hz);
     if (p.sound.peak_Pa > 0)
       p.sound_Pa.assign(sound.begin() + p.sound.first_sample, sound.begin() + p.sound.last_sample + 1);

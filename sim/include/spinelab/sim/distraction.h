@@ -39,7 +39,9 @@ struct PullResult {
   double gap_at_crack_m = 0;          ///< [m] articular gap g at the crack
   double gap_jump_m = 0;              ///< [m] sudden opening beyond the device's own travel
   double time_of_crack_s = 0;         ///< [s] from the start of this pull
-  double gas_volume_fraction = 0;     ///< [-] cavity volume / (fluid + cavity) 0.1 s after crack
+  double gas_volume_fraction = 0;     ///< [-] gas volume / (fluid + gas) once the joint has relaxed
+                                      ///< after the pull (the radiographic state, Brodeur 1995)
+  double cavity_fraction_open = 0;    ///< [-] the same 0.1 s after the crack, joint still pulled open
   double rest_gap_after_m = 0;        ///< [m] gap after release and relaxation
   double peak_capsule_strain = 0;     ///< [-] largest capsular fibre strain (incl. pre-strain)
   SoundSummary sound;
