@@ -10,12 +10,6 @@
 namespace spinelab::sim {
 
 namespace {
-std::string Num(double v) {
-  std::ostringstream os;
-  os.precision(6);
-  os << v;
-  return os.str();
-}
 
 class Validator {
  public:
@@ -24,7 +18,7 @@ class Validator {
              const std::string& allowed) {
     if (!ok)
       errors_->push_back({"", element + "." + field,
-                          "value " + Num(value) + " is not allowed; must be " + allowed});
+                          "value " + FormatNumber(value) + " is not allowed; must be " + allowed});
   }
   void Finite(const std::string& element, const std::string& field, const Vec3& v) {
     if (!v.allFinite())

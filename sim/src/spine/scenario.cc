@@ -51,12 +51,6 @@ double LoadProfile::Factor(double t) const {
 
 namespace {
 
-std::string Num(double v) {
-  std::ostringstream os;
-  os.precision(6);
-  os << v;
-  return os.str();
-}
 
 class ScenarioReader {
  public:
@@ -91,7 +85,7 @@ class ScenarioReader {
       return def;
     }
     if (!std::isfinite(*v) || *v < lo || *v > hi)
-      Error(n, key, "value " + Num(*v) + " is out of range; allowed: [" + Num(lo) + ", " + Num(hi) + "] " + unit);
+      Error(n, key, "value " + FormatNumber(*v) + " is out of range; allowed: [" + FormatNumber(lo) + ", " + FormatNumber(hi) + "] " + unit);
     return *v;
   }
   std::string Text(const std::string& key, const std::string& def, const std::set<std::string>& allowed = {},
@@ -125,7 +119,7 @@ class ScenarioReader {
     for (int i = 0; i < 3; ++i) {
       const auto v = (*a)[i].value<double>();
       if (!v || !std::isfinite(*v) || std::abs(*v) > limit) {
-        Error(n, key + "[" + std::to_string(i) + "]", "must be a number with |value| <= " + Num(limit) + " " + unit);
+        Error(n, key + "[" + std::to_string(i) + "]", "must be a number with |value| <= " + FormatNumber(limit) + " " + unit);
         continue;
       }
       out[i] = *v;

@@ -15,12 +15,6 @@ const std::array<const char*, 7> kLigamentTypes = {"ALL", "PLL", "LF", "ISL", "S
 
 namespace {
 
-std::string Num(double v) {
-  std::ostringstream os;
-  os.precision(6);
-  os << v;
-  return os.str();
-}
 
 class Reader {
  public:
@@ -161,7 +155,7 @@ class Reader {
   void CheckRange(int line, const std::string& key, double v, double lo, double hi,
                   const std::string& unit) {
     if (!std::isfinite(v) || v < lo || v > hi)
-      Error(line, key, "value " + Num(v) + " is out of range; allowed: [" + Num(lo) + ", " + Num(hi) + "] " + unit);
+      Error(line, key, "value " + FormatNumber(v) + " is out of range; allowed: [" + FormatNumber(lo) + ", " + FormatNumber(hi) + "] " + unit);
   }
 
   int Line(const toml::node* n) const { return n ? static_cast<int>(n->source().begin.line) : 0; }

@@ -13,6 +13,14 @@
 
 namespace spinelab {
 
+/// A number as diagnostics print it (6 significant digits, no trailing zeros).
+inline std::string FormatNumber(double v) {
+  std::ostringstream os;
+  os.precision(6);
+  os << v;
+  return os.str();
+}
+
 /// One problem in an input: where it is (file:line), which key/element, and what is wrong.
 struct Diagnostic {
   std::string where;    ///< "models/spine_adult.toml:42", or "" when not from a file
