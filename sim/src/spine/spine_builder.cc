@@ -147,7 +147,8 @@ Expected<ModelDesc> BuildSpineModel(const SpineParams& P, const Subject& subject
     b.fixed = ((i == NB - 1) && options.fix_sacrum) || (!options.held_body.empty() && P.body_names[i] == options.held_body);
     if (i == NB - 1 && options.legs_on_pelvis) {
       const double ml = M * P.legs_mass_fraction;
-      b.inertia_kgm2 += Vec3(ml * 0.04, ml * 0.04, ml * 0.01);  // [kg·m²] legs ~0.2 m from the pelvis COM
+      const double r2 = std::pow(sL * P.legs_inertia_radius_m, 2);
+      b.inertia_kgm2 += Vec3(ml * r2, ml * r2, 0.25 * ml * r2);  // [kg·m²] pitch/roll; yaw: legs near the axis
       b.mass_kg += ml;
     }
     // arms lumped on the upper thorax: mass at the COM, roll/yaw inertia from the shoulder width
@@ -327,12 +328,22 @@ Expected<ModelDesc> BuildSpineModel(const SpineParams& P, const Subject& subject
     pin.name = "pin " + d.bodies[pinned].name;
     pin.body_a = kGround;
     pin.body_b = pinned;
-    pin.X_AF.p = d.bodies[pinned].X_WB.p + Vec3(0, 0, options.pin_above_m * sL);
-    pin.X_BM.p = d.bodies[pinned].X_WB.R.transpose() * Vec3(0, 0, options.pin_above_m * sL);
+    // the hands hold the body plumb: the pin is straight above the whole body's centre of
+    // mass, at the shoulder height above the pinned body (no swing when the feet leave the floor)
+    Vec3 com = Vec3::Zero();
+    double mass = 0;
+    for (const BodyDesc& b : d.bodies) {
+      com += b.mass_kg * b.X_WB.p;
+      mass += b.mass_kg;
+    }
+    com /= mass;
+    const Vec3 p_pin(com.x(), com.y(), d.bodies[pinned].X_WB.p.z() + P.shoulder_above_T2_m * sL);
+    pin.X_AF.p = p_pin;
+    pin.X_BM.p = d.bodies[pinned].X_WB.Inverse() * p_pin;
     pin.params.k_trans = Vec3::Constant(1e6);
     pin.params.k_axial_compression = 1e6;
     pin.params.c_trans = Vec3::Constant(500);
-    pin.params.c_rot = Vec3::Constant(30.0);  // [N·m·s/rad] shoulder and arm muscles damp the swing (assumed)
+    pin.params.c_rot = Vec3::Constant(P.shoulder_damping_Nms_per_rad);
     d.bushings.push_back(pin);
   }
   return d;

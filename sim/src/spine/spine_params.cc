@@ -287,6 +287,9 @@ Expected<SpineParams> LoadSpineParams(const std::string& path) {
   p.arms_mass_fraction = r.Scalar("arms.mass_fraction", 1, 0, 0.3, "[-]");
   p.arms_lateral_offset_m = r.Scalar("arms.lateral_offset_mm", mm, 0, 500, "mm");
   p.legs_mass_fraction = r.Scalar("legs.mass_fraction", 1, 0, 0.6, "[-]");
+  p.legs_inertia_radius_m = r.Scalar("legs.inertia_radius_mm", mm, 0, 1000, "mm");
+  p.shoulder_above_T2_m = r.Scalar("hanging.shoulder_above_T2_mm", mm, 0, 400, "mm");
+  p.shoulder_damping_Nms_per_rad = r.Scalar("hanging.shoulder_damping_Nms_per_rad", 1, 0, 1e4, "N·m·s/rad");
   {
     r.MarkSeen("arms.carried_by");
     const toml::array* a = root.at_path("arms.carried_by").as_array();

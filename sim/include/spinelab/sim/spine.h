@@ -63,7 +63,8 @@ struct SpineParams {
   std::array<double, 3> muscle_stiffness_Nm_per_rad{}, muscle_damping_Nms_per_rad{},
       extensor_moment_arm_m{};
   double muscle_axial_fraction = 1.0;  ///< [-] axial-rotation tone relative to bending tone
-  double arms_mass_fraction = 0, arms_lateral_offset_m = 0, legs_mass_fraction = 0;
+  double arms_mass_fraction = 0, arms_lateral_offset_m = 0, legs_mass_fraction = 0, legs_inertia_radius_m = 0;
+  double shoulder_above_T2_m = 0.12, shoulder_damping_Nms_per_rad = 0;  ///< hanging
   std::array<CapsuleParams, 3> capsule{};  ///< per region (0 C, 1 T, 2 L); area comes from the facet
   std::vector<std::string> arms_carried_by;
   std::vector<ParamOrigin> origins;       ///< every parameter read, with its line and source
@@ -93,10 +94,9 @@ struct SpineBuildOptions {
   /// e.g. "T2" for hanging from a bar (the arms carry the upper thorax)
   std::string held_body;
   bool legs_on_pelvis = false; ///< lump the legs' mass on the pelvis (hanging: traction)
-  /// body hung from the world by a pin (free to rotate) at `pin_above_m` above its COM: the
-  /// shoulder line when hanging from a bar ("" = none)
+  /// body hung from the world by a pin (free to rotate), straight above the body's centre of
+  /// mass at the shoulder line (params.shoulder_above_T2_m above it): hanging from a bar
   std::string pinned_body;
-  double pin_above_m = 0.12;   ///< [m]
   double muscle_tone_scale = 1.0;  ///< [-] multiplier on muscle-tone stiffness and damping
 };
 
