@@ -107,3 +107,46 @@ TEST(SeatedTwist, OpensTheTurningSideAndLoadsTheOther) {
 
 }  // namespace
 }  // namespace spinelab::sim
+
+namespace spinelab::sim {
+namespace {
+
+TEST(Scenarios, EveryShippedScenarioRunsToCompletionWithFiniteValues) {
+  const auto params = LoadSpineParams(DefaultSpineModelPath()).value();
+  for (const char* f : {"seated_twist", "chair_twist", "dead_hang", "gym_rack_twist_jerk", "standing_back_bend",
+                        "neck_stretches", "overhead_reach", "seated_figure4_lean"}) {
+    auto sc = LoadScenario(std::string(SPINELAB_SOURCE_DIR) + "/scenarios/" + f + ".toml");
+    ASSERT_TRUE(sc.ok()) << f << ": " << sc.ErrorText();
+    auto r = RunScenario(sc.value(), params);
+    ASSERT_TRUE(r.ok()) << f;
+    EXPECT_EQ(r.value().status, "ok") << f << ": " << r.value().error;
+    for (const auto* v : {&r.value().body_position_m, &r.value().disc_shear_N, &r.value().facet_gap_m,
+                          &r.value().facet_pressure_Pa})
+      for (double x : *v) ASSERT_TRUE(std::isfinite(x)) << f;
+  }
+}
+
+TEST(StandingBackBend, ExtensionLoadsTheFacets) {
+  auto sc = LoadScenario(std::string(SPINELAB_SOURCE_DIR) + "/scenarios/standing_back_bend.toml").value();
+  auto r = RunScenario(sc, LoadSpineParams(DefaultSpineModelPath()).value()).value();
+  const ScenarioSummary s = Summarize(sc, r);
+  // facet contact at the baseline (relaxed standing) against the peak while leaning back
+  const size_t F = r.facet_names.size();
+  size_t t0 = 0;
+  while (r.time_s[t0] < s.baseline_time_s) ++t0;
+  double base = 0, peak = 0;
+  for (size_t f = 0; f < F; ++f) {
+    if (r.facet_names[f][0] != 'L') continue;
+    base += r.facet_contact_N[t0 * F + f];
+    double m = 0;
+    for (size_t t = t0; t < r.time_s.size(); ++t) m = std::max(m, r.facet_contact_N[t * F + f]);
+    peak += m;
+  }
+  EXPECT_GT(peak, base + 50.0) << "lumbar facet contact summed over L1-S1: baseline " << base << " N, peak " << peak << " N";
+  // and it is extension: the lumbar levels rotate backwards
+  for (const LevelSummary& l : s.levels)
+    if (l.level[0] == 'L') EXPECT_GT(l.peak_rotation_deg[0], 1.0) << l.level;
+}
+
+}  // namespace
+}  // namespace spinelab::sim
