@@ -1,7 +1,11 @@
 #pragma once
 // Subcommands of the `spinelab` command-line tool. Each registers its options on the CLI11 app
 // and returns the process exit code when run.
+#include <optional>
+
 #include <CLI/CLI.hpp>
+
+#include "spinelab/sim/spine.h"
 
 namespace spinelab::cli {
 
@@ -10,6 +14,11 @@ struct CommonOptions {
   double body_mass_kg = 75;   // --body-mass-kg
   double height_m = 1.75;     // --height-m
 };
+
+/// Loads the model file and builds the subject's spine; on failure prints
+/// "spinelab <command>: ..." with every diagnostic and returns nullopt (exit code 2).
+std::optional<sim::ModelDesc> LoadSpineOrReport(const CommonOptions& common, const char* command,
+                                                 const sim::SpineBuildOptions& options = {});
 
 void AddRomCommand(CLI::App& app, CommonOptions& common, int* exit_code);
 void AddSettleCommand(CLI::App& app, CommonOptions& common, int* exit_code);

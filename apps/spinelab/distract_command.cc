@@ -68,16 +68,8 @@ int RunDistract(const CommonOptions& c, const DistractArgs& a) {
     f.close();
     std::remove(probe.c_str());
   }
-  auto params = LoadSpineParams(c.model_path);
-  if (!params) {
-    std::fprintf(stderr, "spinelab distract: invalid model file:\n%s\n", params.ErrorText().c_str());
-    return 2;
-  }
-  auto spine = BuildSpineModel(params.value(), Subject{c.body_mass_kg, c.height_m});
-  if (!spine) {
-    std::fprintf(stderr, "spinelab distract: %s\n", spine.ErrorText().c_str());
-    return 2;
-  }
+  const auto spine = LoadSpineOrReport(c, "distract");
+  if (!spine) return 2;
   DistractionOptions o;
   o.speed_m_per_s = a.speed_mm_s * 1e-3;
   o.device_stiffness_N_per_m = a.device_N_per_mm * 1e3;
@@ -85,7 +77,7 @@ int RunDistract(const CommonOptions& c, const DistractArgs& a) {
   o.stop_at_travel_m = a.stop_at_mm * 1e-3;
   o.dt_s = a.dt_s;
   o.again_after_s = a.again_after_s;
-  auto r = RunDistraction(spine.value(), a.level, a.side[0], o);
+  auto r = RunDistraction(*spine, a.level, a.side[0], o);
   if (!r) {
     std::fprintf(stderr, "spinelab distract: %s\n", r.ErrorText().c_str());
     return 2;

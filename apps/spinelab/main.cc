@@ -4,6 +4,23 @@
 #include "commands.h"
 #include "spinelab/sim/spine.h"
 
+namespace spinelab::cli {
+std::optional<sim::ModelDesc> LoadSpineOrReport(const CommonOptions& c, const char* command,
+                                                 const sim::SpineBuildOptions& options) {
+  auto params = sim::LoadSpineParams(c.model_path);
+  if (!params) {
+    std::fprintf(stderr, "spinelab %s: invalid model file:\n%s\n", command, params.ErrorText().c_str());
+    return std::nullopt;
+  }
+  auto spine = sim::BuildSpineModel(params.value(), sim::Subject{c.body_mass_kg, c.height_m}, options);
+  if (!spine) {
+    std::fprintf(stderr, "spinelab %s: %s\n", command, spine.ErrorText().c_str());
+    return std::nullopt;
+  }
+  return std::move(spine).value();
+}
+}  // namespace spinelab::cli
+
 int main(int argc, char** argv) {
   CLI::App app{"spinelab: biomechanical spine simulation (teaching and research indicators, not medical advice)"};
   app.require_subcommand(1);

@@ -20,17 +20,9 @@ struct SettleArgs {
 };
 
 int RunSettle(const CommonOptions& c, const SettleArgs& a) {
-  auto params = LoadSpineParams(c.model_path);
-  if (!params) {
-    std::fprintf(stderr, "spinelab settle: invalid model file:\n%s\n", params.ErrorText().c_str());
-    return 2;
-  }
-  auto desc = BuildSpineModel(params.value(), Subject{c.body_mass_kg, c.height_m});
-  if (!desc) {
-    std::fprintf(stderr, "spinelab settle: %s\n", desc.ErrorText().c_str());
-    return 2;
-  }
-  auto model = std::make_shared<const Model>(Model::Compile(std::move(desc).value()).value());
+  auto desc = LoadSpineOrReport(c, "settle");
+  if (!desc) return 2;
+  auto model = std::make_shared<const Model>(Model::Compile(std::move(*desc)).value());
   SimOptions so;
   so.dt_s = a.dt_s;
   auto w = World::Create(model, so);

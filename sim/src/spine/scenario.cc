@@ -229,7 +229,7 @@ Expected<Scenario> LoadScenario(const std::string& path, const std::vector<std::
   if (!errors.empty()) return errors;
 
   ScenarioReader r(root, path);
-  if (r.Number("schema_version", 0, 1, 1, "(this spinelab reads schema_version 1)", true) != 1) {}
+  r.Number("schema_version", 0, 1, 1, "(this spinelab reads schema_version 1)", true);
   s.title = r.Text("scenario.title", "", {}, true);
   s.article = r.Text("scenario.article", "");
   s.technique = r.Text("scenario.technique", "");
