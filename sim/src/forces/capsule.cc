@@ -125,14 +125,14 @@ double SolveQuasiStatic(const sim::CapsuleParams& c, double area, double dgap, d
 }
 
 // gas exchange of a settled bubble. While the fluid is still stirred by the cavitation (the
-// first ten fill times after nucleation) an under-pressured cavity keeps drawing gas from the
+// stirring time after nucleation) an under-pressured cavity keeps drawing gas from the
 // adjacent fluid as fast as a fresh cavity fills. Otherwise gas moves only through the capsule
 // to and from the blood, dn/dt = G·(p_tissue − p_gas): the little fluid around the bubble
 // saturates at once, and a gentle expansion stirs nothing. Continuous at p_gas = p_tissue.
 double GasRate(const sim::CapsuleParams& c, double gas_mol, double V, double age_s) {
   const double RT = kGasConstant * c.temperature_K;
   const double p_gas = gas_mol * RT / V;
-  if (p_gas < c.tissue_gas_tension_Pa && age_s < 10 * c.fill_time_s)
+  if (p_gas < c.tissue_gas_tension_Pa && age_s < c.stirring_time_s)
     return (c.tissue_gas_tension_Pa * V / RT - gas_mol) / c.fill_time_s;
   return c.gas_conductance_mol_per_s_Pa * (c.tissue_gas_tension_Pa - p_gas);
 }

@@ -171,6 +171,7 @@ Expected<Model> Model::Compile(ModelDesc desc) {
       v.Pos(el, "capsule.atmospheric_pressure_Pa", c.atmospheric_pressure_Pa, "Pa");
       v.Pos(el, "capsule.tissue_gas_tension_Pa", c.tissue_gas_tension_Pa, "Pa");
       v.Pos(el, "capsule.fill_time_s", c.fill_time_s, "s");
+      v.NonNeg(el, "capsule.stirring_time_s", c.stirring_time_s, "s");
       v.Pos(el, "capsule.gas_conductance_mol_per_s_Pa", c.gas_conductance_mol_per_s_Pa, "mol/(s·Pa)");
       v.Pos(el, "capsule.listener_distance_m", c.listener_distance_m, "m");
       v.Check(c.tissue_lowpass_Hz > 0 && c.tissue_lowpass_Hz < 0.45 * kSoundSampleRate_Hz * 10, el,

@@ -73,7 +73,7 @@ void AddVertebraGeometry(const SpineParams& P, int i, double sL, BodyDesc* b) {
         Vec3(0.5 * (x0 - x1), 1.2 * t, 0.4 * h), false);
     add(std::string("lamina") + s, PrimitiveKind::kBox, Vec3(0.5 * (x1 - lam), side * 0.5 * flat, 0),
         Vec3(0.5 * std::abs(lam + x1) + t, 0.5 * flat, 0.6 * h), true);
-    add(std::string("transverse process") + s, PrimitiveKind::kBox, Vec3(-0.3 * 2 * dpt, side * 0.5 * (flat + tp), 0),
+    add(std::string("transverse process") + s, PrimitiveKind::kBox, Vec3(P.transverse_root_fraction * 2 * dpt, side * 0.5 * (flat + tp), 0),
         Vec3(t, 0.5 * std::max(tp - flat, 2 * t), t), true);
   }
   add("spinous process", PrimitiveKind::kBox, Vec3(-0.5 * (lam + tip), 0, -0.2 * h),
@@ -226,7 +226,7 @@ Expected<ModelDesc> BuildSpineModel(const SpineParams& P, const Subject& subject
       d.ligaments.push_back(e);
     };
     const double hA = 0.5 * sL * P.vb_height_m[A], hB = 0.5 * sL * P.vb_height_m[B];
-    const double inset = 0.002 * sL;  // [m] attachments just inside the endplate rims
+    const double inset = P.attachment_inset_m * sL;  // [m] attachments just inside the endplate rims
     const double dA = 0.5 * sL * P.vb_depth_m[A], dB = 0.5 * sL * P.vb_depth_m[B];
     if (lv >= 2) {
       add_lig("ALL", 0, Vec3(dA, 0, hA - inset), Vec3(dB, 0, -hB + inset), "");
@@ -243,8 +243,9 @@ Expected<ModelDesc> BuildSpineModel(const SpineParams& P, const Subject& subject
             Vec3(-sL * P.spinous_tip_posterior_m[B], 0, 0), "");
     for (int side : {+1, -1}) {
       const char* sfx = side > 0 ? " L" : " R";
-      add_lig("ITL", 5, Vec3(-0.3 * dA, side * sL * P.transverse_tip_lateral_m[A], 0),
-              Vec3(-0.3 * dB, side * sL * P.transverse_tip_lateral_m[B], 0), sfx);
+      const double fr = P.transverse_root_fraction;
+      add_lig("ITL", 5, Vec3(fr * dA, side * sL * P.transverse_tip_lateral_m[A], 0),
+              Vec3(fr * dB, side * sL * P.transverse_tip_lateral_m[B], 0), sfx);
     }
 
     // facets (left y > 0, right y < 0), defined in D

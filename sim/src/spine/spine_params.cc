@@ -273,6 +273,8 @@ Expected<SpineParams> LoadSpineParams(const std::string& path) {
   for (int g = 0; g < 3; ++g) p.capsule_span_m[g] = span[g];
   p.ligament_damping_time_s = r.Scalar("ligaments.common.damping_time_s", 1, 0, 1, "s");
   p.ligament_level_scale = r.Array("ligaments.common.level_scale", NL, 1, 0.01, 10, "[-]");
+  p.attachment_inset_m = r.Scalar("ligaments.common.attachment_inset_mm", mm, 0, 10, "mm");
+  p.transverse_root_fraction = r.Scalar("ligaments.common.transverse_root_anterior_fraction", 1, -1, 1, "[-]");
 
   // muscle tone
   const auto mk = r.Array("muscle_tone.stiffness_Nm_per_rad", 3, 1, 0, 1e5, "N·m/rad");
@@ -330,6 +332,7 @@ Expected<SpineParams> LoadSpineParams(const std::string& path) {
     const double patm = r.Scalar("capsule.atmospheric_pressure_kPa", kPa, 50, 200, "kPa");
     const double pt = r.Scalar("capsule.tissue_gas_tension_kPa", kPa, 10, 200, "kPa");
     const double fill = r.Scalar("capsule.fill_time_ms", 1e-3, 0.01, 1e5, "ms");
+    const double stir = r.Scalar("capsule.stirring_time_ms", 1e-3, 0, 1e6, "ms");
     const double D = r.Scalar("capsule.gas_diffusivity_m2_per_s", 1, 1e-12, 1e-6, "m^2/s");
     const double S = r.Scalar("capsule.gas_solubility_mol_per_m3_kPa", 1.0 / kPa, 1e-6, 100, "mol/(m^3 kPa)");
     const double L = r.Scalar("capsule.capsule_thickness_mm", 1e-3, 0.05, 20, "mm");
@@ -359,6 +362,7 @@ Expected<SpineParams> LoadSpineParams(const std::string& path) {
       c.atmospheric_pressure_Pa = patm;
       c.tissue_gas_tension_Pa = pt;
       c.fill_time_s = fill;
+      c.stirring_time_s = stir;
       c.gas_conductance_mol_per_s_Pa = D * S * area[g] / L;
       c.listener_distance_m = dist;
       c.nociceptor_strain = noci;

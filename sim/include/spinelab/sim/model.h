@@ -153,6 +153,7 @@ struct CapsuleParams {
   double atmospheric_pressure_Pa = 101325;///< [Pa]
   double tissue_gas_tension_Pa = 94000;   ///< [Pa] total dissolved gas tension of fluid/tissue
   double fill_time_s = 0.05;              ///< [s] gas release into a fresh cavity
+  double stirring_time_s = 0.5;           ///< [s] after nucleation, fast fill still acts
   double gas_conductance_mol_per_s_Pa = 5e-13;  ///< [mol/(s·Pa)] G = D·S·A_exchange/L_capsule
   double nociceptor_strain = 0.11;        ///< [-] capsule strain activating nociceptors
   double pain_strain = 0.34;              ///< [-] strain giving pain behaviour (animal models)

@@ -60,6 +60,8 @@ struct SpineParams {
   std::array<double, 3> capsule_span_m{};
   double ligament_damping_time_s = 0;
   std::vector<double> ligament_level_scale;   ///< (25) [-] calibrated multiplier per level
+  double attachment_inset_m = 0.002;          ///< [m] ALL/PLL inside the endplate rims
+  double transverse_root_fraction = -0.3;     ///< [-] ITL line, x as a fraction of body depth
   std::array<double, 3> muscle_stiffness_Nm_per_rad{}, muscle_damping_Nms_per_rad{},
       extensor_moment_arm_m{};
   double muscle_axial_fraction = 1.0;  ///< [-] axial-rotation tone relative to bending tone
