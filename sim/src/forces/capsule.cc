@@ -44,12 +44,16 @@ double BubbleVolume(const sim::CapsuleState& s) {
   return s.mode == sim::CapsuleState::kNoBubble ? 0.0 : SphereVolume(s.radius_m);
 }
 
+double BubbleVolumeRate(const sim::CapsuleState& s) {
+  return s.mode == sim::CapsuleState::kDynamic ? 4 * kPi * s.radius_m * s.radius_m * s.radius_rate_m_per_s : 0.0;
+}
+
 void AddCapsuleForces(const sim::FacetDesc& e, const sim::CapsuleState& s, const BodyKin& a,
                       const BodyKin& b, const FacetKinematics& k, ForceAssembly* assembly,
                       sim::FacetOutput* out) {
   const sim::CapsuleParams& c = e.capsule;
   const double V = BubbleVolume(s);
-  const double Vdot = s.mode == sim::CapsuleState::kDynamic ? 4 * kPi * s.radius_m * s.radius_m * s.radius_rate_m_per_s : 0.0;
+  const double Vdot = BubbleVolumeRate(s);
   double C = 0;
   const double P = LiquidPressure(c, e.area_m2, k.gap_m - e.rest_gap_m, V, s.drawn_in_m3,
                                   Vdot - e.area_m2 * k.gap_rate_m_per_s, &C);

@@ -23,6 +23,8 @@ double LiquidPressure(const sim::CapsuleParams& c, double area_m2, double dgap_m
 
 /// Bubble volume [m³] of a capsule state.
 double BubbleVolume(const sim::CapsuleState& s);
+/// dV/dt of the bubble [m³/s]: 4πR²Ṙ while violent, 0 when quasi-static or absent.
+double BubbleVolumeRate(const sim::CapsuleState& s);
 
 /// Pressure force on the articular surfaces and its tangent (plus outputs).
 void AddCapsuleForces(const sim::FacetDesc& e, const sim::CapsuleState& s, const BodyKin& a,

@@ -31,8 +31,8 @@ double FacetContactForce(const sim::FacetDesc& e, double compression_m, double* 
   return AE * r * sr;
 }
 
-void AddFacetForces(const sim::FacetDesc& e, const BodyKin& a, const BodyKin& b,
-                    ForceAssembly* assembly, sim::FacetOutput* out) {
+FacetKinematics AddFacetForces(const sim::FacetDesc& e, const BodyKin& a, const BodyKin& b,
+                               ForceAssembly* assembly, sim::FacetOutput* out) {
   const FacetKinematics k = ComputeFacetKinematics(e, a, b);
   const double compression = -k.gap_m;
   double F = 0;
@@ -59,6 +59,7 @@ void AddFacetForces(const sim::FacetDesc& e, const BodyKin& a, const BodyKin& b,
     out->p_WP = k.p_WP;
     out->n_W = k.n_W;
   }
+  return k;
 }
 
 double FacetPotentialEnergy(const sim::FacetDesc& e, const BodyKin& a, const BodyKin& b) {

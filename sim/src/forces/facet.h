@@ -24,8 +24,9 @@ FacetKinematics ComputeFacetKinematics(const sim::FacetDesc& e, const BodyKin& a
 /// Elastic contact force [N] at cartilage compression δ >= 0 [m] and dF/dδ [N/m].
 double FacetContactForce(const sim::FacetDesc& e, double compression_m, double* dF_dcompression);
 
-void AddFacetForces(const sim::FacetDesc& e, const BodyKin& a, const BodyKin& b,
-                    ForceAssembly* assembly, sim::FacetOutput* out);
+/// Adds the contact force and tangent; returns the kinematics it used (for the capsule).
+FacetKinematics AddFacetForces(const sim::FacetDesc& e, const BodyKin& a, const BodyKin& b,
+                               ForceAssembly* assembly, sim::FacetOutput* out);
 
 double FacetPotentialEnergy(const sim::FacetDesc& e, const BodyKin& a, const BodyKin& b);
 

@@ -157,9 +157,7 @@ Expected<DistractionResult> RunDistraction(const ModelDesc& spine, const std::st
       {
         const CapsuleState& cs = world.state().capsules[fi];
         double C = 0;
-        const double Vdot = cs.mode == CapsuleState::kDynamic
-                                ? 4 * kPi * cs.radius_m * cs.radius_m * cs.radius_rate_m_per_s : 0.0;
-        const double rate = Vdot - f.area_m2 * out.gap_rate_m_per_s;
+        const double rate = internal::BubbleVolumeRate(cs) - f.area_m2 * out.gap_rate_m_per_s;
         internal::LiquidPressure(f.capsule, f.area_m2, out.gap_m - f.rest_gap_m, out.bubble_volume_m3,
                                  cs.drawn_in_m3, rate, &C);
         const double residual = out.bubble_volume_m3 - f.area_m2 * (out.gap_m - f.rest_gap_m) + cs.drawn_in_m3 +

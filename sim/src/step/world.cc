@@ -189,9 +189,8 @@ void World::Impl::EvaluateForces(ForceAssembly* asmb) {
     if (e.capsule_ligament >= 0) outputs.facets[i].capsule_strain = outputs.ligaments[e.capsule_ligament].strain;
     const BodyKin& a = Kin(e.body_lower);
     const BodyKin& b = Kin(e.body_upper);
-    internal::AddFacetForces(e, a, b, asmb, &outputs.facets[i]);
+    const internal::FacetKinematics k = internal::AddFacetForces(e, a, b, asmb, &outputs.facets[i]);
     if (e.has_capsule) {
-      const internal::FacetKinematics k = internal::ComputeFacetKinematics(e, a, b);
       internal::AddCapsuleForces(e, state.capsules[i], a, b, k, asmb, &outputs.facets[i]);
       if (asmb) {
         gap_start[i] = k.gap_m;
