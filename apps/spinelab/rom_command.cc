@@ -143,7 +143,7 @@ int RunRom(const CommonOptions& c, const RomArgs& a) {
     std::printf("wrote calibrated values to %s\n", c.model_path.c_str());
     return 0;
   }
-  auto spine = BuildSpineModel(params.value(), Subject{c.body_mass_kg, c.height_m}, {false, true});
+  auto spine = BuildSpineModel(params.value(), Subject{c.body_mass_kg, c.height_m}, PassiveSpineOptions());
   if (!spine) {
     std::fprintf(stderr, "spinelab rom: %s\n", spine.ErrorText().c_str());
     return 2;

@@ -31,22 +31,37 @@ struct RunArgs {
 void PrintSummary(const Scenario& sc, const ScenarioResult& r, const ScenarioSummary& s) {
   std::printf("%s — %s\n", sc.name.c_str(), sc.title.c_str());
   if (!sc.notice.empty()) std::printf("watch: %s\n", sc.notice.c_str());
-  std::printf("%-8s %7s %7s %7s | %8s %8s %8s %9s | %7s %7s\n", "level", "flex", "latb", "axrot", "shear N",
-              "facet N", "capsule", "dIDP kPa", "open L", "open R");
+  std::printf("%-8s %7s %7s %7s | %8s %8s %8s %9s | %7s %7s | %6s\n", "level", "flex", "latb", "axrot", "shear N",
+              "facet N", "capsule", "dIDP kPa", "open L", "open R", "fract");
   for (const LevelSummary& l : s.levels)
-    std::printf("%-8s %7.2f %7.2f %7.2f | %8.1f %8.1f %8.3f %9.1f | %7.2f %7.2f\n", l.level.c_str(),
+    std::printf("%-8s %7.2f %7.2f %7.2f | %8.1f %8.1f %8.3f %9.1f | %7.2f %7.2f | %6.2f\n", l.level.c_str(),
                 l.peak_rotation_deg[0], l.peak_rotation_deg[1], l.peak_rotation_deg[2], l.peak_shear_N,
                 l.peak_facet_contact_N, l.peak_capsule_strain, l.idp_change_Pa * 1e-3, l.facet_opening_m[0] * 1e3,
-                l.facet_opening_m[1] * 1e3);
-  std::printf("(degrees; capsule strain incl. pre-strain; dIDP from the baseline at %.2f s; facet opening in mm)\n",
-              s.baseline_time_s);
+                l.facet_opening_m[1] * 1e3, l.peak_fracture_risk);
+  std::printf("(degrees; capsule strain incl. pre-strain; dIDP from the baseline at %.2f s; facet opening in mm;\n"
+              " fract = vertebral load over strength at bone-density T-score %.1f)\n",
+              s.baseline_time_s, sc.bone_density_t_score);
+  if (s.has_arteries)
+    std::printf("vertebral artery strain (change from baseline): left %.1f %%, right %.1f %%\n",
+                100 * s.peak_artery_strain[0], 100 * s.peak_artery_strain[1]);
   std::printf("cavitations: %zu", r.cavitations.size());
   for (const auto& c : r.cavitations) std::printf("  [%s at %.3f s]", r.facet_names[c.facet].c_str(), c.time_s);
   std::printf("\n");
-  for (const LevelSummary& l : s.levels)
-    if (l.peak_capsule_strain >= 0.11)
-      std::printf("risk: %s capsule strain %.2f above the nociceptor threshold (0.10-0.12)%s\n", l.level.c_str(),
-                  l.peak_capsule_strain, l.peak_capsule_strain >= 0.34 ? ", above the pain threshold (0.34)" : "");
+  const RiskThresholds th;
+  for (const LevelSummary& l : s.levels) {
+    if (l.peak_capsule_strain >= th.capsule_nociceptor_strain)
+      std::printf("risk: %s capsule strain %.2f above the nociceptor threshold (%.2f)%s\n", l.level.c_str(),
+                  l.peak_capsule_strain, th.capsule_nociceptor_strain,
+                  l.peak_capsule_strain >= th.capsule_damage_strain ? ", above the pain-behaviour strain (0.34)" : "");
+    if (l.peak_fracture_risk >= 0.5 * th.fracture_risk)
+      std::printf("risk: %s vertebral load %.0f %% of its compressive strength%s\n", l.level.c_str(),
+                  100 * l.peak_fracture_risk, l.peak_fracture_risk >= th.fracture_risk ? " (fracture expected)" : "");
+  }
+  for (int a = 0; a < 2 && s.has_arteries; ++a)
+    if (s.peak_artery_strain[a] >= th.artery_strain)
+      std::printf("risk: %s vertebral artery strain %.1f %%, above the %.1f %% measured in neck manipulation (failure %.0f-62 %%)\n",
+                  a == 0 ? "left" : "right", 100 * s.peak_artery_strain[a], 100 * th.artery_strain, 100 * th.artery_failure_strain);
+  std::printf("(teaching and research indicators, not medical advice)\n");
   std::printf("status: %s%s; %lld steps in %.2f s wall (%.0fx real time)\n\n", r.status.c_str(),
               r.error.empty() ? "" : (": " + r.error).c_str(), static_cast<long long>(r.steps), r.wall_time_s,
               r.steps * sc.dt_s / std::max(r.wall_time_s, 1e-9));

@@ -88,6 +88,33 @@ Expected<bool> WriteRun(const H5Handle& file, const std::string& run, const sim:
          WriteStrings(e, "facet_name", names) && WriteDoubles(e, "gap_jump", jump, {n}, "m", "N") &&
          WriteDoubles(e, "sound_peak", peak, {n}, "Pa", "N, at 10 cm");
   }
+  {
+    const H5Handle sf = sub("safety");
+    const uint64_t A = r.artery_names.size();
+    ok = ok && WriteDoubles(sf, "fracture_risk", r.fracture_risk, {T, L}, "-",
+                            "T x L, vertebral load (compression + 6 M / depth) over the weaker vertebra's compressive strength at the subject's T-score");
+    if (A > 0)
+      ok = ok && WriteStrings(sf, "vertebral_artery_name", r.artery_names) &&
+           WriteDoubles(sf, "vertebral_artery_strain", r.artery_strain, {T, A}, "-",
+                        "T x 2 (left, right), path C6 -> C1 foramina -> dura, length / rest length - 1");
+  }
+  {
+    // the static objects of the scene (floor, chair, roller, bar), for viewers
+    const H5Handle sc_g = sub("scene");
+    std::vector<std::string> names, shapes;
+    std::vector<double> pose, half;
+    for (const auto& e : r.environment) {
+      names.push_back(e.name);
+      shapes.push_back(e.shape == sim::EnvShape::kPlane ? "plane" : e.shape == sim::EnvShape::kBox ? "box" : "cylinder");
+      const Eigen::Quaterniond q(e.X_WE.R);
+      pose.insert(pose.end(), {e.X_WE.p.x(), e.X_WE.p.y(), e.X_WE.p.z(), q.w(), q.x(), q.y(), q.z()});
+      half.insert(half.end(), {e.half_extents_m.x(), e.half_extents_m.y(), e.half_extents_m.z()});
+    }
+    const uint64_t E = names.size();
+    ok = ok && WriteStrings(sc_g, "object_name", names) && WriteStrings(sc_g, "object_shape", shapes) &&
+         WriteDoubles(sc_g, "object_pose", pose, {E, 7}, "m, -", "E x 7: position x y z, quaternion w x y z (plane: normal = local z; cylinder: axis = local y)") &&
+         WriteDoubles(sc_g, "object_half_extents", half, {E, 3}, "m", "E x 3 (cylinder: radius, half length, radius)");
+  }
   if (!ok) return std::vector<Diagnostic>{{"", base, "HDF5 write failed (disk full or file damaged?)"}};
   Flush(file);
   return true;

@@ -17,6 +17,7 @@ btTransform ToBt(const Pose& X) {
 // collision groups: vertebrae never collide with each other (facets and discs are our elements)
 constexpr int kGroupEnvironment = 1;
 constexpr int kGroupBody = 2;
+constexpr int kGroupProp = 4;  // hand pads: touch the bodies only
 // [m] explicit margins at spine scale (Bullet's default 0.04 m is larger than a vertebra)
 constexpr double kBodyMargin_m = 0.0005;
 constexpr double kEnvMargin_m = 0.0005;
@@ -69,7 +70,12 @@ BulletWorld::BulletWorld(const sim::ModelDesc& model, int contact_iterations)
     body->setActivationState(DISABLE_DEACTIVATION);
     body->setFlags(body->getFlags() & ~BT_ENABLE_GYROSCOPIC_FORCE_IMPLICIT_BODY);
     body->setSleepingThresholds(0, 0);
-    w.addRigidBody(body.get(), kGroupBody, kGroupEnvironment);
+    if (b.contact_stiffness_N_per_m > 0)
+      body->setContactStiffnessAndDamping(b.contact_stiffness_N_per_m, b.contact_damping_Ns_per_m);
+    if (b.prop)
+      w.addRigidBody(body.get(), kGroupProp, kGroupBody);
+    else
+      w.addRigidBody(body.get(), kGroupBody, kGroupEnvironment | kGroupProp);
     impl_->shapes.push_back(std::move(compound));
     impl_->bodies.push_back(std::move(body));
   }
@@ -111,6 +117,13 @@ void BulletWorld::SetBodyState(int i, const Vec3& p_WB, const Quat& q_WB, const 
   b->setInterpolationLinearVelocity(ToBt(v_WB));
   b->setInterpolationAngularVelocity(ToBt(w_WB));
   b->updateInertiaTensor();
+}
+
+void BulletWorld::SetStaticPose(int i, const Vec3& p_WB, const Quat& q_WB) {
+  btRigidBody* b = impl_->bodies[i].get();
+  btTransform t(btQuaternion(q_WB.x(), q_WB.y(), q_WB.z(), q_WB.w()), ToBt(p_WB));
+  b->setWorldTransform(t);
+  b->setInterpolationWorldTransform(t);
 }
 
 void BulletWorld::SetVelocity(int i, const Vec3& v_WB, const Vec3& w_WB) {

@@ -57,6 +57,16 @@ void ValidateAxisLaw(Validator& v, const std::string& el, const std::string& ax,
 }
 }  // namespace
 
+double PathLength(const PathDesc& path, const std::vector<Pose>& X_WB) {
+  double L = 0;
+  for (size_t i = 1; i < path.points.size(); ++i) {
+    const auto& [a, pa] = path.points[i - 1];
+    const auto& [b, pb] = path.points[i];
+    L += (X_WB[b] * pb - X_WB[a] * pa).norm();
+  }
+  return L;
+}
+
 BodyId ModelDesc::FindBody(const std::string& n) const {
   for (size_t i = 0; i < bodies.size(); ++i)
     if (bodies[i].name == n) return static_cast<BodyId>(i);
@@ -94,6 +104,16 @@ Expected<Model> Model::Compile(ModelDesc desc) {
     for (const BoxShapeDesc& s : b.shapes) {
       v.Finite(el, "shape.center_B", s.center_B);
       for (int i = 0; i < 3; ++i) v.Pos(el, "shape.half_extents_m", s.half_extents_m[i], "m");
+    }
+    v.NonNeg(el, "contact_stiffness_N_per_m", b.contact_stiffness_N_per_m, "N/m");
+    v.NonNeg(el, "contact_damping_Ns_per_m", b.contact_damping_Ns_per_m, "N·s/m");
+  }
+  for (const PathDesc& p : desc.paths) {
+    const std::string el = "path '" + p.name + "'";
+    if (p.points.size() < 2) v.Error(el, "needs at least 2 points");
+    for (const auto& [b, pt] : p.points) {
+      if (b < 0 || b >= nb) v.Error(el, "point body " + std::to_string(b) + " is not a body (0.." + std::to_string(nb - 1) + ")");
+      v.Finite(el, "point", pt);
     }
   }
   for (const BushingDesc& e : desc.bushings) {

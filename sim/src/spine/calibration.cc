@@ -98,7 +98,7 @@ namespace {
 
 // one-sided rotation [deg] of a level in one direction with the given parameters
 double OneSided(const SpineParams& p, const std::string& level, LoadDirection dir, double moment) {
-  auto spine = BuildSpineModel(p, Subject{p.ref_body_mass_kg, p.ref_height_m}, {false, true});
+  auto spine = BuildSpineModel(p, Subject{p.ref_body_mass_kg, p.ref_height_m}, PassiveSpineOptions());
   FlexibilityOptions o;
   o.moment_Nm = moment;
   auto r = RunFlexibilityTest(spine.value(), level, o, {dir});
@@ -217,7 +217,7 @@ SpineParams CalibratePreload(const SpineParams& params, const CalibrationTargets
   SpineParams p = params;
   const char* levels[2] = {"L2-L3", "L4-L5"};
   for (int it = 0; it < 6; ++it) {
-    auto spine = BuildSpineModel(p, Subject{p.ref_body_mass_kg, p.ref_height_m}, {false, true}).value();
+    auto spine = BuildSpineModel(p, Subject{p.ref_body_mass_kg, p.ref_height_m}, PassiveSpineOptions()).value();
     double r250 = 0, r500 = 0;
     for (const char* l : levels) {
       r250 += PreloadStiffnessRatio(spine, l, 250) / 2;

@@ -127,6 +127,31 @@ class ScenarioReader {
     return out;
   }
 
+  LoadProfile Profile(const std::string& k) {
+    LoadProfile P;
+    const std::string kind = Text(k + "profile", "constant", {"constant", "ramp_hold_release", "thrust", "oscillation"});
+    P.kind = kind == "ramp_hold_release" ? LoadProfile::Kind::kRampHoldRelease
+             : kind == "thrust"          ? LoadProfile::Kind::kThrust
+             : kind == "oscillation"     ? LoadProfile::Kind::kOscillation
+                                         : LoadProfile::Kind::kConstant;
+    P.start_s = Number(k + "start_s", 0, 0, 3600, "s");
+    P.ramp_s = Number(k + "ramp_s", 0, 0, 3600, "s");
+    P.hold_s = Number(k + "hold_s", 0, 0, 3600, "s");
+    P.release_s = Number(k + "release_s", 0, 0, 3600, "s");
+    P.preload_fraction = Number(k + "preload_fraction", 0, 0, 1, "[-]");
+    P.thrust_s = Number(k + "thrust_s", 0.1, 0.005, 10, "s");
+    P.frequency_Hz = Number(k + "frequency_Hz", 1, 0.01, 100, "Hz");
+    P.repetitions = static_cast<int>(Number(k + "repetitions", 1, 1, 100000, "[-]"));
+    return P;
+  }
+  const toml::array* TableArray(const std::string& key) {
+    const toml::node* n = Node(key);
+    if (!n) return nullptr;
+    const toml::array* a = n->as_array();
+    if (!a) Error(n, key, "must be an array of tables ([[" + key + "]])");
+    return a;
+  }
+
   void CheckUnknown(const toml::table& t, const std::string& prefix) {
     for (const auto& [k, node] : t) {
       const std::string key = prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
@@ -238,18 +263,19 @@ Expected<Scenario> LoadScenario(const std::string& path, const std::vector<std::
   s.subject.height_m = r.Number("subject.height_m", 1.75, 1.2, 2.2, "m");
   s.bone_density_t_score = r.Number("subject.bone_density_t_score", 0, -6, 4, "(T-score)");
   r.Text("subject.tissue", "warm", {"warm", "cold"});
-  s.posture = r.Text("posture.kind", "standing", {"standing", "seated", "hanging"});
+  s.posture = r.Text("posture.kind", "standing",
+                     {"standing", "seated", "kneeling", "hanging", "supine", "prone", "side_lying", "quadruped"});
+  s.lying_side = r.Text("posture.lying_side", "left", {"left", "right"});
+  s.trunk_tilt_rad = r.Number("posture.trunk_tilt_deg", 0, -90, 90, "deg") * kDegToRad;
+  s.pelvis = r.Text("posture.pelvis", "fixed", {"fixed", "supported"});
   s.muscle_tone = r.Number("posture.muscle_tone", 1.0, 0, 5, "[-] (multiplier)");
   s.feet_off_s = r.Number("posture.feet_off_s", 1.0, 0, 3600, "s");
   s.duration_s = r.Number("run.duration_s", 5, 0.01, 3600, "s", true);
   s.dt_s = r.Number("run.dt_s", 1e-3, 1e-5, 2e-3, "s");
   s.output_rate_Hz = r.Number("run.output_rate_Hz", 200, 1, 10000, "Hz");
   s.seed = static_cast<uint64_t>(r.Number("run.seed", 1, 0, 4294967295.0, ""));
-  if (const toml::node* ln = r.Node("load")) {
-    const toml::array* arr = ln->as_array();
-    if (!arr) {
-      r.Error(ln, "load", "must be an array of tables ([[load]])");
-    } else {
+  if (const toml::array* arr = r.TableArray("load")) {
+    {
       for (size_t i = 0; i < arr->size(); ++i) {
         const std::string k = "load." + std::to_string(i) + ".";
         ScenarioLoad L;
@@ -259,182 +285,66 @@ Expected<Scenario> LoadScenario(const std::string& path, const std::vector<std::
         L.torque_Nm = r.Vector(k + "torque_Nm", 1e3, "N·m");
         L.point_m = r.Vector(k + "point_mm", 500, "mm") * 1e-3;
         L.body_frame = r.Text(k + "frame", "world", {"world", "body"}) == "body";
-        const std::string kind = r.Text(k + "profile", "constant", {"constant", "ramp_hold_release", "thrust", "oscillation"});
-        LoadProfile& P = L.profile;
-        P.kind = kind == "ramp_hold_release" ? LoadProfile::Kind::kRampHoldRelease
-                 : kind == "thrust"          ? LoadProfile::Kind::kThrust
-                 : kind == "oscillation"     ? LoadProfile::Kind::kOscillation
-                                             : LoadProfile::Kind::kConstant;
-        P.start_s = r.Number(k + "start_s", 0, 0, 3600, "s");
-        P.ramp_s = r.Number(k + "ramp_s", 0, 0, 3600, "s");
-        P.hold_s = r.Number(k + "hold_s", 0, 0, 3600, "s");
-        P.release_s = r.Number(k + "release_s", 0, 0, 3600, "s");
-        P.preload_fraction = r.Number(k + "preload_fraction", 0, 0, 1, "[-]");
-        P.thrust_s = r.Number(k + "thrust_s", 0.1, 0.005, 10, "s");
-        P.frequency_Hz = r.Number(k + "frequency_Hz", 1, 0.01, 100, "Hz");
-        P.repetitions = static_cast<int>(r.Number(k + "repetitions", 1, 1, 100000, "[-]"));
+        L.profile = r.Profile(k);
         s.loads.push_back(L);
       }
     }
   }
+  if (const toml::array* arr = r.TableArray("object")) {
+    for (size_t i = 0; i < arr->size(); ++i) {
+      const std::string k = "object." + std::to_string(i) + ".";
+      ScenarioObject o;
+      o.name = r.Text(k + "name", "object " + std::to_string(i));
+      const std::string kind = r.Text(k + "kind", "floor", {"floor", "box", "cylinder", "pad"}, true);
+      o.kind = kind == "box" ? ScenarioObject::Kind::kBox
+               : kind == "cylinder" ? ScenarioObject::Kind::kCylinder
+               : kind == "pad" ? ScenarioObject::Kind::kPad
+                               : ScenarioObject::Kind::kFloor;
+      o.has_position = r.Node(k + "position_mm") != nullptr;
+      o.position_m = r.Vector(k + "position_mm", 5000, "mm") * 1e-3;
+      o.touch = r.Text(k + "touch", "");
+      if (r.Node(k + "side")) {
+        const Vec3 side = r.Vector(k + "side", 1e3, "[-] (a direction)");
+        if (side.norm() < 1e-9)
+          r.Error(r.Node(k + "side"), k + "side", "must be a non-zero direction [x, y, z]");
+        else
+          o.side = side.normalized();
+      }
+      o.size_m = r.Vector(k + "size_mm", 5000, "mm") * 1e-3;
+      o.radius_m = r.Number(k + "radius_mm", 75, 5, 1000, "mm") * 1e-3;
+      o.length_m = r.Number(k + "length_mm", 900, 10, 5000, "mm") * 1e-3;
+      o.axis = r.Text(k + "axis", "y", {"x", "y"})[0];
+      o.friction = r.Number(k + "friction", 0.6, 0, 2, "[-]");
+      o.force_N = r.Number(k + "force_N", 0, 0, 5000, "N");
+      o.mass_kg = r.Number(k + "mass_kg", 0.5, 0.05, 20, "kg");
+      o.profile = r.Profile(k);
+      const bool sized = o.kind == ScenarioObject::Kind::kBox || o.kind == ScenarioObject::Kind::kPad;
+      if (sized && !(o.size_m.minCoeff() > 0))
+        r.Error(r.Node(k + "size_mm"), k + "size_mm", "a box or pad needs size_mm = [x, y, z] with every size > 0 mm");
+      if (o.kind != ScenarioObject::Kind::kFloor && o.touch.empty() && !o.has_position)
+        r.Error(r.Node(k + "kind"), k + "touch", "a " + kind + " needs `touch` (a body) or `position_mm`");
+      if (o.kind == ScenarioObject::Kind::kPad && o.touch.empty())
+        r.Error(r.Node(k + "kind"), k + "touch", "a pad needs `touch`: the body it presses on");
+      s.objects.push_back(o);
+    }
+  }
+  if (const toml::array* arr = r.TableArray("motion")) {
+    for (size_t i = 0; i < arr->size(); ++i) {
+      const std::string k = "motion." + std::to_string(i) + ".";
+      ScenarioMotion m;
+      m.name = r.Text(k + "name", "motion " + std::to_string(i));
+      m.body = r.Text(k + "body", "sacrum", {"sacrum"});
+      m.rotation_rad = r.Vector(k + "rotation_deg", 180, "deg") * kDegToRad;
+      m.translation_m = r.Vector(k + "translation_mm", 1000, "mm") * 1e-3;
+      m.profile = r.Profile(k);
+      s.motions.push_back(m);
+    }
+    if (!s.motions.empty() && (s.pelvis != "fixed" || s.posture == "hanging"))
+      r.Error(r.Node("motion"), "motion", "a prescribed motion drives the held pelvis: needs posture.pelvis = \"fixed\" and a posture other than hanging");
+  }
   r.CheckUnknown(root, "");
   if (!r.errors().empty()) return std::move(r.errors());
   return s;
-}
-
-// [SECTION] running
-
-Expected<ScenarioResult> RunScenario(const Scenario& sc, const SpineParams& params) {
-  SpineBuildOptions bo;
-  bo.muscle_tone_scale = sc.muscle_tone;
-  if (sc.posture == "hanging") {
-    bo.fix_sacrum = false;
-    bo.pinned_body = "T2";
-    bo.legs_on_pelvis = true;
-  }
-  auto desc = BuildSpineModel(params, sc.subject, bo);
-  if (!desc) return desc.errors();
-  std::vector<Diagnostic> errors;
-  std::vector<BodyId> load_body;
-  for (const ScenarioLoad& L : sc.loads) {
-    const BodyId b = desc.value().FindBody(L.body);
-    if (b < 0) errors.push_back({sc.file, "load '" + L.name + "'.body", "'" + L.body + "' is not a body; allowed: head, C1..C7, T1..T12, L1..L5, sacrum"});
-    load_body.push_back(b);
-  }
-  if (!errors.empty()) return errors;
-  auto compiled = Model::Compile(std::move(desc).value());
-  if (!compiled) return compiled.errors();
-  auto model = std::make_shared<const Model>(std::move(compiled).value());
-  SimOptions so;
-  so.dt_s = sc.dt_s;
-  auto w = World::Create(model, so);
-  if (!w) return w.errors();
-  World& world = w.value();
-  const ModelDesc& d = model->desc();
-
-  ScenarioResult res;
-  for (const auto& b : d.bodies) res.body_names.push_back(b.name);
-  for (const auto& l : d.levels) res.level_names.push_back(l.name);
-  for (const auto& f : d.facets) res.facet_names.push_back(f.name);
-  // hanging: the feet carry everything below the shoulders until they leave the floor
-  const BodyId pelvis = d.FindBody("sacrum");
-  double below_T2_N = 0;
-  if (sc.posture == "hanging")
-    for (BodyId b = d.FindBody("T3"); b <= pelvis; ++b) below_T2_N += d.bodies[b].mass_kg * 9.81;
-  const int64_t n_steps = std::llround(sc.duration_s / sc.dt_s);
-  const int64_t every = std::max<int64_t>(1, std::llround(1.0 / (sc.output_rate_Hz * sc.dt_s)));
-  const auto t0 = std::chrono::steady_clock::now();
-
-  auto record = [&]() {
-    const StepOutputs& out = world.outputs();
-    res.time_s.push_back(world.state().time_s);
-    for (const BodyState& b : world.state().bodies) {
-      res.body_position_m.insert(res.body_position_m.end(), {b.p_WB.x(), b.p_WB.y(), b.p_WB.z()});
-      res.body_orientation.insert(res.body_orientation.end(), {b.q_WB.w(), b.q_WB.x(), b.q_WB.y(), b.q_WB.z()});
-    }
-    for (const LevelDesc& L : d.levels) {
-      const BushingOutput& b = out.bushings[L.bushing];
-      // flexion (about y), lateral bending to the right (about x), axial rotation to the left (about z)
-      res.level_rotation_rad.insert(res.level_rotation_rad.end(), {b.rotation_rad.y(), b.rotation_rad.x(), b.rotation_rad.z()});
-      res.disc_compression_N.push_back(b.compression_N);
-      res.disc_shear_N.push_back(b.shear_N);
-      res.disc_pressure_Pa.push_back(b.pressure_Pa);
-    }
-    for (size_t i = 0; i < d.facets.size(); ++i) {
-      const FacetOutput& f = out.facets[i];
-      res.facet_gap_m.push_back(f.gap_m);
-      res.facet_pressure_Pa.push_back(f.pressure_Pa);
-      res.facet_contact_N.push_back(f.contact_force_N);
-      res.facet_capsule_strain.push_back(f.capsule_strain);
-      res.facet_bubble_radius_m.push_back(world.state().capsules[i].radius_m);
-    }
-  };
-  record();
-  std::vector<double> gap_at_crack(d.facets.size(), 0.0);
-  std::vector<int> open_event(d.facets.size(), -1);  // cavitation rows still collecting sound/jump
-  for (int64_t i = 0; i < n_steps; ++i) {
-    const double t = world.state().time_s;
-    for (size_t k = 0; k < sc.loads.size(); ++k) {
-      const ScenarioLoad& L = sc.loads[k];
-      const double f = L.profile.Factor(t);
-      AppliedLoad a;
-      a.force_N = f * L.force_N;
-      a.torque_Nm = f * L.torque_Nm;
-      a.p_BoP_B = d.bodies[load_body[k]].p_BoV_B + L.point_m;
-      a.in_body_frame = L.body_frame;
-      world.SetAppliedLoad(load_body[k], a);
-    }
-    if (below_T2_N > 0) {
-      AppliedLoad feet;
-      feet.force_N = Vec3(0, 0, below_T2_N * (1.0 - std::clamp((t - sc.feet_off_s) / 2.0, 0.0, 1.0)));
-      world.SetAppliedLoad(pelvis, feet);
-    }
-    const uint32_t st = world.Step();
-    ++res.steps;
-    if (st != kStepOk) {
-      res.status = "failed";
-      res.error = "unstable at t = " + std::to_string(world.state().time_s) + " s: " + StepStatusText(st);
-      break;
-    }
-    const StepOutputs& out = world.outputs();
-    for (size_t k = 0; k < d.facets.size(); ++k) {
-      const FacetOutput& f = out.facets[k];
-      if (f.cracked) {
-        open_event[k] = static_cast<int>(res.cavitations.size());
-        res.cavitations.push_back({world.state().capsules[k].dynamic_since_s, static_cast<int>(k), 0.0, 0.0});
-        gap_at_crack[k] = f.gap_m;
-      }
-      if (open_event[k] >= 0) {
-        // the event collects its sound and the joint's opening for 50 ms
-        auto& ev = res.cavitations[open_event[k]];
-        for (float p : f.sound_Pa) ev.sound_peak_Pa = std::max(ev.sound_peak_Pa, std::abs(static_cast<double>(p)));
-        ev.gap_jump_m = std::max(ev.gap_jump_m, f.gap_m - gap_at_crack[k]);
-        if (world.state().time_s - ev.time_s > 0.05) open_event[k] = -1;
-      }
-    }
-    if ((i + 1) % every == 0) record();
-  }
-  res.wall_time_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  return res;
-}
-
-ScenarioSummary Summarize(const Scenario& sc, const ScenarioResult& r) {
-  ScenarioSummary out;
-  // baseline: when the first load begins (hanging: when the feet start to leave the floor)
-  double start = sc.posture == "hanging" ? sc.feet_off_s : sc.duration_s;
-  for (const ScenarioLoad& L : sc.loads) start = std::min(start, L.profile.start_s);
-  if (sc.loads.empty() && sc.posture != "hanging") start = 0;
-  out.baseline_time_s = start;
-  const size_t T = r.time_s.size(), L = r.level_names.size(), F = r.facet_names.size();
-  size_t t0 = 0;
-  while (t0 + 1 < T && r.time_s[t0 + 1] <= start + 1e-9) ++t0;
-  out.cavitations = static_cast<int>(r.cavitations.size());
-  for (size_t l = 0; l < L; ++l) {
-    LevelSummary s;
-    s.level = r.level_names[l];
-    s.idp_baseline_Pa = r.disc_pressure_Pa[t0 * L + l];
-    for (size_t t = t0; t < T; ++t) {
-      for (int a = 0; a < 3; ++a)
-        s.peak_rotation_deg[a] = std::max(s.peak_rotation_deg[a],
-            std::abs(r.level_rotation_rad[(t * L + l) * 3 + a] - r.level_rotation_rad[(t0 * L + l) * 3 + a]) * kRadToDeg);
-      s.peak_shear_N = std::max(s.peak_shear_N, r.disc_shear_N[t * L + l]);
-      const double d = r.disc_pressure_Pa[t * L + l] - s.idp_baseline_Pa;
-      if (std::abs(d) > std::abs(s.idp_change_Pa)) s.idp_change_Pa = d;
-    }
-    // the level's two facets, by name "<level> L" / "<level> R"
-    for (size_t f = 0; f < F; ++f) {
-      const std::string& n = r.facet_names[f];
-      if (n.compare(0, s.level.size() + 1, s.level + " ") != 0) continue;
-      const int side = n.back() == 'L' ? 0 : 1;
-      for (size_t t = t0; t < T; ++t) {
-        s.peak_facet_contact_N = std::max(s.peak_facet_contact_N, r.facet_contact_N[t * F + f]);
-        s.peak_capsule_strain = std::max(s.peak_capsule_strain, r.facet_capsule_strain[t * F + f]);
-        s.facet_opening_m[side] = std::max(s.facet_opening_m[side], r.facet_gap_m[t * F + f] - r.facet_gap_m[t0 * F + f]);
-      }
-    }
-    out.levels.push_back(s);
-  }
-  return out;
 }
 
 }  // namespace spinelab::sim

@@ -41,8 +41,32 @@ Mat3 FrameAlong(const Vec3& n) {
   return R;
 }
 
-// procedural vertebra: body, pedicles, laminae, spinous and transverse processes (in V, then B);
-// boxes of the body, laminae and processes double as Bullet collision shapes
+// region of body i (0 head/cervical, 1 thoracic, 2 lumbar/sacrum)
+int BodyRegion(const SpineParams& P, int i) {
+  return i == 0 ? 0 : P.level_region[std::min(i, kSpineLevels - 1)];
+}
+
+// the body's contact surface: a slice of the trunk (neck) around the vertebra, from the skin over
+// the spinous process to the front of the body, half the way to each neighbour up and down
+void AddTrunkSlice(const SpineParams& P, int i, double sL, BodyDesc* b) {
+  const Vec3 V = b->p_BoV_B;
+  if (i == 0) {  // head: the skull's bounding box
+    b->shapes.push_back({Vec3::Zero(), sL * Vec3(0.085, 0.07, 0.095)});
+    return;
+  }
+  const int g = BodyRegion(P, i);
+  const double back = sL * (P.spinous_tip_posterior_m[i] + P.tissue_posterior_m[g]);
+  const double front = sL * P.tissue_anterior_m[g];
+  const double up = i > 0 ? P.disc_height_m[i - 1] : 0.0, down = i < kSpineLevels ? P.disc_height_m[i] : 0.0;
+  const double half_h = 0.5 * sL * (P.vb_height_m[i] + 0.5 * (up + down));
+  const Vec3 c(0.5 * (front - back), 0, 0);
+  b->shapes.push_back({V + c, Vec3(0.5 * (front + back), sL * P.tissue_half_width_m[g], half_h)});
+  b->contact_stiffness_N_per_m = P.tissue_contact_stiffness_N_per_m;
+  b->contact_damping_Ns_per_m = P.tissue_contact_damping_Ns_per_m;
+}
+
+// procedural vertebra: body, pedicles, laminae, spinous and transverse processes (in V, then B),
+// for drawing and attachment; contact goes through the trunk slice around it (AddTrunkSlice)
 void AddVertebraGeometry(const SpineParams& P, int i, double sL, BodyDesc* b) {
   const double h = 0.5 * sL * P.vb_height_m[i], w = 0.5 * sL * P.vb_width_m[i], dpt = 0.5 * sL * P.vb_depth_m[i];
   const Vec3 V = b->p_BoV_B;  // V in B (axes aligned)
@@ -53,7 +77,7 @@ void AddVertebraGeometry(const SpineParams& P, int i, double sL, BodyDesc* b) {
     g.X_BG.p = V + c_V;
     g.size_m = size;
     b->geometry.push_back(g);
-    if (collide) b->shapes.push_back({V + c_V, kind == PrimitiveKind::kBox ? size : Vec3(size.x(), size.y(), size.z())});
+    (void)collide;
   };
   if (i == 0) {  // head: ellipsoid around its centre of mass, condyles below
     add("skull", PrimitiveKind::kEllipsoid, -V, sL * Vec3(0.095, 0.075, 0.10), true);
@@ -65,7 +89,6 @@ void AddVertebraGeometry(const SpineParams& P, int i, double sL, BodyDesc* b) {
   const double tp = sL * P.transverse_tip_lateral_m[i];
   const double t = 0.003 * sL;  // [m] half thickness of the posterior processes
   add("body", PrimitiveKind::kCylinder, Vec3::Zero(), Vec3(dpt, w, h), false);
-  b->shapes.push_back({V, Vec3(dpt, w, h)});
   for (int side : {+1, -1}) {
     const char* s = side > 0 ? " L" : " R";
     const double x0 = -dpt, x1 = -std::max(fpost, dpt + 2 * t);
@@ -110,7 +133,10 @@ Expected<ModelDesc> BuildSpineModel(const SpineParams& P, const Subject& subject
   const int NB = kSpineBodies, NL = kSpineLevels;
   ModelDesc d;
   d.name = P.name;
-  d.gravity_W = Vec3(0, 0, -9.81);
+  // built in the spine frame (standing), placed by options.X_W_spine at the end: gravity as the
+  // spine frame sees it, for the muscles' feed-forward
+  const Vec3 g_W(0, 0, -9.81);
+  d.gravity_W = options.X_W_spine.R.transpose() * g_W;
 
   // [bodies] poses bottom-up: sacrum's S1 endplate centre at the origin, tilted by the slope
   std::vector<VertebraFrames> fr(NB);
@@ -162,6 +188,7 @@ Expected<ModelDesc> BuildSpineModel(const SpineParams& P, const Subject& subject
       }
     }
     AddVertebraGeometry(P, i, sL, &b);
+    AddTrunkSlice(P, i, sL, &b);
     d.bodies.push_back(b);
   }
 
@@ -299,7 +326,7 @@ Expected<ModelDesc> BuildSpineModel(const SpineParams& P, const Subject& subject
       // weight of everything above this level, and its moment about the disc centre (in W);
       // below a held body (hanging) the spine hangs relaxed: no feed-forward
       Vec3 M_g_W = Vec3::Zero();
-      const bool hangs = held >= 0 && A > held;
+      const bool hangs = (held >= 0 && A > held) || !options.muscle_feedforward;
       for (int i = 0; i <= B && !hangs; ++i)
         M_g_W += (d.bodies[i].X_WB.p - X_WD[lv].p).cross(d.bodies[i].mass_kg * d.gravity_W);
       BushingDesc mt;
@@ -347,7 +374,38 @@ Expected<ModelDesc> BuildSpineModel(const SpineParams& P, const Subject& subject
     pin.params.c_rot = Vec3::Constant(P.shoulder_damping_Nms_per_rad);
     d.bushings.push_back(pin);
   }
+  // vertebral arteries: C6 -> C1 transverse foramina, then back and medially to the dura
+  for (int side : {+1, -1}) {
+    PathDesc path;
+    path.name = side > 0 ? "vertebral artery L" : "vertebral artery R";
+    for (int i = 6; i >= 1; --i) {
+      const double lat = sL * (i == 1 ? P.va_atlas_foramen_lateral_m : P.va_foramen_lateral_m);
+      path.points.push_back({i, d.bodies[i].p_BoV_B + Vec3(sL * P.va_foramen_anterior_m, side * lat, 0)});
+    }
+    // the entry point is fixed to the skull; its offset is given from the C1 foramen at rest
+    const Vec3 e = sL * P.va_skull_entry_from_atlas_m;
+    const Vec3 p_W = d.bodies[1].X_WB * path.points.back().second + fr[1].X_WV.R * Vec3(e.x(), -side * e.y(), e.z());
+    path.points.push_back({0, d.bodies[0].X_WB.Inverse() * p_W});
+    d.paths.push_back(path);
+  }
+  // place the model: rotate and move every world-fixed quantity
+  const Pose& X = options.X_W_spine;
+  for (BodyDesc& b : d.bodies) b.X_WB = X * b.X_WB;
+  for (LevelDesc& L : d.levels) L.X_WD0 = X * L.X_WD0;
+  for (BushingDesc& e : d.bushings) if (e.body_a == kGround) e.X_AF = X * e.X_AF;
+  for (LigamentDesc& e : d.ligaments) {
+    if (e.body_a == kGround) e.p_AoPa_A = X * e.p_AoPa_A;
+    if (e.body_b == kGround) e.p_BoPb_B = X * e.p_BoPb_B;
+  }
+  d.gravity_W = g_W;
   return d;
+}
+
+double VertebralStrength(const SpineParams& P, const Subject& subject, int i, double t_score) {
+  const double sL = subject.height_m / P.ref_height_m;
+  const double area = kPi * 0.25 * sL * sL * P.vb_width_m[i] * P.vb_depth_m[i];  // elliptic endplate
+  const double bmd = std::max(0.05, 1.0 + t_score * P.bone_bmd_sd_fraction);
+  return P.bone_strength_Pa * area * std::pow(bmd, P.bone_strength_exponent);
 }
 
 }  // namespace spinelab::sim

@@ -293,6 +293,31 @@ Expected<SpineParams> LoadSpineParams(const std::string& path) {
   p.shoulder_above_T2_m = r.Scalar("hanging.shoulder_above_T2_mm", mm, 0, 400, "mm");
   p.shoulder_damping_Nms_per_rad = r.Scalar("hanging.shoulder_damping_Nms_per_rad", 1, 0, 1e4, "N·m·s/rad");
   {
+    const auto post = r.Array("tissue.posterior_thickness_mm", 3, mm, 1, 150, "mm");
+    const auto ant = r.Array("tissue.anterior_extent_mm", 3, mm, 10, 400, "mm");
+    const auto hw = r.Array("tissue.half_width_mm", 3, mm, 10, 400, "mm");
+    for (int g = 0; g < 3; ++g) {
+      p.tissue_posterior_m[g] = post[g];
+      p.tissue_anterior_m[g] = ant[g];
+      p.tissue_half_width_m[g] = hw[g];
+    }
+    p.tissue_contact_stiffness_N_per_m = r.Scalar("tissue.contact_stiffness_N_per_mm", Npmm, 0.1, 1000, "N/mm");
+    p.tissue_contact_damping_Ns_per_m = r.Scalar("tissue.contact_damping_Ns_per_m", 1, 0, 1e5, "N·s/m");
+    p.pelvis_support_k_trans = r.Scalar("pelvis_support.translational_stiffness_N_per_mm", Npmm, 0.1, 1e4, "N/mm");
+    const auto kr = r.Array("pelvis_support.rotational_stiffness_Nm_per_rad", 3, 1, 0, 1e5, "N·m/rad");
+    p.pelvis_support_k_rot = Vec3(kr[0], kr[1], kr[2]);
+    p.pelvis_support_c_trans = r.Scalar("pelvis_support.translational_damping_Ns_per_m", 1, 0, 1e5, "N·s/m");
+    p.pelvis_support_c_rot = r.Scalar("pelvis_support.rotational_damping_Nms_per_rad", 1, 0, 1e4, "N·m·s/rad");
+    p.va_foramen_lateral_m = r.Scalar("vertebral_artery.foramen_lateral_mm", mm, 5, 60, "mm");
+    p.va_atlas_foramen_lateral_m = r.Scalar("vertebral_artery.atlas_foramen_lateral_mm", mm, 5, 60, "mm");
+    p.va_foramen_anterior_m = r.Scalar("vertebral_artery.foramen_anterior_mm", mm, -40, 40, "mm");
+    const auto e = r.Array("vertebral_artery.skull_entry_from_atlas_mm", 3, mm, -60, 60, "mm");
+    p.va_skull_entry_from_atlas_m = Vec3(e[0], e[1], e[2]);
+    p.bone_strength_Pa = r.Scalar("bone.strength_per_endplate_area_MPa", 1e6, 0.5, 20, "MPa");
+    p.bone_bmd_sd_fraction = r.Scalar("bone.bmd_sd_fraction", 1, 0.01, 0.5, "[-]");
+    p.bone_strength_exponent = r.Scalar("bone.strength_bmd_exponent", 1, 0.5, 4, "[-]");
+  }
+  {
     r.MarkSeen("arms.carried_by");
     const toml::array* a = root.at_path("arms.carried_by").as_array();
     if (!a || a->empty()) {

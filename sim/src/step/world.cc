@@ -141,6 +141,20 @@ void World::ClearAppliedLoads() {
   for (AppliedLoad& l : impl_->loads) l = AppliedLoad{};
 }
 
+void World::SetHeldBodyMotion(BodyId body, const Pose& X_WB, const Vec3& v_WB, const Vec3& w_WB) {
+  SPINELAB_THROW_UNLESS(body >= 0 && body < model().num_bodies(), "body id out of range");
+  SPINELAB_THROW_UNLESS(model().free_index(body) < 0, "only a fixed (held) body can be driven");
+  SPINELAB_THROW_UNLESS(X_WB.p.allFinite() && X_WB.R.allFinite() && v_WB.allFinite() && w_WB.allFinite(),
+                        "held-body motion must be finite");
+  BodyState& s = impl_->state.bodies[body];
+  s.p_WB = X_WB.p;
+  s.q_WB = Quat(X_WB.R).normalized();
+  s.v_WB = v_WB;
+  s.w_WB = w_WB;
+  impl_->bullet->SetStaticPose(body, s.p_WB, s.q_WB);
+  impl_->outputs_stale = true;
+}
+
 // [SECTION] step phases
 
 void World::Impl::ComputeKinematics() {

@@ -54,6 +54,12 @@ struct BodyDesc {
   std::vector<BoxShapeDesc> shapes;     ///< collision shapes (may be empty)
   std::vector<GeometryPrimitive> geometry;  ///< drawable parts (may be empty)
   Vec3 p_BoV_B = Vec3::Zero();          ///< [m] vertebral-body centroid V in B (for drawing/reports)
+  /// compliant contact of this body's shapes (soft tissue): normal stiffness per contact point
+  /// [N/m] and damping [N·s/m]; 0 = rigid (Bullet's impulse contact)
+  double contact_stiffness_N_per_m = 0;
+  double contact_damping_Ns_per_m = 0;
+  /// a prop (a practitioner's hand pad): collides with the other bodies, not with the environment
+  bool prop = false;
 };
 
 /// Nonlinear moment law about one axis of a bushing (N·m, rad):
@@ -197,6 +203,16 @@ struct EnvironmentDesc {
   double friction = 0.6;              ///< [-] Coulomb coefficient
 };
 
+/// A measured path (no force): via points fixed to bodies, e.g. a vertebral artery through the
+/// transverse foramina. Its strain is length / rest length − 1.
+struct PathDesc {
+  std::string name;
+  std::vector<std::pair<BodyId, Vec3>> points;  ///< (body, point in the body's frame B [m])
+};
+
+/// Length [m] of a path for the given body poses (indexed by BodyId).
+double PathLength(const PathDesc& path, const std::vector<Pose>& X_WB);
+
 /// A spinal level (intervertebral joint) and the elements that belong to it.
 struct LevelDesc {
   std::string name;                   ///< "T7-T8"
@@ -217,6 +233,7 @@ struct ModelDesc {
   std::vector<FacetDesc> facets;
   std::vector<EnvironmentDesc> environment;
   std::vector<LevelDesc> levels;
+  std::vector<PathDesc> paths;
   Vec3 gravity_W = Vec3(0, 0, -9.81); ///< [m/s²] in W
 
   BodyId FindBody(const std::string& name) const;   ///< kGround-1 (-2) when absent

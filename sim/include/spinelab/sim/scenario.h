@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "spinelab/sim/math.h"
+#include "spinelab/sim/model.h"
 #include "spinelab/sim/spine.h"
 #include "spinelab/sim/status.h"
 
@@ -43,6 +44,37 @@ struct ScenarioLoad {
   LoadProfile profile;
 };
 
+/// An object of the scene. floor/box/cylinder are static environment objects (Bullet contact);
+/// a pad is a practitioner's or partner's hand: a small body pressed against the trunk by a force
+/// with a time profile, guided along its push direction, touching through Bullet contact.
+struct ScenarioObject {
+  enum class Kind { kFloor, kBox, kCylinder, kPad };
+  std::string name;
+  Kind kind = Kind::kFloor;
+  Vec3 position_m = Vec3::Zero();     ///< [m] centre (floor: a point on it), W; used when `touch` is empty
+  bool has_position = false;
+  std::string touch;                  ///< body whose trunk surface the object is placed against
+  Vec3 side = Vec3(0, 0, -1);         ///< [-] direction from that body to the object, W (unit)
+  Vec3 size_m = Vec3::Zero();         ///< [m] box/pad full size along W's axes (pad: along its own, z = push)
+  double radius_m = 0.075, length_m = 0.9;  ///< [m] cylinder
+  char axis = 'y';                    ///< cylinder axis in W: 'x' or 'y'
+  double friction = 0.6;              ///< [-]
+  // pad
+  double force_N = 0;                 ///< [N] peak push, along -side
+  double mass_kg = 0.5;               ///< [kg] hand
+  LoadProfile profile;
+};
+
+/// Prescribed motion of the held pelvis (sacrum): rotation about W's axes through its centre of
+/// mass and translation, each times the profile factor.
+struct ScenarioMotion {
+  std::string name;
+  std::string body;                   ///< must be the held body ("sacrum")
+  Vec3 rotation_rad = Vec3::Zero();   ///< [rad] rotation vector in W at factor 1
+  Vec3 translation_m = Vec3::Zero();  ///< [m] in W at factor 1
+  LoadProfile profile;
+};
+
 struct Scenario {
   std::string file;                   ///< path it was read from
   std::string text;                   ///< the file's full text (stored in results)
@@ -50,14 +82,20 @@ struct Scenario {
   std::string title, article, technique, notice;
   Subject subject;
   double bone_density_t_score = 0;    ///< [-] T-score (osteoporosis below -2.5)
-  std::string posture = "standing";   ///< standing | seated | hanging
+  /// standing | seated | kneeling | hanging | supine | prone | side_lying | quadruped
+  std::string posture = "standing";
+  std::string lying_side = "left";    ///< side_lying: the side that lies on the floor
+  double trunk_tilt_rad = 0;          ///< [rad] whole spine about the left-right axis (see docs)
+  std::string pelvis = "fixed";       ///< fixed (held, may be driven) | supported (free, on legs/table)
   double muscle_tone = 1.0;           ///< [-] multiplier on the model's muscle tone
-  double feet_off_s = 1.0;            ///< [s] hanging: the feet leave the floor over 1 s from here
+  double feet_off_s = 1.0;            ///< [s] hanging: the feet leave the floor over 2 s from here
   double duration_s = 5;              ///< [s]
   double dt_s = 1e-3;                 ///< [s]
   double output_rate_Hz = 200;        ///< [Hz] recording rate
   uint64_t seed = 1;
   std::vector<ScenarioLoad> loads;
+  std::vector<ScenarioObject> objects;
+  std::vector<ScenarioMotion> motions;
   std::vector<std::pair<std::string, std::string>> overrides;  ///< applied --set key=value
 };
 
@@ -83,6 +121,10 @@ struct ScenarioResult {
     double sound_peak_Pa;
   };
   std::vector<Cavitation> cavitations;
+  std::vector<std::string> artery_names;            ///< vertebral arteries (neck scenarios), [2] or empty
+  std::vector<double> artery_strain;                ///< [T][2] [-] length / rest length − 1
+  std::vector<double> fracture_risk;                ///< [T][L] [-] vertebral load / strength
+  std::vector<EnvironmentDesc> environment;         ///< the scene's static objects
   std::string status = "ok", error;
   double wall_time_s = 0;
   int64_t steps = 0;
@@ -97,11 +139,23 @@ struct LevelSummary {
   double peak_capsule_strain = 0;           ///< [-] larger of the two capsules
   double idp_baseline_Pa = 0, idp_change_Pa = 0;  ///< [Pa] at baseline; extreme change from it (signed)
   double facet_opening_m[2] = {0, 0};       ///< [m] largest gap increase from baseline, [0] left, [1] right
+  double peak_fracture_risk = 0;            ///< [-] vertebral load over strength
 };
 struct ScenarioSummary {
   double baseline_time_s = 0;
   std::vector<LevelSummary> levels;
   int cavitations = 0;
+  double peak_artery_strain[2] = {0, 0};   ///< [-] left, right (change from baseline); neck scenarios
+  bool has_arteries = false;
+};
+
+/// Risk thresholds the summary flags (docs/scenarios.md gives the sources).
+struct RiskThresholds {
+  double capsule_nociceptor_strain = 0.10;  ///< [-] afferent activation (Lu et al. 2005, calibration.md §4)
+  double capsule_damage_strain = 0.34;      ///< [-] pain behaviour (Winkelstein group, calibration.md §4)
+  double artery_strain = 0.062;             ///< [-] mean strain in a neck manipulation (Symons et al. 2002)
+  double artery_failure_strain = 0.39;      ///< [-] lowest failure strain (Symons et al. 2002: 39-62 %)
+  double fracture_risk = 1.0;               ///< [-] load = strength
 };
 ScenarioSummary Summarize(const Scenario& scenario, const ScenarioResult& result);
 

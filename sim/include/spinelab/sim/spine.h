@@ -67,6 +67,26 @@ struct SpineParams {
   double muscle_axial_fraction = 1.0;  ///< [-] axial-rotation tone relative to bending tone
   double arms_mass_fraction = 0, arms_lateral_offset_m = 0, legs_mass_fraction = 0, legs_inertia_radius_m = 0;
   double shoulder_above_T2_m = 0.12, shoulder_damping_Nms_per_rad = 0;  ///< hanging
+  // pelvis supported by the legs on a table or floor (posture.pelvis = "supported")
+  double pelvis_support_k_trans = 0;               ///< [N/m]
+  Vec3 pelvis_support_k_rot = Vec3::Zero();        ///< [N·m/rad] about the pelvis' x (roll), y (tilt), z (axial)
+  double pelvis_support_c_trans = 0;               ///< [N·s/m]
+  double pelvis_support_c_rot = 0;                 ///< [N·m·s/rad]
+  // trunk soft tissue: the contact surface of each body (per region 0 C, 1 T, 2 L)
+  std::array<double, 3> tissue_posterior_m{};   ///< [m] skin to spinous-process tip
+  std::array<double, 3> tissue_anterior_m{};    ///< [m] VB centroid to the front of the trunk/neck
+  std::array<double, 3> tissue_half_width_m{};  ///< [m] trunk/neck half breadth
+  double tissue_contact_stiffness_N_per_m = 0;  ///< [N/m] per contact point
+  double tissue_contact_damping_Ns_per_m = 0;   ///< [N·s/m] per contact point
+  // vertebral artery path (C6 -> C1 transverse foramina -> foramen magnum)
+  double va_foramen_lateral_m = 0;      ///< [m] C2-C6 foramen from the midline
+  double va_atlas_foramen_lateral_m = 0;///< [m] C1 foramen from the midline
+  double va_foramen_anterior_m = 0;     ///< [m] foramen x relative to the VB centroid
+  Vec3 va_skull_entry_from_atlas_m = Vec3::Zero();  ///< [m] dura entry relative to the C1 foramen (medial +y)
+  // bone: vertebral compressive strength
+  double bone_strength_Pa = 0;          ///< [Pa] failure load per endplate area, young adult (T = 0)
+  double bone_bmd_sd_fraction = 0;      ///< [-] one T-score SD as a fraction of the young-adult mean BMD
+  double bone_strength_exponent = 2;    ///< [-] strength ∝ BMD^n
   std::array<CapsuleParams, 3> capsule{};  ///< per region (0 C, 1 T, 2 L); area comes from the facet
   std::vector<std::string> arms_carried_by;
   std::vector<ParamOrigin> origins;       ///< every parameter read, with its line and source
@@ -100,7 +120,24 @@ struct SpineBuildOptions {
   /// mass at the shoulder line (params.shoulder_above_T2_m above it): hanging from a bar
   std::string pinned_body;
   double muscle_tone_scale = 1.0;  ///< [-] multiplier on muscle-tone stiffness and damping
+  /// muscle tone carries the weight above each level (upright postures); off when the body
+  /// lies supported (supine, prone, side-lying, on hands and knees): tone only
+  bool muscle_feedforward = true;
+  /// the whole model is built in its own (spine) frame, then placed by this pose: lying,
+  /// kneeling and leaning postures. Gravity stays -z in W; the feed-forward sees it rotated.
+  Pose X_W_spine;
 };
+
+/// Options for specimen-like runs (flexibility, calibration): no muscle tone, arms lumped.
+inline SpineBuildOptions PassiveSpineOptions() {
+  SpineBuildOptions o;
+  o.muscle_tone = false;
+  return o;
+}
+
+/// Vertebral compressive strength [N] of body `i` (0 head ... 25 sacrum) for a bone-density
+/// T-score: endplate area × strength per area × (BMD/BMD_young)^n (see models/spine_adult.toml).
+double VertebralStrength(const SpineParams& params, const Subject& subject, int i, double t_score);
 
 /// Builds the spine model in the standing posture. Fails for an out-of-range subject.
 Expected<ModelDesc> BuildSpineModel(const SpineParams& params, const Subject& subject,

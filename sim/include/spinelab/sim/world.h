@@ -72,6 +72,9 @@ class World {
   /// Sets the external load on `body` (replaces any previous one).
   void SetAppliedLoad(BodyId body, const AppliedLoad& load);
   void ClearAppliedLoads();
+  /// Moves a fixed (held) body along a prescribed path: its pose and twist for the next step.
+  /// The elements attached to it see the motion; nothing pushes it back (it is driven).
+  void SetHeldBodyMotion(BodyId body, const Pose& X_WB, const Vec3& v_WB, const Vec3& w_WB);
 
   /// Advances time by `duration_s` (rounded to whole steps) with every body held at rest in
   /// its current pose: only slow internal states evolve (capsule gas dissolving, capsule

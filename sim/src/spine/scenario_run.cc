@@ -1,0 +1,400 @@
+// Scenario runs: the scene (posture, supports, objects, pads, prescribed pelvis motion) on the
+// spine model, the run loop that records what the HDF5 writer stores, and the summary.
+#include <chrono>
+#include <cmath>
+#include <memory>
+
+#include "spinelab/sim/scenario.h"
+#include "spinelab/sim/world.h"
+
+namespace spinelab::sim {
+
+// [SECTION] running
+
+namespace {
+
+// pose of the spine frame (standing: x anterior, y left, z up) in W for a posture
+Pose PostureFrame(const Scenario& sc) {
+  const double a = sc.trunk_tilt_rad;
+  Pose X;
+  if (sc.posture == "supine") {
+    X.R = RotY(-0.5 * kPi + a);  // anterior up, head towards -x; tilt raises the head
+  } else if (sc.posture == "prone" || sc.posture == "quadruped") {
+    X.R = RotY(0.5 * kPi - a);   // anterior down, head towards +x; tilt raises the head
+  } else if (sc.posture == "side_lying") {
+    // supine, then rolled onto the lying side (left side down: +y of the spine points down)
+    X.R = RotX(sc.lying_side == "left" ? -0.5 * kPi : 0.5 * kPi) * RotY(-0.5 * kPi + a);
+  } else if (sc.posture != "hanging") {
+    X.R = RotY(a);               // upright; tilt leans forward
+  }
+  return X;
+}
+
+bool LyingPosture(const std::string& p) {
+  return p == "supine" || p == "prone" || p == "side_lying" || p == "quadruped";
+}
+
+// the body's contact slice (its first shape) in W: centre, axes (columns), half extents
+struct WorldBox {
+  Vec3 c;
+  Mat3 R;
+  Vec3 h;
+};
+WorldBox BodyBox(const BodyDesc& b) {
+  const BoxShapeDesc& s = b.shapes.front();
+  return {b.X_WB * s.center_B, b.X_WB.R, s.half_extents_m};
+}
+// point on the box surface from its centre in direction u
+Vec3 SurfacePoint(const WorldBox& B, const Vec3& u) {
+  double t = 1e9;
+  for (int i = 0; i < 3; ++i) {
+    const double c = std::abs(u.dot(B.R.col(i)));
+    if (c > 1e-12) t = std::min(t, B.h[i] / c);
+  }
+  return B.c + t * u;
+}
+// extreme extent of a box along u (support function)
+double Support(const WorldBox& B, const Vec3& u) {
+  double s = B.c.dot(u);
+  for (int i = 0; i < 3; ++i) s += B.h[i] * std::abs(u.dot(B.R.col(i)));
+  return s;
+}
+
+struct Scene {
+  std::vector<BodyId> load_body;
+  std::vector<BodyId> pad_body;       // per object (-1 unless a pad)
+  std::vector<Vec3> pad_push_W;       // per object: unit push direction
+  BodyId pelvis = -1;
+  Pose X_W_pelvis0;                   // held pelvis at the start (motions)
+  double below_T2_N = 0;              // hanging: weight the feet carry until they leave the floor
+  std::vector<double> artery_rest_m;  // per path
+  std::vector<double> strength_N;     // per level: the weaker of its two vertebrae
+  std::vector<double> depth_m;        // per level: endplate depth (for the bending term)
+};
+
+// builds the model desc for the scenario: posture, supports, objects, pads
+Expected<ModelDesc> BuildScene(const Scenario& sc, const SpineParams& params, Scene* scene) {
+  SpineBuildOptions bo;
+  bo.muscle_tone_scale = sc.muscle_tone;
+  bo.X_W_spine = PostureFrame(sc);
+  bo.muscle_feedforward = !LyingPosture(sc.posture);
+  if (sc.posture == "hanging") {
+    bo.fix_sacrum = false;
+    bo.pinned_body = "T2";
+    bo.legs_on_pelvis = true;
+  } else if (sc.posture == "quadruped") {
+    bo.pinned_body = "T2";  // the arms hold the shoulders up
+  }
+  if (sc.pelvis == "supported") {
+    bo.fix_sacrum = false;
+    bo.legs_on_pelvis = true;
+  }
+  auto built = BuildSpineModel(params, sc.subject, bo);
+  if (!built) return built.errors();
+  ModelDesc d = std::move(built).value();
+  std::vector<Diagnostic> errors;
+  const int n_spine = static_cast<int>(d.bodies.size());
+  const std::string allowed = "head, C1..C7, T1..T12, L1..L5, sacrum";
+  auto find = [&](const std::string& name, const std::string& key) {
+    const BodyId b = d.FindBody(name);
+    if (b < 0 || b >= n_spine) errors.push_back({sc.file, key, "'" + name + "' is not a body; allowed: " + allowed});
+    return b;
+  };
+  for (const ScenarioLoad& L : sc.loads) scene->load_body.push_back(find(L.body, "load '" + L.name + "'.body"));
+  for (const ScenarioObject& o : sc.objects)
+    if (!o.touch.empty()) find(o.touch, "object '" + o.name + "'.touch");
+  if (!errors.empty()) return errors;
+  scene->pelvis = d.FindBody("sacrum");
+
+  // the pelvis on its legs: a support from the ground carrying its weight
+  if (sc.pelvis == "supported") {
+    const BodyDesc& pb = d.bodies[scene->pelvis];
+    BushingDesc sup;
+    sup.name = "pelvis support";
+    sup.body_a = kGround;
+    sup.body_b = scene->pelvis;
+    sup.X_AF = pb.X_WB;
+    sup.params.k_trans = Vec3::Constant(params.pelvis_support_k_trans);
+    sup.params.k_axial_compression = params.pelvis_support_k_trans;
+    for (int ax = 0; ax < 3; ++ax) sup.params.rot[ax].k0 = params.pelvis_support_k_rot[ax];
+    sup.params.c_trans = Vec3::Constant(params.pelvis_support_c_trans);
+    sup.params.c_rot = Vec3::Constant(params.pelvis_support_c_rot);
+    sup.params.bias_force = -(pb.X_WB.R.transpose() * (pb.mass_kg * d.gravity_W));
+    d.bushings.push_back(sup);
+  }
+
+  // environment objects and pads, placed against the trunk surface where `touch` says
+  scene->pad_body.assign(sc.objects.size(), -1);
+  scene->pad_push_W.assign(sc.objects.size(), Vec3::Zero());
+  for (size_t k = 0; k < sc.objects.size(); ++k) {
+    const ScenarioObject& o = sc.objects[k];
+    const Vec3 u = o.side;  // from the body to the object
+    Vec3 contact = o.position_m;
+    if (!o.touch.empty()) contact = SurfacePoint(BodyBox(d.bodies[d.FindBody(o.touch)]), u);
+    EnvironmentDesc e;
+    e.name = o.name;
+    e.friction = o.friction;
+    switch (o.kind) {
+      case ScenarioObject::Kind::kFloor: {
+        // a plane whose normal is -u (up for the default side); without touch/position it
+        // touches the lowest point of the body
+        e.shape = EnvShape::kPlane;
+        const Vec3 n = -u;
+        if (o.touch.empty() && !o.has_position) {
+          double lowest = 1e9;
+          for (int b = 0; b < n_spine; ++b) lowest = std::min(lowest, -Support(BodyBox(d.bodies[b]), u));
+          contact = -lowest * n;  // plane through the extreme point along u
+        }
+        e.X_WE.R = Eigen::Quaterniond::FromTwoVectors(Vec3::UnitZ(), n).toRotationMatrix();
+        e.X_WE.p = contact;
+        d.environment.push_back(e);
+        break;
+      }
+      case ScenarioObject::Kind::kBox: {
+        e.shape = EnvShape::kBox;
+        e.half_extents_m = 0.5 * o.size_m;
+        e.X_WE.p = o.touch.empty() ? contact : Vec3(contact + u * e.half_extents_m.cwiseProduct(u.cwiseAbs()).sum());
+        d.environment.push_back(e);
+        break;
+      }
+      case ScenarioObject::Kind::kCylinder: {
+        e.shape = EnvShape::kCylinder;
+        e.half_extents_m = Vec3(o.radius_m, 0.5 * o.length_m, o.radius_m);
+        if (o.axis == 'x') e.X_WE.R = RotZ(0.5 * kPi);
+        e.X_WE.p = o.touch.empty() ? contact : Vec3(contact + u * o.radius_m);
+        d.environment.push_back(e);
+        break;
+      }
+      case ScenarioObject::Kind::kPad: {
+        // the hand: a box whose z axis is the push direction -u, 0.5 mm off the skin, guided by
+        // the practitioner's arm (stiff sideways and in rotation, free along the push)
+        BodyDesc pad;
+        pad.name = o.name;
+        pad.prop = true;
+        pad.mass_kg = o.mass_kg;
+        const Vec3 hs = 0.5 * o.size_m;
+        pad.inertia_kgm2 = o.mass_kg / 3.0 * Vec3(hs.y() * hs.y() + hs.z() * hs.z(), hs.x() * hs.x() + hs.z() * hs.z(),
+                                                   hs.x() * hs.x() + hs.y() * hs.y());
+        pad.X_WB.R = Eigen::Quaterniond::FromTwoVectors(Vec3::UnitZ(), -u).toRotationMatrix();
+        pad.X_WB.p = contact + u * (hs.z() + 0.0005);
+        pad.shapes.push_back({Vec3::Zero(), hs});
+        pad.geometry.push_back({"hand", PrimitiveKind::kBox, Pose{}, hs});
+        pad.contact_stiffness_N_per_m = params.tissue_contact_stiffness_N_per_m;
+        pad.contact_damping_Ns_per_m = params.tissue_contact_damping_Ns_per_m;
+        d.bodies.push_back(pad);
+        const BodyId pb = static_cast<BodyId>(d.bodies.size()) - 1;
+        BushingDesc guide;
+        guide.name = "guide " + o.name;
+        guide.body_a = kGround;
+        guide.body_b = pb;
+        guide.X_AF = pad.X_WB;
+        guide.params.k_trans = Vec3(2e4, 2e4, 0);      // [N/m] assumed: the arm holds the hand in place sideways
+        guide.params.c_trans = Vec3(200, 200, 20);     // [N·s/m] assumed
+        for (int ax = 0; ax < 3; ++ax) guide.params.rot[ax].k0 = 50;  // [N·m/rad] assumed: a flat, steady hand
+        guide.params.c_rot = Vec3::Constant(1.0);
+        d.bushings.push_back(guide);
+        scene->pad_body[k] = pb;
+        scene->pad_push_W[k] = -u;
+        break;
+      }
+    }
+  }
+  return d;
+}
+
+}  // namespace
+
+Expected<ScenarioResult> RunScenario(const Scenario& sc, const SpineParams& params) {
+  Scene scene;
+  auto desc = BuildScene(sc, params, &scene);
+  if (!desc) return desc.errors();
+  auto compiled = Model::Compile(std::move(desc).value());
+  if (!compiled) return compiled.errors();
+  auto model = std::make_shared<const Model>(std::move(compiled).value());
+  SimOptions so;
+  so.dt_s = sc.dt_s;
+  auto w = World::Create(model, so);
+  if (!w) return w.errors();
+  World& world = w.value();
+  const ModelDesc& d = model->desc();
+  const BodyId pelvis = scene.pelvis;
+  scene.X_W_pelvis0 = d.bodies[pelvis].X_WB;
+
+  ScenarioResult res;
+  for (const auto& b : d.bodies) res.body_names.push_back(b.name);
+  for (const auto& l : d.levels) res.level_names.push_back(l.name);
+  for (const auto& f : d.facets) res.facet_names.push_back(f.name);
+  res.environment = d.environment;
+  // safety: artery rest lengths; per level the weaker vertebra's strength
+  const bool neck = true;  // every scenario has the cervical spine; arteries are always reported
+  std::vector<Pose> X_WB(d.bodies.size());
+  for (size_t b = 0; b < d.bodies.size(); ++b) X_WB[b] = d.bodies[b].X_WB;
+  if (neck)
+    for (const PathDesc& p : d.paths) {
+      res.artery_names.push_back(p.name);
+      scene.artery_rest_m.push_back(PathLength(p, X_WB));
+    }
+  const double sL = sc.subject.height_m / params.ref_height_m;
+  for (const LevelDesc& L : d.levels) {
+    scene.strength_N.push_back(std::min(VertebralStrength(params, sc.subject, L.upper, sc.bone_density_t_score),
+                                        VertebralStrength(params, sc.subject, L.lower, sc.bone_density_t_score)));
+    scene.depth_m.push_back(sL * std::min(params.vb_depth_m[L.upper], params.vb_depth_m[L.lower]));
+  }
+  // hanging: the feet carry everything below the shoulders until they leave the floor
+  if (sc.posture == "hanging")
+    for (BodyId b = d.FindBody("T3"); b <= pelvis; ++b) scene.below_T2_N += d.bodies[b].mass_kg * 9.81;
+  const int64_t n_steps = std::llround(sc.duration_s / sc.dt_s);
+  const int64_t every = std::max<int64_t>(1, std::llround(1.0 / (sc.output_rate_Hz * sc.dt_s)));
+  const auto t0 = std::chrono::steady_clock::now();
+
+  auto record = [&]() {
+    const StepOutputs& out = world.outputs();
+    res.time_s.push_back(world.state().time_s);
+    for (size_t b = 0; b < d.bodies.size(); ++b) {
+      const BodyState& s = world.state().bodies[b];
+      res.body_position_m.insert(res.body_position_m.end(), {s.p_WB.x(), s.p_WB.y(), s.p_WB.z()});
+      res.body_orientation.insert(res.body_orientation.end(), {s.q_WB.w(), s.q_WB.x(), s.q_WB.y(), s.q_WB.z()});
+      X_WB[b] = Pose{s.q_WB.toRotationMatrix(), s.p_WB};
+    }
+    for (size_t l = 0; l < d.levels.size(); ++l) {
+      const BushingOutput& b = out.bushings[d.levels[l].bushing];
+      // flexion (about y), lateral bending to the right (about x), axial rotation to the left (about z)
+      res.level_rotation_rad.insert(res.level_rotation_rad.end(), {b.rotation_rad.y(), b.rotation_rad.x(), b.rotation_rad.z()});
+      res.disc_compression_N.push_back(b.compression_N);
+      res.disc_shear_N.push_back(b.shear_N);
+      res.disc_pressure_Pa.push_back(b.pressure_Pa);
+      // vertebral load: compression plus the bending moment as an eccentric load on the
+      // endplate (elastic section: σ = F/A + M/W, W = A·depth/6)
+      const double M = std::hypot(b.moment_Nm.x(), b.moment_Nm.y());
+      res.fracture_risk.push_back((b.compression_N + 6.0 * M / scene.depth_m[l]) / scene.strength_N[l]);
+    }
+    for (size_t i = 0; i < d.facets.size(); ++i) {
+      const FacetOutput& f = out.facets[i];
+      res.facet_gap_m.push_back(f.gap_m);
+      res.facet_pressure_Pa.push_back(f.pressure_Pa);
+      res.facet_contact_N.push_back(f.contact_force_N);
+      res.facet_capsule_strain.push_back(f.capsule_strain);
+      res.facet_bubble_radius_m.push_back(world.state().capsules[i].radius_m);
+    }
+    for (size_t p = 0; p < scene.artery_rest_m.size(); ++p)
+      res.artery_strain.push_back(PathLength(d.paths[p], X_WB) / scene.artery_rest_m[p] - 1.0);
+  };
+  record();
+  std::vector<double> gap_at_crack(d.facets.size(), 0.0);
+  std::vector<int> open_event(d.facets.size(), -1);  // cavitation rows still collecting sound/jump
+  for (int64_t i = 0; i < n_steps; ++i) {
+    const double t = world.state().time_s;
+    for (size_t k = 0; k < sc.loads.size(); ++k) {
+      const ScenarioLoad& L = sc.loads[k];
+      const double f = L.profile.Factor(t);
+      AppliedLoad a;
+      a.force_N = f * L.force_N;
+      a.torque_Nm = f * L.torque_Nm;
+      a.p_BoP_B = d.bodies[scene.load_body[k]].p_BoV_B + L.point_m;
+      a.in_body_frame = L.body_frame;
+      world.SetAppliedLoad(scene.load_body[k], a);
+    }
+    for (size_t k = 0; k < sc.objects.size(); ++k) {
+      if (scene.pad_body[k] < 0) continue;
+      // the practitioner holds the hand's weight and pushes with the profile
+      const BodyId pb = scene.pad_body[k];
+      AppliedLoad a;
+      a.force_N = sc.objects[k].force_N * sc.objects[k].profile.Factor(t) * scene.pad_push_W[k] - d.bodies[pb].mass_kg * d.gravity_W;
+      world.SetAppliedLoad(pb, a);
+    }
+    if (!sc.motions.empty()) {
+      // the held pelvis follows the prescribed motions (rotations composed in file order)
+      auto pose_at = [&](double tt) {
+        Pose X = scene.X_W_pelvis0;
+        for (const ScenarioMotion& m : sc.motions) {
+          const double f = m.profile.Factor(tt);
+          X.R = RotationFromVector(f * m.rotation_rad) * X.R;
+          X.p += f * m.translation_m;
+        }
+        return X;
+      };
+      const Pose X1 = pose_at(t + sc.dt_s), X0 = pose_at(t);
+      const Vec3 v = (X1.p - X0.p) / sc.dt_s;
+      const Vec3 w_W = RotationVector(X1.R * X0.R.transpose()) / sc.dt_s;
+      world.SetHeldBodyMotion(pelvis, X0, v, w_W);
+    }
+    if (scene.below_T2_N > 0) {
+      AppliedLoad feet;
+      feet.force_N = Vec3(0, 0, scene.below_T2_N * (1.0 - std::clamp((t - sc.feet_off_s) / 2.0, 0.0, 1.0)));
+      world.SetAppliedLoad(pelvis, feet);
+    }
+    const uint32_t st = world.Step();
+    ++res.steps;
+    if (st != kStepOk) {
+      res.status = "failed";
+      res.error = "unstable at t = " + std::to_string(world.state().time_s) + " s: " + StepStatusText(st);
+      break;
+    }
+    const StepOutputs& out = world.outputs();
+    for (size_t k = 0; k < d.facets.size(); ++k) {
+      const FacetOutput& f = out.facets[k];
+      if (f.cracked) {
+        open_event[k] = static_cast<int>(res.cavitations.size());
+        res.cavitations.push_back({world.state().capsules[k].dynamic_since_s, static_cast<int>(k), 0.0, 0.0});
+        gap_at_crack[k] = f.gap_m;
+      }
+      if (open_event[k] >= 0) {
+        // the event collects its sound and the joint's opening for 50 ms
+        auto& ev = res.cavitations[open_event[k]];
+        for (float p : f.sound_Pa) ev.sound_peak_Pa = std::max(ev.sound_peak_Pa, std::abs(static_cast<double>(p)));
+        ev.gap_jump_m = std::max(ev.gap_jump_m, f.gap_m - gap_at_crack[k]);
+        if (world.state().time_s - ev.time_s > 0.05) open_event[k] = -1;
+      }
+    }
+    if ((i + 1) % every == 0) record();
+  }
+  res.wall_time_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return res;
+}
+
+ScenarioSummary Summarize(const Scenario& sc, const ScenarioResult& r) {
+  ScenarioSummary out;
+  // baseline: when the first load begins (hanging: when the feet start to leave the floor)
+  double start = sc.posture == "hanging" ? sc.feet_off_s : sc.duration_s;
+  for (const ScenarioLoad& L : sc.loads) start = std::min(start, L.profile.start_s);
+  if (sc.loads.empty() && sc.posture != "hanging") start = 0;
+  out.baseline_time_s = start;
+  const size_t T = r.time_s.size(), L = r.level_names.size(), F = r.facet_names.size();
+  size_t t0 = 0;
+  while (t0 + 1 < T && r.time_s[t0 + 1] <= start + 1e-9) ++t0;
+  out.cavitations = static_cast<int>(r.cavitations.size());
+  for (size_t l = 0; l < L; ++l) {
+    LevelSummary s;
+    s.level = r.level_names[l];
+    s.idp_baseline_Pa = r.disc_pressure_Pa[t0 * L + l];
+    for (size_t t = t0; t < T; ++t) {
+      for (int a = 0; a < 3; ++a)
+        s.peak_rotation_deg[a] = std::max(s.peak_rotation_deg[a],
+            std::abs(r.level_rotation_rad[(t * L + l) * 3 + a] - r.level_rotation_rad[(t0 * L + l) * 3 + a]) * kRadToDeg);
+      s.peak_shear_N = std::max(s.peak_shear_N, r.disc_shear_N[t * L + l]);
+      const double d = r.disc_pressure_Pa[t * L + l] - s.idp_baseline_Pa;
+      if (std::abs(d) > std::abs(s.idp_change_Pa)) s.idp_change_Pa = d;
+    }
+    // the level's two facets, by name "<level> L" / "<level> R"
+    for (size_t f = 0; f < F; ++f) {
+      const std::string& n = r.facet_names[f];
+      if (n.compare(0, s.level.size() + 1, s.level + " ") != 0) continue;
+      const int side = n.back() == 'L' ? 0 : 1;
+      for (size_t t = t0; t < T; ++t) {
+        s.peak_facet_contact_N = std::max(s.peak_facet_contact_N, r.facet_contact_N[t * F + f]);
+        s.peak_capsule_strain = std::max(s.peak_capsule_strain, r.facet_capsule_strain[t * F + f]);
+        s.facet_opening_m[side] = std::max(s.facet_opening_m[side], r.facet_gap_m[t * F + f] - r.facet_gap_m[t0 * F + f]);
+      }
+    }
+    for (size_t t = t0; t < T; ++t) s.peak_fracture_risk = std::max(s.peak_fracture_risk, r.fracture_risk[t * L + l]);
+    out.levels.push_back(s);
+  }
+  const size_t A = r.artery_names.size();
+  out.has_arteries = A == 2;
+  for (size_t a = 0; a < A && a < 2; ++a)
+    for (size_t t = t0; t < T; ++t)
+      out.peak_artery_strain[a] = std::max(out.peak_artery_strain[a], r.artery_strain[t * A + a] - r.artery_strain[t0 * A + a]);
+  return out;
+}
+
+}  // namespace spinelab::sim
