@@ -24,5 +24,6 @@ void AddRomCommand(CLI::App& app, CommonOptions& common, int* exit_code);
 void AddSettleCommand(CLI::App& app, CommonOptions& common, int* exit_code);
 void AddDistractCommand(CLI::App& app, CommonOptions& common, int* exit_code);
 void AddScenarioCommands(CLI::App& app, CommonOptions& common, int* exit_code);
+void AddPaStiffnessCommand(CLI::App& app, CommonOptions& common, int* exit_code);
 
 }  // namespace spinelab::cli

@@ -31,14 +31,14 @@ struct RunArgs {
 void PrintSummary(const Scenario& sc, const ScenarioResult& r, const ScenarioSummary& s) {
   std::printf("%s — %s\n", sc.name.c_str(), sc.title.c_str());
   if (!sc.notice.empty()) std::printf("watch: %s\n", sc.notice.c_str());
-  std::printf("%-8s %7s %7s %7s | %8s %8s %8s %9s | %7s %7s | %6s\n", "level", "flex", "latb", "axrot", "shear N",
+  std::printf("%-8s %7s %7s %7s | %8s %8s %8s %8s %9s | %7s %7s | %6s\n", "level", "flex", "latb", "axrot", "annulus", "dshear N",
               "facet N", "capsule", "dIDP kPa", "open L", "open R", "fract");
   for (const LevelSummary& l : s.levels)
-    std::printf("%-8s %7.2f %7.2f %7.2f | %8.1f %8.1f %8.3f %9.1f | %7.2f %7.2f | %6.2f\n", l.level.c_str(),
-                l.peak_rotation_deg[0], l.peak_rotation_deg[1], l.peak_rotation_deg[2], l.peak_shear_N,
+    std::printf("%-8s %7.2f %7.2f %7.2f | %8.1f %8.1f %8.1f %8.3f %9.1f | %7.2f %7.2f | %6.2f\n", l.level.c_str(),
+                l.peak_rotation_deg[0], l.peak_rotation_deg[1], l.peak_rotation_deg[2], l.peak_annulus_shear_Pa * 1e-3, l.peak_shear_change_N,
                 l.peak_facet_contact_N, l.peak_capsule_strain, l.idp_change_Pa * 1e-3, l.facet_opening_m[0] * 1e3,
                 l.facet_opening_m[1] * 1e3, l.peak_fracture_risk);
-  std::printf("(degrees; capsule strain incl. pre-strain; dIDP from the baseline at %.2f s; facet opening in mm;\n"
+  std::printf("(degrees; annulus = change of the annulus shear stress in kPa (torsion + transverse shear); dshear = disc shear force the technique adds (vector change); capsule strain incl. pre-strain; dIDP from the baseline at %.2f s; facet opening in mm;\n"
               " fract = vertebral load over strength at bone-density T-score %.1f)\n",
               s.baseline_time_s, sc.bone_density_t_score);
   if (s.has_arteries)
@@ -122,7 +122,7 @@ int RunFiles(const CommonOptions& c, const RunArgs& a, bool compare) {
     sums.push_back(s);
   }
   if (compare && sums.size() == 2) {
-    std::printf("%-8s | %-20s | %-20s | %-20s | %-20s\n", "level", "shear N (A / B, A:B)", "axial rot deg",
+    std::printf("%-8s | %-24s | %-20s | %-20s | %-20s | %-20s\n", "level", "annulus kPa (A / B, A:B)", "dshear N (A / B, A:B)", "axial rot deg",
                 "dIDP kPa (A / B)", "facet open L/R mm");
     // a ratio only where the denominator means something
     auto ratio = [](double a, double b, double floor) {
@@ -130,8 +130,9 @@ int RunFiles(const CommonOptions& c, const RunArgs& a, bool compare) {
     };
     for (size_t i = 0; i < sums[0].levels.size(); ++i) {
       const LevelSummary &x = sums[0].levels[i], &y = sums[1].levels[i];
-      std::printf("%-8s | %6.1f %6.1f %s | %6.2f %6.2f %s | %7.1f %7.1f     | %4.2f/%4.2f %4.2f/%4.2f\n",
-                  x.level.c_str(), x.peak_shear_N, y.peak_shear_N, ratio(x.peak_shear_N, y.peak_shear_N, 1.0).c_str(),
+      std::printf("%-8s | %7.1f %7.1f %s | %6.1f %6.1f %s | %6.2f %6.2f %s | %7.1f %7.1f     | %4.2f/%4.2f %4.2f/%4.2f\n",
+                  x.level.c_str(), x.peak_annulus_shear_Pa * 1e-3, y.peak_annulus_shear_Pa * 1e-3,
+                  ratio(x.peak_annulus_shear_Pa, y.peak_annulus_shear_Pa, 1e3).c_str(), x.peak_shear_change_N, y.peak_shear_change_N, ratio(x.peak_shear_change_N, y.peak_shear_change_N, 1.0).c_str(),
                   x.peak_rotation_deg[2], y.peak_rotation_deg[2],
                   ratio(x.peak_rotation_deg[2], y.peak_rotation_deg[2], 0.05).c_str(), x.idp_change_Pa * 1e-3,
                   y.idp_change_Pa * 1e-3, x.facet_opening_m[0] * 1e3, x.facet_opening_m[1] * 1e3,

@@ -59,7 +59,12 @@ Expected<bool> WriteRun(const H5Handle& file, const std::string& run, const sim:
          WriteDoubles(l, "rotation", r.level_rotation_rad, {T, L, 3}, "rad",
                       "T x L x 3: flexion (+), lateral bending to the right (+), axial rotation to the left (+)") &&
          WriteDoubles(l, "disc_compression", r.disc_compression_N, {T, L}, "N", "T x L") &&
-         WriteDoubles(l, "disc_shear", r.disc_shear_N, {T, L}, "N", "T x L") &&
+         WriteDoubles(l, "disc_shear", r.disc_shear_N, {T, L}, "N", "T x L, magnitude") &&
+         WriteDoubles(l, "disc_torsion", r.disc_torsion_Nm, {T, L}, "N*m", "T x L, axial moment carried by the disc (+ turns the upper body left)") &&
+         WriteDoubles(l, "annulus_shear_stress", r.annulus_shear_Pa, {T, L}, "Pa",
+                      "T x L, peak shear stress in the annulus wall: torsion T/(2 A_m t) + transverse shear 2V/A_wall") &&
+         WriteDoubles(l, "disc_shear_vector", r.disc_shear_xy_N, {T, L, 2}, "N",
+                      "T x L x 2, shear force on the upper body in the disc mid-frame (x anterior, y left)") &&
          WriteDoubles(l, "disc_pressure", r.disc_pressure_Pa, {T, L}, "Pa", "T x L, intradiscal pressure");
   }
   {

@@ -21,6 +21,47 @@ constexpr int kGroupProp = 4;  // hand pads: touch the bodies only
 // [m] explicit margins at spine scale (Bullet's default 0.04 m is larger than a vertebra)
 constexpr double kBodyMargin_m = 0.0005;
 constexpr double kEnvMargin_m = 0.0005;
+// [-] user index marking a prop (hand pad) for the contact-stiffness rule below
+constexpr int kPropUserIndex = 1;
+
+// Contact stiffness of a pair: a prop (a hand) touching the trunk uses the hand's own stiffness,
+// which already includes the skin under it; any other pair combines its two springs in series
+// (Bullet's rule). A pure function of the two objects: deterministic and thread-safe.
+btScalar CombinedContactStiffness(const btCollisionObject* a, const btCollisionObject* b) {
+  if (a->getUserIndex() == kPropUserIndex) return a->getContactStiffness();
+  if (b->getUserIndex() == kPropUserIndex) return b->getContactStiffness();
+  const btScalar ka = a->getContactStiffness(), kb = b->getContactStiffness();
+  return ka * kb / (ka + kb);
+}
+// per-body front/back contact stiffness (the chest is softer than the back), read by the
+// contact-added callback through the body's user pointer
+struct FaceStiffness {
+  double front_from_x;   // [m] contacts at body-frame x above this are on the front
+  double front_N_per_m;  // [N/m] per point
+};
+
+// new contact point: a point on a body's front half takes the front stiffness (in series with the
+// other object's). A pure function of the objects and the point: deterministic.
+bool ContactAdded(btManifoldPoint& cp, const btCollisionObjectWrapper* w0, int, int, const btCollisionObjectWrapper* w1, int, int) {
+  for (int side = 0; side < 2; ++side) {
+    const btCollisionObject* me = (side == 0 ? w0 : w1)->getCollisionObject();
+    const btCollisionObject* other = (side == 0 ? w1 : w0)->getCollisionObject();
+    const auto* face = static_cast<const FaceStiffness*>(me->getUserPointer());
+    if (!face || other->getUserIndex() == kPropUserIndex) continue;
+    const btVector3 p = side == 0 ? cp.getPositionWorldOnA() : cp.getPositionWorldOnB();
+    const btVector3 local = me->getWorldTransform().invXform(p);
+    if (local.x() <= face->front_from_x) continue;
+    const btScalar kb = other->getContactStiffness();
+    cp.m_combinedContactStiffness1 = face->front_N_per_m * kb / (face->front_N_per_m + kb);
+  }
+  return true;
+}
+
+btScalar CombinedContactDamping(const btCollisionObject* a, const btCollisionObject* b) {
+  if (a->getUserIndex() == kPropUserIndex) return a->getContactDamping();
+  if (b->getUserIndex() == kPropUserIndex) return b->getContactDamping();
+  return a->getContactDamping() + b->getContactDamping();
+}
 }  // namespace
 
 struct BulletWorld::Impl {
@@ -32,6 +73,7 @@ struct BulletWorld::Impl {
   std::vector<std::unique_ptr<btCollisionShape>> shapes;
   std::vector<std::unique_ptr<btRigidBody>> bodies;
   std::vector<std::unique_ptr<btRigidBody>> env;
+  std::vector<std::unique_ptr<FaceStiffness>> faces;
 
   ~Impl() {
     for (auto& b : env) world.removeRigidBody(b.get());
@@ -42,6 +84,9 @@ struct BulletWorld::Impl {
 BulletWorld::BulletWorld(const sim::ModelDesc& model, int contact_iterations)
     : impl_(std::make_unique<Impl>()) {
   btDiscreteDynamicsWorld& w = impl_->world;
+  gCalculateCombinedContactStiffnessCallback = &CombinedContactStiffness;
+  gCalculateCombinedContactDampingCallback = &CombinedContactDamping;
+  gContactAddedCallback = &ContactAdded;
   w.setGravity(btVector3(0, 0, 0));
   w.getDispatchInfo().m_deterministicOverlappingPairs = true;
   btContactSolverInfo& si = w.getSolverInfo();
@@ -72,6 +117,12 @@ BulletWorld::BulletWorld(const sim::ModelDesc& model, int contact_iterations)
     body->setSleepingThresholds(0, 0);
     if (b.contact_stiffness_N_per_m > 0)
       body->setContactStiffnessAndDamping(b.contact_stiffness_N_per_m, b.contact_damping_Ns_per_m);
+    if (b.prop) body->setUserIndex(kPropUserIndex);
+    if (b.anterior_contact_stiffness_N_per_m > 0 && !b.shapes.empty()) {
+      impl_->faces.push_back(std::make_unique<FaceStiffness>(FaceStiffness{b.shapes.front().center_B.x(), b.anterior_contact_stiffness_N_per_m}));
+      body->setUserPointer(impl_->faces.back().get());
+      body->setCollisionFlags(body->getCollisionFlags() | btCollisionObject::CF_CUSTOM_MATERIAL_CALLBACK);
+    }
     if (b.prop)
       w.addRigidBody(body.get(), kGroupProp, kGroupBody);
     else

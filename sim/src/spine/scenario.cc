@@ -269,9 +269,14 @@ Expected<Scenario> LoadScenario(const std::string& path, const std::vector<std::
   s.trunk_tilt_rad = r.Number("posture.trunk_tilt_deg", 0, -90, 90, "deg") * kDegToRad;
   s.pelvis = r.Text("posture.pelvis", "fixed", {"fixed", "supported"});
   s.muscle_tone = r.Number("posture.muscle_tone", 1.0, 0, 5, "[-] (multiplier)");
+  s.neck_muscle_tone = r.Number("posture.neck_muscle_tone", s.muscle_tone, 0, 5, "[-] (multiplier)");
   s.feet_off_s = r.Number("posture.feet_off_s", 1.0, 0, 3600, "s");
   s.duration_s = r.Number("run.duration_s", 5, 0.01, 3600, "s", true);
   s.dt_s = r.Number("run.dt_s", 1e-3, 1e-5, 2e-3, "s");
+  {
+    const bool lying = s.posture == "supine" || s.posture == "prone" || s.posture == "side_lying" || s.posture == "quadruped";
+    s.settle_s = r.Number("run.settle_s", lying ? 1.5 : 0.0, 0, 60, "s");
+  }
   s.output_rate_Hz = r.Number("run.output_rate_Hz", 200, 1, 10000, "Hz");
   s.seed = static_cast<uint64_t>(r.Number("run.seed", 1, 0, 4294967295.0, ""));
   if (const toml::array* arr = r.TableArray("load")) {
@@ -310,6 +315,8 @@ Expected<Scenario> LoadScenario(const std::string& path, const std::vector<std::
         else
           o.side = side.normalized();
       }
+      o.offset_m = r.Vector(k + "offset_mm", 300, "mm") * 1e-3;
+      o.side_in_body = r.Text(k + "side_frame", "world", {"world", "body"}) == "body";
       o.size_m = r.Vector(k + "size_mm", 5000, "mm") * 1e-3;
       o.radius_m = r.Number(k + "radius_mm", 75, 5, 1000, "mm") * 1e-3;
       o.length_m = r.Number(k + "length_mm", 900, 10, 5000, "mm") * 1e-3;
@@ -323,6 +330,8 @@ Expected<Scenario> LoadScenario(const std::string& path, const std::vector<std::
         r.Error(r.Node(k + "size_mm"), k + "size_mm", "a box or pad needs size_mm = [x, y, z] with every size > 0 mm");
       if (o.kind != ScenarioObject::Kind::kFloor && o.touch.empty() && !o.has_position)
         r.Error(r.Node(k + "kind"), k + "touch", "a " + kind + " needs `touch` (a body) or `position_mm`");
+      if (o.side_in_body && o.touch.empty())
+        r.Error(r.Node(k + "side_frame"), k + "side_frame", "\"body\" needs `touch` (the body whose axes `side` is in)");
       if (o.kind == ScenarioObject::Kind::kPad && o.touch.empty())
         r.Error(r.Node(k + "kind"), k + "touch", "a pad needs `touch`: the body it presses on");
       s.objects.push_back(o);

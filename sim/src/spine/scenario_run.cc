@@ -70,12 +70,14 @@ struct Scene {
   std::vector<double> artery_rest_m;  // per path
   std::vector<double> strength_N;     // per level: the weaker of its two vertebrae
   std::vector<double> depth_m;        // per level: endplate depth (for the bending term)
+  std::vector<double> annulus_Am_m2, annulus_t_m, annulus_wall_m2;  // per level: Bredt area, wall, wall area
 };
 
 // builds the model desc for the scenario: posture, supports, objects, pads
 Expected<ModelDesc> BuildScene(const Scenario& sc, const SpineParams& params, Scene* scene) {
   SpineBuildOptions bo;
   bo.muscle_tone_scale = sc.muscle_tone;
+  bo.neck_muscle_tone_scale = sc.neck_muscle_tone;
   bo.X_W_spine = PostureFrame(sc);
   bo.muscle_feedforward = !LyingPosture(sc.posture);
   if (sc.posture == "hanging") {
@@ -128,9 +130,10 @@ Expected<ModelDesc> BuildScene(const Scenario& sc, const SpineParams& params, Sc
   scene->pad_push_W.assign(sc.objects.size(), Vec3::Zero());
   for (size_t k = 0; k < sc.objects.size(); ++k) {
     const ScenarioObject& o = sc.objects[k];
-    const Vec3 u = o.side;  // from the body to the object
+    const BodyId tb = o.touch.empty() ? kGround : d.FindBody(o.touch);
+    const Vec3 u = o.side_in_body ? Vec3(d.bodies[tb].X_WB.R * o.side) : o.side;  // from the body to the object
     Vec3 contact = o.position_m;
-    if (!o.touch.empty()) contact = SurfacePoint(BodyBox(d.bodies[d.FindBody(o.touch)]), u);
+    if (tb >= 0) contact = SurfacePoint(BodyBox(d.bodies[tb]), u) + d.bodies[tb].X_WB.R * o.offset_m;
     EnvironmentDesc e;
     e.name = o.name;
     e.friction = o.friction;
@@ -141,9 +144,9 @@ Expected<ModelDesc> BuildScene(const Scenario& sc, const SpineParams& params, Sc
         e.shape = EnvShape::kPlane;
         const Vec3 n = -u;
         if (o.touch.empty() && !o.has_position) {
-          double lowest = 1e9;
-          for (int b = 0; b < n_spine; ++b) lowest = std::min(lowest, -Support(BodyBox(d.bodies[b]), u));
-          contact = -lowest * n;  // plane through the extreme point along u
+          double far = -1e9;
+          for (int b = 0; b < n_spine; ++b) far = std::max(far, Support(BodyBox(d.bodies[b]), u));
+          contact = far * u;  // plane through the body's extreme point along u
         }
         e.X_WE.R = Eigen::Quaterniond::FromTwoVectors(Vec3::UnitZ(), n).toRotationMatrix();
         e.X_WE.p = contact;
@@ -179,7 +182,7 @@ Expected<ModelDesc> BuildScene(const Scenario& sc, const SpineParams& params, Sc
         pad.X_WB.p = contact + u * (hs.z() + 0.0005);
         pad.shapes.push_back({Vec3::Zero(), hs});
         pad.geometry.push_back({"hand", PrimitiveKind::kBox, Pose{}, hs});
-        pad.contact_stiffness_N_per_m = params.tissue_contact_stiffness_N_per_m;
+        pad.contact_stiffness_N_per_m = params.hand_contact_stiffness_N_per_m;
         pad.contact_damping_Ns_per_m = params.tissue_contact_damping_Ns_per_m;
         d.bodies.push_back(pad);
         const BodyId pb = static_cast<BodyId>(d.bodies.size()) - 1;
@@ -189,7 +192,7 @@ Expected<ModelDesc> BuildScene(const Scenario& sc, const SpineParams& params, Sc
         guide.body_b = pb;
         guide.X_AF = pad.X_WB;
         guide.params.k_trans = Vec3(2e4, 2e4, 0);      // [N/m] assumed: the arm holds the hand in place sideways
-        guide.params.c_trans = Vec3(200, 200, 20);     // [N·s/m] assumed
+        guide.params.c_trans = Vec3(200, 200, 50);     // [N·s/m] assumed: the arm's damping along the push
         for (int ax = 0; ax < 3; ++ax) guide.params.rot[ax].k0 = 50;  // [N·m/rad] assumed: a flat, steady hand
         guide.params.c_rot = Vec3::Constant(1.0);
         d.bushings.push_back(guide);
@@ -218,6 +221,43 @@ Expected<ScenarioResult> RunScenario(const Scenario& sc, const SpineParams& para
   World& world = w.value();
   const ModelDesc& d = model->desc();
   const BodyId pelvis = scene.pelvis;
+  // the pads rest on the skin with a light touch [N] (assumed) and the practitioner carries
+  // their weight; the profile's force comes on top
+  constexpr double kPadTouch_N = 2.0;
+  auto set_pad_loads = [&](double t) {
+    for (size_t k = 0; k < sc.objects.size(); ++k) {
+      if (scene.pad_body[k] < 0) continue;
+      const BodyId pb = scene.pad_body[k];
+      AppliedLoad a;
+      const double F = std::max(kPadTouch_N, sc.objects[k].force_N * sc.objects[k].profile.Factor(t));
+      a.force_N = F * scene.pad_push_W[k] - d.bodies[pb].mass_kg * d.gravity_W;
+      world.SetAppliedLoad(pb, a);
+    }
+  };
+  if (sc.settle_s > 0) {
+    // settle into the supports (no cavitation, nothing recorded), then start the clock at 0
+    SimOptions quiet = so;
+    quiet.cavitation = false;
+    auto pre = World::Create(model, quiet);
+    if (!pre) return pre.errors();
+    for (size_t k = 0; k < sc.objects.size(); ++k) {
+      if (scene.pad_body[k] < 0) continue;
+      AppliedLoad a;
+      a.force_N = kPadTouch_N * scene.pad_push_W[k] - d.bodies[scene.pad_body[k]].mass_kg * d.gravity_W;
+      pre.value().SetAppliedLoad(scene.pad_body[k], a);
+    }
+    const int64_t n = std::llround(sc.settle_s / sc.dt_s);
+    for (int64_t i = 0; i < n; ++i) {
+      const uint32_t st = pre.value().Step();
+      if (st != kStepOk)
+        return std::vector<Diagnostic>{{sc.file, "run.settle_s", "the body did not settle into its supports (" + StepStatusText(st) +
+                                                                     "); check the posture and objects"}};
+    }
+    State s0 = pre.value().SaveState();
+    s0.step_index = 0;
+    s0.time_s = 0;
+    world.RestoreState(s0);
+  }
   scene.X_W_pelvis0 = d.bodies[pelvis].X_WB;
 
   ScenarioResult res;
@@ -239,6 +279,16 @@ Expected<ScenarioResult> RunScenario(const Scenario& sc, const SpineParams& para
     scene.strength_N.push_back(std::min(VertebralStrength(params, sc.subject, L.upper, sc.bone_density_t_score),
                                         VertebralStrength(params, sc.subject, L.lower, sc.bone_density_t_score)));
     scene.depth_m.push_back(sL * std::min(params.vb_depth_m[L.upper], params.vb_depth_m[L.lower]));
+    // the annulus as a thin elliptic ring around the nucleus: outer semi-axes from the smaller
+    // endplate, inner from the nucleus' share of the area
+    const double a = 0.5 * sL * std::min(params.vb_depth_m[L.upper], params.vb_depth_m[L.lower]);
+    const double b = 0.5 * sL * std::min(params.vb_width_m[L.upper], params.vb_width_m[L.lower]);
+    const double k_in = std::sqrt(params.nucleus_area_fraction);
+    const double t_w = std::sqrt(a * b) * (1 - k_in);
+    const double am = 0.5 * (1 + k_in);
+    scene.annulus_t_m.push_back(t_w);
+    scene.annulus_Am_m2.push_back(kPi * am * a * am * b);
+    scene.annulus_wall_m2.push_back(kPi * a * b * (1 - params.nucleus_area_fraction));
   }
   // hanging: the feet carry everything below the shoulders until they leave the floor
   if (sc.posture == "hanging")
@@ -262,6 +312,11 @@ Expected<ScenarioResult> RunScenario(const Scenario& sc, const SpineParams& para
       res.level_rotation_rad.insert(res.level_rotation_rad.end(), {b.rotation_rad.y(), b.rotation_rad.x(), b.rotation_rad.z()});
       res.disc_compression_N.push_back(b.compression_N);
       res.disc_shear_N.push_back(b.shear_N);
+      res.disc_shear_xy_N.insert(res.disc_shear_xy_N.end(), {b.force_N.x(), b.force_N.y()});
+      res.disc_torsion_Nm.push_back(b.moment_Nm.z());
+      // torsion: Bredt-Batho τ = T / (2 A_m t); transverse shear on a thin ring: τ = 2 V / A_wall
+      res.annulus_shear_Pa.push_back(std::abs(b.moment_Nm.z()) / (2 * scene.annulus_Am_m2[l] * scene.annulus_t_m[l]) +
+                                     2 * b.shear_N / scene.annulus_wall_m2[l]);
       res.disc_pressure_Pa.push_back(b.pressure_Pa);
       // vertebral load: compression plus the bending moment as an eccentric load on the
       // endplate (elastic section: σ = F/A + M/W, W = A·depth/6)
@@ -294,14 +349,7 @@ Expected<ScenarioResult> RunScenario(const Scenario& sc, const SpineParams& para
       a.in_body_frame = L.body_frame;
       world.SetAppliedLoad(scene.load_body[k], a);
     }
-    for (size_t k = 0; k < sc.objects.size(); ++k) {
-      if (scene.pad_body[k] < 0) continue;
-      // the practitioner holds the hand's weight and pushes with the profile
-      const BodyId pb = scene.pad_body[k];
-      AppliedLoad a;
-      a.force_N = sc.objects[k].force_N * sc.objects[k].profile.Factor(t) * scene.pad_push_W[k] - d.bodies[pb].mass_kg * d.gravity_W;
-      world.SetAppliedLoad(pb, a);
-    }
+    set_pad_loads(t);
     if (!sc.motions.empty()) {
       // the held pelvis follows the prescribed motions (rotations composed in file order)
       auto pose_at = [&](double tt) {
@@ -319,8 +367,18 @@ Expected<ScenarioResult> RunScenario(const Scenario& sc, const SpineParams& para
       world.SetHeldBodyMotion(pelvis, X0, v, w_W);
     }
     if (scene.below_T2_N > 0) {
+      // the legs stand on the floor until the feet leave it: they carry the weight below the
+      // shoulders and hold the pelvis where it stood (the pelvis-support law, explicit), fading
+      // to nothing over 2 s from feet_off_s
+      const double f = 1.0 - std::clamp((t - sc.feet_off_s) / 2.0, 0.0, 1.0);
+      const BodyState& ps = world.state().bodies[pelvis];
+      const Mat3 R0 = scene.X_W_pelvis0.R;
+      const Vec3 dth = RotationVector(ps.q_WB.toRotationMatrix() * R0.transpose());
       AppliedLoad feet;
-      feet.force_N = Vec3(0, 0, scene.below_T2_N * (1.0 - std::clamp((t - sc.feet_off_s) / 2.0, 0.0, 1.0)));
+      feet.force_N = f * (Vec3(0, 0, scene.below_T2_N) + params.pelvis_support_k_trans * (scene.X_W_pelvis0.p - ps.p_WB) -
+                          params.pelvis_support_c_trans * ps.v_WB);
+      const Vec3 k_rot_W = (R0 * params.pelvis_support_k_rot.asDiagonal() * R0.transpose()) * dth;
+      feet.torque_Nm = f * (-k_rot_W - params.pelvis_support_c_rot * ps.w_WB);
       world.SetAppliedLoad(pelvis, feet);
     }
     const uint32_t st = world.Step();
@@ -356,8 +414,12 @@ ScenarioSummary Summarize(const Scenario& sc, const ScenarioResult& r) {
   ScenarioSummary out;
   // baseline: when the first load begins (hanging: when the feet start to leave the floor)
   double start = sc.posture == "hanging" ? sc.feet_off_s : sc.duration_s;
-  for (const ScenarioLoad& L : sc.loads) start = std::min(start, L.profile.start_s);
-  if (sc.loads.empty() && sc.posture != "hanging") start = 0;
+  bool any = false;
+  for (const ScenarioLoad& L : sc.loads) start = std::min(start, L.profile.start_s), any = true;
+  for (const ScenarioMotion& m : sc.motions) start = std::min(start, m.profile.start_s), any = true;
+  for (const ScenarioObject& o : sc.objects)
+    if (o.kind == ScenarioObject::Kind::kPad) start = std::min(start, o.profile.start_s), any = true;
+  if (!any && sc.posture != "hanging") start = 0;
   out.baseline_time_s = start;
   const size_t T = r.time_s.size(), L = r.level_names.size(), F = r.facet_names.size();
   size_t t0 = 0;
@@ -372,6 +434,11 @@ ScenarioSummary Summarize(const Scenario& sc, const ScenarioResult& r) {
         s.peak_rotation_deg[a] = std::max(s.peak_rotation_deg[a],
             std::abs(r.level_rotation_rad[(t * L + l) * 3 + a] - r.level_rotation_rad[(t0 * L + l) * 3 + a]) * kRadToDeg);
       s.peak_shear_N = std::max(s.peak_shear_N, r.disc_shear_N[t * L + l]);
+      s.peak_annulus_shear_Pa = std::max(s.peak_annulus_shear_Pa,
+          std::abs(r.annulus_shear_Pa[t * L + l] - r.annulus_shear_Pa[t0 * L + l]));
+      s.peak_shear_change_N = std::max(s.peak_shear_change_N,
+          std::hypot(r.disc_shear_xy_N[(t * L + l) * 2] - r.disc_shear_xy_N[(t0 * L + l) * 2],
+                     r.disc_shear_xy_N[(t * L + l) * 2 + 1] - r.disc_shear_xy_N[(t0 * L + l) * 2 + 1]));
       const double d = r.disc_pressure_Pa[t * L + l] - s.idp_baseline_Pa;
       if (std::abs(d) > std::abs(s.idp_change_Pa)) s.idp_change_Pa = d;
     }

@@ -47,8 +47,9 @@ int BodyRegion(const SpineParams& P, int i) {
 }
 
 // the body's contact surface: a slice of the trunk (neck) around the vertebra, from the skin over
-// the spinous process to the front of the body, half the way to each neighbour up and down
-void AddTrunkSlice(const SpineParams& P, int i, double sL, BodyDesc* b) {
+// the spinous process to the front of the body (`front_m` ahead of the VB centroid), half the
+// way to each neighbour up and down
+void AddTrunkSlice(const SpineParams& P, int i, double sL, double front_m, BodyDesc* b) {
   const Vec3 V = b->p_BoV_B;
   if (i == 0) {  // head: the skull's bounding box
     b->shapes.push_back({Vec3::Zero(), sL * Vec3(0.085, 0.07, 0.095)});
@@ -56,12 +57,13 @@ void AddTrunkSlice(const SpineParams& P, int i, double sL, BodyDesc* b) {
   }
   const int g = BodyRegion(P, i);
   const double back = sL * (P.spinous_tip_posterior_m[i] + P.tissue_posterior_m[g]);
-  const double front = sL * P.tissue_anterior_m[g];
+  const double front = front_m;
   const double up = i > 0 ? P.disc_height_m[i - 1] : 0.0, down = i < kSpineLevels ? P.disc_height_m[i] : 0.0;
   const double half_h = 0.5 * sL * (P.vb_height_m[i] + 0.5 * (up + down));
   const Vec3 c(0.5 * (front - back), 0, 0);
   b->shapes.push_back({V + c, Vec3(0.5 * (front + back), sL * P.tissue_half_width_m[g], half_h)});
   b->contact_stiffness_N_per_m = P.tissue_contact_stiffness_N_per_m;
+  if (g == 1) b->anterior_contact_stiffness_N_per_m = P.chest_contact_stiffness_N_per_m;
   b->contact_damping_Ns_per_m = P.tissue_contact_damping_Ns_per_m;
 }
 
@@ -121,6 +123,8 @@ Expected<ModelDesc> BuildSpineModel(const SpineParams& P, const Subject& subject
   if (held < 0) held = pinned;  // below a pinned body the spine hangs too
   if (!options.held_body.empty() && held < 0)
     errors.push_back({"", "held_body", "'" + options.held_body + "' is not a body of the model"});
+  if (!(options.neck_muscle_tone_scale <= 5))
+    errors.push_back({"", "neck_muscle_tone", "value " + std::to_string(options.neck_muscle_tone_scale) + " is out of range; allowed: [0, 5]"});
   if (!(options.muscle_tone_scale >= 0 && options.muscle_tone_scale <= 5))
     errors.push_back({"", "muscle_tone", "value " + std::to_string(options.muscle_tone_scale) + " is out of range; allowed: [0, 5]"});
   if (!(subject.height_m >= 1.2 && subject.height_m <= 2.2))
@@ -157,8 +161,22 @@ Expected<ModelDesc> BuildSpineModel(const SpineParams& P, const Subject& subject
       XU.p = top + R_mid * Vec3(0, 0, hd) + XU.R * Vec3(0, 0, 0.5 * sL * P.vb_height_m[upper]);
     }
   }
+  // the front of the chest and of the abdomen is flat in standing (the trunk is deepest where the
+  // spine curves back): per region the front lies tissue_anterior_m ahead of its most anterior
+  // vertebral-body centroid
+  std::array<double, 3> front_x{-1e9, -1e9, -1e9};
+  for (int i = 1; i < NB; ++i) {
+    const int g = BodyRegion(P, i);
+    front_x[g] = std::max(front_x[g], fr[i].X_WV.p.x() + sL * P.tissue_anterior_m[g]);
+  }
   for (int i = 0; i < NB; ++i) {
-    const Vec3 p_VB(sL * P.com_anterior_m[i], 0, sL * P.com_superior_m[i]);
+    Vec3 p_VB(sL * P.com_anterior_m[i], 0, sL * P.com_superior_m[i]);
+    if (i == NB - 1 && options.legs_on_pelvis) {
+      // the legs hang from the hip joints: the pelvis body's centre of mass moves towards them
+      const double mp = M * P.mass_fraction[i], ml = M * P.legs_mass_fraction;
+      const Vec3 hip_V = fr[i].X_WV.Inverse() * (sL * P.hip_from_S1_m);
+      p_VB = (mp * p_VB + ml * hip_V) / (mp + ml);
+    }
     fr[i].X_WB = Pose{fr[i].X_WV.R, fr[i].X_WV * p_VB};
     BodyDesc b;
     b.name = P.body_names[i];
@@ -188,7 +206,8 @@ Expected<ModelDesc> BuildSpineModel(const SpineParams& P, const Subject& subject
       }
     }
     AddVertebraGeometry(P, i, sL, &b);
-    AddTrunkSlice(P, i, sL, &b);
+    const int g = BodyRegion(P, i);
+    AddTrunkSlice(P, i, sL, g == 0 ? sL * P.tissue_anterior_m[0] : front_x[g] - fr[i].X_WV.p.x(), &b);
     d.bodies.push_back(b);
   }
 
@@ -322,7 +341,8 @@ Expected<ModelDesc> BuildSpineModel(const SpineParams& P, const Subject& subject
     }
 
     // active muscle tone (whole-body runs only)
-    if (options.muscle_tone && P.muscle_stiffness_Nm_per_rad[g] * options.muscle_tone_scale > 0) {
+    const double tone = g == 0 && options.neck_muscle_tone_scale >= 0 ? options.neck_muscle_tone_scale : options.muscle_tone_scale;
+    if (options.muscle_tone && P.muscle_stiffness_Nm_per_rad[g] * tone > 0) {
       // weight of everything above this level, and its moment about the disc centre (in W);
       // below a held body (hanging) the spine hangs relaxed: no feed-forward
       Vec3 M_g_W = Vec3::Zero();
@@ -339,8 +359,8 @@ Expected<ModelDesc> BuildSpineModel(const SpineParams& P, const Subject& subject
       mt.X_BM = X_BD;
       for (int ax = 0; ax < 3; ++ax) {
         const double axis = ax == 2 ? P.muscle_axial_fraction : 1.0;  // z: axial rotation
-        mt.params.rot[ax].k0 = P.muscle_stiffness_Nm_per_rad[g] * options.muscle_tone_scale * axis;
-        mt.params.c_rot[ax] = P.muscle_damping_Nms_per_rad[g] * options.muscle_tone_scale * axis;
+        mt.params.rot[ax].k0 = P.muscle_stiffness_Nm_per_rad[g] * tone * axis;
+        mt.params.c_rot[ax] = P.muscle_damping_Nms_per_rad[g] * tone * axis;
       }
       // feed-forward: balance that moment; the muscles producing it compress the disc
       mt.params.bias_moment = -(X_WD[lv].R.transpose() * M_g_W);

@@ -256,6 +256,7 @@ Expected<SpineParams> LoadSpineParams(const std::string& path) {
   p.preload_gain = r.Scalar("disc.preload_gain", 1, 0, 10, "[-]");
   p.preload_exponent = r.Scalar("disc.preload_exponent", 1, 0.05, 3, "[-]");
   p.idp_factor = r.Scalar("disc.idp_factor", 1, 0.5, 3, "[-]");
+  p.nucleus_area_fraction = r.Scalar("disc.nucleus_area_fraction", 1, 0.1, 0.8, "[-]");
 
   // ligaments
   for (size_t i = 0; i < kLigamentTypes.size(); ++i) {
@@ -290,6 +291,10 @@ Expected<SpineParams> LoadSpineParams(const std::string& path) {
   p.arms_lateral_offset_m = r.Scalar("arms.lateral_offset_mm", mm, 0, 500, "mm");
   p.legs_mass_fraction = r.Scalar("legs.mass_fraction", 1, 0, 0.6, "[-]");
   p.legs_inertia_radius_m = r.Scalar("legs.inertia_radius_mm", mm, 0, 1000, "mm");
+  {
+    const auto h = r.Array("legs.hip_from_S1_mm", 3, mm, -300, 300, "mm");
+    p.hip_from_S1_m = Vec3(h[0], h[1], h[2]);
+  }
   p.shoulder_above_T2_m = r.Scalar("hanging.shoulder_above_T2_mm", mm, 0, 400, "mm");
   p.shoulder_damping_Nms_per_rad = r.Scalar("hanging.shoulder_damping_Nms_per_rad", 1, 0, 1e4, "N·m·s/rad");
   {
@@ -302,6 +307,8 @@ Expected<SpineParams> LoadSpineParams(const std::string& path) {
       p.tissue_half_width_m[g] = hw[g];
     }
     p.tissue_contact_stiffness_N_per_m = r.Scalar("tissue.contact_stiffness_N_per_mm", Npmm, 0.1, 1000, "N/mm");
+    p.chest_contact_stiffness_N_per_m = r.Scalar("tissue.chest_contact_stiffness_N_per_mm", Npmm, 0.01, 1000, "N/mm");
+    p.hand_contact_stiffness_N_per_m = r.Scalar("tissue.hand_contact_stiffness_N_per_mm", Npmm, 0.1, 1000, "N/mm");
     p.tissue_contact_damping_Ns_per_m = r.Scalar("tissue.contact_damping_Ns_per_m", 1, 0, 1e5, "N·s/m");
     p.pelvis_support_k_trans = r.Scalar("pelvis_support.translational_stiffness_N_per_mm", Npmm, 0.1, 1e4, "N/mm");
     const auto kr = r.Array("pelvis_support.rotational_stiffness_Nm_per_rad", 3, 1, 0, 1e5, "N·m/rad");

@@ -58,6 +58,9 @@ struct BodyDesc {
   /// [N/m] and damping [N·s/m]; 0 = rigid (Bullet's impulse contact)
   double contact_stiffness_N_per_m = 0;
   double contact_damping_Ns_per_m = 0;
+  /// stiffness [N/m] per contact point on the front half of the body's first shape (x above its
+  /// centre): the chest's rib cage, softer than the back; 0 = contact_stiffness_N_per_m
+  double anterior_contact_stiffness_N_per_m = 0;
   /// a prop (a practitioner's hand pad): collides with the other bodies, not with the environment
   bool prop = false;
 };

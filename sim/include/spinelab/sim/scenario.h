@@ -54,7 +54,9 @@ struct ScenarioObject {
   Vec3 position_m = Vec3::Zero();     ///< [m] centre (floor: a point on it), W; used when `touch` is empty
   bool has_position = false;
   std::string touch;                  ///< body whose trunk surface the object is placed against
-  Vec3 side = Vec3(0, 0, -1);         ///< [-] direction from that body to the object, W (unit)
+  Vec3 side = Vec3(0, 0, -1);         ///< [-] direction from that body to the object (unit), W or body axes
+  Vec3 offset_m = Vec3::Zero();       ///< [m] contact point moved from the surface point, touched body's axes
+  bool side_in_body = false;          ///< `side` is in the touched body's axes (x anterior, y left, z up)
   Vec3 size_m = Vec3::Zero();         ///< [m] box/pad full size along W's axes (pad: along its own, z = push)
   double radius_m = 0.075, length_m = 0.9;  ///< [m] cylinder
   char axis = 'y';                    ///< cylinder axis in W: 'x' or 'y'
@@ -88,8 +90,10 @@ struct Scenario {
   double trunk_tilt_rad = 0;          ///< [rad] whole spine about the left-right axis (see docs)
   std::string pelvis = "fixed";       ///< fixed (held, may be driven) | supported (free, on legs/table)
   double muscle_tone = 1.0;           ///< [-] multiplier on the model's muscle tone
+  double neck_muscle_tone = -1;       ///< [-] the same for the neck (< 0: muscle_tone)
   double feet_off_s = 1.0;            ///< [s] hanging: the feet leave the floor over 2 s from here
   double duration_s = 5;              ///< [s]
+  double settle_s = 0;                ///< [s] unrecorded settling into the supports before t = 0 (no cavitation)
   double dt_s = 1e-3;                 ///< [s]
   double output_rate_Hz = 200;        ///< [Hz] recording rate
   uint64_t seed = 1;
@@ -112,6 +116,9 @@ struct ScenarioResult {
   std::vector<double> body_orientation;             ///< [T][B][4] w,x,y,z
   std::vector<double> level_rotation_rad;           ///< [T][L][3] flexion, lateral bending (right), axial rotation (left)
   std::vector<double> disc_compression_N, disc_shear_N, disc_pressure_Pa;  ///< [T][L]
+  std::vector<double> disc_torsion_Nm;              ///< [T][L] axial moment the disc carries (+ turns the upper body left)
+  std::vector<double> annulus_shear_Pa;             ///< [T][L] peak shear stress in the annulus wall: torsion (Bredt) + transverse shear
+  std::vector<double> disc_shear_xy_N;              ///< [T][L][2] shear on the upper body in the disc frame (x anterior, y left)
   std::vector<double> facet_gap_m, facet_pressure_Pa, facet_contact_N, facet_capsule_strain,
       facet_bubble_radius_m;                        ///< [T][F]
   struct Cavitation {
@@ -135,6 +142,8 @@ struct LevelSummary {
   std::string level;
   double peak_rotation_deg[3] = {0, 0, 0};  ///< [deg] max |flexion|, |lateral bending|, |axial rotation| change
   double peak_shear_N = 0;                  ///< [N] disc shear
+  double peak_annulus_shear_Pa = 0;         ///< [Pa] largest annulus shear stress change from baseline
+  double peak_shear_change_N = 0;           ///< [N] largest |shear vector − baseline shear vector|: what the technique adds
   double peak_facet_contact_N = 0;          ///< [N] larger of the two facets
   double peak_capsule_strain = 0;           ///< [-] larger of the two capsules
   double idp_baseline_Pa = 0, idp_change_Pa = 0;  ///< [Pa] at baseline; extreme change from it (signed)

@@ -54,6 +54,7 @@ struct SpineParams {
   std::vector<double> k0_fe, k0_lb, k0_ar;                                 // [N·m/rad]
   std::vector<double> nz_flex, nz_ext, nz_lb, nz_ar;                       // [rad]
   std::vector<double> k2_flex, k2_ext, k2_lb, k2_ar;                       // [N·m/rad²]
+  double nucleus_area_fraction = 0.4;  ///< [-] nucleus share of the disc cross-section (annulus stress)
   double disc_c_rot = 0, disc_c_trans = 0, preload_gain = 0, preload_exponent = 1, idp_factor = 1.5;
   // ligaments: ALL, PLL, LF, ISL, SSL, ITL, CL
   std::array<LigamentTypeParams, 7> ligaments{};
@@ -66,6 +67,7 @@ struct SpineParams {
       extensor_moment_arm_m{};
   double muscle_axial_fraction = 1.0;  ///< [-] axial-rotation tone relative to bending tone
   double arms_mass_fraction = 0, arms_lateral_offset_m = 0, legs_mass_fraction = 0, legs_inertia_radius_m = 0;
+  Vec3 hip_from_S1_m = Vec3::Zero();  ///< [m] hip joint centres from the S1 endplate centre, standing frame
   double shoulder_above_T2_m = 0.12, shoulder_damping_Nms_per_rad = 0;  ///< hanging
   // pelvis supported by the legs on a table or floor (posture.pelvis = "supported")
   double pelvis_support_k_trans = 0;               ///< [N/m]
@@ -78,6 +80,8 @@ struct SpineParams {
   std::array<double, 3> tissue_half_width_m{};  ///< [m] trunk/neck half breadth
   double tissue_contact_stiffness_N_per_m = 0;  ///< [N/m] per contact point
   double tissue_contact_damping_Ns_per_m = 0;   ///< [N·s/m] per contact point
+  double chest_contact_stiffness_N_per_m = 0;   ///< [N/m] per contact point on the chest (rib cage)
+  double hand_contact_stiffness_N_per_m = 0;    ///< [N/m] a hand pad's own tissue, per contact point
   // vertebral artery path (C6 -> C1 transverse foramina -> foramen magnum)
   double va_foramen_lateral_m = 0;      ///< [m] C2-C6 foramen from the midline
   double va_atlas_foramen_lateral_m = 0;///< [m] C1 foramen from the midline
@@ -120,6 +124,7 @@ struct SpineBuildOptions {
   /// mass at the shoulder line (params.shoulder_above_T2_m above it): hanging from a bar
   std::string pinned_body;
   double muscle_tone_scale = 1.0;  ///< [-] multiplier on muscle-tone stiffness and damping
+  double neck_muscle_tone_scale = -1;  ///< [-] the same for the cervical levels; < 0: muscle_tone_scale
   /// muscle tone carries the weight above each level (upright postures); off when the body
   /// lies supported (supine, prone, side-lying, on hands and knees): tone only
   bool muscle_feedforward = true;
