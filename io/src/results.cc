@@ -97,7 +97,7 @@ Expected<bool> WriteRun(const H5Handle& file, const std::string& run, const sim:
     const H5Handle sf = sub("safety");
     const uint64_t A = r.artery_names.size();
     ok = ok && WriteDoubles(sf, "fracture_risk", r.fracture_risk, {T, L}, "-",
-                            "T x L, vertebral load (compression + 6 M / depth) over the weaker vertebra's compressive strength at the subject's T-score");
+                            "T x L, factor of risk: disc compressive force over the weaker adjacent vertebra's compressive strength at the subject's T-score");
     if (A > 0)
       ok = ok && WriteStrings(sf, "vertebral_artery_name", r.artery_names) &&
            WriteDoubles(sf, "vertebral_artery_strain", r.artery_strain, {T, A}, "-",

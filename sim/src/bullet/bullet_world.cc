@@ -84,6 +84,10 @@ struct BulletWorld::Impl {
 BulletWorld::BulletWorld(const sim::ModelDesc& model, int contact_iterations)
     : impl_(std::make_unique<Impl>()) {
   btDiscreteDynamicsWorld& w = impl_->world;
+  // several contact points per convex pair per step (a trunk slice lying across a roller touches
+  // along a line: one point would tip it to one side)
+  impl_->config.setConvexConvexMultipointIterations(4, 3);
+  impl_->config.setPlaneConvexMultipointIterations(4, 3);
   gCalculateCombinedContactStiffnessCallback = &CombinedContactStiffness;
   gCalculateCombinedContactDampingCallback = &CombinedContactDamping;
   gContactAddedCallback = &ContactAdded;
@@ -140,9 +144,24 @@ BulletWorld::BulletWorld(const sim::ModelDesc& model, int contact_iterations)
       case sim::EnvShape::kBox:
         shape = std::make_unique<btBoxShape>(ToBt(e.half_extents_m));
         break;
-      case sim::EnvShape::kCylinder:
-        shape = std::make_unique<btCylinderShape>(ToBt(e.half_extents_m));
+      case sim::EnvShape::kCylinder: {
+        // a regular 12-sided prism: the union of three square boxes turned 30 deg apart about the
+        // axis (box-box contact gives a full, symmetric manifold; a true cylinder touching a flat
+        // face gets one point per step and tips the body sideways)
+        auto prism = std::make_unique<btCompoundShape>(false);
+        const double r = e.half_extents_m.x(), a = r * std::cos(kPi / 24);  // mean of in/circumradius
+        for (int k = 0; k < 3; ++k) {
+          auto box = std::make_unique<btBoxShape>(btVector3(a, e.half_extents_m.y(), a));
+          box->setMargin(kEnvMargin_m);
+          btTransform t;
+          t.setIdentity();
+          t.setRotation(btQuaternion(btVector3(0, 1, 0), k * kPi / 6));
+          prism->addChildShape(t, box.get());
+          impl_->shapes.push_back(std::move(box));
+        }
+        shape = std::move(prism);
         break;
+      }
     }
     shape->setMargin(kEnvMargin_m);
     btRigidBody::btRigidBodyConstructionInfo info(0.0, nullptr, shape.get());

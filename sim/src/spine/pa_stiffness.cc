@@ -16,7 +16,7 @@ Expected<PaStiffnessResult> MeasurePaStiffness(const SpineParams& params, const 
   sc.title = "PA stiffness at " + body;
   sc.subject = subject;
   sc.posture = "prone";
-  sc.muscle_tone = 0.0;       // relaxed prone: the table carries the trunk
+  sc.muscle_tone = 0.05;      // nearly relaxed prone: the table carries the trunk
   sc.neck_muscle_tone = 0.5;  // the head rests in the face cradle
   sc.settle_s = 1.5;
   sc.duration_s = 3.0;

@@ -267,7 +267,7 @@ Expected<Scenario> LoadScenario(const std::string& path, const std::vector<std::
                      {"standing", "seated", "kneeling", "hanging", "supine", "prone", "side_lying", "quadruped"});
   s.lying_side = r.Text("posture.lying_side", "left", {"left", "right"});
   s.trunk_tilt_rad = r.Number("posture.trunk_tilt_deg", 0, -90, 90, "deg") * kDegToRad;
-  s.pelvis = r.Text("posture.pelvis", "fixed", {"fixed", "supported"});
+  s.pelvis = r.Text("posture.pelvis", "fixed", {"fixed", "supported", "free"});
   s.muscle_tone = r.Number("posture.muscle_tone", 1.0, 0, 5, "[-] (multiplier)");
   s.neck_muscle_tone = r.Number("posture.neck_muscle_tone", s.muscle_tone, 0, 5, "[-] (multiplier)");
   s.feet_off_s = r.Number("posture.feet_off_s", 1.0, 0, 3600, "s");
@@ -308,6 +308,9 @@ Expected<Scenario> LoadScenario(const std::string& path, const std::vector<std::
       o.has_position = r.Node(k + "position_mm") != nullptr;
       o.position_m = r.Vector(k + "position_mm", 5000, "mm") * 1e-3;
       o.touch = r.Text(k + "touch", "");
+      o.under = r.Text(k + "under", "");
+      if (!o.under.empty() && (o.kind != ScenarioObject::Kind::kFloor || !o.touch.empty()))
+        r.Error(r.Node(k + "under"), k + "under", "only a floor without `touch` can be placed under another object");
       if (r.Node(k + "side")) {
         const Vec3 side = r.Vector(k + "side", 1e3, "[-] (a direction)");
         if (side.norm() < 1e-9)

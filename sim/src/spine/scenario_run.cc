@@ -44,20 +44,44 @@ WorldBox BodyBox(const BodyDesc& b) {
   const BoxShapeDesc& s = b.shapes.front();
   return {b.X_WB * s.center_B, b.X_WB.R, s.half_extents_m};
 }
-// point on the box surface from its centre in direction u
+// point where the ray from the box centre along u meets the plane of the face that looks most
+// along u (the back of a tilted trunk slice, not its thin top or bottom)
 Vec3 SurfacePoint(const WorldBox& B, const Vec3& u) {
-  double t = 1e9;
-  for (int i = 0; i < 3; ++i) {
-    const double c = std::abs(u.dot(B.R.col(i)));
-    if (c > 1e-12) t = std::min(t, B.h[i] / c);
-  }
-  return B.c + t * u;
+  int k = 0;
+  for (int i = 1; i < 3; ++i)
+    if (std::abs(u.dot(B.R.col(i))) > std::abs(u.dot(B.R.col(k)))) k = i;
+  return B.c + B.h[k] / std::abs(u.dot(B.R.col(k))) * u;
 }
 // extreme extent of a box along u (support function)
 double Support(const WorldBox& B, const Vec3& u) {
   double s = B.c.dot(u);
   for (int i = 0; i < 3; ++i) s += B.h[i] * std::abs(u.dot(B.R.col(i)));
   return s;
+}
+
+// smallest move along u [m] (1 mm steps, up to 0.3 m) after which no sample point of any body's
+// contact box lies inside the object (`inside(p)` for the object at its placed pose)
+template <class Inside>
+double ClearanceShift(const ModelDesc& d, int n_bodies, const Vec3& u, Inside inside) {
+  std::vector<Vec3> pts;
+  for (int b = 0; b < n_bodies; ++b) {
+    const WorldBox B = BodyBox(d.bodies[b]);
+    for (int i = 0; i <= 4; ++i)
+      for (int j = 0; j <= 4; ++j)
+        for (int k = 0; k <= 4; ++k)
+          pts.push_back(B.c + B.R * Vec3((i / 2.0 - 1) * B.h.x(), (j / 2.0 - 1) * B.h.y(), (k / 2.0 - 1) * B.h.z()));
+  }
+  for (int step = 0; step <= 300; ++step) {
+    const Vec3 shift = 1e-3 * step * u;
+    bool clear = true;
+    for (size_t ip = 0; ip < pts.size(); ++ip)
+      if (inside(pts[ip] - shift)) {
+        clear = false;
+        break;
+      }
+    if (clear) return 1e-3 * step;
+  }
+  return 0.3;
 }
 
 struct Scene {
@@ -69,7 +93,6 @@ struct Scene {
   double below_T2_N = 0;              // hanging: weight the feet carry until they leave the floor
   std::vector<double> artery_rest_m;  // per path
   std::vector<double> strength_N;     // per level: the weaker of its two vertebrae
-  std::vector<double> depth_m;        // per level: endplate depth (for the bending term)
   std::vector<double> annulus_Am_m2, annulus_t_m, annulus_wall_m2;  // per level: Bredt area, wall, wall area
 };
 
@@ -87,7 +110,7 @@ Expected<ModelDesc> BuildScene(const Scenario& sc, const SpineParams& params, Sc
   } else if (sc.posture == "quadruped") {
     bo.pinned_body = "T2";  // the arms hold the shoulders up
   }
-  if (sc.pelvis == "supported") {
+  if (sc.pelvis != "fixed") {
     bo.fix_sacrum = false;
     bo.legs_on_pelvis = true;
   }
@@ -143,9 +166,24 @@ Expected<ModelDesc> BuildScene(const Scenario& sc, const SpineParams& params, Sc
         // touches the lowest point of the body
         e.shape = EnvShape::kPlane;
         const Vec3 n = -u;
-        if (o.touch.empty() && !o.has_position) {
+        if (!o.under.empty()) {
+          // under another object (a roller resting on the floor): through its extreme point along u
+          const EnvironmentDesc* other = nullptr;
+          for (const EnvironmentDesc& x : d.environment)
+            if (x.name == o.under) other = &x;
+          if (!other) {
+            errors.push_back({sc.file, "object '" + o.name + "'.under", "'" + o.under + "' is not an object listed before it"});
+            break;
+          }
+          const double ext = other->shape == EnvShape::kCylinder
+                                 ? other->half_extents_m.x() + std::abs(u.dot(other->X_WE.R.col(1))) * other->half_extents_m.y()
+                                 : (other->X_WE.R.transpose() * u).cwiseAbs().dot(other->half_extents_m);
+          contact = other->X_WE.p + ext * u;
+        } else if (o.touch.empty() && !o.has_position) {
           double far = -1e9;
-          for (int b = 0; b < n_spine; ++b) far = std::max(far, Support(BodyBox(d.bodies[b]), u));
+          // the held pelvis' box (tilted with the sacrum) is no contact surface: the free bodies decide
+          for (int b = 0; b < n_spine; ++b)
+            if (!d.bodies[b].fixed) far = std::max(far, Support(BodyBox(d.bodies[b]), u));
           contact = far * u;  // plane through the body's extreme point along u
         }
         e.X_WE.R = Eigen::Quaterniond::FromTwoVectors(Vec3::UnitZ(), n).toRotationMatrix();
@@ -157,6 +195,10 @@ Expected<ModelDesc> BuildScene(const Scenario& sc, const SpineParams& params, Sc
         e.shape = EnvShape::kBox;
         e.half_extents_m = 0.5 * o.size_m;
         e.X_WE.p = o.touch.empty() ? contact : Vec3(contact + u * e.half_extents_m.cwiseProduct(u.cwiseAbs()).sum());
+        if (!o.touch.empty()) {  // clear of every body (a neighbour may stick out further)
+          const Vec3 c = e.X_WE.p, h = e.half_extents_m;
+          e.X_WE.p += u * ClearanceShift(d, n_spine, u, [&](const Vec3& p) { return ((p - c).cwiseAbs() - h).maxCoeff() < 0; });
+        }
         d.environment.push_back(e);
         break;
       }
@@ -165,6 +207,14 @@ Expected<ModelDesc> BuildScene(const Scenario& sc, const SpineParams& params, Sc
         e.half_extents_m = Vec3(o.radius_m, 0.5 * o.length_m, o.radius_m);
         if (o.axis == 'x') e.X_WE.R = RotZ(0.5 * kPi);
         e.X_WE.p = o.touch.empty() ? contact : Vec3(contact + u * o.radius_m);
+        if (!o.touch.empty()) {
+          const Vec3 c = e.X_WE.p, a = e.X_WE.R.col(1);
+          const double r = o.radius_m, hl = 0.5 * o.length_m;
+          e.X_WE.p += u * ClearanceShift(d, n_spine, u, [&](const Vec3& p) {
+            const Vec3 q = p - c;
+            return std::abs(q.dot(a)) < hl && (q - q.dot(a) * a).norm() < r;
+          });
+        }
         d.environment.push_back(e);
         break;
       }
@@ -202,6 +252,7 @@ Expected<ModelDesc> BuildScene(const Scenario& sc, const SpineParams& params, Sc
       }
     }
   }
+  if (!errors.empty()) return errors;
   return d;
 }
 
@@ -253,6 +304,9 @@ Expected<ScenarioResult> RunScenario(const Scenario& sc, const SpineParams& para
         return std::vector<Diagnostic>{{sc.file, "run.settle_s", "the body did not settle into its supports (" + StepStatusText(st) +
                                                                      "); check the posture and objects"}};
     }
+    // the person has lain there a while: the capsules' slow draw-in relaxes any suction the
+    // settling left (quiescent advance, no motion)
+    pre.value().Rest(120.0);
     State s0 = pre.value().SaveState();
     s0.step_index = 0;
     s0.time_s = 0;
@@ -278,7 +332,6 @@ Expected<ScenarioResult> RunScenario(const Scenario& sc, const SpineParams& para
   for (const LevelDesc& L : d.levels) {
     scene.strength_N.push_back(std::min(VertebralStrength(params, sc.subject, L.upper, sc.bone_density_t_score),
                                         VertebralStrength(params, sc.subject, L.lower, sc.bone_density_t_score)));
-    scene.depth_m.push_back(sL * std::min(params.vb_depth_m[L.upper], params.vb_depth_m[L.lower]));
     // the annulus as a thin elliptic ring around the nucleus: outer semi-axes from the smaller
     // endplate, inner from the nucleus' share of the area
     const double a = 0.5 * sL * std::min(params.vb_depth_m[L.upper], params.vb_depth_m[L.lower]);
@@ -315,13 +368,13 @@ Expected<ScenarioResult> RunScenario(const Scenario& sc, const SpineParams& para
       res.disc_shear_xy_N.insert(res.disc_shear_xy_N.end(), {b.force_N.x(), b.force_N.y()});
       res.disc_torsion_Nm.push_back(b.moment_Nm.z());
       // torsion: Bredt-Batho τ = T / (2 A_m t); transverse shear on a thin ring: τ = 2 V / A_wall
-      res.annulus_shear_Pa.push_back(std::abs(b.moment_Nm.z()) / (2 * scene.annulus_Am_m2[l] * scene.annulus_t_m[l]) +
+      const bool disc = d.bushings[d.levels[l].bushing].kind == BushingKind::kDisc;  // C0-C1, C1-C2: no disc
+      res.annulus_shear_Pa.push_back(!disc ? 0.0 : std::abs(b.moment_Nm.z()) / (2 * scene.annulus_Am_m2[l] * scene.annulus_t_m[l]) +
                                      2 * b.shear_N / scene.annulus_wall_m2[l]);
       res.disc_pressure_Pa.push_back(b.pressure_Pa);
-      // vertebral load: compression plus the bending moment as an eccentric load on the
-      // endplate (elastic section: σ = F/A + M/W, W = A·depth/6)
-      const double M = std::hypot(b.moment_Nm.x(), b.moment_Nm.y());
-      res.fracture_risk.push_back((b.compression_N + 6.0 * M / scene.depth_m[l]) / scene.strength_N[l]);
+      // factor of risk for a vertebral compression fracture: the compressive force the disc puts
+      // on the vertebral bodies over their compressive strength (Myers & Wilson 1997; Bouxsein 2006)
+      res.fracture_risk.push_back(b.compression_N / scene.strength_N[l]);
     }
     for (size_t i = 0; i < d.facets.size(); ++i) {
       const FacetOutput& f = out.facets[i];

@@ -19,7 +19,7 @@ struct PaStiffnessResult {
   double force_low_N = 50, force_high_N = 200;  ///< [N] the two force levels compared
 };
 
-/// Prone on a table with a face cradle, trunk muscles relaxed (tone 0; neck 0.5); the pad's force ramps from 0
+/// Prone on a table with a face cradle, trunk muscles nearly relaxed (tone 0.05; neck 0.5); the pad's force ramps from 0
 /// to 200 N over 2 s; the stiffness is taken between 50 and 200 N (quasi-static).
 Expected<PaStiffnessResult> MeasurePaStiffness(const SpineParams& params, const Subject& subject,
                                                const std::string& body);

@@ -54,6 +54,7 @@ struct ScenarioObject {
   Vec3 position_m = Vec3::Zero();     ///< [m] centre (floor: a point on it), W; used when `touch` is empty
   bool has_position = false;
   std::string touch;                  ///< body whose trunk surface the object is placed against
+  std::string under;                  ///< floor: under this (earlier) object, e.g. a roller resting on it
   Vec3 side = Vec3(0, 0, -1);         ///< [-] direction from that body to the object (unit), W or body axes
   Vec3 offset_m = Vec3::Zero();       ///< [m] contact point moved from the surface point, touched body's axes
   bool side_in_body = false;          ///< `side` is in the touched body's axes (x anterior, y left, z up)
@@ -88,7 +89,9 @@ struct Scenario {
   std::string posture = "standing";
   std::string lying_side = "left";    ///< side_lying: the side that lies on the floor
   double trunk_tilt_rad = 0;          ///< [rad] whole spine about the left-right axis (see docs)
-  std::string pelvis = "fixed";       ///< fixed (held, may be driven) | supported (free, on legs/table)
+  /// fixed (held, may be driven) | supported (free, tied to the ground through the legs) |
+  /// free (lying: the pelvis, carrying the legs, rests on the floor through contact only)
+  std::string pelvis = "fixed";
   double muscle_tone = 1.0;           ///< [-] multiplier on the model's muscle tone
   double neck_muscle_tone = -1;       ///< [-] the same for the neck (< 0: muscle_tone)
   double feet_off_s = 1.0;            ///< [s] hanging: the feet leave the floor over 2 s from here
