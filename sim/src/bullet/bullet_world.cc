@@ -21,47 +21,6 @@ constexpr int kGroupProp = 4;  // hand pads: touch the bodies only
 // [m] explicit margins at spine scale (Bullet's default 0.04 m is larger than a vertebra)
 constexpr double kBodyMargin_m = 0.0005;
 constexpr double kEnvMargin_m = 0.0005;
-// [-] user index marking a prop (hand pad) for the contact-stiffness rule below
-constexpr int kPropUserIndex = 1;
-
-// Contact stiffness of a pair: a prop (a hand) touching the trunk uses the hand's own stiffness,
-// which already includes the skin under it; any other pair combines its two springs in series
-// (Bullet's rule). A pure function of the two objects: deterministic and thread-safe.
-btScalar CombinedContactStiffness(const btCollisionObject* a, const btCollisionObject* b) {
-  if (a->getUserIndex() == kPropUserIndex) return a->getContactStiffness();
-  if (b->getUserIndex() == kPropUserIndex) return b->getContactStiffness();
-  const btScalar ka = a->getContactStiffness(), kb = b->getContactStiffness();
-  return ka * kb / (ka + kb);
-}
-// per-body front/back contact stiffness (the chest is softer than the back), read by the
-// contact-added callback through the body's user pointer
-struct FaceStiffness {
-  double front_from_x;   // [m] contacts at body-frame x above this are on the front
-  double front_N_per_m;  // [N/m] per point
-};
-
-// new contact point: a point on a body's front half takes the front stiffness (in series with the
-// other object's). A pure function of the objects and the point: deterministic.
-bool ContactAdded(btManifoldPoint& cp, const btCollisionObjectWrapper* w0, int, int, const btCollisionObjectWrapper* w1, int, int) {
-  for (int side = 0; side < 2; ++side) {
-    const btCollisionObject* me = (side == 0 ? w0 : w1)->getCollisionObject();
-    const btCollisionObject* other = (side == 0 ? w1 : w0)->getCollisionObject();
-    const auto* face = static_cast<const FaceStiffness*>(me->getUserPointer());
-    if (!face || other->getUserIndex() == kPropUserIndex) continue;
-    const btVector3 p = side == 0 ? cp.getPositionWorldOnA() : cp.getPositionWorldOnB();
-    const btVector3 local = me->getWorldTransform().invXform(p);
-    if (local.x() <= face->front_from_x) continue;
-    const btScalar kb = other->getContactStiffness();
-    cp.m_combinedContactStiffness1 = face->front_N_per_m * kb / (face->front_N_per_m + kb);
-  }
-  return true;
-}
-
-btScalar CombinedContactDamping(const btCollisionObject* a, const btCollisionObject* b) {
-  if (a->getUserIndex() == kPropUserIndex) return a->getContactDamping();
-  if (b->getUserIndex() == kPropUserIndex) return b->getContactDamping();
-  return a->getContactDamping() + b->getContactDamping();
-}
 }  // namespace
 
 struct BulletWorld::Impl {
@@ -73,7 +32,6 @@ struct BulletWorld::Impl {
   std::vector<std::unique_ptr<btCollisionShape>> shapes;
   std::vector<std::unique_ptr<btRigidBody>> bodies;
   std::vector<std::unique_ptr<btRigidBody>> env;
-  std::vector<std::unique_ptr<FaceStiffness>> faces;
 
   ~Impl() {
     for (auto& b : env) world.removeRigidBody(b.get());
@@ -88,9 +46,6 @@ BulletWorld::BulletWorld(const sim::ModelDesc& model, int contact_iterations)
   // along a line: one point would tip it to one side)
   impl_->config.setConvexConvexMultipointIterations(4, 3);
   impl_->config.setPlaneConvexMultipointIterations(4, 3);
-  gCalculateCombinedContactStiffnessCallback = &CombinedContactStiffness;
-  gCalculateCombinedContactDampingCallback = &CombinedContactDamping;
-  gContactAddedCallback = &ContactAdded;
   w.setGravity(btVector3(0, 0, 0));
   w.getDispatchInfo().m_deterministicOverlappingPairs = true;
   btContactSolverInfo& si = w.getSolverInfo();
@@ -119,14 +74,11 @@ BulletWorld::BulletWorld(const sim::ModelDesc& model, int contact_iterations)
     body->setActivationState(DISABLE_DEACTIVATION);
     body->setFlags(body->getFlags() & ~BT_ENABLE_GYROSCOPIC_FORCE_IMPLICIT_BODY);
     body->setSleepingThresholds(0, 0);
+    // compliant bodies: Bullet only detects their contacts; our step applies the contact forces
+    // (implicit springs, see forces/contact.cc). Rigid bodies keep Bullet's impulse contact.
     if (b.contact_stiffness_N_per_m > 0)
-      body->setContactStiffnessAndDamping(b.contact_stiffness_N_per_m, b.contact_damping_Ns_per_m);
-    if (b.prop) body->setUserIndex(kPropUserIndex);
-    if (b.anterior_contact_stiffness_N_per_m > 0 && !b.shapes.empty()) {
-      impl_->faces.push_back(std::make_unique<FaceStiffness>(FaceStiffness{b.shapes.front().center_B.x(), b.anterior_contact_stiffness_N_per_m}));
-      body->setUserPointer(impl_->faces.back().get());
-      body->setCollisionFlags(body->getCollisionFlags() | btCollisionObject::CF_CUSTOM_MATERIAL_CALLBACK);
-    }
+      body->setCollisionFlags(body->getCollisionFlags() | btCollisionObject::CF_NO_CONTACT_RESPONSE);
+    body->setUserIndex(static_cast<int>(impl_->bodies.size()));  // body id
     if (b.prop)
       w.addRigidBody(body.get(), kGroupProp, kGroupBody);
     else
@@ -168,6 +120,7 @@ BulletWorld::BulletWorld(const sim::ModelDesc& model, int contact_iterations)
     info.m_startWorldTransform = ToBt(e.X_WE);
     info.m_friction = e.friction;
     auto body = std::make_unique<btRigidBody>(info);
+    body->setUserIndex(-1 - static_cast<int>(impl_->env.size()));  // environment object -1-e
     w.addRigidBody(body.get(), kGroupEnvironment, kGroupBody);
     impl_->shapes.push_back(std::move(shape));
     impl_->env.push_back(std::move(body));
@@ -223,6 +176,35 @@ void BulletWorld::ResetCaches() {
     cache->cleanProxyFromPairs(b->getBroadphaseHandle(), &impl_->dispatcher);
   }
   impl_->solver.reset();
+}
+
+void BulletWorld::DetectContacts(std::vector<ContactPoint>* out) {
+  out->clear();
+  // fresh manifolds: the points are a function of the current poses only (no contact history),
+  // so a restored state continues bitwise like the original
+  ResetCaches();
+  impl_->world.performDiscreteCollisionDetection();
+  btCollisionDispatcher& disp = impl_->dispatcher;
+  const int m = disp.getNumManifolds();
+  for (int i = 0; i < m; ++i) {
+    const btPersistentManifold* mf = disp.getManifoldByIndexInternal(i);
+    const btCollisionObject* a = mf->getBody0();
+    const btCollisionObject* b = mf->getBody1();
+    // only pairs Bullet does not resolve itself (a compliant body is involved)
+    if (a->hasContactResponse() && b->hasContactResponse()) continue;
+    for (int k = 0; k < mf->getNumContacts(); ++k) {
+      const btManifoldPoint& cp = mf->getContactPoint(k);
+      if (cp.getDistance() >= 0) continue;
+      ContactPoint c;
+      c.a = a->getUserIndex();
+      c.b = b->getUserIndex();
+      c.p_A = FromBt(cp.getPositionWorldOnA());
+      c.p_B = FromBt(cp.getPositionWorldOnB());
+      c.n_BA = FromBt(cp.m_normalWorldOnB);
+      c.depth_m = -cp.getDistance();
+      out->push_back(c);
+    }
+  }
 }
 
 int BulletWorld::NumContacts() const {

@@ -2,8 +2,9 @@
 // The only header that stands between spinelab and Bullet. No Bullet type appears here: the
 // adapter converts to and from Eigen at this boundary (STYLE.md §9).
 //
-// Bullet's role: hold the bodies, detect and solve contact with environment objects, and
-// integrate poses from the velocities our implicit step produced. Bullet's gravity is zero (our
+// Bullet's role: hold the bodies, detect contact (compliant bodies: our step turns the points
+// into implicit spring-dampers; rigid bodies: Bullet's impulse contact), and integrate poses from
+// the velocities our implicit step produced. Bullet's gravity is zero (our
 // step applies it), no Bullet constraints or springs are used, sleeping is off, overlapping pairs
 // are deterministic, and the world is stepped with stepSimulation(dt, 0, dt).
 
@@ -14,6 +15,15 @@
 #include "spinelab/sim/model.h"
 
 namespace spinelab::internal {
+
+/// A penetrating contact point between a compliant body and an environment object or prop.
+/// Ids: >= 0 a body, -1-e environment object e.
+struct ContactPoint {
+  int a = -1, b = -1;
+  Vec3 p_A = Vec3::Zero(), p_B = Vec3::Zero();  ///< [m] witness points on A and B, W
+  Vec3 n_BA = Vec3::UnitZ();                    ///< [-] unit normal from B towards A, W
+  double depth_m = 0;                           ///< [m] penetration (> 0)
+};
 
 class BulletWorld {
  public:
@@ -34,6 +44,9 @@ class BulletWorld {
   void GetBodyState(int i, Vec3* p_WB, Quat* q_WB, Vec3* v_WB, Vec3* w_WB) const;
   /// Drops contact manifolds and solver caches (after a state restore).
   void ResetCaches();
+  /// Collision detection at the current poses: every penetrating point of a pair that involves
+  /// a compliant body (those get their contact force from our step, not from Bullet).
+  void DetectContacts(std::vector<ContactPoint>* out);
   /// Number of contact points between bodies and the environment after the last step.
   int NumContacts() const;
 

@@ -1,5 +1,6 @@
 // Scenario runs: the scene (posture, supports, objects, pads, prescribed pelvis motion) on the
 // spine model, the run loop that records what the HDF5 writer stores, and the summary.
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <memory>
@@ -390,17 +391,32 @@ Expected<ScenarioResult> RunScenario(const Scenario& sc, const SpineParams& para
   record();
   std::vector<double> gap_at_crack(d.facets.size(), 0.0);
   std::vector<int> open_event(d.facets.size(), -1);  // cavitation rows still collecting sound/jump
+  std::vector<Vec3> sum_F(d.bodies.size()), sum_T(d.bodies.size());
+  std::vector<BodyId> loaded_bodies;
+  for (BodyId b : scene.load_body)
+    if (std::find(loaded_bodies.begin(), loaded_bodies.end(), b) == loaded_bodies.end()) loaded_bodies.push_back(b);
   for (int64_t i = 0; i < n_steps; ++i) {
     const double t = world.state().time_s;
+    // loads on the same body add up: each as a force and a moment about the COM, in W
+    std::fill(sum_F.begin(), sum_F.end(), Vec3::Zero());
+    std::fill(sum_T.begin(), sum_T.end(), Vec3::Zero());
     for (size_t k = 0; k < sc.loads.size(); ++k) {
       const ScenarioLoad& L = sc.loads[k];
       const double f = L.profile.Factor(t);
+      const BodyId b = scene.load_body[k];
+      const BodyState& bs = world.state().bodies[b];
+      const Mat3 R = bs.q_WB.toRotationMatrix();
+      const Vec3 F_W = f * (L.body_frame ? Vec3(R * L.force_N) : L.force_N);
+      const Vec3 T_W = f * (L.body_frame ? Vec3(R * L.torque_Nm) : L.torque_Nm);
+      const Vec3 r_W = R * (d.bodies[b].p_BoV_B + L.point_m);
+      sum_F[b] += F_W;
+      sum_T[b] += T_W + r_W.cross(F_W);
+    }
+    for (BodyId b : loaded_bodies) {
       AppliedLoad a;
-      a.force_N = f * L.force_N;
-      a.torque_Nm = f * L.torque_Nm;
-      a.p_BoP_B = d.bodies[scene.load_body[k]].p_BoV_B + L.point_m;
-      a.in_body_frame = L.body_frame;
-      world.SetAppliedLoad(scene.load_body[k], a);
+      a.force_N = sum_F[b];
+      a.torque_Nm = sum_T[b];
+      world.SetAppliedLoad(b, a);
     }
     set_pad_loads(t);
     if (!sc.motions.empty()) {

@@ -360,7 +360,7 @@ Expected<ModelDesc> BuildSpineModel(const SpineParams& P, const Subject& subject
       for (int ax = 0; ax < 3; ++ax) {
         const double axis = ax == 2 ? P.muscle_axial_fraction : 1.0;  // z: axial rotation
         mt.params.rot[ax].k0 = P.muscle_stiffness_Nm_per_rad[g] * tone * axis;
-        mt.params.c_rot[ax] = P.muscle_damping_Nms_per_rad[g] * tone * axis;
+        mt.params.c_rot[ax] = P.muscle_damping_Nms_per_rad[g] * tone;  // viscous: not reduced about the axis
       }
       // feed-forward: balance that moment; the muscles producing it compress the disc
       mt.params.bias_moment = -(X_WD[lv].R.transpose() * M_g_W);

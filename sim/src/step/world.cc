@@ -12,6 +12,7 @@
 #include "forces/assembly.h"
 #include "forces/bushing.h"
 #include "forces/capsule.h"
+#include "forces/contact.h"
 #include "forces/facet.h"
 #include "forces/ligament.h"
 
@@ -33,6 +34,13 @@ struct World::Impl {
   std::vector<Vec6> dv;               // (n_free) velocity change from the implicit solve
   std::vector<double> gap_start;      // (n_facets) [m] facet gaps at the start of the step
   std::vector<double> gap_rate_start; // (n_facets) [m/s] and their rates
+  std::vector<internal::ContactPoint> contacts;  // compliant contact points at the current state
+  bool contacts_stale = true;         // a pose changed outside Step: detect again before use
+  void RefreshContacts() {
+    if (!contacts_stale) return;
+    bullet->DetectContacts(&contacts);
+    contacts_stale = false;
+  }
   bool has_capsules = false;
   bool tridiagonal = true;
   bool outputs_stale = false;         // outputs describe the state before the last step
@@ -105,6 +113,7 @@ Expected<World> World::Create(std::shared_ptr<const Model> model, const SimOptio
   impl->gap_start.assign(d.facets.size(), 0.0);
   impl->gap_rate_start.assign(d.facets.size(), 0.0);
   for (const FacetDesc& f : d.facets) impl->has_capsules = impl->has_capsules || f.has_capsule;
+  impl->RefreshContacts();
   impl->ComputeKinematics();
   impl->EvaluateForces(nullptr);
   return World(std::move(impl));
@@ -121,6 +130,7 @@ const State& World::state() const { return impl_->state; }
 const StepOutputs& World::outputs() const {
   // element outputs at the current state, evaluated on demand (observers may not need them)
   if (impl_->outputs_stale) {
+    impl_->RefreshContacts();
     impl_->ComputeKinematics();
     impl_->EvaluateForces(nullptr);
     impl_->outputs_stale = false;
@@ -152,6 +162,7 @@ void World::SetHeldBodyMotion(BodyId body, const Pose& X_WB, const Vec3& v_WB, c
   s.v_WB = v_WB;
   s.w_WB = w_WB;
   impl_->bullet->SetStaticPose(body, s.p_WB, s.q_WB);
+  impl_->contacts_stale = true;
   impl_->outputs_stale = true;
 }
 
@@ -189,6 +200,8 @@ void World::Impl::EvaluateForces(ForceAssembly* asmb) {
       asmb->AddMass(k.free_index, b.mass_kg, I_W);
     }
   }
+  // compliant contact (points detected at this state)
+  internal::AddContactForces(d, contacts, kin, internal::ContactLawOptions{}, asmb, &outputs.contacts);
   // force elements, in creation order
   for (size_t i = 0; i < d.bushings.size(); ++i) {
     const BushingDesc& e = d.bushings[i];
@@ -220,8 +233,9 @@ uint32_t World::Step() {
   const double h = m.options.dt_s;
   const int n = m.model->num_bodies();
 
-  // 1. kinematics from the state
+  // 1. kinematics and contact points from the state
   const auto t0 = Clock::now();
+  m.RefreshContacts();
   m.ComputeKinematics();
   // 2. force elements: forces and tangents into the implicit system
   m.assembly.Reset(m.model->num_free_bodies(), m.tridiagonal, h);
@@ -274,14 +288,16 @@ uint32_t World::Step() {
       status |= kStepTooFast;
     }
   }
-  // 8. advance time (integer step count; time derived)
+  // 8. contact points at the new poses are detected when next needed (step or outputs)
+  m.contacts_stale = true;
+  // 9. advance time (integer step count; time derived)
   ++m.state.step_index;
   m.state.time_s = static_cast<double>(m.state.step_index) * h;
   m.profile.forces_s += std::chrono::duration<double>(t1 - t0).count();
   m.profile.solve_s += std::chrono::duration<double>(t2 - t1).count();
   m.profile.bullet_s += std::chrono::duration<double>(t3 - t2).count();
   ++m.profile.steps;
-  // 9. outputs at the new state are evaluated when read (World::outputs)
+  // 10. outputs at the new state are evaluated when read (World::outputs)
   m.outputs_stale = true;
   return status;
 }
@@ -343,6 +359,7 @@ void World::RestoreState(const State& state) {
     impl_->bullet->SetBodyState(static_cast<int>(i), s.p_WB, s.q_WB, s.v_WB, s.w_WB);
   }
   impl_->bullet->ResetCaches();
+  impl_->contacts_stale = true;
   impl_->outputs_stale = true;
 }
 

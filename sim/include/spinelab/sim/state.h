@@ -76,10 +76,20 @@ struct FacetOutput {
 
 constexpr double kSoundSampleRate_Hz = 44100.0;
 
+/// One compliant contact point (soft tissue against the environment or a hand pad).
+struct ContactOutput {
+  int a = -1, b = -1;                 ///< body ids (>= 0) or environment object -1-e
+  Vec3 p_W = Vec3::Zero();            ///< [m] contact point
+  Vec3 n_W = Vec3::UnitZ();           ///< [-] normal from b towards a
+  double normal_N = 0;                ///< [N] normal force (>= 0)
+  Vec3 force_on_a_N = Vec3::Zero();   ///< [N] normal + friction force on a (b gets minus it)
+};
+
 struct StepOutputs {
   std::vector<BushingOutput> bushings;
   std::vector<LigamentOutput> ligaments;
   std::vector<FacetOutput> facets;
+  std::vector<ContactOutput> contacts;  ///< compliant contact points at the current state
 };
 
 }  // namespace spinelab::sim

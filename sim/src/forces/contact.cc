@@ -1,0 +1,81 @@
+#include "forces/contact.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace spinelab::internal {
+
+namespace {
+constexpr double kRigid = std::numeric_limits<double>::infinity();
+
+// normal stiffness [N/m] of body b's tissue at the world point p: the front half of its first
+// shape may be softer (the chest and abdomen); 0 in the description means rigid
+double TissueStiffness(const sim::BodyDesc& b, const BodyKin& k, const Vec3& p_W) {
+  if (b.contact_stiffness_N_per_m <= 0) return kRigid;
+  if (b.anterior_contact_stiffness_N_per_m > 0 && !b.shapes.empty()) {
+    const Vec3 p_B = k.R_WB.transpose() * (p_W - k.p_WB);
+    if (p_B.x() > b.shapes.front().center_B.x()) return b.anterior_contact_stiffness_N_per_m;
+  }
+  return b.contact_stiffness_N_per_m;
+}
+}  // namespace
+
+void AddContactForces(const sim::ModelDesc& model, const std::vector<ContactPoint>& points,
+                      const std::vector<BodyKin>& kin, const ContactLawOptions& options,
+                      ForceAssembly* assembly, std::vector<sim::ContactOutput>* out) {
+  out->clear();
+  static const BodyKin kGroundKin;
+  for (const ContactPoint& c : points) {
+    const bool a_body = c.a >= 0, b_body = c.b >= 0;
+    const BodyKin& ka = a_body ? kin[c.a] : kGroundKin;
+    const BodyKin& kb = b_body ? kin[c.b] : kGroundKin;
+    const sim::BodyDesc* A = a_body ? &model.bodies[c.a] : nullptr;
+    const sim::BodyDesc* B = b_body ? &model.bodies[c.b] : nullptr;
+    const Vec3 p = 0.5 * (c.p_A + c.p_B);
+    // a hand pad sets the pair's stiffness (its own tissue and the skin under it); otherwise the
+    // two tissues act in series (an environment object is rigid)
+    double k = 0, damping = 0;
+    if (A && A->prop) {
+      k = A->contact_stiffness_N_per_m, damping = A->contact_damping_Ns_per_m;
+    } else if (B && B->prop) {
+      k = B->contact_stiffness_N_per_m, damping = B->contact_damping_Ns_per_m;
+    } else {
+      const double k1 = A ? TissueStiffness(*A, ka, p) : kRigid, k2 = B ? TissueStiffness(*B, kb, p) : kRigid;
+      k = std::isinf(k1) ? k2 : std::isinf(k2) ? k1 : k1 * k2 / (k1 + k2);
+      damping = (A ? A->contact_damping_Ns_per_m : 0) + (B ? B->contact_damping_Ns_per_m : 0);
+    }
+    if (!(k > 0) || std::isinf(k)) continue;
+    double mu = 0.6;  // [-] skin on a hand (assumed)
+    if (!a_body) mu = model.environment[-1 - c.a].friction;
+    if (!b_body) mu = model.environment[-1 - c.b].friction;
+
+    const Vec3& n = c.n_BA;
+    const Vec3 v_rel = ka.PointVelocity(p) - kb.PointVelocity(p);  // A relative to B
+    const double vn = v_rel.dot(n);
+    const double fn = std::max(0.0, k * c.depth_m - damping * vn);
+    const Vec3 vt = v_rel - vn * n;
+    double ct = options.friction_damping_Ns_per_m;
+    Vec3 ft = -ct * vt;
+    const double ft_norm = ft.norm();
+    if (ft_norm > mu * fn) {  // sliding: Coulomb limit; the tangent damping that gives it
+      ft *= mu * fn / ft_norm;
+      ct = mu * fn / std::max(vt.norm(), 1e-12);
+    }
+    const Vec3 F_A = fn * n + ft;
+    if (assembly) {
+      assembly->AddForce(ka.free_index, p - ka.p_WB, F_A);
+      assembly->AddForce(kb.free_index, p - kb.p_WB, -F_A);
+      const Mat3 nn = n * n.transpose();
+      const Mat3 K = fn > 0 ? Mat3(k * nn) : Mat3::Zero();
+      const Mat3 C = (fn > 0 ? damping : 0.0) * nn + ct * (Mat3::Identity() - nn);
+      // each side's tangent on its own diagonal block (a pad and a vertebra are not neighbours in
+      // the chain: the block-tridiagonal solve keeps its structure; the coupling is explicit)
+      assembly->AddPointPair(-1, Vec3::Zero(), ka.free_index, p - ka.p_WB, K, C, v_rel);
+      assembly->AddPointPair(-1, Vec3::Zero(), kb.free_index, p - kb.p_WB, K, C, -v_rel);
+    }
+    out->push_back({c.a, c.b, p, n, fn, F_A});
+  }
+}
+
+}  // namespace spinelab::internal

@@ -1,0 +1,26 @@
+#pragma once
+// Compliant contact between a body's soft tissue and the environment (floor, roller, chair) or a
+// hand pad: per contact point a normal spring-damper and regularised Coulomb friction, with its
+// tangent in the implicit step (so the answer does not depend on the step size). Bullet detects
+// the points (bullet/bullet_world.h); the law lives here.
+
+#include <vector>
+
+#include "bullet/bullet_world.h"
+#include "forces/assembly.h"
+#include "spinelab/sim/model.h"
+#include "spinelab/sim/state.h"
+
+namespace spinelab::internal {
+
+struct ContactLawOptions {
+  double friction_damping_Ns_per_m = 2e4;  ///< [N·s/m] tangential damping below the Coulomb limit
+};
+
+/// Adds the contact forces of `points` (penetrating points at the current poses) to the assembly
+/// (may be null) and writes one output per point.
+void AddContactForces(const sim::ModelDesc& model, const std::vector<ContactPoint>& points,
+                      const std::vector<BodyKin>& kin, const ContactLawOptions& options,
+                      ForceAssembly* assembly, std::vector<sim::ContactOutput>* out);
+
+}  // namespace spinelab::internal
