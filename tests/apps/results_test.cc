@@ -32,7 +32,10 @@ TEST(Results, RunWritesTheDocumentedLayoutWithUnits) {
                      D{"levels/disc_shear", "N", 2}, D{"levels/disc_pressure", "Pa", 2}, D{"facets/gap", "m", 2},
                      D{"facets/fluid_pressure", "Pa", 2}, D{"facets/contact_force", "N", 2},
                      D{"facets/capsule_strain", "-", 2}, D{"facets/bubble_radius", "m", 2},
-                     D{"events/cavitation/time", "s", 1}}) {
+                     D{"events/cavitation/time", "s", 1}, D{"levels/annulus_shear_stress", "Pa", 2},
+                     D{"levels/disc_torsion", "N*m", 2}, D{"levels/disc_shear_vector", "N", 3},
+                     D{"safety/fracture_risk", "-", 2}, D{"safety/vertebral_artery_strain", "-", 2},
+                     D{"scene/object_pose", "m, -", 2}}) {
     const std::string path = std::string("runs/seated_twist/") + d.name;
     std::vector<uint64_t> dims;
     auto v = spinelab::io::ReadDoubles(F, path, &dims);
@@ -45,6 +48,8 @@ TEST(Results, RunWritesTheDocumentedLayoutWithUnits) {
   EXPECT_EQ(dims[1], 25u);
   EXPECT_EQ(dims[2], 3u);
   EXPECT_EQ(spinelab::io::ReadStrings(F, "runs/seated_twist/levels/name").value()[14], "T7-T8");
+  spinelab::io::ReadDoubles(F, "runs/seated_twist/safety/vertebral_artery_strain", &dims);
+  EXPECT_EQ(dims[1], 2u);
 }
 
 TEST(Results, ExistingFileIsNotOverwrittenWithoutTheFlag) {

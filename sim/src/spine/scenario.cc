@@ -2,6 +2,7 @@
 // what the HDF5 writer stores.
 #include "spinelab/sim/scenario.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <fstream>
@@ -311,6 +312,13 @@ Expected<Scenario> LoadScenario(const std::string& path, const std::vector<std::
       o.under = r.Text(k + "under", "");
       if (!o.under.empty() && (o.kind != ScenarioObject::Kind::kFloor || !o.touch.empty()))
         r.Error(r.Node(k + "under"), k + "under", "only a floor without `touch` can be placed under another object");
+      if (!o.under.empty() && std::none_of(s.objects.begin(), s.objects.end(), [&](const ScenarioObject& x) {
+            return x.name == o.under && x.kind != ScenarioObject::Kind::kPad;
+          })) {
+        std::string names;
+        for (const auto& x : s.objects) names += (names.empty() ? "" : ", ") + x.name;
+        r.Error(r.Node(k + "under"), k + "under", "value '" + o.under + "' is not an object listed before it; allowed: " + (names.empty() ? "(none)" : names));
+      }
       if (r.Node(k + "side")) {
         const Vec3 side = r.Vector(k + "side", 1e3, "[-] (a direction)");
         if (side.norm() < 1e-9)
@@ -331,7 +339,7 @@ Expected<Scenario> LoadScenario(const std::string& path, const std::vector<std::
       const bool sized = o.kind == ScenarioObject::Kind::kBox || o.kind == ScenarioObject::Kind::kPad;
       if (sized && !(o.size_m.minCoeff() > 0))
         r.Error(r.Node(k + "size_mm"), k + "size_mm", "a box or pad needs size_mm = [x, y, z] with every size > 0 mm");
-      if (o.kind != ScenarioObject::Kind::kFloor && o.touch.empty() && !o.has_position)
+      if (o.kind != ScenarioObject::Kind::kFloor && o.kind != ScenarioObject::Kind::kPad && o.touch.empty() && !o.has_position)
         r.Error(r.Node(k + "kind"), k + "touch", "a " + kind + " needs `touch` (a body) or `position_mm`");
       if (o.side_in_body && o.touch.empty())
         r.Error(r.Node(k + "side_frame"), k + "side_frame", "\"body\" needs `touch` (the body whose axes `side` is in)");

@@ -36,7 +36,13 @@ TEST(LoadProfile, RampHoldReleaseAndThrust) {
 }
 
 TEST(ScenarioFile, EveryShippedScenarioLoads) {
-  for (const char* f : {"seated_twist.toml", "dead_hang.toml", "gym_rack_twist_jerk.toml"}) {
+  for (const char* f : {"seated_twist.toml", "chair_twist.toml", "lying_knee_twist.toml", "upper_back_hand_pressure.toml",
+                        "standing_back_bend.toml", "foam_roller_thoracic.toml", "foam_roller_lumbar.toml",
+                        "seated_figure4_lean.toml", "kneeling_hip_flexor_lunge.toml", "neck_stretches.toml",
+                        "partner_gentle_pressure.toml", "dead_hang.toml", "overhead_reach.toml", "childs_pose_reach.toml",
+                        "kneeling_lat_stretch.toml", "worlds_greatest_stretch.toml", "gym_rack_twist_jerk.toml",
+                        "thoracic_thrust.toml", "lumbar_side_posture_thrust.toml", "lumbar_side_posture_positioning.toml",
+                        "cervical_rotation_thrust.toml", "thoracic_thrust_osteoporosis.toml"}) {
     auto s = LoadScenario(Scenario(f));
     EXPECT_TRUE(s.ok()) << f << ": " << s.ErrorText();
     EXPECT_FALSE(s.value().title.empty());
@@ -53,7 +59,13 @@ TEST(ScenarioFile, MalformedFilesGiveTheirSpecificError) {
                         Case{"out_of_range.toml", "subject.body_mass_kg: value 500 is out of range; allowed: [30, 200] kg"},
                         Case{"bad_profile.toml", "load.0.profile: value 'wiggle' is not allowed; allowed: constant, oscillation, ramp_hold_release, thrust"},
                         Case{"syntax.toml", "syntax.toml:2: TOML syntax error"},
-                        Case{"missing.toml", "cannot read scenario file"}}) {
+                        Case{"missing.toml", "cannot read scenario file"},
+                        Case{"bad_object_kind.toml", "bad_object_kind.toml:7: object.0.kind: value 'trampoline' is not allowed; allowed: box, cylinder, floor, pad"},
+                        Case{"pad_without_touch.toml", "object.0.touch: a pad needs `touch`: the body it presses on"},
+                        Case{"bad_motion_body.toml", "motion.0.body: value 'T7' is not allowed; allowed: sacrum"},
+                        Case{"zero_side.toml", "zero_side.toml:9: object.0.side: must be a non-zero direction"},
+                        Case{"under_missing.toml", "object.0.under: value 'roller' is not an object listed before it"},
+                        Case{"bad_posture.toml", "posture.kind: value 'handstand' is not allowed"}}) {
     auto s = LoadScenario(Data(c.file));
     ASSERT_FALSE(s.ok()) << c.file;
     EXPECT_NE(s.ErrorText().find(c.expect), std::string::npos) << c.file << ":\n" << s.ErrorText();
@@ -145,7 +157,9 @@ TEST(StandingBackBend, ExtensionLoadsTheFacets) {
   EXPECT_GT(peak, base + 50.0) << "lumbar facet contact summed over L1-S1: baseline " << base << " N, peak " << peak << " N";
   // and it is extension: the lumbar levels rotate backwards
   for (const LevelSummary& l : s.levels)
-    if (l.level[0] == 'L') EXPECT_GT(l.peak_rotation_deg[0], 1.0) << l.level;
+    if (l.level[0] == 'L') {
+      EXPECT_GT(l.peak_rotation_deg[0], 1.0) << l.level;
+    }
 }
 
 }  // namespace
