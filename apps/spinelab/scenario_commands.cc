@@ -141,6 +141,26 @@ int RunFiles(const CommonOptions& c, const RunArgs& a, bool compare) {
     std::printf("A = %s, B = %s; cavitations A %d, B %d\n", scenarios[0].name.c_str(), scenarios[1].name.c_str(),
                 sums[0].cavitations, sums[1].cavitations);
   }
+  if (!compare && sums.size() > 1) {
+    // one line per scenario: the headline numbers side by side
+    std::printf("%-34s %5s %12s %10s %8s %8s %9s  %s\n", "scenario", "pops", "annulus kPa", "dshear N", "capsule",
+                "fract", "artery %", "worst level");
+    for (size_t i = 0; i < sums.size(); ++i) {
+      const ScenarioSummary& s = sums[i];
+      double ann = 0, sh = 0, caps = 0, fr = 0;
+      std::string worst;
+      for (const LevelSummary& l : s.levels) {
+        if (l.peak_annulus_shear_Pa > ann) ann = l.peak_annulus_shear_Pa, worst = l.level;
+        sh = std::max(sh, l.peak_shear_change_N);
+        caps = std::max(caps, l.peak_capsule_strain);
+        fr = std::max(fr, l.peak_fracture_risk);
+      }
+      std::printf("%-34s %5d %12.0f %10.0f %8.2f %8.2f %9.1f  %s\n", scenarios[i].name.c_str(), s.cavitations, ann * 1e-3, sh, caps,
+                  fr, 100 * std::max(s.peak_artery_strain[0], s.peak_artery_strain[1]), worst.c_str());
+    }
+    std::printf("(peaks over the run, changes from each scenario's baseline; capsule strain incl. pre-strain;\n"
+                " fract = vertebral load over strength; teaching and research indicators, not medical advice)\n");
+  }
   if (file) std::printf("wrote %s\n", a.output.c_str());
   return failed ? 3 : 0;
 }
