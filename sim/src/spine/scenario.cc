@@ -263,6 +263,7 @@ Expected<Scenario> LoadScenario(const std::string& path, const std::vector<std::
   s.subject.body_mass_kg = r.Number("subject.body_mass_kg", 75, 30, 200, "kg");
   s.subject.height_m = r.Number("subject.height_m", 1.75, 1.2, 2.2, "m");
   s.bone_density_t_score = r.Number("subject.bone_density_t_score", 0, -6, 4, "(T-score)");
+  s.ligament_laxity = r.Number("subject.ligament_laxity", 0, 0, 0.3, "[-] (fraction of slack length)");
   r.Text("subject.tissue", "warm", {"warm", "cold"});
   s.posture = r.Text("posture.kind", "standing",
                      {"standing", "seated", "kneeling", "hanging", "supine", "prone", "side_lying", "quadruped"});

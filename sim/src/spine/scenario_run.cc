@@ -102,6 +102,7 @@ Expected<ModelDesc> BuildScene(const Scenario& sc, const SpineParams& params, Sc
   SpineBuildOptions bo;
   bo.muscle_tone_scale = sc.muscle_tone;
   bo.neck_muscle_tone_scale = sc.neck_muscle_tone;
+  bo.ligament_laxity = sc.ligament_laxity;
   bo.X_W_spine = PostureFrame(sc);
   bo.muscle_feedforward = !LyingPosture(sc.posture);
   if (sc.posture == "hanging") {

@@ -123,6 +123,8 @@ Expected<ModelDesc> BuildSpineModel(const SpineParams& P, const Subject& subject
   if (held < 0) held = pinned;  // below a pinned body the spine hangs too
   if (!options.held_body.empty() && held < 0)
     errors.push_back({"", "held_body", "'" + options.held_body + "' is not a body of the model"});
+  if (!(options.ligament_laxity >= 0 && options.ligament_laxity <= 0.3))
+    errors.push_back({"", "ligament_laxity", "value " + std::to_string(options.ligament_laxity) + " is out of range; allowed: [0, 0.3]"});
   if (!(options.neck_muscle_tone_scale <= 5))
     errors.push_back({"", "neck_muscle_tone", "value " + std::to_string(options.neck_muscle_tone_scale) + " is out of range; allowed: [0, 5]"});
   if (!(options.muscle_tone_scale >= 0 && options.muscle_tone_scale <= 5))
@@ -265,7 +267,7 @@ Expected<ModelDesc> BuildSpineModel(const SpineParams& P, const Subject& subject
       e.p_AoPa_A = d.bodies[A].p_BoV_B + p_VA;
       e.p_BoPb_B = d.bodies[B].p_BoV_B + p_VB;
       const double L_rest = ((fr[B].X_WV * p_VB) - (fr[A].X_WV * p_VA)).norm();
-      e.slack_length_m = L_rest / (1.0 + P.ligaments[ti].prestrain[g]);
+      e.slack_length_m = L_rest / (1.0 + P.ligaments[ti].prestrain[g]) * (1.0 + options.ligament_laxity);
       e.stiffness_N_per_m = P.ligaments[ti].stiffness_N_per_m[g] * P.ligament_level_scale[lv];
       e.toe_strain = P.ligaments[ti].toe_strain[g];
       e.damping_Ns_per_m = e.stiffness_N_per_m * P.ligament_damping_time_s;

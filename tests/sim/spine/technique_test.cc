@@ -216,3 +216,26 @@ TEST(Scenarios, EveryShippedScenarioLoadsRunsAndSaysWhatItModels) {
 
 }  // namespace
 }  // namespace spinelab::sim
+
+namespace spinelab::sim {
+namespace {
+
+TEST(Subject, BaselineLaxityEnlargesTheMotionUnderTheSameLoad) {
+  auto rotation = [](const char* laxity) {
+    auto sc = LoadScenario(std::string(SPINELAB_SOURCE_DIR) + "/scenarios/standing_back_bend.toml",
+                           {std::string("subject.ligament_laxity=") + laxity});
+    EXPECT_TRUE(sc.ok()) << sc.ErrorText();
+    auto r = RunScenario(sc.value(), LoadSpineParams(DefaultSpineModelPath()).value()).value();
+    double sum = 0;
+    for (const LevelSummary& l : Summarize(sc.value(), r).levels) sum += l.peak_rotation_deg[0];
+    return sum;
+  };
+  const double normal = rotation("0"), lax = rotation("0.05");
+  EXPECT_GT(lax, normal * 1.02) << "lax " << lax << " deg, normal " << normal << " deg";
+  auto bad = LoadScenario(std::string(SPINELAB_SOURCE_DIR) + "/scenarios/standing_back_bend.toml", {"subject.ligament_laxity=0.5"});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.ErrorText().find("subject.ligament_laxity: value 0.5 is out of range"), std::string::npos) << bad.ErrorText();
+}
+
+}  // namespace
+}  // namespace spinelab::sim

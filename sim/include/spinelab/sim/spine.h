@@ -124,6 +124,9 @@ struct SpineBuildOptions {
   /// mass at the shoulder line (params.shoulder_above_T2_m above it): hanging from a bar
   std::string pinned_body;
   double muscle_tone_scale = 1.0;  ///< [-] multiplier on muscle-tone stiffness and damping
+  /// [-] baseline ligamentous laxity: every ligament's slack length is this fraction longer
+  /// (hypermobility: a larger neutral zone); 0 = the model's ligaments
+  double ligament_laxity = 0;
   double neck_muscle_tone_scale = -1;  ///< [-] the same for the cervical levels; < 0: muscle_tone_scale
   /// muscle tone carries the weight above each level (upright postures); off when the body
   /// lies supported (supine, prone, side-lying, on hands and knees): tone only
