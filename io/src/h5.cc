@@ -213,4 +213,20 @@ Expected<std::vector<std::string>> ReadStrings(const H5Handle& loc, const std::s
 
 bool Flush(const H5Handle& file) { return H5Fflush(file.id(), H5F_SCOPE_GLOBAL) >= 0; }
 
+std::vector<std::string> ListGroups(const H5Handle& loc, const std::string& path) {
+  std::vector<std::string> out;
+  if (!Exists(loc, path)) return out;
+  Id g{H5Gopen2(loc.id(), path.c_str(), H5P_DEFAULT), H5Gclose};
+  if (g.id < 0) return out;
+  H5Literate(g.id, H5_INDEX_NAME, H5_ITER_INC, nullptr,
+              [](hid_t group, const char* name, const H5L_info_t*, void* data) -> herr_t {
+                H5O_info_t info;
+                if (H5Oget_info_by_name2(group, name, &info, H5O_INFO_BASIC, H5P_DEFAULT) >= 0 && info.type == H5O_TYPE_GROUP)
+                  static_cast<std::vector<std::string>*>(data)->push_back(name);
+                return 0;
+              },
+              &out);
+  return out;
+}
+
 }  // namespace spinelab::io

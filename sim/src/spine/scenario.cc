@@ -227,15 +227,17 @@ void ApplyOverride(toml::table* root, const std::string& file, const std::string
 }  // namespace
 
 Expected<Scenario> LoadScenario(const std::string& path, const std::vector<std::string>& overrides) {
+  std::ifstream in(path);
+  if (!in) return std::vector<Diagnostic>{{path, "", "cannot read scenario file (does it exist?)"}};
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return LoadScenarioText(ss.str(), path, overrides);
+}
+
+Expected<Scenario> LoadScenarioText(const std::string& text, const std::string& path, const std::vector<std::string>& overrides) {
   Scenario s;
   s.file = path;
-  {
-    std::ifstream in(path);
-    if (!in) return std::vector<Diagnostic>{{path, "", "cannot read scenario file (does it exist?)"}};
-    std::stringstream ss;
-    ss << in.rdbuf();
-    s.text = ss.str();
-  }
+  s.text = text;
   const size_t slash = path.find_last_of('/');
   s.name = path.substr(slash == std::string::npos ? 0 : slash + 1);
   if (s.name.size() > 5 && s.name.substr(s.name.size() - 5) == ".toml") s.name.resize(s.name.size() - 5);

@@ -260,6 +260,11 @@ Expected<ModelDesc> BuildScene(const Scenario& sc, const SpineParams& params, Sc
 
 }  // namespace
 
+Expected<ModelDesc> BuildScenarioModel(const Scenario& sc, const SpineParams& params) {
+  Scene scene;
+  return BuildScene(sc, params, &scene);
+}
+
 Expected<ScenarioResult> RunScenario(const Scenario& sc, const SpineParams& params) {
   Scene scene;
   auto desc = BuildScene(sc, params, &scene);

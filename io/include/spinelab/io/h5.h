@@ -57,5 +57,7 @@ Expected<std::vector<std::string>> ReadStrings(const H5Handle& loc, const std::s
 
 /// Flushes the file to disk.
 bool Flush(const H5Handle& file);
+/// Names of the groups directly under `path` (e.g. the runs under "runs"), in name order.
+std::vector<std::string> ListGroups(const H5Handle& loc, const std::string& path);
 
 }  // namespace spinelab::io

@@ -111,6 +111,14 @@ struct Scenario {
 /// before validation. Every problem names file:line, key, value and what is allowed; unknown keys
 /// are errors.
 Expected<Scenario> LoadScenario(const std::string& path, const std::vector<std::string>& overrides = {});
+/// The same from the file's text (e.g. the scenario_text stored with a result); `path` names it
+/// in messages and gives the scenario its name.
+Expected<Scenario> LoadScenarioText(const std::string& text, const std::string& path,
+                                    const std::vector<std::string>& overrides = {});
+
+/// The model a scenario runs on: the spine in its posture with the scene's supports, objects and
+/// hand pads (what RunScenario simulates; viewers draw it).
+Expected<ModelDesc> BuildScenarioModel(const Scenario& scenario, const SpineParams& params);
 
 /// Recorded run (SI; arrays row-major: [T][n] or [T][n][3]).
 struct ScenarioResult {

@@ -1,0 +1,277 @@
+// spinelab-viewer: see, scrub and inspect a scenario run. Opens a scenario (simulated, then
+// played back) or a results file; draws the spine with its facet joints coloured by a chosen
+// quantity, the scene's objects, a timeline with the cavitation events, and captions.
+// Headless: --frames N --screenshot out.png [--print-frame-times].
+#include <GLFW/glfw3.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <imgui.h>
+#include <imgui_impl_glfw.h>
+#include <imgui_impl_opengl3.h>
+#include <stb_image_write.h>
+
+#include "recording.h"
+#include "renderer.h"
+
+namespace spinelab::viewer {
+namespace {
+
+struct Options {
+  std::string scenario, results, run, screenshot, model = sim::DefaultSpineModelPath();
+  int frames = 0, width = 1280, height = 720;
+  bool print_frame_times = false;
+  double speed = 1.0;
+  std::string quantity = "capsule_strain";
+  std::string view = "side";
+};
+
+bool SavePng(const std::string& path, int w, int h) {
+  std::vector<unsigned char> px(static_cast<size_t>(w) * h * 3);
+  glPixelStorei(GL_PACK_ALIGNMENT, 1);
+  glReadPixels(0, 0, w, h, GL_RGB, GL_UNSIGNED_BYTE, px.data());
+  std::vector<unsigned char> flipped(px.size());
+  for (int y = 0; y < h; ++y)
+    std::copy_n(&px[static_cast<size_t>(h - 1 - y) * w * 3], w * 3, &flipped[static_cast<size_t>(y) * w * 3]);
+  return stbi_write_png(path.c_str(), w, h, 3, flipped.data(), w * 3) != 0;
+}
+
+void SetView(const std::string& v, Camera* c) {
+  if (v == "back") c->yaw_rad = static_cast<float>(kPi), c->pitch_rad = 0.1f;
+  else if (v == "top") c->yaw_rad = 1.5708f, c->pitch_rad = 1.45f;
+  else c->yaw_rad = 1.5708f, c->pitch_rad = 0.12f;  // side: the subject's left
+}
+
+// frames the bodies: target at their centre, distance to fit
+void FrameBodies(const viz::Frame& f, Camera* c) {
+  if (f.X_WB.empty()) return;
+  Eigen::Vector3f lo = Eigen::Vector3f::Constant(1e9f), hi = -lo;
+  for (const auto& X : f.X_WB) {
+    lo = lo.cwiseMin(X.p.cast<float>());
+    hi = hi.cwiseMax(X.p.cast<float>());
+  }
+  c->target = 0.5f * (lo + hi);
+  c->distance_m = std::max(0.6f, 1.5f * (hi - lo).norm());
+}
+
+int Run(const Options& o) {
+  Expected<Recording> rec = !o.results.empty() ? ReadResults(o.results, o.run, o.model)
+                            : !o.scenario.empty() ? RecordScenario(o.scenario, o.model)
+                                                  : Expected<Recording>(std::vector<Diagnostic>{{"", "", "nothing to show"}});
+  if (o.results.empty() && o.scenario.empty()) {
+    std::fprintf(stderr, "spinelab-viewer: give --scenario FILE or --results FILE [--run NAME]\n");
+    return 2;
+  }
+  if (!rec) {
+    std::fprintf(stderr, "spinelab-viewer: %s\n", rec.ErrorText().c_str());
+    return 2;
+  }
+  Recording& R = rec.value();
+  if (R.frames.empty()) {
+    std::fprintf(stderr, "spinelab-viewer: the run has no frames\n");
+    return 2;
+  }
+  if (!glfwInit()) {
+    std::fprintf(stderr, "spinelab-viewer: no display (GLFW could not initialise; run under xvfb-run for headless use)\n");
+    return 3;
+  }
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
+  glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+  GLFWwindow* win = glfwCreateWindow(o.width, o.height, ("spinelab - " + R.title).c_str(), nullptr, nullptr);
+  if (!win) {
+    std::fprintf(stderr, "spinelab-viewer: could not open an OpenGL 3.3 core window\n");
+    glfwTerminate();
+    return 3;
+  }
+  glfwMakeContextCurrent(win);
+  glfwSwapInterval(0);
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  ImGui::GetIO().IniFilename = nullptr;
+  ImGui::StyleColorsDark();
+  ImGui_ImplGlfw_InitForOpenGL(win, true);
+  ImGui_ImplOpenGL3_Init("#version 330 core");
+  int exit_code = 0;
+  {
+    Renderer renderer;
+    if (!renderer.Init()) {
+      exit_code = 3;
+    } else {
+      Camera cam;
+      FrameBodies(R.frames.front(), &cam);
+      SetView(o.view, &cam);
+      viz::SceneOptions scene;
+      const char* kQuantities[] = {"gap", "fluid_pressure", "capsule_strain", "contact_force"};
+      int q = 2;
+      for (int i = 0; i < 4; ++i)
+        if (o.quantity == kQuantities[i]) q = i;
+      double t = R.frames.front().time_s;
+      const double t_end = R.frames.back().time_s;
+      bool playing = true;
+      float speed = static_cast<float>(o.speed);
+      std::vector<double> frame_ms;
+      auto last = std::chrono::steady_clock::now();
+      for (int n = 0; !glfwWindowShouldClose(win); ++n) {
+        glfwPollEvents();
+        const auto now = std::chrono::steady_clock::now();
+        const double wall_dt = std::chrono::duration<double>(now - last).count();
+        last = now;
+        if (n > 0) frame_ms.push_back(wall_dt * 1e3);
+        // headless runs advance a fixed 1/60 s per frame so the result does not depend on speed
+        const double step = o.frames > 0 ? 1.0 / 60.0 : wall_dt;
+        if (playing) t += step * speed;
+        if (t > t_end) t = o.frames > 0 ? t_end : R.frames.front().time_s;
+        size_t k = std::lower_bound(R.frames.begin(), R.frames.end(), t,
+                                    [](const viz::Frame& f, double x) { return f.time_s < x; }) - R.frames.begin();
+        k = std::min(k, R.frames.size() - 1);
+        const viz::Frame& F = R.frames[k];
+
+        // camera: left drag orbits, right drag pans, wheel zooms (when ImGui does not want the mouse)
+        ImGuiIO& io = ImGui::GetIO();
+        if (!io.WantCaptureMouse) {
+          if (ImGui::IsMouseDragging(ImGuiMouseButton_Left)) {
+            cam.yaw_rad -= 0.005f * io.MouseDelta.x;
+            cam.pitch_rad = std::clamp(cam.pitch_rad + 0.005f * io.MouseDelta.y, -1.5f, 1.5f);
+          }
+          if (ImGui::IsMouseDragging(ImGuiMouseButton_Right)) {
+            const Eigen::Matrix4f V = cam.View();
+            cam.target += cam.distance_m * 0.0015f * (-io.MouseDelta.x * V.block<1, 3>(0, 0).transpose() + io.MouseDelta.y * V.block<1, 3>(1, 0).transpose());
+          }
+          if (io.MouseWheel != 0) cam.distance_m *= std::pow(0.9f, io.MouseWheel);
+        }
+
+        ImGui_ImplOpenGL3_NewFrame();
+        ImGui_ImplGlfw_NewFrame();
+        ImGui::NewFrame();
+        ImGui::SetNextWindowPos(ImVec2(10, 10), ImGuiCond_FirstUseEver);
+        ImGui::SetNextWindowSize(ImVec2(420, 0), ImGuiCond_FirstUseEver);
+        ImGui::Begin("spinelab");
+        ImGui::TextWrapped("%s", R.title.c_str());
+        ImGui::TextDisabled("%s", R.source.c_str());
+        ImGui::Separator();
+        if (ImGui::Button(playing ? "Pause" : "Play")) playing = !playing;
+        ImGui::SameLine();
+        if (ImGui::Button("Step")) t = R.frames[std::min(k + 1, R.frames.size() - 1)].time_s, playing = false;
+        ImGui::SameLine();
+        ImGui::SetNextItemWidth(150);
+        ImGui::SliderFloat("speed", &speed, 0.01f, 100.f, "%.2fx", ImGuiSliderFlags_Logarithmic);
+        float tf = static_cast<float>(t);
+        if (ImGui::SliderFloat("time [s]", &tf, static_cast<float>(R.frames.front().time_s), static_cast<float>(t_end), "%.3f"))
+          t = tf, playing = false;
+        // cavitation markers on a strip under the slider
+        {
+          ImDrawList* dl = ImGui::GetWindowDrawList();
+          const ImVec2 p0 = ImGui::GetCursorScreenPos();
+          const float w = ImGui::GetContentRegionAvail().x;
+          dl->AddRectFilled(p0, ImVec2(p0.x + w, p0.y + 8), IM_COL32(60, 60, 70, 255));
+          for (const auto& e : R.cavitations) {
+            const float x = p0.x + w * static_cast<float>((e.time_s - R.frames.front().time_s) / std::max(1e-9, t_end - R.frames.front().time_s));
+            dl->AddRectFilled(ImVec2(x - 1, p0.y), ImVec2(x + 1, p0.y + 8), IM_COL32(120, 200, 255, 255));
+          }
+          const float xc = p0.x + w * static_cast<float>((t - R.frames.front().time_s) / std::max(1e-9, t_end - R.frames.front().time_s));
+          dl->AddRectFilled(ImVec2(xc - 1, p0.y - 2), ImVec2(xc + 1, p0.y + 10), IM_COL32(255, 200, 80, 255));
+          ImGui::Dummy(ImVec2(w, 10));
+        }
+        ImGui::Combo("facets", &q, "gap\0fluid pressure\0capsule strain\0contact force\0");
+        scene.facet_quantity = static_cast<viz::FacetQuantity>(q);
+        {  // colour bar
+          const viz::Range r = viz::QuantityRange(scene.facet_quantity);
+          ImDrawList* dl = ImGui::GetWindowDrawList();
+          const ImVec2 p0 = ImGui::GetCursorScreenPos();
+          const float w = ImGui::GetContentRegionAvail().x;
+          for (int i = 0; i < 64; ++i) {
+            const viz::Rgba c = viz::ColorMap(i / 63.0);
+            dl->AddRectFilled(ImVec2(p0.x + w * i / 64.f, p0.y), ImVec2(p0.x + w * (i + 1) / 64.f, p0.y + 10),
+                              IM_COL32(c.r * 255, c.g * 255, c.b * 255, 255));
+          }
+          ImGui::Dummy(ImVec2(w, 12));
+          ImGui::Text("%s: %.3g .. %.3g", viz::QuantityName(scene.facet_quantity), r.lo, r.hi);
+        }
+        if (ImGui::Button("Side")) SetView("side", &cam);
+        ImGui::SameLine();
+        if (ImGui::Button("Back")) SetView("back", &cam);
+        ImGui::SameLine();
+        if (ImGui::Button("Top")) SetView("top", &cam);
+        ImGui::SameLine();
+        if (ImGui::Button("Fit")) FrameBodies(F, &cam);
+        ImGui::Separator();
+        if (!R.notice.empty()) ImGui::TextWrapped("Watch: %s", R.notice.c_str());
+        // caption: the last cavitation up to now
+        for (auto it = R.cavitations.rbegin(); it != R.cavitations.rend(); ++it)
+          if (it->time_s <= t && t - it->time_s < 1.0) {
+            ImGui::TextColored(ImVec4(0.5f, 0.8f, 1.f, 1.f), "%s facet cavitated: gap +%.2f mm",
+                               R.model.facets[it->facet].name.c_str(), it->gap_jump_m * 1e3);
+            break;
+          }
+        if (!R.cavitations.empty() && ImGui::CollapsingHeader("Cavitations")) {
+          for (size_t i = 0; i < R.cavitations.size(); ++i) {
+            const auto& e = R.cavitations[i];
+            ImGui::PushID(static_cast<int>(i));
+            if (ImGui::SmallButton("go")) t = e.time_s - 0.05, playing = false;
+            ImGui::SameLine();
+            ImGui::Text("%.3f s  %s  +%.2f mm", e.time_s, R.model.facets[e.facet].name.c_str(), e.gap_jump_m * 1e3);
+            ImGui::PopID();
+          }
+        }
+        ImGui::Separator();
+        ImGui::TextColored(ImVec4(1.f, 0.8f, 0.4f, 1.f), "Teaching and research model - not medical advice.");
+        ImGui::End();
+        ImGui::Render();
+
+        int w = 0, h = 0;
+        glfwGetFramebufferSize(win, &w, &h);
+        renderer.Draw(viz::BuildDrawList(R.model, F, scene), cam, w, h);
+        ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+        if (o.frames > 0 && n + 1 >= o.frames) {
+          if (!o.screenshot.empty() && !SavePng(o.screenshot, w, h)) {
+            std::fprintf(stderr, "spinelab-viewer: cannot write %s\n", o.screenshot.c_str());
+            exit_code = 2;
+          }
+          break;
+        }
+        glfwSwapBuffers(win);
+      }
+      if (o.print_frame_times && !frame_ms.empty()) {
+        std::vector<double> s = frame_ms;
+        std::nth_element(s.begin(), s.begin() + s.size() / 2, s.end());
+        std::printf("frames %zu, median frame time %.2f ms (%.0f fps)\n", frame_ms.size(), s[s.size() / 2], 1e3 / s[s.size() / 2]);
+      }
+    }
+  }
+  ImGui_ImplOpenGL3_Shutdown();
+  ImGui_ImplGlfw_Shutdown();
+  ImGui::DestroyContext();
+  glfwDestroyWindow(win);
+  glfwTerminate();
+  return exit_code;
+}
+
+}  // namespace
+}  // namespace spinelab::viewer
+
+int main(int argc, char** argv) {
+  CLI::App app{"spinelab-viewer: see, scrub and inspect a scenario run (teaching and research model, not medical advice)"};
+  spinelab::viewer::Options o;
+  app.add_option("--scenario", o.scenario, "scenario file to simulate and show")->check(CLI::ExistingFile);
+  app.add_option("--results", o.results, "results file (HDF5) to show")->check(CLI::ExistingFile);
+  app.add_option("--run", o.run, "run in the results file (default: the first)");
+  app.add_option("--model", o.model, "spine model file")->check(CLI::ExistingFile);
+  app.add_option("--frames", o.frames, "render this many frames and exit (headless use)")->check(CLI::Range(1, 1000000));
+  app.add_option("--screenshot", o.screenshot, "write the last frame to this PNG");
+  app.add_flag("--print-frame-times", o.print_frame_times, "print the median frame time");
+  app.add_option("--speed", o.speed, "playback speed")->check(CLI::Range(0.01, 100.0));
+  app.add_option("--width", o.width, "window width")->check(CLI::Range(64, 8192));
+  app.add_option("--height", o.height, "window height")->check(CLI::Range(64, 8192));
+  app.add_option("--quantity", o.quantity, "facet colour: gap, fluid_pressure, capsule_strain, contact_force")
+      ->check(CLI::IsMember({"gap", "fluid_pressure", "capsule_strain", "contact_force"}));
+  app.add_option("--view", o.view, "side, back or top")->check(CLI::IsMember({"side", "back", "top"}));
+  CLI11_PARSE(app, argc, argv);
+  return spinelab::viewer::Run(o);
+}

@@ -1,0 +1,112 @@
+#include "recording.h"
+
+#include "spinelab/io/h5.h"
+
+namespace spinelab::viewer {
+
+namespace {
+Recording FromResult(const sim::Scenario& sc, sim::ModelDesc model, const sim::ScenarioResult& r) {
+  Recording rec;
+  rec.name = sc.name;
+  rec.title = sc.title;
+  rec.notice = sc.notice;
+  rec.model = std::move(model);
+  const size_t T = r.time_s.size(), B = r.body_names.size(), F = r.facet_names.size();
+  for (size_t t = 0; t < T; ++t) {
+    viz::Frame f;
+    f.time_s = r.time_s[t];
+    for (size_t b = 0; b < B; ++b) {
+      const double* p = &r.body_position_m[(t * B + b) * 3];
+      const double* q = &r.body_orientation[(t * B + b) * 4];
+      f.X_WB.push_back(Pose{Quat(q[0], q[1], q[2], q[3]).normalized().toRotationMatrix(), Vec3(p[0], p[1], p[2])});
+    }
+    auto slice = [&](const std::vector<double>& v) { return std::vector<double>(v.begin() + t * F, v.begin() + (t + 1) * F); };
+    f.facet_gap_m = slice(r.facet_gap_m);
+    f.facet_pressure_Pa = slice(r.facet_pressure_Pa);
+    f.facet_capsule_strain = slice(r.facet_capsule_strain);
+    f.facet_contact_N = slice(r.facet_contact_N);
+    f.facet_bubble_radius_m = slice(r.facet_bubble_radius_m);
+    rec.frames.push_back(std::move(f));
+  }
+  for (const auto& c : r.cavitations) rec.cavitations.push_back({c.time_s, c.facet, c.gap_jump_m});
+  return rec;
+}
+}  // namespace
+
+Expected<Recording> RecordScenario(const std::string& path, const std::string& model_path) {
+  auto params = sim::LoadSpineParams(model_path);
+  if (!params) return params.errors();
+  auto sc = sim::LoadScenario(path);
+  if (!sc) return sc.errors();
+  auto model = sim::BuildScenarioModel(sc.value(), params.value());
+  if (!model) return model.errors();
+  auto r = sim::RunScenario(sc.value(), params.value());
+  if (!r) return r.errors();
+  Recording rec = FromResult(sc.value(), std::move(model).value(), r.value());
+  rec.source = path;
+  return rec;
+}
+
+std::vector<std::string> ListRuns(const std::string& h5_path) {
+  auto f = io::OpenFileReadOnly(h5_path);
+  if (!f) return {};
+  return io::ListGroups(f.value(), "runs");
+}
+
+Expected<Recording> ReadResults(const std::string& h5_path, const std::string& run_in, const std::string& model_path) {
+  auto f = io::OpenFileReadOnly(h5_path);
+  if (!f) return f.errors();
+  const auto runs = io::ListGroups(f.value(), "runs");
+  if (runs.empty()) return std::vector<Diagnostic>{{h5_path, "runs", "no runs in this file"}};
+  std::string run = run_in.empty() ? runs.front() : run_in;
+  if (std::find(runs.begin(), runs.end(), run) == runs.end()) {
+    std::string list;
+    for (const auto& r : runs) list += (list.empty() ? "" : ", ") + r;
+    return std::vector<Diagnostic>{{h5_path, "--run", "'" + run + "' is not a run of this file; allowed: " + list}};
+  }
+  const std::string base = "runs/" + run;
+  auto text = io::ReadStringAttr(f.value(), base, "scenario_text");
+  if (!text) return text.errors();
+  auto params = sim::LoadSpineParams(model_path);
+  if (!params) return params.errors();
+  auto sc = sim::LoadScenarioText(text.value(), run + ".toml");
+  if (!sc) return sc.errors();
+  auto model = sim::BuildScenarioModel(sc.value(), params.value());
+  if (!model) return model.errors();
+  sim::ScenarioResult r;
+  std::vector<uint64_t> dims;
+  auto read = [&](const std::string& name, std::vector<double>* out) -> bool {
+    auto v = io::ReadDoubles(f.value(), base + "/" + name, &dims);
+    if (!v) return false;
+    *out = std::move(v).value();
+    return true;
+  };
+  bool ok = read("time", &r.time_s) && read("bodies/position", &r.body_position_m) &&
+            read("bodies/orientation", &r.body_orientation) && read("facets/gap", &r.facet_gap_m) &&
+            read("facets/fluid_pressure", &r.facet_pressure_Pa) && read("facets/capsule_strain", &r.facet_capsule_strain) &&
+            read("facets/contact_force", &r.facet_contact_N) && read("facets/bubble_radius", &r.facet_bubble_radius_m);
+  if (!ok) return std::vector<Diagnostic>{{h5_path, base, "missing or unreadable datasets (not a spinelab results file?)"}};
+  auto bodies = io::ReadStrings(f.value(), base + "/bodies/name");
+  auto facets = io::ReadStrings(f.value(), base + "/facets/name");
+  if (!bodies || !facets) return std::vector<Diagnostic>{{h5_path, base, "missing body or facet names"}};
+  r.body_names = bodies.value();
+  r.facet_names = facets.value();
+  if (r.body_names.size() != model.value().bodies.size() || r.facet_names.size() != model.value().facets.size())
+    return std::vector<Diagnostic>{{h5_path, base, "the stored run does not match the model rebuilt from its scenario (another model file?)"}};
+  std::vector<double> ct, jump, idx;
+  if (read("events/cavitation/time", &ct) && read("events/cavitation/gap_jump", &jump)) {
+    // facet index from the names (stored as integers)
+    auto names = io::ReadStrings(f.value(), base + "/events/cavitation/facet_name");
+    for (size_t i = 0; i < ct.size(); ++i) {
+      int fi = 0;
+      if (names)
+        fi = static_cast<int>(std::find(r.facet_names.begin(), r.facet_names.end(), names.value()[i]) - r.facet_names.begin());
+      r.cavitations.push_back({ct[i], fi, jump[i], 0.0});
+    }
+  }
+  Recording rec = FromResult(sc.value(), std::move(model).value(), r);
+  rec.source = h5_path + " : " + run;
+  return rec;
+}
+
+}  // namespace spinelab::viewer

@@ -1,0 +1,32 @@
+#pragma once
+// A run to play back: the model it ran on, its frames and its events, from a results file or
+// from simulating a scenario.
+#include <string>
+#include <vector>
+
+#include "spinelab/sim/scenario.h"
+#include "spinelab/viz/scene.h"
+
+namespace spinelab::viewer {
+
+struct Recording {
+  std::string name, title, notice, source;
+  sim::ModelDesc model;
+  std::vector<viz::Frame> frames;
+  struct Event {
+    double time_s;
+    int facet;
+    double gap_jump_m;
+  };
+  std::vector<Event> cavitations;
+};
+
+/// Simulates the scenario (whole run) and records every frame.
+Expected<Recording> RecordScenario(const std::string& scenario_path, const std::string& model_path);
+/// Reads run `run` (empty: the first) of a results file; the model is rebuilt from the stored
+/// scenario text.
+Expected<Recording> ReadResults(const std::string& h5_path, const std::string& run, const std::string& model_path);
+/// The runs in a results file.
+std::vector<std::string> ListRuns(const std::string& h5_path);
+
+}  // namespace spinelab::viewer

@@ -1,0 +1,40 @@
+#pragma once
+// OpenGL 3.3 core renderer of viz::DrawItem lists: unit meshes, one Lambert shader, an orbit
+// camera. Used only by spinelab-viewer.
+#include <vector>
+
+#include <Eigen/Dense>
+
+#include "spinelab/viz/scene.h"
+
+namespace spinelab::viewer {
+
+struct Camera {
+  float yaw_rad = 1.5708f;    // 90 deg: looking at the subject's left side
+  float pitch_rad = 0.15f;
+  float distance_m = 1.6f;
+  Eigen::Vector3f target = Eigen::Vector3f(0, 0, 0.35f);
+  float fov_rad = 0.8f;
+  Eigen::Matrix4f View() const;
+  Eigen::Matrix4f Projection(float aspect) const;
+  Eigen::Vector3f Eye() const;
+};
+
+class Renderer {
+ public:
+  bool Init();  ///< compiles the shader, uploads the meshes; false (with a message) on failure
+  void Draw(const std::vector<viz::DrawItem>& items, const Camera& camera, int width, int height);
+  ~Renderer();
+
+ private:
+  struct MeshGL {
+    unsigned vao = 0, vbo = 0;
+    int count = 0;
+  };
+  MeshGL Upload(const std::vector<float>& interleaved);
+  unsigned program_ = 0;
+  int u_mvp_ = -1, u_model_ = -1, u_color_ = -1, u_light_ = -1;
+  MeshGL meshes_[4];
+};
+
+}  // namespace spinelab::viewer

@@ -1,0 +1,84 @@
+// Scene building without OpenGL: every body's parts, a coloured disc per facet joint, a bubble
+// where there is gas, the scene's objects; colours follow the chosen quantity.
+#include <gtest/gtest.h>
+
+#include "spinelab/sim/scenario.h"
+#include "spinelab/viz/scene.h"
+
+namespace spinelab::viz {
+namespace {
+
+struct Fixture {
+  sim::ModelDesc model;
+  Frame frame;
+};
+
+Fixture Thrust() {
+  auto sc = sim::LoadScenario(std::string(SPINELAB_SOURCE_DIR) + "/scenarios/thoracic_thrust.toml").value();
+  Fixture f;
+  f.model = sim::BuildScenarioModel(sc, sim::LoadSpineParams(sim::DefaultSpineModelPath()).value()).value();
+  for (const auto& b : f.model.bodies) f.frame.X_WB.push_back(b.X_WB);
+  const size_t F = f.model.facets.size();
+  f.frame.facet_gap_m.assign(F, 0.0);
+  f.frame.facet_pressure_Pa.assign(F, 0.0);
+  f.frame.facet_capsule_strain.assign(F, 0.05);
+  f.frame.facet_contact_N.assign(F, 0.0);
+  f.frame.facet_bubble_radius_m.assign(F, 0.0);
+  return f;
+}
+
+TEST(VizScene, DrawsEveryBodyFacetAndObject) {
+  const Fixture f = Thrust();
+  const auto items = BuildDrawList(f.model, f.frame, {});
+  std::vector<int> per_body(f.model.bodies.size(), 0), per_facet(f.model.facets.size(), 0);
+  int planes = 0, boxes_env = 0;
+  for (const DrawItem& it : items) {
+    if (it.body >= 0) ++per_body[it.body];
+    if (it.facet >= 0) ++per_facet[it.facet];
+    if (it.mesh == Mesh::kPlane) ++planes;
+    if (it.body < 0 && it.facet < 0 && it.mesh == Mesh::kBox) ++boxes_env;
+    ASSERT_TRUE(it.model.allFinite());
+  }
+  for (size_t b = 0; b < per_body.size(); ++b) EXPECT_GT(per_body[b], 0) << f.model.bodies[b].name;
+  for (size_t k = 0; k < per_facet.size(); ++k) EXPECT_EQ(per_facet[k], 1) << f.model.facets[k].name;
+  EXPECT_EQ(planes, 1) << "the treatment table";
+  EXPECT_EQ(boxes_env, 1) << "the face cradle";
+}
+
+TEST(VizScene, FacetColourFollowsTheQuantityAndGasShowsABubble) {
+  Fixture f = Thrust();
+  f.frame.facet_capsule_strain[10] = 0.34;   // top of the range: red
+  f.frame.facet_bubble_radius_m[10] = 0.002;
+  SceneOptions o;
+  o.facet_quantity = FacetQuantity::kCapsuleStrain;
+  const auto items = BuildDrawList(f.model, f.frame, o);
+  const DrawItem* hot = nullptr;
+  const DrawItem* cold = nullptr;
+  int bubbles = 0;
+  for (const DrawItem& it : items) {
+    if (it.facet == 10 && it.mesh == Mesh::kCylinder) hot = &it;
+    if (it.facet == 11 && it.mesh == Mesh::kCylinder) cold = &it;
+    bubbles += it.facet >= 0 && it.mesh == Mesh::kSphere;
+  }
+  ASSERT_TRUE(hot && cold);
+  EXPECT_GT(hot->color.r, 0.6f);
+  EXPECT_LT(hot->color.b, 0.3f);
+  EXPECT_GT(cold->color.b, hot->color.b);
+  EXPECT_EQ(bubbles, 1);
+  // the same frame coloured by contact force (all zero): every disc at the bottom of the map
+  o.facet_quantity = FacetQuantity::kContactForce;
+  for (const DrawItem& it : BuildDrawList(f.model, f.frame, o))
+    if (it.facet >= 0 && it.mesh == Mesh::kCylinder) EXPECT_NEAR(it.color.b, ColorMap(0).b, 1e-6);
+}
+
+TEST(VizScene, ColorMapIsClampedAndDiverging) {
+  EXPECT_EQ(ColorMap(-1).b, ColorMap(0).b);
+  EXPECT_EQ(ColorMap(2).r, ColorMap(1).r);
+  EXPECT_GT(ColorMap(0).b, ColorMap(0).r);
+  EXPECT_GT(ColorMap(1).r, ColorMap(1).b);
+  EXPECT_NEAR(ColorMap(0.5).r, ColorMap(0.5).b, 1e-6);  // grey in the middle
+  EXPECT_EQ(ColorMap(std::nan("")).b, ColorMap(0).b);
+}
+
+}  // namespace
+}  // namespace spinelab::viz

@@ -1,0 +1,63 @@
+// The viewer headless under Xvfb with Mesa's software OpenGL: it renders a scenario and a
+// results file to PNG; the picture shows the spine (bone-coloured pixels) and coloured facets.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include <stb_image.h>
+
+namespace {
+
+struct Picture {
+  int w = 0, h = 0, bone = 0, blue = 0, distinct = 0;
+};
+
+Picture Look(const std::string& png) {
+  Picture p;
+  int n = 0;
+  unsigned char* px = stbi_load(png.c_str(), &p.w, &p.h, &n, 3);
+  if (!px) return p;
+  unsigned char first[3] = {px[0], px[1], px[2]};
+  for (int i = 0; i < p.w * p.h; ++i) {
+    const unsigned char r = px[3 * i], g = px[3 * i + 1], b = px[3 * i + 2];
+    if (r > 150 && g > 140 && b > 110 && r > b + 15) ++p.bone;          // vertebrae
+    if (b > 110 && b > r + 50 && b > g + 30) ++p.blue;                  // low end of the facet map
+    if (r != first[0] || g != first[1] || b != first[2]) ++p.distinct;
+  }
+  stbi_image_free(px);
+  return p;
+}
+
+int Viewer(const std::string& args) {
+  const std::string cmd = std::string("xvfb-run -a -s '-screen 0 1280x720x24' ") + SPINELAB_VIEWER + " " + args + " > /dev/null 2>&1";
+  return std::system(cmd.c_str());
+}
+
+TEST(Viewer, HeadlessScreenshotShowsTheSpineAndColouredFacets) {
+  const std::string png = ::testing::TempDir() + "/viewer_twist.png";
+  std::remove(png.c_str());
+  ASSERT_EQ(Viewer(std::string("--scenario ") + SPINELAB_SOURCE_DIR + "/scenarios/seated_twist.toml --frames 30 --screenshot " + png), 0);
+  const Picture p = Look(png);
+  ASSERT_EQ(p.w, 1280);
+  ASSERT_EQ(p.h, 720);
+  EXPECT_GT(p.distinct, 20000) << "not blank";
+  EXPECT_GT(p.bone, 3000) << "vertebrae drawn";
+  EXPECT_GT(p.blue, 100) << "facet joints coloured";
+}
+
+TEST(Viewer, OpensARunOfAResultsFile) {
+  const std::string h5 = ::testing::TempDir() + "/viewer_runs.h5", png = ::testing::TempDir() + "/viewer_roller.png";
+  std::remove(png.c_str());
+  const std::string run = std::string(SPINELAB_BIN) + " run " + SPINELAB_SOURCE_DIR + "/scenarios/dead_hang.toml " +
+                          SPINELAB_SOURCE_DIR + "/scenarios/foam_roller_thoracic.toml -o " + h5 + " --overwrite > /dev/null";
+  ASSERT_EQ(std::system(run.c_str()), 0);
+  ASSERT_EQ(Viewer("--results " + h5 + " --run foam_roller_thoracic --frames 20 --screenshot " + png), 0);
+  const Picture p = Look(png);
+  EXPECT_GT(p.bone, 3000);
+  // a run that is not in the file is an error naming the runs there
+  EXPECT_NE(Viewer("--results " + h5 + " --run nosuchrun --frames 2"), 0);
+}
+
+}  // namespace

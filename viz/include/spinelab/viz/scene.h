@@ -1,0 +1,64 @@
+#pragma once
+/// @file scene.h
+/// Model + state -> a list of things to draw (no OpenGL here, so it is unit-tested without a
+/// display): the procedural vertebrae, the facet joints coloured by a chosen quantity, a bubble
+/// in a joint that holds gas, hand pads and the scene's objects (floor, chair, roller).
+
+#include <string>
+#include <vector>
+
+#include <Eigen/Dense>
+
+#include "spinelab/sim/model.h"
+
+namespace spinelab::viz {
+
+struct Rgba {
+  float r = 1, g = 1, b = 1, a = 1;
+};
+
+/// Unit meshes: box [-1,1]^3, cylinder of radius 1 about z from -1 to 1, sphere of radius 1,
+/// and a large square in z = 0 (a floor).
+enum class Mesh { kBox, kCylinder, kSphere, kPlane };
+
+struct DrawItem {
+  Mesh mesh = Mesh::kBox;
+  Eigen::Matrix4f model = Eigen::Matrix4f::Identity();  ///< unit mesh -> world [m]
+  Rgba color;
+  int body = -1;   ///< body id (picking), -1 for none
+  int facet = -1;  ///< facet index (picking), -1 for none
+};
+
+/// What the facet joints are coloured by.
+enum class FacetQuantity { kGap, kFluidPressure, kCapsuleStrain, kContactForce };
+const char* QuantityName(FacetQuantity q);   ///< "gap [mm]", ...
+struct Range {
+  double lo = 0, hi = 1;  ///< in display units (mm, kPa, -, N)
+};
+/// Fixed physical ranges, so colours mean the same in every run and every frame.
+Range QuantityRange(FacetQuantity q);
+/// The value in display units.
+double DisplayValue(FacetQuantity q, double value_si);
+
+/// One instant of a run, in SI: poses of every body and the facet values (indexed like the
+/// model's bodies and facets).
+struct Frame {
+  double time_s = 0;
+  std::vector<Pose> X_WB;
+  std::vector<double> facet_gap_m, facet_pressure_Pa, facet_capsule_strain, facet_contact_N, facet_bubble_radius_m;
+  double Value(FacetQuantity q, size_t facet) const;
+};
+
+/// Perceptual blue -> white -> red map of t in [0, 1] (clamped).
+Rgba ColorMap(double t);
+
+struct SceneOptions {
+  FacetQuantity facet_quantity = FacetQuantity::kCapsuleStrain;
+  int selected_body = -1;  ///< highlighted
+  int selected_facet = -1;
+};
+
+/// Everything to draw for one frame.
+std::vector<DrawItem> BuildDrawList(const sim::ModelDesc& model, const Frame& frame, const SceneOptions& options);
+
+}  // namespace spinelab::viz

@@ -1,0 +1,164 @@
+// Model + frame -> draw list (see scene.h).
+#include "spinelab/viz/scene.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace spinelab::viz {
+
+namespace {
+Eigen::Matrix4f Transform(const Pose& X, const Vec3& scale) {
+  Eigen::Matrix4f M = Eigen::Matrix4f::Identity();
+  M.block<3, 3>(0, 0) = (X.R * scale.asDiagonal()).cast<float>();
+  M.block<3, 1>(0, 3) = X.p.cast<float>();
+  return M;
+}
+// rotation taking z to the unit vector n
+Mat3 AlignZ(const Vec3& n) { return Eigen::Quaterniond::FromTwoVectors(Vec3::UnitZ(), n).toRotationMatrix(); }
+
+const Rgba kBone{0.90f, 0.86f, 0.76f, 1.0f};
+const Rgba kBoneSelected{1.0f, 0.78f, 0.30f, 1.0f};
+const Rgba kProp{0.85f, 0.62f, 0.50f, 1.0f};
+const Rgba kObject{0.45f, 0.50f, 0.58f, 1.0f};
+const Rgba kFloor{0.30f, 0.32f, 0.36f, 1.0f};
+const Rgba kBubble{0.55f, 0.85f, 1.0f, 0.9f};
+}  // namespace
+
+const char* QuantityName(FacetQuantity q) {
+  switch (q) {
+    case FacetQuantity::kGap: return "facet gap [mm]";
+    case FacetQuantity::kFluidPressure: return "fluid pressure [kPa]";
+    case FacetQuantity::kCapsuleStrain: return "capsule strain [-]";
+    case FacetQuantity::kContactForce: return "contact force [N]";
+  }
+  return "";
+}
+
+Range QuantityRange(FacetQuantity q) {
+  switch (q) {
+    case FacetQuantity::kGap: return {-0.2, 1.5};
+    case FacetQuantity::kFluidPressure: return {-100, 50};
+    case FacetQuantity::kCapsuleStrain: return {0.0, 0.34};  // up to the pain-behaviour strain
+    case FacetQuantity::kContactForce: return {0.0, 150.0};
+  }
+  return {};
+}
+
+double DisplayValue(FacetQuantity q, double v) {
+  switch (q) {
+    case FacetQuantity::kGap: return v * 1e3;
+    case FacetQuantity::kFluidPressure: return v * 1e-3;
+    default: return v;
+  }
+}
+
+double Frame::Value(FacetQuantity q, size_t f) const {
+  const std::vector<double>* v = nullptr;
+  switch (q) {
+    case FacetQuantity::kGap: v = &facet_gap_m; break;
+    case FacetQuantity::kFluidPressure: v = &facet_pressure_Pa; break;
+    case FacetQuantity::kCapsuleStrain: v = &facet_capsule_strain; break;
+    case FacetQuantity::kContactForce: v = &facet_contact_N; break;
+  }
+  return f < v->size() ? (*v)[f] : 0.0;
+}
+
+Rgba ColorMap(double t) {
+  t = std::clamp(std::isfinite(t) ? t : 0.0, 0.0, 1.0);
+  // blue (0.23,0.30,0.75) -> light grey (0.87) -> red (0.71,0.02,0.15): a diverging map
+  const float lo[3] = {0.23f, 0.30f, 0.75f}, mid[3] = {0.87f, 0.87f, 0.87f}, hi[3] = {0.71f, 0.02f, 0.15f};
+  Rgba c;
+  const float s = static_cast<float>(t < 0.5 ? t * 2 : (t - 0.5) * 2);
+  const float* a = t < 0.5 ? lo : mid;
+  const float* b = t < 0.5 ? mid : hi;
+  c.r = a[0] + s * (b[0] - a[0]);
+  c.g = a[1] + s * (b[1] - a[1]);
+  c.b = a[2] + s * (b[2] - a[2]);
+  return c;
+}
+
+std::vector<DrawItem> BuildDrawList(const sim::ModelDesc& model, const Frame& frame, const SceneOptions& opt) {
+  std::vector<DrawItem> out;
+  const size_t nb = std::min(model.bodies.size(), frame.X_WB.size());
+  // bodies: the procedural parts (vertebrae) or, without parts, the contact shapes (hand pads)
+  for (size_t b = 0; b < nb; ++b) {
+    const sim::BodyDesc& body = model.bodies[b];
+    const Pose& X = frame.X_WB[b];
+    const Rgba base = static_cast<int>(b) == opt.selected_body ? kBoneSelected : body.prop ? kProp : kBone;
+    for (const sim::GeometryPrimitive& g : body.geometry) {
+      if (g.part.rfind("facet", 0) == 0) continue;  // drawn as joints below
+      DrawItem it;
+      it.mesh = g.kind == sim::PrimitiveKind::kBox ? Mesh::kBox : g.kind == sim::PrimitiveKind::kCylinder ? Mesh::kCylinder : Mesh::kSphere;
+      it.model = Transform(X * g.X_BG, g.size_m);
+      it.color = base;
+      it.body = static_cast<int>(b);
+      out.push_back(it);
+    }
+  }
+  // facet joints: a disc on the lower body's articular surface, coloured by the quantity; a
+  // bubble while the joint holds gas
+  const Range r = QuantityRange(opt.facet_quantity);
+  for (size_t f = 0; f < model.facets.size(); ++f) {
+    const sim::FacetDesc& fd = model.facets[f];
+    if (fd.body_lower < 0 || static_cast<size_t>(fd.body_lower) >= nb) continue;
+    const Pose& XA = frame.X_WB[fd.body_lower];
+    const Vec3 p = XA * fd.p_AoP_A, n = XA.R * fd.n_A;
+    const double radius = std::sqrt(std::max(fd.area_m2, 1e-6) / kPi);
+    DrawItem it;
+    it.mesh = Mesh::kCylinder;
+    it.model = Transform(Pose{AlignZ(n), p}, Vec3(radius, radius, 0.0015));
+    const double v = DisplayValue(opt.facet_quantity, frame.Value(opt.facet_quantity, f));
+    it.color = ColorMap((v - r.lo) / (r.hi - r.lo));
+    if (static_cast<int>(f) == opt.selected_facet) it.color = kBoneSelected;
+    it.facet = static_cast<int>(f);
+    out.push_back(it);
+    const double rb = f < frame.facet_bubble_radius_m.size() ? frame.facet_bubble_radius_m[f] : 0.0;
+    if (rb > 1e-5) {
+      DrawItem bubble;
+      bubble.mesh = Mesh::kSphere;
+      const double shown = std::max(rb, 0.0015);  // visible even when small
+      bubble.model = Transform(Pose{Mat3::Identity(), p + n * (0.002 + shown)}, Vec3::Constant(shown));
+      bubble.color = kBubble;
+      bubble.facet = static_cast<int>(f);
+      out.push_back(bubble);
+    }
+  }
+  // hand pads (bodies without drawable parts but with a contact box)
+  for (size_t b = 0; b < nb; ++b) {
+    const sim::BodyDesc& body = model.bodies[b];
+    if (!body.prop) continue;
+    for (const sim::BoxShapeDesc& s : body.shapes) {
+      DrawItem it;
+      it.mesh = Mesh::kBox;
+      it.model = Transform(frame.X_WB[b] * Pose{Mat3::Identity(), s.center_B}, s.half_extents_m);
+      it.color = kProp;
+      it.body = static_cast<int>(b);
+      out.push_back(it);
+    }
+  }
+  // the scene's static objects
+  for (const sim::EnvironmentDesc& e : model.environment) {
+    DrawItem it;
+    it.color = kObject;
+    switch (e.shape) {
+      case sim::EnvShape::kPlane:
+        it.mesh = Mesh::kPlane;
+        it.model = Transform(e.X_WE, Vec3(1.5, 1.5, 1.0));
+        it.color = kFloor;
+        break;
+      case sim::EnvShape::kBox:
+        it.mesh = Mesh::kBox;
+        it.model = Transform(e.X_WE, e.half_extents_m);
+        break;
+      case sim::EnvShape::kCylinder:  // axis = the object's y
+        it.mesh = Mesh::kCylinder;
+        it.model = Transform(e.X_WE * Pose{RotX(-0.5 * kPi), Vec3::Zero()},
+                             Vec3(e.half_extents_m.x(), e.half_extents_m.x(), e.half_extents_m.y()));
+        break;
+    }
+    out.push_back(it);
+  }
+  return out;
+}
+
+}  // namespace spinelab::viz
