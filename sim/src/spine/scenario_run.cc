@@ -265,45 +265,182 @@ Expected<ModelDesc> BuildScenarioModel(const Scenario& sc, const SpineParams& pa
   return BuildScene(sc, params, &scene);
 }
 
-Expected<ScenarioResult> RunScenario(const Scenario& sc, const SpineParams& params) {
+struct ScenarioRunner::Impl {
+  Scenario sc;
+  SpineParams params;
   Scene scene;
-  auto desc = BuildScene(sc, params, &scene);
-  if (!desc) return desc.errors();
-  auto compiled = Model::Compile(std::move(desc).value());
-  if (!compiled) return compiled.errors();
-  auto model = std::make_shared<const Model>(std::move(compiled).value());
-  SimOptions so;
-  so.dt_s = sc.dt_s;
-  auto w = World::Create(model, so);
-  if (!w) return w.errors();
-  World& world = w.value();
-  const ModelDesc& d = model->desc();
-  const BodyId pelvis = scene.pelvis;
-  // the pads rest on the skin with a light touch [N] (assumed) and the practitioner carries
-  // their weight; the profile's force comes on top
-  constexpr double kPadTouch_N = 2.0;
-  auto set_pad_loads = [&](double t) {
+  std::shared_ptr<const Model> model;
+  std::unique_ptr<World> world;
+  ScenarioResult res;
+  std::vector<Pose> X_WB;
+  std::vector<double> gap_at_crack;
+  std::vector<int> open_event;  // cavitation rows still collecting sound/jump
+  std::vector<Vec3> sum_F, sum_T, extra_F, extra_T;
+  std::vector<BodyId> loaded_bodies;
+  int64_t n_steps = 0, every = 1, step = 0;
+  std::chrono::steady_clock::time_point t0;
+  static constexpr double kPadTouch_N = 2.0;  // [N] assumed: a hand resting on the skin
+
+  const ModelDesc& d() const { return model->desc(); }
+  void SetPadLoads(World& w, double t) {
+    // the practitioner carries the pad's weight; the profile's push comes on top of the touch
     for (size_t k = 0; k < sc.objects.size(); ++k) {
       if (scene.pad_body[k] < 0) continue;
       const BodyId pb = scene.pad_body[k];
       AppliedLoad a;
       const double F = std::max(kPadTouch_N, sc.objects[k].force_N * sc.objects[k].profile.Factor(t));
-      a.force_N = F * scene.pad_push_W[k] - d.bodies[pb].mass_kg * d.gravity_W;
-      world.SetAppliedLoad(pb, a);
+      a.force_N = F * scene.pad_push_W[k] - d().bodies[pb].mass_kg * d().gravity_W;
+      w.SetAppliedLoad(pb, a);
     }
-  };
+  }
+  void Record();
+  void ApplyLoads(double t);
+  void CollectEvents();
+};
+
+void ScenarioRunner::Impl::Record() {
+  const ModelDesc& md = d();
+  World& w = *world;
+  const StepOutputs& out = w.outputs();
+  res.time_s.push_back(w.state().time_s);
+  for (size_t b = 0; b < md.bodies.size(); ++b) {
+    const BodyState& s = w.state().bodies[b];
+    res.body_position_m.insert(res.body_position_m.end(), {s.p_WB.x(), s.p_WB.y(), s.p_WB.z()});
+    res.body_orientation.insert(res.body_orientation.end(), {s.q_WB.w(), s.q_WB.x(), s.q_WB.y(), s.q_WB.z()});
+    X_WB[b] = Pose{s.q_WB.toRotationMatrix(), s.p_WB};
+  }
+  for (size_t l = 0; l < md.levels.size(); ++l) {
+    const BushingOutput& b = out.bushings[md.levels[l].bushing];
+    // flexion (about y), lateral bending to the right (about x), axial rotation to the left (about z)
+    res.level_rotation_rad.insert(res.level_rotation_rad.end(), {b.rotation_rad.y(), b.rotation_rad.x(), b.rotation_rad.z()});
+    res.disc_compression_N.push_back(b.compression_N);
+    res.disc_shear_N.push_back(b.shear_N);
+    res.disc_shear_xy_N.insert(res.disc_shear_xy_N.end(), {b.force_N.x(), b.force_N.y()});
+    res.disc_torsion_Nm.push_back(b.moment_Nm.z());
+    // torsion: Bredt-Batho τ = T / (2 A_m t); transverse shear on a thin ring: τ = 2 V / A_wall
+    const bool disc = md.bushings[md.levels[l].bushing].kind == BushingKind::kDisc;  // C0-C1, C1-C2: no disc
+    res.annulus_shear_Pa.push_back(!disc ? 0.0 : std::abs(b.moment_Nm.z()) / (2 * scene.annulus_Am_m2[l] * scene.annulus_t_m[l]) +
+                                   2 * b.shear_N / scene.annulus_wall_m2[l]);
+    res.disc_pressure_Pa.push_back(b.pressure_Pa);
+    // factor of risk for a vertebral compression fracture: the compressive force the disc puts
+    // on the vertebral bodies over their compressive strength (Myers & Wilson 1997; Bouxsein 2006)
+    res.fracture_risk.push_back(b.compression_N / scene.strength_N[l]);
+  }
+  for (size_t i = 0; i < md.facets.size(); ++i) {
+    const FacetOutput& f = out.facets[i];
+    res.facet_gap_m.push_back(f.gap_m);
+    res.facet_pressure_Pa.push_back(f.pressure_Pa);
+    res.facet_contact_N.push_back(f.contact_force_N);
+    res.facet_capsule_strain.push_back(f.capsule_strain);
+    res.facet_bubble_radius_m.push_back(w.state().capsules[i].radius_m);
+  }
+  for (size_t p = 0; p < scene.artery_rest_m.size(); ++p)
+    res.artery_strain.push_back(PathLength(md.paths[p], X_WB) / scene.artery_rest_m[p] - 1.0);
+}
+
+void ScenarioRunner::Impl::ApplyLoads(double t) {
+  const ModelDesc& md = d();
+  World& w = *world;
+  const BodyId pelvis = scene.pelvis;
+  // loads on the same body add up: each as a force and a moment about the COM, in W
+  sum_F = extra_F;
+  sum_T = extra_T;
+  for (size_t k = 0; k < sc.loads.size(); ++k) {
+    const ScenarioLoad& L = sc.loads[k];
+    const double f = L.profile.Factor(t);
+    const BodyId b = scene.load_body[k];
+    const BodyState& bs = w.state().bodies[b];
+    const Mat3 R = bs.q_WB.toRotationMatrix();
+    const Vec3 F_W = f * (L.body_frame ? Vec3(R * L.force_N) : L.force_N);
+    const Vec3 T_W = f * (L.body_frame ? Vec3(R * L.torque_Nm) : L.torque_Nm);
+    const Vec3 r_W = R * (md.bodies[b].p_BoV_B + L.point_m);
+    sum_F[b] += F_W;
+    sum_T[b] += T_W + r_W.cross(F_W);
+  }
+  if (scene.below_T2_N > 0) {
+    // the legs stand on the floor until the feet leave it: they carry the weight below the
+    // shoulders and hold the pelvis where it stood (the pelvis-support law, explicit), fading
+    // to nothing over 2 s from feet_off_s
+    const double f = 1.0 - std::clamp((t - sc.feet_off_s) / 2.0, 0.0, 1.0);
+    const BodyState& ps = w.state().bodies[pelvis];
+    const Mat3 R0 = scene.X_W_pelvis0.R;
+    const Vec3 dth = RotationVector(ps.q_WB.toRotationMatrix() * R0.transpose());
+    sum_F[pelvis] += f * (Vec3(0, 0, scene.below_T2_N) + params.pelvis_support_k_trans * (scene.X_W_pelvis0.p - ps.p_WB) -
+                          params.pelvis_support_c_trans * ps.v_WB);
+    const Vec3 k_rot_W = (R0 * params.pelvis_support_k_rot.asDiagonal() * R0.transpose()) * dth;
+    sum_T[pelvis] += f * (-k_rot_W - params.pelvis_support_c_rot * ps.w_WB);
+  }
+  for (BodyId b : loaded_bodies) {
+    AppliedLoad a;
+    a.force_N = sum_F[b];
+    a.torque_Nm = sum_T[b];
+    w.SetAppliedLoad(b, a);
+  }
+  SetPadLoads(w, t);
+  if (!sc.motions.empty()) {
+    // the held pelvis follows the prescribed motions (rotations composed in file order)
+    auto pose_at = [&](double tt) {
+      Pose X = scene.X_W_pelvis0;
+      for (const ScenarioMotion& m : sc.motions) {
+        const double f = m.profile.Factor(tt);
+        X.R = RotationFromVector(f * m.rotation_rad) * X.R;
+        X.p += f * m.translation_m;
+      }
+      return X;
+    };
+    const Pose X1 = pose_at(t + sc.dt_s), X0 = pose_at(t);
+    const Vec3 v = (X1.p - X0.p) / sc.dt_s;
+    const Vec3 w_W = RotationVector(X1.R * X0.R.transpose()) / sc.dt_s;
+    w.SetHeldBodyMotion(pelvis, X0, v, w_W);
+  }
+}
+
+void ScenarioRunner::Impl::CollectEvents() {
+  const ModelDesc& md = d();
+  World& w = *world;
+  const StepOutputs& out = w.outputs();
+  for (size_t k = 0; k < md.facets.size(); ++k) {
+    const FacetOutput& f = out.facets[k];
+    if (f.cracked) {
+      open_event[k] = static_cast<int>(res.cavitations.size());
+      res.cavitations.push_back({w.state().capsules[k].dynamic_since_s, static_cast<int>(k), 0.0, 0.0});
+      gap_at_crack[k] = f.gap_m;
+    }
+    if (open_event[k] >= 0) {
+      // the event collects its sound and the joint's opening for 50 ms
+      auto& ev = res.cavitations[open_event[k]];
+      for (float p : f.sound_Pa) ev.sound_peak_Pa = std::max(ev.sound_peak_Pa, std::abs(static_cast<double>(p)));
+      ev.gap_jump_m = std::max(ev.gap_jump_m, f.gap_m - gap_at_crack[k]);
+      if (w.state().time_s - ev.time_s > 0.05) open_event[k] = -1;
+    }
+  }
+}
+
+Expected<ScenarioRunner> ScenarioRunner::Create(const Scenario& sc, const SpineParams& params) {
+  auto impl = std::make_unique<Impl>();
+  impl->sc = sc;
+  impl->params = params;
+  Scene& scene = impl->scene;
+  auto desc = BuildScene(sc, params, &scene);
+  if (!desc) return desc.errors();
+  auto compiled = Model::Compile(std::move(desc).value());
+  if (!compiled) return compiled.errors();
+  impl->model = std::make_shared<const Model>(std::move(compiled).value());
+  SimOptions so;
+  so.dt_s = sc.dt_s;
+  auto w = World::Create(impl->model, so);
+  if (!w) return w.errors();
+  impl->world = std::make_unique<World>(std::move(w).value());
+  World& world = *impl->world;
+  const ModelDesc& d = impl->model->desc();
+  const BodyId pelvis = scene.pelvis;
   if (sc.settle_s > 0) {
     // settle into the supports (no cavitation, nothing recorded), then start the clock at 0
     SimOptions quiet = so;
     quiet.cavitation = false;
-    auto pre = World::Create(model, quiet);
+    auto pre = World::Create(impl->model, quiet);
     if (!pre) return pre.errors();
-    for (size_t k = 0; k < sc.objects.size(); ++k) {
-      if (scene.pad_body[k] < 0) continue;
-      AppliedLoad a;
-      a.force_N = kPadTouch_N * scene.pad_push_W[k] - d.bodies[scene.pad_body[k]].mass_kg * d.gravity_W;
-      pre.value().SetAppliedLoad(scene.pad_body[k], a);
-    }
+    impl->SetPadLoads(pre.value(), -1.0);
     const int64_t n = std::llround(sc.settle_s / sc.dt_s);
     for (int64_t i = 0; i < n; ++i) {
       const uint32_t st = pre.value().Step();
@@ -321,20 +458,18 @@ Expected<ScenarioResult> RunScenario(const Scenario& sc, const SpineParams& para
   }
   scene.X_W_pelvis0 = d.bodies[pelvis].X_WB;
 
-  ScenarioResult res;
+  ScenarioResult& res = impl->res;
   for (const auto& b : d.bodies) res.body_names.push_back(b.name);
   for (const auto& l : d.levels) res.level_names.push_back(l.name);
   for (const auto& f : d.facets) res.facet_names.push_back(f.name);
   res.environment = d.environment;
-  // safety: artery rest lengths; per level the weaker vertebra's strength
-  const bool neck = true;  // every scenario has the cervical spine; arteries are always reported
-  std::vector<Pose> X_WB(d.bodies.size());
-  for (size_t b = 0; b < d.bodies.size(); ++b) X_WB[b] = d.bodies[b].X_WB;
-  if (neck)
-    for (const PathDesc& p : d.paths) {
-      res.artery_names.push_back(p.name);
-      scene.artery_rest_m.push_back(PathLength(p, X_WB));
-    }
+  // safety: artery rest lengths (every model has the neck); per level the weaker vertebra's strength
+  impl->X_WB.resize(d.bodies.size());
+  for (size_t b = 0; b < d.bodies.size(); ++b) impl->X_WB[b] = d.bodies[b].X_WB;
+  for (const PathDesc& p : d.paths) {
+    res.artery_names.push_back(p.name);
+    scene.artery_rest_m.push_back(PathLength(p, impl->X_WB));
+  }
   const double sL = sc.subject.height_m / params.ref_height_m;
   for (const LevelDesc& L : d.levels) {
     scene.strength_N.push_back(std::min(VertebralStrength(params, sc.subject, L.upper, sc.bone_density_t_score),
@@ -353,136 +488,69 @@ Expected<ScenarioResult> RunScenario(const Scenario& sc, const SpineParams& para
   // hanging: the feet carry everything below the shoulders until they leave the floor
   if (sc.posture == "hanging")
     for (BodyId b = d.FindBody("T3"); b <= pelvis; ++b) scene.below_T2_N += d.bodies[b].mass_kg * 9.81;
-  const int64_t n_steps = std::llround(sc.duration_s / sc.dt_s);
-  const int64_t every = std::max<int64_t>(1, std::llround(1.0 / (sc.output_rate_Hz * sc.dt_s)));
-  const auto t0 = std::chrono::steady_clock::now();
-
-  auto record = [&]() {
-    const StepOutputs& out = world.outputs();
-    res.time_s.push_back(world.state().time_s);
-    for (size_t b = 0; b < d.bodies.size(); ++b) {
-      const BodyState& s = world.state().bodies[b];
-      res.body_position_m.insert(res.body_position_m.end(), {s.p_WB.x(), s.p_WB.y(), s.p_WB.z()});
-      res.body_orientation.insert(res.body_orientation.end(), {s.q_WB.w(), s.q_WB.x(), s.q_WB.y(), s.q_WB.z()});
-      X_WB[b] = Pose{s.q_WB.toRotationMatrix(), s.p_WB};
-    }
-    for (size_t l = 0; l < d.levels.size(); ++l) {
-      const BushingOutput& b = out.bushings[d.levels[l].bushing];
-      // flexion (about y), lateral bending to the right (about x), axial rotation to the left (about z)
-      res.level_rotation_rad.insert(res.level_rotation_rad.end(), {b.rotation_rad.y(), b.rotation_rad.x(), b.rotation_rad.z()});
-      res.disc_compression_N.push_back(b.compression_N);
-      res.disc_shear_N.push_back(b.shear_N);
-      res.disc_shear_xy_N.insert(res.disc_shear_xy_N.end(), {b.force_N.x(), b.force_N.y()});
-      res.disc_torsion_Nm.push_back(b.moment_Nm.z());
-      // torsion: Bredt-Batho τ = T / (2 A_m t); transverse shear on a thin ring: τ = 2 V / A_wall
-      const bool disc = d.bushings[d.levels[l].bushing].kind == BushingKind::kDisc;  // C0-C1, C1-C2: no disc
-      res.annulus_shear_Pa.push_back(!disc ? 0.0 : std::abs(b.moment_Nm.z()) / (2 * scene.annulus_Am_m2[l] * scene.annulus_t_m[l]) +
-                                     2 * b.shear_N / scene.annulus_wall_m2[l]);
-      res.disc_pressure_Pa.push_back(b.pressure_Pa);
-      // factor of risk for a vertebral compression fracture: the compressive force the disc puts
-      // on the vertebral bodies over their compressive strength (Myers & Wilson 1997; Bouxsein 2006)
-      res.fracture_risk.push_back(b.compression_N / scene.strength_N[l]);
-    }
-    for (size_t i = 0; i < d.facets.size(); ++i) {
-      const FacetOutput& f = out.facets[i];
-      res.facet_gap_m.push_back(f.gap_m);
-      res.facet_pressure_Pa.push_back(f.pressure_Pa);
-      res.facet_contact_N.push_back(f.contact_force_N);
-      res.facet_capsule_strain.push_back(f.capsule_strain);
-      res.facet_bubble_radius_m.push_back(world.state().capsules[i].radius_m);
-    }
-    for (size_t p = 0; p < scene.artery_rest_m.size(); ++p)
-      res.artery_strain.push_back(PathLength(d.paths[p], X_WB) / scene.artery_rest_m[p] - 1.0);
-  };
-  record();
-  std::vector<double> gap_at_crack(d.facets.size(), 0.0);
-  std::vector<int> open_event(d.facets.size(), -1);  // cavitation rows still collecting sound/jump
-  std::vector<Vec3> sum_F(d.bodies.size()), sum_T(d.bodies.size());
-  std::vector<BodyId> loaded_bodies;
+  impl->n_steps = std::llround(sc.duration_s / sc.dt_s);
+  impl->every = std::max<int64_t>(1, std::llround(1.0 / (sc.output_rate_Hz * sc.dt_s)));
+  impl->gap_at_crack.assign(d.facets.size(), 0.0);
+  impl->open_event.assign(d.facets.size(), -1);
+  impl->sum_F.assign(d.bodies.size(), Vec3::Zero());
+  impl->sum_T.assign(d.bodies.size(), Vec3::Zero());
+  impl->extra_F.assign(d.bodies.size(), Vec3::Zero());
+  impl->extra_T.assign(d.bodies.size(), Vec3::Zero());
   for (BodyId b : scene.load_body)
-    if (std::find(loaded_bodies.begin(), loaded_bodies.end(), b) == loaded_bodies.end()) loaded_bodies.push_back(b);
-  for (int64_t i = 0; i < n_steps; ++i) {
-    const double t = world.state().time_s;
-    // loads on the same body add up: each as a force and a moment about the COM, in W
-    std::fill(sum_F.begin(), sum_F.end(), Vec3::Zero());
-    std::fill(sum_T.begin(), sum_T.end(), Vec3::Zero());
-    for (size_t k = 0; k < sc.loads.size(); ++k) {
-      const ScenarioLoad& L = sc.loads[k];
-      const double f = L.profile.Factor(t);
-      const BodyId b = scene.load_body[k];
-      const BodyState& bs = world.state().bodies[b];
-      const Mat3 R = bs.q_WB.toRotationMatrix();
-      const Vec3 F_W = f * (L.body_frame ? Vec3(R * L.force_N) : L.force_N);
-      const Vec3 T_W = f * (L.body_frame ? Vec3(R * L.torque_Nm) : L.torque_Nm);
-      const Vec3 r_W = R * (d.bodies[b].p_BoV_B + L.point_m);
-      sum_F[b] += F_W;
-      sum_T[b] += T_W + r_W.cross(F_W);
-    }
-    for (BodyId b : loaded_bodies) {
-      AppliedLoad a;
-      a.force_N = sum_F[b];
-      a.torque_Nm = sum_T[b];
-      world.SetAppliedLoad(b, a);
-    }
-    set_pad_loads(t);
-    if (!sc.motions.empty()) {
-      // the held pelvis follows the prescribed motions (rotations composed in file order)
-      auto pose_at = [&](double tt) {
-        Pose X = scene.X_W_pelvis0;
-        for (const ScenarioMotion& m : sc.motions) {
-          const double f = m.profile.Factor(tt);
-          X.R = RotationFromVector(f * m.rotation_rad) * X.R;
-          X.p += f * m.translation_m;
-        }
-        return X;
-      };
-      const Pose X1 = pose_at(t + sc.dt_s), X0 = pose_at(t);
-      const Vec3 v = (X1.p - X0.p) / sc.dt_s;
-      const Vec3 w_W = RotationVector(X1.R * X0.R.transpose()) / sc.dt_s;
-      world.SetHeldBodyMotion(pelvis, X0, v, w_W);
-    }
-    if (scene.below_T2_N > 0) {
-      // the legs stand on the floor until the feet leave it: they carry the weight below the
-      // shoulders and hold the pelvis where it stood (the pelvis-support law, explicit), fading
-      // to nothing over 2 s from feet_off_s
-      const double f = 1.0 - std::clamp((t - sc.feet_off_s) / 2.0, 0.0, 1.0);
-      const BodyState& ps = world.state().bodies[pelvis];
-      const Mat3 R0 = scene.X_W_pelvis0.R;
-      const Vec3 dth = RotationVector(ps.q_WB.toRotationMatrix() * R0.transpose());
-      AppliedLoad feet;
-      feet.force_N = f * (Vec3(0, 0, scene.below_T2_N) + params.pelvis_support_k_trans * (scene.X_W_pelvis0.p - ps.p_WB) -
-                          params.pelvis_support_c_trans * ps.v_WB);
-      const Vec3 k_rot_W = (R0 * params.pelvis_support_k_rot.asDiagonal() * R0.transpose()) * dth;
-      feet.torque_Nm = f * (-k_rot_W - params.pelvis_support_c_rot * ps.w_WB);
-      world.SetAppliedLoad(pelvis, feet);
-    }
-    const uint32_t st = world.Step();
-    ++res.steps;
-    if (st != kStepOk) {
-      res.status = "failed";
-      res.error = "unstable at t = " + std::to_string(world.state().time_s) + " s: " + StepStatusText(st);
-      break;
-    }
-    const StepOutputs& out = world.outputs();
-    for (size_t k = 0; k < d.facets.size(); ++k) {
-      const FacetOutput& f = out.facets[k];
-      if (f.cracked) {
-        open_event[k] = static_cast<int>(res.cavitations.size());
-        res.cavitations.push_back({world.state().capsules[k].dynamic_since_s, static_cast<int>(k), 0.0, 0.0});
-        gap_at_crack[k] = f.gap_m;
-      }
-      if (open_event[k] >= 0) {
-        // the event collects its sound and the joint's opening for 50 ms
-        auto& ev = res.cavitations[open_event[k]];
-        for (float p : f.sound_Pa) ev.sound_peak_Pa = std::max(ev.sound_peak_Pa, std::abs(static_cast<double>(p)));
-        ev.gap_jump_m = std::max(ev.gap_jump_m, f.gap_m - gap_at_crack[k]);
-        if (world.state().time_s - ev.time_s > 0.05) open_event[k] = -1;
-      }
-    }
-    if ((i + 1) % every == 0) record();
+    if (std::find(impl->loaded_bodies.begin(), impl->loaded_bodies.end(), b) == impl->loaded_bodies.end()) impl->loaded_bodies.push_back(b);
+  if (scene.below_T2_N > 0 && std::find(impl->loaded_bodies.begin(), impl->loaded_bodies.end(), pelvis) == impl->loaded_bodies.end())
+    impl->loaded_bodies.push_back(pelvis);
+  impl->t0 = std::chrono::steady_clock::now();
+  impl->Record();
+  return ScenarioRunner(std::move(impl));
+}
+
+ScenarioRunner::ScenarioRunner(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+ScenarioRunner::ScenarioRunner(ScenarioRunner&&) noexcept = default;
+ScenarioRunner& ScenarioRunner::operator=(ScenarioRunner&&) noexcept = default;
+ScenarioRunner::~ScenarioRunner() = default;
+
+bool ScenarioRunner::done() const { return impl_->step >= impl_->n_steps || impl_->res.status != "ok"; }
+const World& ScenarioRunner::world() const { return *impl_->world; }
+const ModelDesc& ScenarioRunner::model() const { return impl_->d(); }
+const ScenarioResult& ScenarioRunner::result() const { return impl_->res; }
+
+void ScenarioRunner::SetExtraLoad(BodyId body, const Vec3& force_W, const Vec3& torque_W) {
+  SPINELAB_THROW_UNLESS(body >= 0 && body < static_cast<BodyId>(impl_->extra_F.size()), "body id out of range");
+  impl_->extra_F[body] = force_W;
+  impl_->extra_T[body] = torque_W;
+  if (std::find(impl_->loaded_bodies.begin(), impl_->loaded_bodies.end(), body) == impl_->loaded_bodies.end())
+    impl_->loaded_bodies.push_back(body);
+}
+
+bool ScenarioRunner::Step() {
+  Impl& m = *impl_;
+  if (done()) return false;
+  m.ApplyLoads(m.world->state().time_s);
+  const uint32_t st = m.world->Step();
+  ++m.res.steps;
+  ++m.step;
+  if (st != kStepOk) {
+    m.res.status = "failed";
+    m.res.error = "unstable at t = " + std::to_string(m.world->state().time_s) + " s: " + StepStatusText(st);
+    return false;
   }
-  res.wall_time_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  return res;
+  m.CollectEvents();
+  if (m.step % m.every == 0) m.Record();
+  return !done();
+}
+
+ScenarioResult ScenarioRunner::Finish() {
+  impl_->res.wall_time_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - impl_->t0).count();
+  return std::move(impl_->res);
+}
+
+Expected<ScenarioResult> RunScenario(const Scenario& sc, const SpineParams& params) {
+  auto runner = ScenarioRunner::Create(sc, params);
+  if (!runner) return runner.errors();
+  while (runner.value().Step()) {
+  }
+  return runner.value().Finish();
 }
 
 ScenarioSummary Summarize(const Scenario& sc, const ScenarioResult& r) {

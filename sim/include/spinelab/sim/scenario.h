@@ -6,6 +6,7 @@
 /// records the time series and events that the HDF5 writer stores.
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -179,6 +180,36 @@ struct RiskThresholds {
   double fracture_risk = 1.0;               ///< [-] load = strength
 };
 ScenarioSummary Summarize(const Scenario& scenario, const ScenarioResult& result);
+
+class World;
+
+/// A scenario run one step at a time (viewers simulate live; RunScenario loops it to the end).
+class ScenarioRunner {
+ public:
+  /// Builds the scene, settles it into its supports and records the first frame.
+  static Expected<ScenarioRunner> Create(const Scenario& scenario, const SpineParams& params);
+  ScenarioRunner(ScenarioRunner&&) noexcept;
+  ScenarioRunner& operator=(ScenarioRunner&&) noexcept;
+  ~ScenarioRunner();
+
+  /// One step of the scenario (loads, pads, prescribed motion, events, recording at the output
+  /// rate). False once the run is over: duration reached, or unstable (result().status).
+  bool Step();
+  bool done() const;
+  const World& world() const;
+  const ModelDesc& model() const;
+  const ScenarioResult& result() const;  ///< recorded so far
+  /// An extra force and moment about the body's COM [N, N·m, world axes] on top of the
+  /// scenario's loads, until changed (interactive exploration).
+  void SetExtraLoad(BodyId body, const Vec3& force_W, const Vec3& torque_W);
+  /// Stamps the wall time and hands the record over.
+  ScenarioResult Finish();
+
+ private:
+  struct Impl;
+  explicit ScenarioRunner(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
 
 /// Runs a scenario on the spine model. Never throws for a run that goes unstable: the status
 /// and error say what happened and the record up to then is kept.
