@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,8 @@ struct Options {
   std::string scenario, results, run, screenshot, model = sim::DefaultSpineModelPath();
   int frames = 0, width = 1280, height = 720;
   bool print_frame_times = false;
+  bool explore = false;              // keep simulating past the scenario's end, with the explore panel
+  std::vector<std::string> set;      // scenario overrides
   double speed = 1.0;
   std::string quantity = "capsule_strain";
   std::string view = "side";
@@ -61,18 +64,37 @@ void FrameBodies(const viz::Frame& f, Camera* c) {
 }
 
 int Run(const Options& o) {
-  Expected<Recording> rec = !o.results.empty() ? ReadResults(o.results, o.run, o.model)
-                            : !o.scenario.empty() ? RecordScenario(o.scenario, o.model)
-                                                  : Expected<Recording>(std::vector<Diagnostic>{{"", "", "nothing to show"}});
   if (o.results.empty() && o.scenario.empty()) {
     std::fprintf(stderr, "spinelab-viewer: give --scenario FILE or --results FILE [--run NAME]\n");
     return 2;
   }
-  if (!rec) {
-    std::fprintf(stderr, "spinelab-viewer: %s\n", rec.ErrorText().c_str());
-    return 2;
+  Recording R;
+  std::optional<sim::ScenarioRunner> live;  // a scenario is simulated live, frame by frame
+  if (!o.results.empty()) {
+    auto rec = ReadResults(o.results, o.run, o.model);
+    if (!rec) {
+      std::fprintf(stderr, "spinelab-viewer: %s\n", rec.ErrorText().c_str());
+      return 2;
+    }
+    R = std::move(rec).value();
+  } else {
+    auto params = sim::LoadSpineParams(o.model);
+    std::vector<std::string> set = o.set;
+    if (o.explore) set.push_back("run.duration_s=3600");
+    auto sc = params ? sim::LoadScenario(o.scenario, set) : Expected<sim::Scenario>(params.errors());
+    auto runner = sc ? sim::ScenarioRunner::Create(sc.value(), params.value()) : Expected<sim::ScenarioRunner>(sc.errors());
+    if (!runner) {
+      std::fprintf(stderr, "spinelab-viewer: %s\n", runner.ErrorText().c_str());
+      return 2;
+    }
+    live.emplace(std::move(runner).value());
+    R.name = sc.value().name;
+    R.title = sc.value().title;
+    R.notice = sc.value().notice;
+    R.source = o.scenario + " (live)";
+    R.model = live->model();
+    SyncFromRunner(*live, &R);
   }
-  Recording& R = rec.value();
   if (R.frames.empty()) {
     std::fprintf(stderr, "spinelab-viewer: the run has no frames\n");
     return 2;
@@ -113,8 +135,12 @@ int Run(const Options& o) {
       for (int i = 0; i < 4; ++i)
         if (o.quantity == kQuantities[i]) q = i;
       double t = R.frames.front().time_s;
-      const double t_end = R.frames.back().time_s;
+      double t_end = R.frames.back().time_s;
       bool playing = true;
+      // explore: a level, and the loads applied to its upper vertebra (its own axes)
+      int explore_level = 14;  // T7-T8
+      float explore_torque[3] = {0, 0, 0}, explore_traction = 0, explore_pa = 0;
+      double sim_ms_per_frame = 0;
       float speed = static_cast<float>(o.speed);
       std::vector<double> frame_ms;
       auto last = std::chrono::steady_clock::now();
@@ -127,11 +153,23 @@ int Run(const Options& o) {
         // headless runs advance a fixed 1/60 s per frame so the result does not depend on speed
         const double step = o.frames > 0 ? 1.0 / 60.0 : wall_dt;
         if (playing) t += step * speed;
-        if (t > t_end) t = o.frames > 0 ? t_end : R.frames.front().time_s;
+        if (live) {
+          // simulate up to the playback time (bounded work per frame), then show the live state
+          const auto s0 = std::chrono::steady_clock::now();
+          int budget = 20000;
+          while (!live->done() && live->world().state().time_s < t - 1e-12 && budget-- > 0) live->Step();
+          sim_ms_per_frame = std::chrono::duration<double>(std::chrono::steady_clock::now() - s0).count() * 1e3;
+          SyncFromRunner(*live, &R);
+          t_end = live->world().state().time_s;
+          if (live->result().status != "ok") playing = false;
+        }
+        if (t > t_end) t = (o.frames > 0 || live) ? t_end : R.frames.front().time_s;
         size_t k = std::lower_bound(R.frames.begin(), R.frames.end(), t,
                                     [](const viz::Frame& f, double x) { return f.time_s < x; }) - R.frames.begin();
         k = std::min(k, R.frames.size() - 1);
-        const viz::Frame& F = R.frames[k];
+        viz::Frame live_frame;
+        if (live && t >= t_end - 1e-9) live_frame = FrameFromWorld(live->world());
+        const viz::Frame& F = live && t >= t_end - 1e-9 ? live_frame : R.frames[k];
 
         // camera: left drag orbits, right drag pans, wheel zooms (when ImGui does not want the mouse)
         ImGuiIO& io = ImGui::GetIO();
@@ -220,6 +258,35 @@ int Run(const Options& o) {
             ImGui::PopID();
           }
         }
+        if (live) {
+          ImGui::Separator();
+          ImGui::Text("live: t = %.3f s, %.1f ms of simulation per frame", live->world().state().time_s, sim_ms_per_frame);
+          if (live->result().status != "ok") ImGui::TextColored(ImVec4(1, 0.4f, 0.4f, 1), "%s", live->result().error.c_str());
+          if (ImGui::CollapsingHeader("Explore: load a level", o.explore ? ImGuiTreeNodeFlags_DefaultOpen : 0)) {
+            std::string names;
+            for (const auto& L : R.model.levels) names += L.name + '\0';
+            ImGui::Combo("level", &explore_level, names.c_str());
+            ImGui::SliderFloat3("torque flex/lat/axial [N m]", explore_torque, -10.f, 10.f, "%.1f");
+            ImGui::SliderFloat("traction [N]", &explore_traction, 0.f, 300.f, "%.0f");
+            ImGui::SliderFloat("posterior-anterior push [N]", &explore_pa, 0.f, 250.f, "%.0f");
+            if (ImGui::Button("Release")) explore_torque[0] = explore_torque[1] = explore_torque[2] = explore_traction = explore_pa = 0;
+            // on the level's upper vertebra, in its own axes (x anterior, y left, z up)
+            const sim::LevelDesc& L = R.model.levels[explore_level];
+            const Mat3 Rb = live->world().state().bodies[L.upper].q_WB.toRotationMatrix();
+            live->SetExtraLoad(L.upper, Rb * Vec3(explore_pa, 0, explore_traction),
+                               Rb * Vec3(explore_torque[1], explore_torque[0], explore_torque[2]));
+            // inspector: the level's facets against their thresholds
+            for (int side = 0; side < 2; ++side) {
+              const int fi = side == 0 ? L.facet_left : L.facet_right;
+              if (fi < 0) continue;
+              const viz::Frame cur = FrameFromWorld(live->world());
+              ImGui::Text("%s: gap %.2f mm, %.1f kPa, strain %.3f%s, contact %.0f N", R.model.facets[fi].name.c_str(),
+                          cur.facet_gap_m[fi] * 1e3, cur.facet_pressure_Pa[fi] * 1e-3, cur.facet_capsule_strain[fi],
+                          cur.facet_capsule_strain[fi] >= 0.10 ? " (nociceptors)" : "", cur.facet_contact_N[fi]);
+            }
+            scene.selected_body = L.upper;
+          }
+        }
         ImGui::Separator();
         ImGui::TextColored(ImVec4(1.f, 0.8f, 0.4f, 1.f), "Teaching and research model - not medical advice.");
         ImGui::End();
@@ -272,6 +339,8 @@ int main(int argc, char** argv) {
   app.add_option("--quantity", o.quantity, "facet colour: gap, fluid_pressure, capsule_strain, contact_force")
       ->check(CLI::IsMember({"gap", "fluid_pressure", "capsule_strain", "contact_force"}));
   app.add_option("--view", o.view, "side, back or top")->check(CLI::IsMember({"side", "back", "top"}));
+  app.add_flag("--explore", o.explore, "keep simulating past the scenario's end and open the explore panel");
+  app.add_option("--set", o.set, "scenario override key.path=value (repeatable)");
   CLI11_PARSE(app, argc, argv);
   return spinelab::viewer::Run(o);
 }

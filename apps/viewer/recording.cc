@@ -5,33 +5,58 @@
 namespace spinelab::viewer {
 
 namespace {
+viz::Frame FrameAt(const sim::ScenarioResult& r, size_t t) {
+  const size_t B = r.body_names.size(), F = r.facet_names.size();
+  viz::Frame f;
+  f.time_s = r.time_s[t];
+  for (size_t b = 0; b < B; ++b) {
+    const double* p = &r.body_position_m[(t * B + b) * 3];
+    const double* q = &r.body_orientation[(t * B + b) * 4];
+    f.X_WB.push_back(Pose{Quat(q[0], q[1], q[2], q[3]).normalized().toRotationMatrix(), Vec3(p[0], p[1], p[2])});
+  }
+  auto slice = [&](const std::vector<double>& v) { return std::vector<double>(v.begin() + t * F, v.begin() + (t + 1) * F); };
+  f.facet_gap_m = slice(r.facet_gap_m);
+  f.facet_pressure_Pa = slice(r.facet_pressure_Pa);
+  f.facet_capsule_strain = slice(r.facet_capsule_strain);
+  f.facet_contact_N = slice(r.facet_contact_N);
+  f.facet_bubble_radius_m = slice(r.facet_bubble_radius_m);
+  return f;
+}
+
 Recording FromResult(const sim::Scenario& sc, sim::ModelDesc model, const sim::ScenarioResult& r) {
   Recording rec;
   rec.name = sc.name;
   rec.title = sc.title;
   rec.notice = sc.notice;
   rec.model = std::move(model);
-  const size_t T = r.time_s.size(), B = r.body_names.size(), F = r.facet_names.size();
-  for (size_t t = 0; t < T; ++t) {
-    viz::Frame f;
-    f.time_s = r.time_s[t];
-    for (size_t b = 0; b < B; ++b) {
-      const double* p = &r.body_position_m[(t * B + b) * 3];
-      const double* q = &r.body_orientation[(t * B + b) * 4];
-      f.X_WB.push_back(Pose{Quat(q[0], q[1], q[2], q[3]).normalized().toRotationMatrix(), Vec3(p[0], p[1], p[2])});
-    }
-    auto slice = [&](const std::vector<double>& v) { return std::vector<double>(v.begin() + t * F, v.begin() + (t + 1) * F); };
-    f.facet_gap_m = slice(r.facet_gap_m);
-    f.facet_pressure_Pa = slice(r.facet_pressure_Pa);
-    f.facet_capsule_strain = slice(r.facet_capsule_strain);
-    f.facet_contact_N = slice(r.facet_contact_N);
-    f.facet_bubble_radius_m = slice(r.facet_bubble_radius_m);
-    rec.frames.push_back(std::move(f));
-  }
+  for (size_t t = 0; t < r.time_s.size(); ++t) rec.frames.push_back(FrameAt(r, t));
   for (const auto& c : r.cavitations) rec.cavitations.push_back({c.time_s, c.facet, c.gap_jump_m});
   return rec;
 }
 }  // namespace
+
+viz::Frame FrameFromWorld(const sim::World& w) {
+  viz::Frame f;
+  f.time_s = w.state().time_s;
+  for (const sim::BodyState& b : w.state().bodies) f.X_WB.push_back(Pose{b.q_WB.toRotationMatrix(), b.p_WB});
+  const sim::StepOutputs& out = w.outputs();
+  for (size_t i = 0; i < out.facets.size(); ++i) {
+    f.facet_gap_m.push_back(out.facets[i].gap_m);
+    f.facet_pressure_Pa.push_back(out.facets[i].pressure_Pa);
+    f.facet_capsule_strain.push_back(out.facets[i].capsule_strain);
+    f.facet_contact_N.push_back(out.facets[i].contact_force_N);
+    f.facet_bubble_radius_m.push_back(w.state().capsules[i].radius_m);
+  }
+  return f;
+}
+
+void SyncFromRunner(const sim::ScenarioRunner& runner, Recording* rec) {
+  const sim::ScenarioResult& r = runner.result();
+  for (size_t t = rec->frames.size(); t < r.time_s.size(); ++t) rec->frames.push_back(FrameAt(r, t));
+  // events collect their gap jump for 50 ms after the crack: refresh them all
+  rec->cavitations.clear();
+  for (const auto& c : r.cavitations) rec->cavitations.push_back({c.time_s, c.facet, c.gap_jump_m});
+}
 
 Expected<Recording> RecordScenario(const std::string& path, const std::string& model_path) {
   auto params = sim::LoadSpineParams(model_path);

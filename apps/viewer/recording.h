@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "spinelab/sim/scenario.h"
+#include "spinelab/sim/world.h"
 #include "spinelab/viz/scene.h"
 
 namespace spinelab::viewer {
@@ -20,6 +21,11 @@ struct Recording {
   };
   std::vector<Event> cavitations;
 };
+
+/// The frame of a live world (poses and facet values now).
+viz::Frame FrameFromWorld(const sim::World& world);
+/// Appends the records the runner made since `rec` was last synced (frames and cavitations).
+void SyncFromRunner(const sim::ScenarioRunner& runner, Recording* rec);
 
 /// Simulates the scenario (whole run) and records every frame.
 Expected<Recording> RecordScenario(const std::string& scenario_path, const std::string& model_path);
