@@ -5,6 +5,7 @@
 #include <GLFW/glfw3.h>
 
 #include <algorithm>
+#include <cfloat>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -30,6 +31,8 @@ struct Options {
   bool print_frame_times = false;
   bool explore = false;              // keep simulating past the scenario's end, with the explore panel
   std::vector<std::string> set;      // scenario overrides
+  std::vector<std::string> compare;  // two scenarios side by side
+  std::string export_dir;            // write every frame as a PNG here
   double speed = 1.0;
   std::string quantity = "capsule_strain";
   std::string view = "side";
@@ -64,13 +67,23 @@ void FrameBodies(const viz::Frame& f, Camera* c) {
 }
 
 int Run(const Options& o) {
-  if (o.results.empty() && o.scenario.empty()) {
-    std::fprintf(stderr, "spinelab-viewer: give --scenario FILE or --results FILE [--run NAME]\n");
+  if (o.results.empty() && o.scenario.empty() && o.compare.empty()) {
+    std::fprintf(stderr, "spinelab-viewer: give --scenario FILE, --results FILE [--run NAME] or --compare A B\n");
     return 2;
   }
   Recording R;
+  std::optional<Recording> R2;  // compare mode: the right-hand run
   std::optional<sim::ScenarioRunner> live;  // a scenario is simulated live, frame by frame
-  if (!o.results.empty()) {
+  if (!o.compare.empty()) {
+    for (size_t i = 0; i < 2; ++i) {
+      auto rec = RecordScenario(o.compare[i], o.model);
+      if (!rec) {
+        std::fprintf(stderr, "spinelab-viewer: %s\n", rec.ErrorText().c_str());
+        return 2;
+      }
+      if (i == 0) R = std::move(rec).value(); else R2 = std::move(rec).value();
+    }
+  } else if (!o.results.empty()) {
     auto rec = ReadResults(o.results, o.run, o.model);
     if (!rec) {
       std::fprintf(stderr, "spinelab-viewer: %s\n", rec.ErrorText().c_str());
@@ -128,6 +141,7 @@ int Run(const Options& o) {
     } else {
       Camera cam;
       FrameBodies(R.frames.front(), &cam);
+      if (R2) cam.distance_m *= 0.8f;
       SetView(o.view, &cam);
       viz::SceneOptions scene;
       const char* kQuantities[] = {"gap", "fluid_pressure", "capsule_strain", "contact_force"};
@@ -135,7 +149,7 @@ int Run(const Options& o) {
       for (int i = 0; i < 4; ++i)
         if (o.quantity == kQuantities[i]) q = i;
       double t = R.frames.front().time_s;
-      double t_end = R.frames.back().time_s;
+      double t_end = std::max(R.frames.back().time_s, R2 ? R2->frames.back().time_s : 0.0);
       bool playing = true;
       // explore: a level, and the loads applied to its upper vertebra (its own axes)
       int explore_level = 14;  // T7-T8
@@ -258,6 +272,55 @@ int Run(const Options& o) {
             ImGui::PopID();
           }
         }
+        {  // plot: the chosen facet's quantity over the run, cursor at the current time
+          static int plot_facet = 29;  // T7-T8 R
+          plot_facet = std::min(plot_facet, static_cast<int>(R.model.facets.size()) - 1);
+          std::string names;
+          for (const auto& fd : R.model.facets) names += fd.name + '\0';
+          ImGui::Combo("plot facet", &plot_facet, names.c_str());
+          std::vector<float> ys;
+          ys.reserve(R.frames.size());
+          for (const viz::Frame& fr : R.frames)
+            ys.push_back(static_cast<float>(viz::DisplayValue(scene.facet_quantity, fr.Value(scene.facet_quantity, plot_facet))));
+          const ImVec2 p0 = ImGui::GetCursorScreenPos();
+          const float w = ImGui::GetContentRegionAvail().x;
+          ImGui::PlotLines("##plot", ys.data(), static_cast<int>(ys.size()), 0, viz::QuantityName(scene.facet_quantity), FLT_MAX,
+                           FLT_MAX, ImVec2(w, 70));
+          if (R.frames.size() > 1) {
+            const double a = R.frames.front().time_s, b = R.frames.back().time_s;
+            const float x = p0.x + w * static_cast<float>(std::clamp((t - a) / std::max(1e-9, b - a), 0.0, 1.0));
+            ImGui::GetWindowDrawList()->AddLine(ImVec2(x, p0.y), ImVec2(x, p0.y + 70), IM_COL32(255, 200, 80, 255));
+          }
+        }
+        if (R2 && R.has_summary && R2->has_summary && ImGui::CollapsingHeader("Comparison", ImGuiTreeNodeFlags_DefaultOpen)) {
+          ImGui::Text("left: %s   right: %s", R.name.c_str(), R2->name.c_str());
+          if (ImGui::BeginTable("cmp", 5, ImGuiTableFlags_Borders | ImGuiTableFlags_SizingFixedFit)) {
+            ImGui::TableSetupColumn("level");
+            ImGui::TableSetupColumn("annulus kPa L/R");
+            ImGui::TableSetupColumn("ratio");
+            ImGui::TableSetupColumn("axial deg L/R");
+            ImGui::TableSetupColumn("dIDP kPa L/R");
+            ImGui::TableHeadersRow();
+            for (size_t i = 0; i < R.summary.levels.size() && i < R2->summary.levels.size(); ++i) {
+              const auto& x = R.summary.levels[i];
+              const auto& y = R2->summary.levels[i];
+              if (x.level[0] == 'C') continue;
+              ImGui::TableNextRow();
+              ImGui::TableNextColumn();
+              ImGui::TextUnformatted(x.level.c_str());
+              ImGui::TableNextColumn();
+              ImGui::Text("%.0f / %.0f", x.peak_annulus_shear_Pa * 1e-3, y.peak_annulus_shear_Pa * 1e-3);
+              ImGui::TableNextColumn();
+              if (y.peak_annulus_shear_Pa > 1e3) ImGui::Text("%.1fx", x.peak_annulus_shear_Pa / y.peak_annulus_shear_Pa);
+              ImGui::TableNextColumn();
+              ImGui::Text("%.2f / %.2f", x.peak_rotation_deg[2], y.peak_rotation_deg[2]);
+              ImGui::TableNextColumn();
+              ImGui::Text("%.0f / %.0f", x.idp_change_Pa * 1e-3, y.idp_change_Pa * 1e-3);
+            }
+            ImGui::EndTable();
+          }
+          ImGui::Text("cavitations: %d / %d", R.summary.cavitations, R2->summary.cavitations);
+        }
         if (live) {
           ImGui::Separator();
           ImGui::Text("live: t = %.3f s, %.1f ms of simulation per frame", live->world().state().time_s, sim_ms_per_frame);
@@ -294,8 +357,29 @@ int Run(const Options& o) {
 
         int w = 0, h = 0;
         glfwGetFramebufferSize(win, &w, &h);
-        renderer.Draw(viz::BuildDrawList(R.model, F, scene), cam, w, h);
+        if (R2) {
+          // split view, same time and camera: left the first run, right the second
+          size_t k2 = std::lower_bound(R2->frames.begin(), R2->frames.end(), t,
+                                       [](const viz::Frame& f, double x) { return f.time_s < x; }) - R2->frames.begin();
+          k2 = std::min(k2, R2->frames.size() - 1);
+          // the panel stays on the left: the two views share the rest of the window
+          const int x0 = std::min(w / 3, 440), half = (w - x0) / 2;
+          renderer.Draw({}, cam, 0, 0, x0, h);
+          renderer.Draw(viz::BuildDrawList(R.model, F, scene), cam, x0, 0, half, h);
+          renderer.Draw(viz::BuildDrawList(R2->model, R2->frames[k2], scene), cam, x0 + half, 0, w - x0 - half, h);
+        } else {
+          renderer.Draw(viz::BuildDrawList(R.model, F, scene), cam, 0, 0, w, h);
+        }
         ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+        if (!o.export_dir.empty()) {
+          char name[64];
+          std::snprintf(name, sizeof(name), "/frame_%05d.png", n);
+          if (!SavePng(o.export_dir + name, w, h)) {
+            std::fprintf(stderr, "spinelab-viewer: cannot write %s%s\n", o.export_dir.c_str(), name);
+            exit_code = 2;
+            break;
+          }
+        }
         if (o.frames > 0 && n + 1 >= o.frames) {
           if (!o.screenshot.empty() && !SavePng(o.screenshot, w, h)) {
             std::fprintf(stderr, "spinelab-viewer: cannot write %s\n", o.screenshot.c_str());
@@ -341,6 +425,8 @@ int main(int argc, char** argv) {
   app.add_option("--view", o.view, "side, back or top")->check(CLI::IsMember({"side", "back", "top"}));
   app.add_flag("--explore", o.explore, "keep simulating past the scenario's end and open the explore panel");
   app.add_option("--set", o.set, "scenario override key.path=value (repeatable)");
+  app.add_option("--compare", o.compare, "two scenarios side by side (split view, same time)")->expected(2)->check(CLI::ExistingFile);
+  app.add_option("--export-frames", o.export_dir, "write every frame as DIR/frame_NNNNN.png")->check(CLI::ExistingDirectory);
   CLI11_PARSE(app, argc, argv);
   return spinelab::viewer::Run(o);
 }

@@ -69,6 +69,8 @@ Expected<Recording> RecordScenario(const std::string& path, const std::string& m
   if (!r) return r.errors();
   Recording rec = FromResult(sc.value(), std::move(model).value(), r.value());
   rec.source = path;
+  rec.summary = sim::Summarize(sc.value(), r.value());
+  rec.has_summary = true;
   return rec;
 }
 

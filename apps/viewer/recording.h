@@ -20,6 +20,8 @@ struct Recording {
     double gap_jump_m;
   };
   std::vector<Event> cavitations;
+  bool has_summary = false;
+  sim::ScenarioSummary summary;  ///< whole-run summary (recorded runs)
 };
 
 /// The frame of a live world (poses and facet values now).

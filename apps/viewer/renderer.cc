@@ -183,10 +183,13 @@ Renderer::~Renderer() {
   if (program_) glDeleteProgram(program_);
 }
 
-void Renderer::Draw(const std::vector<viz::DrawItem>& items, const Camera& camera, int width, int height) {
-  glViewport(0, 0, width, height);
+void Renderer::Draw(const std::vector<viz::DrawItem>& items, const Camera& camera, int x, int y, int width, int height) {
+  glViewport(x, y, width, height);
+  glEnable(GL_SCISSOR_TEST);
+  glScissor(x, y, width, height);
   glClearColor(0.12f, 0.13f, 0.15f, 1.f);
   glClear(GL_COLOR_BUFFER_BIT | GL_DEPTH_BUFFER_BIT);
+  glDisable(GL_SCISSOR_TEST);
   glEnable(GL_DEPTH_TEST);
   glEnable(GL_BLEND);
   glBlendFunc(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA);

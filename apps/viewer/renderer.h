@@ -23,7 +23,8 @@ struct Camera {
 class Renderer {
  public:
   bool Init();  ///< compiles the shader, uploads the meshes; false (with a message) on failure
-  void Draw(const std::vector<viz::DrawItem>& items, const Camera& camera, int width, int height);
+  /// Draws into the viewport (x, y, width, height) of the framebuffer, clearing only it.
+  void Draw(const std::vector<viz::DrawItem>& items, const Camera& camera, int x, int y, int width, int height);
   ~Renderer();
 
  private:

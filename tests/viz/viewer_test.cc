@@ -12,6 +12,7 @@ namespace {
 
 struct Picture {
   int w = 0, h = 0, bone = 0, blue = 0, distinct = 0;
+  int bone_middle = 0, bone_right = 0;  // bone pixels in the middle and right thirds (split views)
 };
 
 Picture Look(const std::string& png) {
@@ -22,7 +23,12 @@ Picture Look(const std::string& png) {
   unsigned char first[3] = {px[0], px[1], px[2]};
   for (int i = 0; i < p.w * p.h; ++i) {
     const unsigned char r = px[3 * i], g = px[3 * i + 1], b = px[3 * i + 2];
-    if (r > 150 && g > 140 && b > 110 && r > b + 15) ++p.bone;          // vertebrae
+    if (r > 150 && g > 140 && b > 110 && r > b + 15) {  // vertebrae
+      ++p.bone;
+      const int x = i % p.w;
+      if (x > p.w / 3 && x < 2 * p.w / 3) ++p.bone_middle;
+      if (x > 3 * p.w / 4) ++p.bone_right;
+    }
     if (b > 110 && b > r + 50 && b > g + 30) ++p.blue;                  // low end of the facet map
     if (r != first[0] || g != first[1] || b != first[2]) ++p.distinct;
   }
@@ -58,6 +64,22 @@ TEST(Viewer, OpensARunOfAResultsFile) {
   EXPECT_GT(p.bone, 3000);
   // a run that is not in the file is an error naming the runs there
   EXPECT_NE(Viewer("--results " + h5 + " --run nosuchrun --frames 2"), 0);
+}
+
+TEST(Viewer, CompareShowsTwoRunsSideBySide) {
+  const std::string png = ::testing::TempDir() + "/viewer_compare.png";
+  std::remove(png.c_str());
+  ASSERT_EQ(Viewer(std::string("--compare ") + SPINELAB_SOURCE_DIR + "/scenarios/seated_twist.toml " + SPINELAB_SOURCE_DIR +
+                   "/scenarios/dead_hang.toml --frames 20 --view back --screenshot " + png),
+            0);
+  const Picture p = Look(png);
+  EXPECT_GT(p.bone_middle, 1500) << "left run";
+  EXPECT_GT(p.bone_right, 1500) << "right run";
+}
+
+TEST(Viewer, BadInputsAreRefused) {
+  EXPECT_NE(Viewer("--frames 2"), 0) << "nothing to show";
+  EXPECT_NE(Viewer(std::string("--scenario ") + SPINELAB_SOURCE_DIR + "/tests/testdata/scenarios/unknown_key.toml --frames 2"), 0);
 }
 
 }  // namespace
