@@ -157,6 +157,7 @@ int Run(const Options& o) {
       double sim_ms_per_frame = 0;
       float speed = static_cast<float>(o.speed);
       std::vector<double> frame_ms;
+      std::vector<viz::DrawItem> last_items;  // for picking
       auto last = std::chrono::steady_clock::now();
       for (int n = 0; !glfwWindowShouldClose(win); ++n) {
         glfwPollEvents();
@@ -197,6 +198,20 @@ int Run(const Options& o) {
             cam.target += cam.distance_m * 0.0015f * (-io.MouseDelta.x * V.block<1, 3>(0, 0).transpose() + io.MouseDelta.y * V.block<1, 3>(1, 0).transpose());
           }
           if (io.MouseWheel != 0) cam.distance_m *= std::pow(0.9f, io.MouseWheel);
+          if (ImGui::IsMouseReleased(ImGuiMouseButton_Left) && io.MouseDragMaxDistanceSqr[0] < 9.f) {
+            // pick: the ray through the mouse, into the scene as last drawn
+            int fw = 0, fh = 0;
+            glfwGetFramebufferSize(win, &fw, &fh);
+            const float sx = io.DisplayFramebufferScale.x, sy = io.DisplayFramebufferScale.y;
+            const float nx = 2.f * io.MousePos.x * sx / fw - 1.f, ny = 1.f - 2.f * io.MousePos.y * sy / fh;
+            const Eigen::Matrix4f inv = (cam.Projection(static_cast<float>(fw) / std::max(fh, 1)) * cam.View()).inverse();
+            Eigen::Vector4f a = inv * Eigen::Vector4f(nx, ny, -1, 1), b = inv * Eigen::Vector4f(nx, ny, 1, 1);
+            const Eigen::Vector3f o3 = a.head<3>() / a.w(), dir = (b.head<3>() / b.w() - o3).normalized();
+            const int hit = viz::Pick(last_items, o3, dir);
+            scene.selected_body = hit >= 0 ? last_items[hit].body : -1;
+            scene.selected_facet = hit >= 0 ? last_items[hit].facet : -1;
+            if (scene.selected_facet >= 0) scene.selected_body = -1;
+          }
         }
 
         ImGui_ImplOpenGL3_NewFrame();
@@ -232,6 +247,9 @@ int Run(const Options& o) {
           ImGui::Dummy(ImVec2(w, 10));
         }
         ImGui::Combo("facets", &q, "gap\0fluid pressure\0capsule strain\0contact force\0");
+        static int dq = 0;
+        ImGui::Combo("discs", &dq, "bone\0shear force (0-300 N)\0pressure (0-2 MPa)\0");
+        scene.disc_quantity = static_cast<viz::DiscQuantity>(dq);
         scene.facet_quantity = static_cast<viz::FacetQuantity>(q);
         {  // colour bar
           const viz::Range r = viz::QuantityRange(scene.facet_quantity);
@@ -262,6 +280,19 @@ int Run(const Options& o) {
                                R.model.facets[it->facet].name.c_str(), it->gap_jump_m * 1e3);
             break;
           }
+        if (scene.selected_facet >= 0) {  // inspector: the picked facet now, against its thresholds
+          const int fi = scene.selected_facet;
+          ImGui::Separator();
+          ImGui::Text("%s", R.model.facets[fi].name.c_str());
+          ImGui::Text("gap %.2f mm   fluid %.1f kPa   contact %.0f N", F.facet_gap_m[fi] * 1e3, F.facet_pressure_Pa[fi] * 1e-3,
+                      F.facet_contact_N[fi]);
+          const double e = F.facet_capsule_strain[fi];
+          ImGui::Text("capsule strain %.3f  %s", e, e >= 0.34 ? "above the pain-behaviour strain 0.34" : e >= 0.10 ? "above the nociceptor threshold 0.10" : "(nociceptors from 0.10)");
+          if (F.facet_bubble_radius_m[fi] > 0) ImGui::Text("gas bubble radius %.2f mm", F.facet_bubble_radius_m[fi] * 1e3);
+        } else if (scene.selected_body >= 0) {
+          ImGui::Separator();
+          ImGui::Text("%s (click a facet joint to inspect it)", R.model.bodies[scene.selected_body].name.c_str());
+        }
         if (!R.cavitations.empty() && ImGui::CollapsingHeader("Cavitations")) {
           for (size_t i = 0; i < R.cavitations.size(); ++i) {
             const auto& e = R.cavitations[i];
@@ -368,7 +399,8 @@ int Run(const Options& o) {
           renderer.Draw(viz::BuildDrawList(R.model, F, scene), cam, x0, 0, half, h);
           renderer.Draw(viz::BuildDrawList(R2->model, R2->frames[k2], scene), cam, x0 + half, 0, w - x0 - half, h);
         } else {
-          renderer.Draw(viz::BuildDrawList(R.model, F, scene), cam, 0, 0, w, h);
+          last_items = viz::BuildDrawList(R.model, F, scene);
+          renderer.Draw(last_items, cam, 0, 0, w, h);
         }
         ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
         if (!o.export_dir.empty()) {

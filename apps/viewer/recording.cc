@@ -20,6 +20,10 @@ viz::Frame FrameAt(const sim::ScenarioResult& r, size_t t) {
   f.facet_capsule_strain = slice(r.facet_capsule_strain);
   f.facet_contact_N = slice(r.facet_contact_N);
   f.facet_bubble_radius_m = slice(r.facet_bubble_radius_m);
+  const size_t L = r.level_names.size();
+  if (r.disc_shear_N.size() >= (t + 1) * L) f.disc_shear_N.assign(r.disc_shear_N.begin() + t * L, r.disc_shear_N.begin() + (t + 1) * L);
+  if (r.disc_pressure_Pa.size() >= (t + 1) * L)
+    f.disc_pressure_Pa.assign(r.disc_pressure_Pa.begin() + t * L, r.disc_pressure_Pa.begin() + (t + 1) * L);
   return f;
 }
 
@@ -46,6 +50,10 @@ viz::Frame FrameFromWorld(const sim::World& w) {
     f.facet_capsule_strain.push_back(out.facets[i].capsule_strain);
     f.facet_contact_N.push_back(out.facets[i].contact_force_N);
     f.facet_bubble_radius_m.push_back(w.state().capsules[i].radius_m);
+  }
+  for (const sim::LevelDesc& L : w.model().desc().levels) {
+    f.disc_shear_N.push_back(out.bushings[L.bushing].shear_N);
+    f.disc_pressure_Pa.push_back(out.bushings[L.bushing].pressure_Pa);
   }
   return f;
 }
@@ -111,7 +119,10 @@ Expected<Recording> ReadResults(const std::string& h5_path, const std::string& r
   bool ok = read("time", &r.time_s) && read("bodies/position", &r.body_position_m) &&
             read("bodies/orientation", &r.body_orientation) && read("facets/gap", &r.facet_gap_m) &&
             read("facets/fluid_pressure", &r.facet_pressure_Pa) && read("facets/capsule_strain", &r.facet_capsule_strain) &&
-            read("facets/contact_force", &r.facet_contact_N) && read("facets/bubble_radius", &r.facet_bubble_radius_m);
+            read("facets/contact_force", &r.facet_contact_N) && read("facets/bubble_radius", &r.facet_bubble_radius_m) &&
+            read("levels/disc_shear", &r.disc_shear_N) && read("levels/disc_pressure", &r.disc_pressure_Pa);
+  auto levels = io::ReadStrings(f.value(), base + "/levels/name");
+  if (levels) r.level_names = levels.value();
   if (!ok) return std::vector<Diagnostic>{{h5_path, base, "missing or unreadable datasets (not a spinelab results file?)"}};
   auto bodies = io::ReadStrings(f.value(), base + "/bodies/name");
   auto facets = io::ReadStrings(f.value(), base + "/facets/name");

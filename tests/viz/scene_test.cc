@@ -80,5 +80,34 @@ TEST(VizScene, ColorMapIsClampedAndDiverging) {
   EXPECT_EQ(ColorMap(std::nan("")).b, ColorMap(0).b);
 }
 
+TEST(VizScene, PickFindsTheFacetUnderTheRayAndNothingInEmptySpace) {
+  const Fixture f = Thrust();
+  const auto items = BuildDrawList(f.model, f.frame, {});
+  const sim::FacetDesc& fd = f.model.facets[14];
+  const Pose& XA = f.frame.X_WB[fd.body_lower];
+  const Eigen::Vector3f p = (XA * fd.p_AoP_A).cast<float>(), n = (XA.R * fd.n_A).cast<float>();
+  // from outside along the facet's normal, straight at its centre
+  const int hit = Pick(items, p + 0.3f * n, -n);
+  ASSERT_GE(hit, 0);
+  EXPECT_EQ(items[hit].facet, 14);
+  EXPECT_EQ(Pick(items, Eigen::Vector3f(5, 5, 5), Eigen::Vector3f(0, 0, 1)), -1);
+}
+
+TEST(VizScene, DiscsColouredByShearWhenAsked) {
+  Fixture f = Thrust();
+  const size_t L = f.model.levels.size();
+  f.frame.disc_shear_N.assign(L, 0.0);
+  f.frame.disc_shear_N[20] = 300.0;
+  f.frame.disc_pressure_Pa.assign(L, 0.5e6);
+  SceneOptions o;
+  const size_t plain = BuildDrawList(f.model, f.frame, o).size();
+  o.disc_quantity = DiscQuantity::kShear;
+  const auto items = BuildDrawList(f.model, f.frame, o);
+  EXPECT_EQ(items.size(), plain + L);
+  int red = 0;
+  for (const DrawItem& it : items) red += it.mesh == Mesh::kCylinder && it.facet < 0 && it.color.r > 0.6f && it.color.b < 0.3f;
+  EXPECT_EQ(red, 1) << "only the loaded disc is at the top of the shear range";
+}
+
 }  // namespace
 }  // namespace spinelab::viz

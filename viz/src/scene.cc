@@ -63,6 +63,40 @@ double Frame::Value(FacetQuantity q, size_t f) const {
   return f < v->size() ? (*v)[f] : 0.0;
 }
 
+Range DiscRange(DiscQuantity q) {
+  return q == DiscQuantity::kShear ? Range{0.0, 300.0} : Range{0.0, 2.0};
+}
+
+int Pick(const std::vector<DrawItem>& items, const Eigen::Vector3f& origin, const Eigen::Vector3f& direction) {
+  int best = -1;
+  float best_t = 1e30f;
+  for (size_t i = 0; i < items.size(); ++i) {
+    const DrawItem& it = items[i];
+    if (it.mesh == Mesh::kPlane || (it.body < 0 && it.facet < 0)) continue;
+    // the ray in the unit mesh's space; slab test against [-1,1]^3 (spheres and cylinders:
+    // their bounding cube, good enough to pick)
+    const Eigen::Matrix4f inv = it.model.inverse();
+    const Eigen::Vector3f o = (inv * origin.homogeneous()).head<3>();
+    const Eigen::Vector3f d = inv.block<3, 3>(0, 0) * direction;
+    float t0 = 0, t1 = 1e30f;
+    bool hit = true;
+    for (int a = 0; a < 3 && hit; ++a) {
+      if (std::abs(d[a]) < 1e-12f) {
+        hit = std::abs(o[a]) <= 1;
+        continue;
+      }
+      float ta = (-1 - o[a]) / d[a], tb = (1 - o[a]) / d[a];
+      if (ta > tb) std::swap(ta, tb);
+      t0 = std::max(t0, ta), t1 = std::min(t1, tb);
+      hit = t0 <= t1;
+    }
+    // the joints sit inside the bone around them: any joint on the ray wins over bone
+    const float t = t0 - (it.facet >= 0 ? 1e3f : 0.0f);
+    if (hit && t < best_t) best_t = t, best = static_cast<int>(i);
+  }
+  return best;
+}
+
 Rgba ColorMap(double t) {
   t = std::clamp(std::isfinite(t) ? t : 0.0, 0.0, 1.0);
   // blue (0.23,0.30,0.75) -> light grey (0.87) -> red (0.71,0.02,0.15): a diverging map
@@ -92,6 +126,25 @@ std::vector<DrawItem> BuildDrawList(const sim::ModelDesc& model, const Frame& fr
       it.model = Transform(X * g.X_BG, g.size_m);
       it.color = base;
       it.body = static_cast<int>(b);
+      out.push_back(it);
+    }
+  }
+  // intervertebral discs coloured by shear or pressure: a flat cylinder at the disc mid-frame
+  if (opt.disc_quantity != DiscQuantity::kNone) {
+    const Range dr = DiscRange(opt.disc_quantity);
+    const std::vector<double>& v = opt.disc_quantity == DiscQuantity::kShear ? frame.disc_shear_N : frame.disc_pressure_Pa;
+    for (size_t l = 0; l < model.levels.size() && l < v.size(); ++l) {
+      const sim::LevelDesc& L = model.levels[l];
+      if (L.lower < 0 || static_cast<size_t>(L.lower) >= nb) continue;
+      const sim::BodyDesc& lower = model.bodies[L.lower];
+      double rx = 0.02, ry = 0.02;
+      for (const sim::GeometryPrimitive& g : lower.geometry)
+        if (g.part == "body") rx = g.size_m.x(), ry = g.size_m.y();
+      DrawItem it;
+      it.mesh = Mesh::kCylinder;
+      it.model = Transform(frame.X_WB[L.lower] * L.X_LD, Vec3(rx, ry, 0.003));
+      const double x = opt.disc_quantity == DiscQuantity::kShear ? v[l] : v[l] * 1e-6;
+      it.color = ColorMap((x - dr.lo) / (dr.hi - dr.lo));
       out.push_back(it);
     }
   }

@@ -46,17 +46,28 @@ struct Frame {
   double time_s = 0;
   std::vector<Pose> X_WB;
   std::vector<double> facet_gap_m, facet_pressure_Pa, facet_capsule_strain, facet_contact_N, facet_bubble_radius_m;
+  std::vector<double> disc_shear_N, disc_pressure_Pa;  ///< per level (may be empty)
   double Value(FacetQuantity q, size_t facet) const;
 };
 
 /// Perceptual blue -> white -> red map of t in [0, 1] (clamped).
 Rgba ColorMap(double t);
 
+/// What the discs are coloured by (kNone: bone colour).
+enum class DiscQuantity { kNone, kShear, kPressure };
+Range DiscRange(DiscQuantity q);  ///< N for shear, MPa for pressure
+
 struct SceneOptions {
   FacetQuantity facet_quantity = FacetQuantity::kCapsuleStrain;
+  DiscQuantity disc_quantity = DiscQuantity::kNone;
   int selected_body = -1;  ///< highlighted
   int selected_facet = -1;
 };
+
+/// The draw item under a ray (origin, unit direction; world) or -1: the nearest facet joint on
+/// the ray (joints sit inside bone, so they win), else the nearest body part; tested against
+/// each unit mesh's bounding cube.
+int Pick(const std::vector<DrawItem>& items, const Eigen::Vector3f& origin, const Eigen::Vector3f& direction);
 
 /// Everything to draw for one frame.
 std::vector<DrawItem> BuildDrawList(const sim::ModelDesc& model, const Frame& frame, const SceneOptions& options);
