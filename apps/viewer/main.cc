@@ -250,6 +250,8 @@ int Run(const Options& o) {
         static int dq = 0;
         ImGui::Combo("discs", &dq, "bone\0shear force (0-300 N)\0pressure (0-2 MPa)\0");
         scene.disc_quantity = static_cast<viz::DiscQuantity>(dq);
+        ImGui::Checkbox("arrows (contact green, disc shear orange; 2 cm per 40 N)", &scene.arrows);
+        ImGui::Checkbox("soft tissue (the surfaces that touch floor, roller, hands)", &scene.tissue);
         scene.facet_quantity = static_cast<viz::FacetQuantity>(q);
         {  // colour bar
           const viz::Range r = viz::QuantityRange(scene.facet_quantity);

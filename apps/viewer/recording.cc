@@ -51,9 +51,20 @@ viz::Frame FrameFromWorld(const sim::World& w) {
     f.facet_contact_N.push_back(out.facets[i].contact_force_N);
     f.facet_bubble_radius_m.push_back(w.state().capsules[i].radius_m);
   }
-  for (const sim::LevelDesc& L : w.model().desc().levels) {
-    f.disc_shear_N.push_back(out.bushings[L.bushing].shear_N);
-    f.disc_pressure_Pa.push_back(out.bushings[L.bushing].pressure_Pa);
+  const sim::ModelDesc& d = w.model().desc();
+  for (const sim::LevelDesc& L : d.levels) {
+    const sim::BushingOutput& b = out.bushings[L.bushing];
+    f.disc_shear_N.push_back(b.shear_N);
+    f.disc_pressure_Pa.push_back(b.pressure_Pa);
+    // the shear (x, y of the force on the upper body in the disc frame F), in W
+    const sim::BushingDesc& bd = d.bushings[L.bushing];
+    const Mat3 R_WF = (bd.body_a >= 0 ? f.X_WB[bd.body_a].R : Mat3::Identity()) * bd.X_AF.R;
+    f.disc_shear_W.push_back(R_WF * Vec3(b.force_N.x(), b.force_N.y(), 0));
+  }
+  for (const sim::ContactOutput& c : out.contacts) {
+    // the force on each body of the pair (environment objects are not drawn with arrows)
+    if (c.a >= 0) f.contact_forces.push_back({c.p_W, c.force_on_a_N});
+    if (c.b >= 0) f.contact_forces.push_back({c.p_W, -c.force_on_a_N});
   }
   return f;
 }

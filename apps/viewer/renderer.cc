@@ -197,7 +197,11 @@ void Renderer::Draw(const std::vector<viz::DrawItem>& items, const Camera& camer
   const Eigen::Matrix4f VP = camera.Projection(static_cast<float>(width) / std::max(height, 1)) * camera.View();
   const Eigen::Vector3f light = (camera.Eye() - camera.target).normalized() + Eigen::Vector3f(0, 0, 0.6f);
   glUniform3f(u_light_, light.x(), light.y(), light.z());
+  // opaque first, then the translucent items without writing depth
+  for (int pass = 0; pass < 2; ++pass) {
+  glDepthMask(pass == 0 ? GL_TRUE : GL_FALSE);
   for (const viz::DrawItem& it : items) {
+    if ((it.color.a < 1.f) != (pass == 1)) continue;
     const Eigen::Matrix4f mvp = VP * it.model;
     glUniformMatrix4fv(u_mvp_, 1, GL_FALSE, mvp.data());
     glUniformMatrix4fv(u_model_, 1, GL_FALSE, it.model.data());
@@ -206,6 +210,8 @@ void Renderer::Draw(const std::vector<viz::DrawItem>& items, const Camera& camer
     glBindVertexArray(m.vao);
     glDrawArrays(GL_TRIANGLES, 0, m.count);
   }
+  }
+  glDepthMask(GL_TRUE);
   glBindVertexArray(0);
   glUseProgram(0);
 }

@@ -189,6 +189,43 @@ std::vector<DrawItem> BuildDrawList(const sim::ModelDesc& model, const Frame& fr
       out.push_back(it);
     }
   }
+  // arrows: contact forces (green) and disc shear on the upper body (orange), length ∝ force
+  if (opt.arrows) {
+    auto arrow = [&](const Vec3& at, const Vec3& F, const Rgba& c) {
+      const double len = F.norm() * opt.arrow_m_per_N;
+      if (len < 1e-3) return;
+      const Mat3 R = AlignZ(F.normalized());
+      DrawItem shaft;
+      shaft.mesh = Mesh::kCylinder;
+      shaft.model = Transform(Pose{R, at + R * Vec3(0, 0, 0.5 * len)}, Vec3(0.0015, 0.0015, 0.5 * len));
+      shaft.color = c;
+      out.push_back(shaft);
+      DrawItem head;
+      head.mesh = Mesh::kSphere;
+      head.model = Transform(Pose{R, at + R * Vec3(0, 0, len)}, Vec3::Constant(0.004));
+      head.color = c;
+      out.push_back(head);
+    };
+    for (const Frame::Arrow& a : frame.contact_forces) arrow(a.at_W, a.force_W, Rgba{0.3f, 0.85f, 0.4f, 1.f});
+    for (size_t l = 0; l < frame.disc_shear_W.size() && l < model.levels.size(); ++l) {
+      const sim::LevelDesc& L = model.levels[l];
+      if (L.lower < 0 || static_cast<size_t>(L.lower) >= nb) continue;
+      arrow((frame.X_WB[L.lower] * L.X_LD).p, frame.disc_shear_W[l], Rgba{1.f, 0.6f, 0.15f, 1.f});
+    }
+  }
+  // the trunk's soft tissue: each body's contact slice, translucent (drawn after the opaque items)
+  if (opt.tissue)
+    for (size_t b = 0; b < nb; ++b) {
+      const sim::BodyDesc& body = model.bodies[b];
+      if (body.prop || body.geometry.empty() || body.shapes.empty() || b == 0) continue;  // not the skull box
+      const sim::BoxShapeDesc& sh = body.shapes.front();
+      DrawItem it;
+      it.mesh = Mesh::kBox;
+      it.model = Transform(frame.X_WB[b] * Pose{Mat3::Identity(), sh.center_B}, sh.half_extents_m);
+      it.color = Rgba{0.85f, 0.65f, 0.55f, 0.12f};
+      it.body = static_cast<int>(b);
+      out.push_back(it);
+    }
   // the scene's static objects
   for (const sim::EnvironmentDesc& e : model.environment) {
     DrawItem it;

@@ -47,6 +47,11 @@ struct Frame {
   std::vector<Pose> X_WB;
   std::vector<double> facet_gap_m, facet_pressure_Pa, facet_capsule_strain, facet_contact_N, facet_bubble_radius_m;
   std::vector<double> disc_shear_N, disc_pressure_Pa;  ///< per level (may be empty)
+  std::vector<Vec3> disc_shear_W;                      ///< per level: shear force on the upper body, W [N] (may be empty)
+  struct Arrow {
+    Vec3 at_W, force_W;                                ///< [m], [N]
+  };
+  std::vector<Arrow> contact_forces;                   ///< contact forces on the bodies (live runs)
   double Value(FacetQuantity q, size_t facet) const;
 };
 
@@ -60,6 +65,9 @@ Range DiscRange(DiscQuantity q);  ///< N for shear, MPa for pressure
 struct SceneOptions {
   FacetQuantity facet_quantity = FacetQuantity::kCapsuleStrain;
   DiscQuantity disc_quantity = DiscQuantity::kNone;
+  bool arrows = true;               ///< contact forces and disc shear as arrows
+  bool tissue = true;               ///< the trunk's soft-tissue slices (contact surfaces), translucent
+  double arrow_m_per_N = 0.0005;    ///< [m/N] arrow length per newton
   int selected_body = -1;  ///< highlighted
   int selected_facet = -1;
 };
