@@ -1,11 +1,12 @@
 # spinelab — the two commands a newcomer types are `make run` and `make test`.
 BUILD      ?= build
 BUILD_ASAN ?= build-asan
+BUILD_PEERS ?= build-peers
 JOBS       ?= 2
 CMAKE_GEN  := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
 LAUNCHER   := $(shell command -v ccache >/dev/null 2>&1 && echo "-DCMAKE_CXX_COMPILER_LAUNCHER=ccache")
 
-.PHONY: all deps configure build run test test-sanitize bench clean
+.PHONY: all deps configure build run test test-sanitize bench bench-peers clean
 
 all: build
 
@@ -44,5 +45,12 @@ test-sanitize: deps
 bench: build
 	$(BUILD)/bin/spinelab_benchmarks --benchmark_min_time=0.5
 
+# bushing-chain reference problem: spinelab vs Simbody vs Bullet (benchmarks/README.md "Peer
+# comparison"); its own Release build dir; the Simbody row is skipped when libsimbody-dev is absent
+bench-peers: deps
+	@test -f $(BUILD_PEERS)/CMakeCache.txt || cmake -S . -B $(BUILD_PEERS) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Release $(LAUNCHER)
+	cmake --build $(BUILD_PEERS) -j$(JOBS) --target peer_programs
+	/usr/bin/python3 benchmarks/peers/run_peers.py --bin $(BUILD_PEERS)/bin --runs 5
+
 clean:
-	rm -rf $(BUILD) $(BUILD_ASAN)
+	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_PEERS)

@@ -7,6 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config ccache
   libeigen3-dev                 # linear algebra
   libbullet-dev                 # rigid bodies + contact (ships the float64 build: bullet-float64.pc)
+  libsimbody-dev                # peer comparison only (benchmarks/peers, `make bench-peers`)
   libhdf5-dev                   # results files (C API)
   libgtest-dev libgmock-dev     # tests
   libbenchmark-dev              # benchmarks

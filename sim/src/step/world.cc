@@ -36,9 +36,10 @@ struct World::Impl {
   std::vector<double> gap_rate_start; // (n_facets) [m/s] and their rates
   std::vector<internal::ContactPoint> contacts;  // compliant contact points at the current state
   bool contacts_stale = true;         // a pose changed outside Step: detect again before use
+  bool may_touch = false;             // the model has something a compliant body can touch
   void RefreshContacts() {
     if (!contacts_stale) return;
-    bullet->DetectContacts(&contacts);
+    if (may_touch) bullet->DetectContacts(&contacts);
     contacts_stale = false;
   }
   bool has_capsules = false;
@@ -113,6 +114,9 @@ Expected<World> World::Create(std::shared_ptr<const Model> model, const SimOptio
   impl->gap_start.assign(d.facets.size(), 0.0);
   impl->gap_rate_start.assign(d.facets.size(), 0.0);
   for (const FacetDesc& f : d.facets) impl->has_capsules = impl->has_capsules || f.has_capsule;
+  // compliant contact needs an environment object or a prop (bodies never touch each other)
+  for (const BodyDesc& b : d.bodies) impl->may_touch = impl->may_touch || (b.prop && !b.shapes.empty());
+  impl->may_touch = impl->may_touch || !d.environment.empty();
   impl->RefreshContacts();
   impl->ComputeKinematics();
   impl->EvaluateForces(nullptr);
