@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -66,10 +67,87 @@ void FrameBodies(const viz::Frame& f, Camera* c) {
   c->distance_m = std::max(0.6f, 1.5f * (hi - lo).norm());
 }
 
-int Run(const Options& o) {
+// Started empty: a window that lists the scenarios (with their titles) and the runs of the
+// results files in results/; a click chooses what to show. False when the window was closed (or
+// the headless frames ran out) without a choice.
+bool PickSource(Options* o) {
+  std::vector<std::pair<std::string, std::string>> scenarios;  // path, title
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::path(o->model).parent_path().parent_path() / "scenarios";
+  std::error_code ec;
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(dir, ec))
+    if (e.path().extension() == ".toml") files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  for (const auto& f : files) {
+    auto sc = sim::LoadScenario(f.string());
+    scenarios.emplace_back(f.string(), sc ? sc.value().title : "(invalid: spinelab run it for the errors)");
+  }
+  std::vector<std::pair<std::string, std::vector<std::string>>> results;  // file, runs
+  for (const auto& e : fs::directory_iterator("results", ec))
+    if (e.path().extension() == ".h5") results.emplace_back(e.path().string(), ListRuns(e.path().string()));
+  if (!glfwInit()) {
+    std::fprintf(stderr, "spinelab-viewer: no display (GLFW could not initialise; run under xvfb-run for headless use)\n");
+    return false;
+  }
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
+  glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+  GLFWwindow* win = glfwCreateWindow(o->width, o->height, "spinelab - choose a scenario or a run", nullptr, nullptr);
+  if (!win) {
+    glfwTerminate();
+    return false;
+  }
+  glfwMakeContextCurrent(win);
+  ImGui::CreateContext();
+  ImGui::GetIO().IniFilename = nullptr;
+  ImGui::StyleColorsDark();
+  ImGui_ImplGlfw_InitForOpenGL(win, true);
+  ImGui_ImplOpenGL3_Init("#version 330 core");
+  bool chosen = false;
+  for (int n = 0; !glfwWindowShouldClose(win) && !chosen; ++n) {
+    glfwPollEvents();
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui_ImplGlfw_NewFrame();
+    ImGui::NewFrame();
+    ImGui::SetNextWindowPos(ImVec2(10, 10));
+    ImGui::SetNextWindowSize(ImVec2(static_cast<float>(o->width) - 20, static_cast<float>(o->height) - 20));
+    ImGui::Begin("spinelab: what to show", nullptr, ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove);
+    ImGui::TextColored(ImVec4(1.f, 0.8f, 0.4f, 1.f), "Teaching and research model - not medical advice.");
+    ImGui::Text("Scenarios (simulated live) - %s", dir.string().c_str());
+    for (const auto& [path, title] : scenarios)
+      if (ImGui::Selectable((fs::path(path).stem().string() + "  -  " + title).c_str())) o->scenario = path, chosen = true;
+    ImGui::Separator();
+    ImGui::Text("Results files in results/");
+    if (results.empty()) ImGui::TextDisabled("(none: `make run` writes results/demo.h5)");
+    for (const auto& [file, runs] : results)
+      for (const auto& run : runs)
+        if (ImGui::Selectable((file + " : " + run).c_str())) o->results = file, o->run = run, chosen = true;
+    ImGui::End();
+    ImGui::Render();
+    int w = 0, h = 0;
+    glfwGetFramebufferSize(win, &w, &h);
+    glViewport(0, 0, w, h);
+    glClearColor(0.12f, 0.13f, 0.15f, 1.f);
+    glClear(GL_COLOR_BUFFER_BIT);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    if (o->frames > 0 && n + 1 >= o->frames) {
+      if (!o->screenshot.empty()) SavePng(o->screenshot, w, h);
+      break;
+    }
+    glfwSwapBuffers(win);
+  }
+  ImGui_ImplOpenGL3_Shutdown();
+  ImGui_ImplGlfw_Shutdown();
+  ImGui::DestroyContext();
+  glfwDestroyWindow(win);
+  glfwTerminate();
+  return chosen;
+}
+
+int Run(Options o) {
   if (o.results.empty() && o.scenario.empty() && o.compare.empty()) {
-    std::fprintf(stderr, "spinelab-viewer: give --scenario FILE, --results FILE [--run NAME] or --compare A B\n");
-    return 2;
+    if (!PickSource(&o)) return 0;  // closed without a choice
   }
   Recording R;
   std::optional<Recording> R2;  // compare mode: the right-hand run
