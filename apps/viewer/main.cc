@@ -20,6 +20,7 @@
 #include <imgui_impl_opengl3.h>
 #include <stb_image_write.h>
 
+#include "audio.h"
 #include "recording.h"
 #include "renderer.h"
 
@@ -236,6 +237,8 @@ int Run(Options o) {
       float speed = static_cast<float>(o.speed);
       std::vector<double> frame_ms;
       std::vector<viz::DrawItem> last_items;  // for picking
+      AudioPlayer audio;                      // silent without an audio device
+      double t_prev = t;
       auto last = std::chrono::steady_clock::now();
       for (int n = 0; !glfwWindowShouldClose(win); ++n) {
         glfwPollEvents();
@@ -260,6 +263,11 @@ int Run(Options o) {
         size_t k = std::lower_bound(R.frames.begin(), R.frames.end(), t,
                                     [](const viz::Frame& f, double x) { return f.time_s < x; }) - R.frames.begin();
         k = std::min(k, R.frames.size() - 1);
+        // the pop: play each cavitation the playback passes (at up to 4x; slow motion plays it too)
+        if (playing && speed <= 4.f)
+          for (const auto& e : R.cavitations)
+            if (e.time_s > t_prev && e.time_s <= t) audio.Play(e.sound_Pa, sim::kSoundSampleRate_Hz);
+        t_prev = t;
         viz::Frame live_frame;
         if (live && t >= t_end - 1e-9) live_frame = FrameFromWorld(live->world());
         const viz::Frame& F = live && t >= t_end - 1e-9 ? live_frame : R.frames[k];
@@ -462,6 +470,7 @@ int Run(Options o) {
           }
         }
         ImGui::Separator();
+        ImGui::TextDisabled("%s", audio.available() ? "sound on: the pops play as they happen" : "no audio device: silent");
         ImGui::TextColored(ImVec4(1.f, 0.8f, 0.4f, 1.f), "Teaching and research model - not medical advice.");
         ImGui::End();
         ImGui::Render();

@@ -34,7 +34,7 @@ Recording FromResult(const sim::Scenario& sc, sim::ModelDesc model, const sim::S
   rec.notice = sc.notice;
   rec.model = std::move(model);
   for (size_t t = 0; t < r.time_s.size(); ++t) rec.frames.push_back(FrameAt(r, t));
-  for (const auto& c : r.cavitations) rec.cavitations.push_back({c.time_s, c.facet, c.gap_jump_m});
+  for (const auto& c : r.cavitations) rec.cavitations.push_back({c.time_s, c.facet, c.gap_jump_m, c.sound_Pa});
   return rec;
 }
 }  // namespace
@@ -74,7 +74,7 @@ void SyncFromRunner(const sim::ScenarioRunner& runner, Recording* rec) {
   for (size_t t = rec->frames.size(); t < r.time_s.size(); ++t) rec->frames.push_back(FrameAt(r, t));
   // events collect their gap jump for 50 ms after the crack: refresh them all
   rec->cavitations.clear();
-  for (const auto& c : r.cavitations) rec->cavitations.push_back({c.time_s, c.facet, c.gap_jump_m});
+  for (const auto& c : r.cavitations) rec->cavitations.push_back({c.time_s, c.facet, c.gap_jump_m, c.sound_Pa});
 }
 
 Expected<Recording> RecordScenario(const std::string& path, const std::string& model_path) {
@@ -146,11 +146,15 @@ Expected<Recording> ReadResults(const std::string& h5_path, const std::string& r
   if (read("events/cavitation/time", &ct) && read("events/cavitation/gap_jump", &jump)) {
     // facet index from the names (stored as integers)
     auto names = io::ReadStrings(f.value(), base + "/events/cavitation/facet_name");
+    std::vector<uint64_t> sdims;
+    auto sound = io::ReadDoubles(f.value(), base + "/events/cavitation/sound", &sdims);
     for (size_t i = 0; i < ct.size(); ++i) {
       int fi = 0;
       if (names)
         fi = static_cast<int>(std::find(r.facet_names.begin(), r.facet_names.end(), names.value()[i]) - r.facet_names.begin());
-      r.cavitations.push_back({ct[i], fi, jump[i], 0.0});
+      r.cavitations.push_back({ct[i], fi, jump[i], 0.0, {}});
+      if (sound && sdims.size() == 2 && sdims[0] == ct.size())
+        for (uint64_t k = 0; k < sdims[1]; ++k) r.cavitations.back().sound_Pa.push_back(static_cast<float>(sound.value()[i * sdims[1] + k]));
     }
   }
   Recording rec = FromResult(sc.value(), std::move(model).value(), r);

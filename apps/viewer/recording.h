@@ -18,6 +18,7 @@ struct Recording {
     double time_s;
     int facet;
     double gap_jump_m;
+    std::vector<float> sound_Pa;  ///< the pop at 10 cm, 44.1 kHz (may be empty)
   };
   std::vector<Event> cavitations;
   bool has_summary = false;

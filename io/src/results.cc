@@ -1,5 +1,7 @@
+#include <algorithm>
 // Scenario runs into HDF5 (docs/hdf5.md).
 #include "spinelab/io/results.h"
+#include "spinelab/sim/state.h"
 
 #include <cmath>
 
@@ -89,6 +91,13 @@ Expected<bool> WriteRun(const H5Handle& file, const std::string& run, const sim:
       peak.push_back(c.sound_peak_Pa);
     }
     const uint64_t n = t.size();
+    uint64_t S = 0;
+    for (const auto& c : r.cavitations) S = std::max<uint64_t>(S, c.sound_Pa.size());
+    std::vector<double> sound(n * S, 0.0);
+    for (size_t i = 0; i < r.cavitations.size(); ++i)
+      std::copy(r.cavitations[i].sound_Pa.begin(), r.cavitations[i].sound_Pa.end(), sound.begin() + i * S);
+    ok = ok && WriteDoubles(e, "sound", sound, {n, S}, "Pa", "N x S: the pop at 10 cm, first 20 ms, 44100 Hz (zero-padded)") &&
+         WriteAttr(e, "sound_sample_rate_Hz", sim::kSoundSampleRate_Hz);
     ok = ok && WriteDoubles(e, "time", t, {n}, "s", "N") && WriteInts(e, "facet_index", idx, "-") &&
          WriteStrings(e, "facet_name", names) && WriteDoubles(e, "gap_jump", jump, {n}, "m", "N") &&
          WriteDoubles(e, "sound_peak", peak, {n}, "Pa", "N, at 10 cm");

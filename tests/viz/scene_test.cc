@@ -68,7 +68,9 @@ TEST(VizScene, FacetColourFollowsTheQuantityAndGasShowsABubble) {
   // the same frame coloured by contact force (all zero): every disc at the bottom of the map
   o.facet_quantity = FacetQuantity::kContactForce;
   for (const DrawItem& it : BuildDrawList(f.model, f.frame, o))
-    if (it.facet >= 0 && it.mesh == Mesh::kCylinder) EXPECT_NEAR(it.color.b, ColorMap(0).b, 1e-6);
+    if (it.facet >= 0 && it.mesh == Mesh::kCylinder) {
+      EXPECT_NEAR(it.color.b, ColorMap(0).b, 1e-6);
+    }
 }
 
 TEST(VizScene, ColorMapIsClampedAndDiverging) {

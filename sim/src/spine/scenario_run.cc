@@ -403,13 +403,16 @@ void ScenarioRunner::Impl::CollectEvents() {
     const FacetOutput& f = out.facets[k];
     if (f.cracked) {
       open_event[k] = static_cast<int>(res.cavitations.size());
-      res.cavitations.push_back({w.state().capsules[k].dynamic_since_s, static_cast<int>(k), 0.0, 0.0});
+      res.cavitations.push_back({w.state().capsules[k].dynamic_since_s, static_cast<int>(k), 0.0, 0.0, {}});
       gap_at_crack[k] = f.gap_m;
     }
     if (open_event[k] >= 0) {
       // the event collects its sound and the joint's opening for 50 ms
       auto& ev = res.cavitations[open_event[k]];
-      for (float p : f.sound_Pa) ev.sound_peak_Pa = std::max(ev.sound_peak_Pa, std::abs(static_cast<double>(p)));
+      for (float p : f.sound_Pa) {
+        ev.sound_peak_Pa = std::max(ev.sound_peak_Pa, std::abs(static_cast<double>(p)));
+        if (ev.sound_Pa.size() < static_cast<size_t>(0.02 * kSoundSampleRate_Hz)) ev.sound_Pa.push_back(p);
+      }
       ev.gap_jump_m = std::max(ev.gap_jump_m, f.gap_m - gap_at_crack[k]);
       if (w.state().time_s - ev.time_s > 0.05) open_event[k] = -1;
     }

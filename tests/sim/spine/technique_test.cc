@@ -88,6 +88,15 @@ TEST(GymRackTwistJerk, RateMattersAtASimilarRotation) {
   EXPECT_GT(shear_a, 1.3 * shear_b);
   EXPECT_GT(caps_a, caps_b + 0.01);
   EXPECT_GT(jerk.summary.cavitations, twist.summary.cavitations);
+  // each pop keeps its sound (what the viewer plays and the HDF5 stores): its peak is the event's
+  for (const auto& c : jerk.result.cavitations) {
+    ASSERT_FALSE(c.sound_Pa.empty());
+    EXPECT_LE(c.sound_Pa.size(), static_cast<size_t>(0.02 * kSoundSampleRate_Hz));
+    double peak = 0;
+    for (float p : c.sound_Pa) peak = std::max(peak, std::abs(static_cast<double>(p)));
+    EXPECT_NEAR(peak, c.sound_peak_Pa, 1e-6 + 0.05 * c.sound_peak_Pa);
+    EXPECT_GT(peak, 0.01);
+  }
 }
 
 TEST(FoamRollerThoracic, ExtensionConcentratesOverTheRoller) {

@@ -139,6 +139,7 @@ struct ScenarioResult {
     int facet;
     double gap_jump_m;
     double sound_peak_Pa;
+    std::vector<float> sound_Pa;  ///< [Pa] the pop at 10 cm, kSoundSampleRate_Hz, its first 20 ms
   };
   std::vector<Cavitation> cavitations;
   std::vector<std::string> artery_names;            ///< vertebral arteries (neck scenarios), [2] or empty
