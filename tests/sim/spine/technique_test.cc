@@ -8,6 +8,7 @@
 
 #include "spinelab/sim/pa_stiffness.h"
 #include "spinelab/sim/scenario.h"
+#include "spinelab/sim/state.h"
 
 namespace spinelab::sim {
 namespace {
