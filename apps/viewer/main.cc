@@ -184,6 +184,7 @@ int Run(Options o) {
     R.title = sc.value().title;
     R.notice = sc.value().notice;
     R.source = o.scenario + " (live)";
+    R.scenario = sc.value();
     R.model = live->model();
     SyncFromRunner(*live, &R);
   }
@@ -270,7 +271,9 @@ int Run(Options o) {
         t_prev = t;
         viz::Frame live_frame;
         if (live && t >= t_end - 1e-9) live_frame = FrameFromWorld(live->world());
-        const viz::Frame& F = live && t >= t_end - 1e-9 ? live_frame : R.frames[k];
+        viz::Frame shown = live && t >= t_end - 1e-9 ? live_frame : R.frames[k];
+        AddAppliedForces(R, &shown);
+        const viz::Frame& F = shown;
 
         // camera: left drag orbits, right drag pans, wheel zooms (when ImGui does not want the mouse)
         ImGuiIO& io = ImGui::GetIO();
@@ -336,7 +339,7 @@ int Run(Options o) {
         static int dq = 0;
         ImGui::Combo("discs", &dq, "bone\0shear force (0-300 N)\0pressure (0-2 MPa)\0");
         scene.disc_quantity = static_cast<viz::DiscQuantity>(dq);
-        ImGui::Checkbox("arrows (contact green, disc shear orange; 2 cm per 40 N)", &scene.arrows);
+        ImGui::Checkbox("arrows (applied red, contact green, disc shear orange; 2 cm per 40 N)", &scene.arrows);
         ImGui::Checkbox("soft tissue (the surfaces that touch floor, roller, hands)", &scene.tissue);
         scene.facet_quantity = static_cast<viz::FacetQuantity>(q);
         {  // colour bar
@@ -379,7 +382,20 @@ int Run(Options o) {
           if (F.facet_bubble_radius_m[fi] > 0) ImGui::Text("gas bubble radius %.2f mm", F.facet_bubble_radius_m[fi] * 1e3);
         } else if (scene.selected_body >= 0) {
           ImGui::Separator();
-          ImGui::Text("%s (click a facet joint to inspect it)", R.model.bodies[scene.selected_body].name.c_str());
+          const int b = scene.selected_body;
+          ImGui::Text("%s", R.model.bodies[b].name.c_str());
+          for (size_t l = 0; l < R.model.levels.size(); ++l) {
+            if (R.model.levels[l].upper != b) continue;  // the disc below this vertebra
+            if (l < F.disc_shear_N.size())
+              ImGui::Text("disc %s: shear %.0f N, pressure %.2f MPa%s", R.model.levels[l].name.c_str(), F.disc_shear_N[l],
+                          F.disc_pressure_Pa[l] * 1e-6, F.disc_pressure_Pa[l] > 1.0e6 ? " (above ~1 MPa: lifting-like loads)" : "");
+            for (int fi : {R.model.levels[l].facet_left, R.model.levels[l].facet_right})
+              if (fi >= 0)
+                ImGui::Text("  %s: gap %.2f mm, strain %.3f%s", R.model.facets[fi].name.c_str(), F.facet_gap_m[fi] * 1e3,
+                            F.facet_capsule_strain[fi], F.facet_capsule_strain[fi] >= 0.10 ? " (nociceptors)" : "");
+          }
+          const Vec3 p = F.X_WB[b].p;
+          ImGui::TextDisabled("centre of mass (%.3f, %.3f, %.3f) m", p.x(), p.y(), p.z());
         }
         if (!R.cavitations.empty() && ImGui::CollapsingHeader("Cavitations")) {
           for (size_t i = 0; i < R.cavitations.size(); ++i) {

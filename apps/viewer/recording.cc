@@ -39,6 +39,27 @@ Recording FromResult(const sim::Scenario& sc, sim::ModelDesc model, const sim::S
 }
 }  // namespace
 
+void AddAppliedForces(const Recording& rec, viz::Frame* f) {
+  const sim::Scenario& sc = rec.scenario;
+  const double t = f->time_s;
+  for (const sim::ScenarioLoad& L : sc.loads) {
+    const sim::BodyId b = rec.model.FindBody(L.body);
+    if (b < 0 || static_cast<size_t>(b) >= f->X_WB.size() || L.force_N.norm() == 0) continue;
+    const Pose& X = f->X_WB[b];
+    const Vec3 F = L.profile.Factor(t) * (L.body_frame ? Vec3(X.R * L.force_N) : L.force_N);
+    f->applied_forces.push_back({X * (rec.model.bodies[b].p_BoV_B + L.point_m), F});
+  }
+  for (const sim::ScenarioObject& o : sc.objects) {
+    if (o.kind != sim::ScenarioObject::Kind::kPad) continue;
+    const sim::BodyId b = rec.model.FindBody(o.name);
+    if (b < 0 || static_cast<size_t>(b) >= f->X_WB.size()) continue;
+    const Pose& X = f->X_WB[b];
+    const Vec3 push = X.R.col(2);  // a pad's z axis is its push direction
+    const double F = std::max(2.0, o.force_N * o.profile.Factor(t));
+    f->applied_forces.push_back({X.p - push * (F * 0.0005 + 0.02), push * F});
+  }
+}
+
 viz::Frame FrameFromWorld(const sim::World& w) {
   viz::Frame f;
   f.time_s = w.state().time_s;
@@ -87,6 +108,7 @@ Expected<Recording> RecordScenario(const std::string& path, const std::string& m
   auto r = sim::RunScenario(sc.value(), params.value());
   if (!r) return r.errors();
   Recording rec = FromResult(sc.value(), std::move(model).value(), r.value());
+  rec.scenario = sc.value();
   rec.source = path;
   rec.summary = sim::Summarize(sc.value(), r.value());
   rec.has_summary = true;
@@ -158,6 +180,7 @@ Expected<Recording> ReadResults(const std::string& h5_path, const std::string& r
     }
   }
   Recording rec = FromResult(sc.value(), std::move(model).value(), r);
+  rec.scenario = sc.value();
   rec.source = h5_path + " : " + run;
   return rec;
 }

@@ -21,10 +21,13 @@ struct Recording {
     std::vector<float> sound_Pa;  ///< the pop at 10 cm, 44.1 kHz (may be empty)
   };
   std::vector<Event> cavitations;
+  sim::Scenario scenario;        ///< what was run (for the applied-load arrows)
   bool has_summary = false;
   sim::ScenarioSummary summary;  ///< whole-run summary (recorded runs)
 };
 
+/// Adds the scenario's applied forces at the frame's time (loads with a force, hand pads' pushes).
+void AddAppliedForces(const Recording& rec, viz::Frame* frame);
 /// The frame of a live world (poses and facet values now).
 viz::Frame FrameFromWorld(const sim::World& world);
 /// Appends the records the runner made since `rec` was last synced (frames and cavitations).

@@ -207,6 +207,7 @@ std::vector<DrawItem> BuildDrawList(const sim::ModelDesc& model, const Frame& fr
       out.push_back(head);
     };
     for (const Frame::Arrow& a : frame.contact_forces) arrow(a.at_W, a.force_W, Rgba{0.3f, 0.85f, 0.4f, 1.f});
+    for (const Frame::Arrow& a : frame.applied_forces) arrow(a.at_W, a.force_W, Rgba{0.9f, 0.25f, 0.25f, 1.f});
     for (size_t l = 0; l < frame.disc_shear_W.size() && l < model.levels.size(); ++l) {
       const sim::LevelDesc& L = model.levels[l];
       if (L.lower < 0 || static_cast<size_t>(L.lower) >= nb) continue;
@@ -226,6 +227,15 @@ std::vector<DrawItem> BuildDrawList(const sim::ModelDesc& model, const Frame& fr
       it.body = static_cast<int>(b);
       out.push_back(it);
     }
+  // the bar a hanging body holds (its shoulders hang from a pin; the hands are ~0.55 m higher)
+  for (const sim::BushingDesc& b : model.bushings) {
+    if (b.body_a != sim::kGround || b.name.rfind("pin", 0) != 0) continue;
+    DrawItem bar;
+    bar.mesh = Mesh::kCylinder;
+    bar.model = Transform(Pose{RotX(0.5 * kPi), b.X_AF.p + Vec3(0, 0, 0.55)}, Vec3(0.016, 0.016, 0.6));
+    bar.color = kObject;
+    out.push_back(bar);
+  }
   // the scene's static objects
   for (const sim::EnvironmentDesc& e : model.environment) {
     DrawItem it;

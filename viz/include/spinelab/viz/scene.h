@@ -52,6 +52,7 @@ struct Frame {
     Vec3 at_W, force_W;                                ///< [m], [N]
   };
   std::vector<Arrow> contact_forces;                   ///< contact forces on the bodies (live runs)
+  std::vector<Arrow> applied_forces;                   ///< the scenario's loads and hand pushes
   double Value(FacetQuantity q, size_t facet) const;
 };
 
