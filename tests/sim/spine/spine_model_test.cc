@@ -20,7 +20,8 @@ std::string ReadDefault() {
 
 // writes `text` to a temporary model file and loads it
 Expected<SpineParams> LoadText(const std::string& text) {
-  const std::string path = ::testing::TempDir() + "/spine_model_test.toml";
+  // one file per test: ctest runs tests in parallel processes
+  const std::string path = ::testing::TempDir() + "/spine_model_" + ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".toml";
   std::ofstream(path) << text;
   return LoadSpineParams(path);
 }
