@@ -249,3 +249,26 @@ TEST(Subject, BaselineLaxityEnlargesTheMotionUnderTheSameLoad) {
 
 }  // namespace
 }  // namespace spinelab::sim
+
+namespace spinelab::sim {
+namespace {
+
+TEST(Scenarios, SeatedTwistAnswersHoldAtAQuarterOfTheStep) {
+  // issue 8: the whole spine's answers at the default step within 2 % of a 4x smaller step
+  auto run = [](const char* dt) {
+    auto sc = LoadScenario(std::string(SPINELAB_SOURCE_DIR) + "/scenarios/seated_twist.toml", {std::string("run.dt_s=") + dt});
+    auto r = RunScenario(sc.value(), LoadSpineParams(DefaultSpineModelPath()).value()).value();
+    return Summarize(sc.value(), r);
+  };
+  const ScenarioSummary a = run("0.001"), b = run("0.00025");
+  ASSERT_EQ(a.cavitations, b.cavitations);
+  for (size_t l = 8; l < a.levels.size(); ++l) {  // the trunk: T1-T2 .. L5-S1
+    const LevelSummary &x = a.levels[l], &y = b.levels[l];
+    EXPECT_NEAR(x.peak_rotation_deg[2], y.peak_rotation_deg[2], 0.02 * y.peak_rotation_deg[2] + 1e-3) << x.level;
+    EXPECT_NEAR(x.peak_shear_change_N, y.peak_shear_change_N, 0.02 * y.peak_shear_change_N + 0.5) << x.level;
+    EXPECT_NEAR(x.peak_annulus_shear_Pa, y.peak_annulus_shear_Pa, 0.02 * y.peak_annulus_shear_Pa + 1e3) << x.level;
+  }
+}
+
+}  // namespace
+}  // namespace spinelab::sim
