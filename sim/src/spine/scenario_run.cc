@@ -398,6 +398,11 @@ void ScenarioRunner::Impl::ApplyLoads(double t) {
 void ScenarioRunner::Impl::CollectEvents() {
   const ModelDesc& md = d();
   World& w = *world;
+  // the element outputs are evaluated only when a joint cracked or an event collects its jump
+  bool busy = false;
+  const std::vector<FacetOutput>& ev = w.last_step_facets();
+  for (size_t k = 0; k < md.facets.size() && !busy; ++k) busy = ev[k].cracked || open_event[k] >= 0;
+  if (!busy) return;
   const StepOutputs& out = w.outputs();
   for (size_t k = 0; k < md.facets.size(); ++k) {
     const FacetOutput& f = out.facets[k];

@@ -142,6 +142,7 @@ const StepOutputs& World::outputs() const {
   return impl_->outputs;
 }
 const StepProfile& World::profile() const { return impl_->profile; }
+const std::vector<FacetOutput>& World::last_step_facets() const { return impl_->outputs.facets; }
 
 void World::SetAppliedLoad(BodyId body, const AppliedLoad& load) {
   SPINELAB_THROW_UNLESS(body >= 0 && body < model().num_bodies(), "body id out of range");

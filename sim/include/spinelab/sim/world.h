@@ -66,6 +66,9 @@ class World {
   const SimOptions& options() const;
   const State& state() const;
   /// Element outputs from the force evaluation of the last Step() (or Create()).
+  /// The facets' step events as the last step left them, without re-evaluating the element
+  /// outputs: `cracked` and `sound_Pa` are current; the other fields may be from before the step.
+  const std::vector<FacetOutput>& last_step_facets() const;
   const StepOutputs& outputs() const;
   const StepProfile& profile() const;
 
