@@ -62,6 +62,12 @@ int RunSettle(const CommonOptions& c, const SettleArgs& a) {
               tilt * kRadToDeg);
   std::printf("simulated %.2f s in %.3f s wall: %.0f steps/s, real-time factor %.1fx\n", i * a.dt_s, wall, i / wall,
               i * a.dt_s / wall);
+  {
+    const StepProfile& pr = w.value().profile();
+    const double per = 1e6 / std::max<int64_t>(pr.steps, 1);
+    std::printf("per step: forces %.1f us, solve %.1f us, capsules and Bullet %.1f us, other %.1f us\n", pr.forces_s * per,
+                pr.solve_s * per, pr.bullet_s * per, std::max(0.0, wall * 1e6 / std::max<double>(i, 1) - (pr.forces_s + pr.solve_s + pr.bullet_s) * per));
+  }
   const bool upright = head1.z() > 0.8 * head0.z() && (head1 - head0).norm() < 0.1;
   std::printf("status: %s; %s\n", StepStatusText(status).c_str(), upright ? "upright" : "NOT upright (collapsed)");
   return status == kStepOk && upright ? 0 : 3;
