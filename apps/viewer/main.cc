@@ -68,6 +68,41 @@ void FrameBodies(const viz::Frame& f, Camera* c) {
   c->distance_m = std::max(0.6f, 1.5f * (hi - lo).norm());
 }
 
+// An OpenGL 3.3 core window with Dear ImGui on it, or null (with a message) when there is no
+// display or no such context.
+GLFWwindow* OpenWindow(int width, int height, const std::string& title) {
+  if (!glfwInit()) {
+    std::fprintf(stderr, "spinelab-viewer: no display (GLFW could not initialise; run under xvfb-run for headless use)\n");
+    return nullptr;
+  }
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
+  glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+  GLFWwindow* win = glfwCreateWindow(width, height, title.c_str(), nullptr, nullptr);
+  if (!win) {
+    std::fprintf(stderr, "spinelab-viewer: could not open an OpenGL 3.3 core window\n");
+    glfwTerminate();
+    return nullptr;
+  }
+  glfwMakeContextCurrent(win);
+  glfwSwapInterval(0);
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  ImGui::GetIO().IniFilename = nullptr;
+  ImGui::StyleColorsDark();
+  ImGui_ImplGlfw_InitForOpenGL(win, true);
+  ImGui_ImplOpenGL3_Init("#version 330 core");
+  return win;
+}
+
+void CloseWindow(GLFWwindow* win) {
+  ImGui_ImplOpenGL3_Shutdown();
+  ImGui_ImplGlfw_Shutdown();
+  ImGui::DestroyContext();
+  glfwDestroyWindow(win);
+  glfwTerminate();
+}
+
 // Started empty: a window that lists the scenarios (with their titles) and the runs of the
 // results files in results/; a click chooses what to show. False when the window was closed (or
 // the headless frames ran out) without a choice.
@@ -87,24 +122,8 @@ bool PickSource(Options* o) {
   std::vector<std::pair<std::string, std::vector<std::string>>> results;  // file, runs
   for (const auto& e : fs::directory_iterator("results", ec))
     if (e.path().extension() == ".h5") results.emplace_back(e.path().string(), ListRuns(e.path().string()));
-  if (!glfwInit()) {
-    std::fprintf(stderr, "spinelab-viewer: no display (GLFW could not initialise; run under xvfb-run for headless use)\n");
-    return false;
-  }
-  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
-  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
-  glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
-  GLFWwindow* win = glfwCreateWindow(o->width, o->height, "spinelab - choose a scenario or a run", nullptr, nullptr);
-  if (!win) {
-    glfwTerminate();
-    return false;
-  }
-  glfwMakeContextCurrent(win);
-  ImGui::CreateContext();
-  ImGui::GetIO().IniFilename = nullptr;
-  ImGui::StyleColorsDark();
-  ImGui_ImplGlfw_InitForOpenGL(win, true);
-  ImGui_ImplOpenGL3_Init("#version 330 core");
+  GLFWwindow* win = OpenWindow(o->width, o->height, "spinelab - choose a scenario or a run");
+  if (!win) return false;
   bool chosen = false;
   for (int n = 0; !glfwWindowShouldClose(win) && !chosen; ++n) {
     glfwPollEvents();
@@ -138,11 +157,7 @@ bool PickSource(Options* o) {
     }
     glfwSwapBuffers(win);
   }
-  ImGui_ImplOpenGL3_Shutdown();
-  ImGui_ImplGlfw_Shutdown();
-  ImGui::DestroyContext();
-  glfwDestroyWindow(win);
-  glfwTerminate();
+  CloseWindow(win);
   return chosen;
 }
 
@@ -192,27 +207,8 @@ int Run(Options o) {
     std::fprintf(stderr, "spinelab-viewer: the run has no frames\n");
     return 2;
   }
-  if (!glfwInit()) {
-    std::fprintf(stderr, "spinelab-viewer: no display (GLFW could not initialise; run under xvfb-run for headless use)\n");
-    return 3;
-  }
-  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
-  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
-  glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
-  GLFWwindow* win = glfwCreateWindow(o.width, o.height, ("spinelab - " + R.title).c_str(), nullptr, nullptr);
-  if (!win) {
-    std::fprintf(stderr, "spinelab-viewer: could not open an OpenGL 3.3 core window\n");
-    glfwTerminate();
-    return 3;
-  }
-  glfwMakeContextCurrent(win);
-  glfwSwapInterval(0);
-  IMGUI_CHECKVERSION();
-  ImGui::CreateContext();
-  ImGui::GetIO().IniFilename = nullptr;
-  ImGui::StyleColorsDark();
-  ImGui_ImplGlfw_InitForOpenGL(win, true);
-  ImGui_ImplOpenGL3_Init("#version 330 core");
+  GLFWwindow* win = OpenWindow(o.width, o.height, "spinelab - " + R.title);
+  if (!win) return 3;
   int exit_code = 0;
   {
     Renderer renderer;
@@ -474,10 +470,11 @@ int Run(Options o) {
             live->SetExtraLoad(L.upper, Rb * Vec3(explore_pa, 0, explore_traction),
                                Rb * Vec3(explore_torque[1], explore_torque[0], explore_torque[2]));
             // inspector: the level's facets against their thresholds
+            // the frame on screen (the live state while the playback is at the simulation's head)
+            const viz::Frame& cur = F;
             for (int side = 0; side < 2; ++side) {
               const int fi = side == 0 ? L.facet_left : L.facet_right;
               if (fi < 0) continue;
-              const viz::Frame cur = FrameFromWorld(live->world());
               ImGui::Text("%s: gap %.2f mm, %.1f kPa, strain %.3f%s, contact %.0f N", R.model.facets[fi].name.c_str(),
                           cur.facet_gap_m[fi] * 1e3, cur.facet_pressure_Pa[fi] * 1e-3, cur.facet_capsule_strain[fi],
                           cur.facet_capsule_strain[fi] >= 0.10 ? " (nociceptors)" : "", cur.facet_contact_N[fi]);
@@ -533,11 +530,7 @@ int Run(Options o) {
       }
     }
   }
-  ImGui_ImplOpenGL3_Shutdown();
-  ImGui_ImplGlfw_Shutdown();
-  ImGui::DestroyContext();
-  glfwDestroyWindow(win);
-  glfwTerminate();
+  CloseWindow(win);
   return exit_code;
 }
 

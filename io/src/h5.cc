@@ -1,6 +1,4 @@
 // RAII wrapper over the HDF5 C API (see h5.h).
-#include <algorithm>
-
 #include "spinelab/io/h5.h"
 
 #include <hdf5.h>
@@ -95,8 +93,7 @@ bool WriteDoubles(const H5Handle& loc, const std::string& name, const std::vecto
   Id space{H5Screate_simple(static_cast<int>(d.size()), d.data(), nullptr), H5Sclose};
   // contiguous and uncompressed: deflate (even level 1 with shuffle) made writing a run 25x slower
   // (135 ms vs 5.7 ms for seated_twist, BM_WriteResults) for files only a third smaller
-  Id dcpl{H5Pcreate(H5P_DATASET_CREATE), H5Pclose};
-  Id ds{H5Dcreate2(loc.id(), name.c_str(), H5T_IEEE_F64LE, space.id, H5P_DEFAULT, dcpl.id, H5P_DEFAULT), H5Dclose};
+  Id ds{H5Dcreate2(loc.id(), name.c_str(), H5T_IEEE_F64LE, space.id, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose};
   if (ds.id < 0) return false;
   if (!data.empty() && H5Dwrite(ds.id, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()) < 0) return false;
   return WriteUnitsAndShape(ds.id, units, shape);

@@ -1,8 +1,8 @@
-#include <algorithm>
 // Scenario runs into HDF5 (docs/hdf5.md).
 #include "spinelab/io/results.h"
 #include "spinelab/sim/state.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace spinelab::io {

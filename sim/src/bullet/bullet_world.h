@@ -34,9 +34,9 @@ class BulletWorld {
 
   /// Sets pose and twist of body i (COM frame).
   void SetBodyState(int i, const Vec3& p_WB, const Quat& q_WB, const Vec3& v_WB, const Vec3& w_WB);
-  /// Sets only the twist of body i.
-  /// moves a static (fixed) body: a held body driven along a prescribed path
+  /// Moves a static (fixed) body: a held body driven along a prescribed path.
   void SetStaticPose(int i, const Vec3& p_WB, const Quat& q_WB);
+  /// Sets only the twist of body i.
   void SetVelocity(int i, const Vec3& v_WB, const Vec3& w_WB);
   /// One step of dt: contact with the environment and pose integration.
   void Step(double dt_s);

@@ -31,10 +31,6 @@ Pose PostureFrame(const Scenario& sc) {
   return X;
 }
 
-bool LyingPosture(const std::string& p) {
-  return p == "supine" || p == "prone" || p == "side_lying" || p == "quadruped";
-}
-
 // the body's contact slice (its first shape) in W: centre, axes (columns), half extents
 struct WorldBox {
   Vec3 c;
@@ -104,7 +100,7 @@ Expected<ModelDesc> BuildScene(const Scenario& sc, const SpineParams& params, Sc
   bo.neck_muscle_tone_scale = sc.neck_muscle_tone;
   bo.ligament_laxity = sc.ligament_laxity;
   bo.X_W_spine = PostureFrame(sc);
-  bo.muscle_feedforward = !LyingPosture(sc.posture);
+  bo.muscle_feedforward = !IsLyingPosture(sc.posture);
   if (sc.posture == "hanging") {
     bo.fix_sacrum = false;
     bo.pinned_body = "T2";
@@ -259,6 +255,10 @@ Expected<ModelDesc> BuildScene(const Scenario& sc, const SpineParams& params, Sc
 }
 
 }  // namespace
+
+bool IsLyingPosture(const std::string& p) {
+  return p == "supine" || p == "prone" || p == "side_lying" || p == "quadruped";
+}
 
 Expected<ModelDesc> BuildScenarioModel(const Scenario& sc, const SpineParams& params) {
   Scene scene;

@@ -72,17 +72,16 @@ void AddTrunkSlice(const SpineParams& P, int i, double sL, double front_m, BodyD
 void AddVertebraGeometry(const SpineParams& P, int i, double sL, BodyDesc* b) {
   const double h = 0.5 * sL * P.vb_height_m[i], w = 0.5 * sL * P.vb_width_m[i], dpt = 0.5 * sL * P.vb_depth_m[i];
   const Vec3 V = b->p_BoV_B;  // V in B (axes aligned)
-  auto add = [&](const std::string& part, PrimitiveKind kind, const Vec3& c_V, const Vec3& size, bool collide) {
+  auto add = [&](const std::string& part, PrimitiveKind kind, const Vec3& c_V, const Vec3& size) {
     GeometryPrimitive g;
     g.part = part;
     g.kind = kind;
     g.X_BG.p = V + c_V;
     g.size_m = size;
     b->geometry.push_back(g);
-    (void)collide;
   };
   if (i == 0) {  // head: ellipsoid around its centre of mass, condyles below
-    add("skull", PrimitiveKind::kEllipsoid, -V, sL * Vec3(0.095, 0.075, 0.10), true);
+    add("skull", PrimitiveKind::kEllipsoid, -V, sL * Vec3(0.095, 0.075, 0.10));
     return;
   }
   const int lv = std::min(i, kSpineLevels - 1);  // level below this body (sacrum: L5-S1)
@@ -90,19 +89,19 @@ void AddVertebraGeometry(const SpineParams& P, int i, double sL, BodyDesc* b) {
   const double lam = sL * P.lamina_posterior_m[i], tip = sL * P.spinous_tip_posterior_m[i];
   const double tp = sL * P.transverse_tip_lateral_m[i];
   const double t = 0.003 * sL;  // [m] half thickness of the posterior processes
-  add("body", PrimitiveKind::kCylinder, Vec3::Zero(), Vec3(dpt, w, h), false);
+  add("body", PrimitiveKind::kCylinder, Vec3::Zero(), Vec3(dpt, w, h));
   for (int side : {+1, -1}) {
     const char* s = side > 0 ? " L" : " R";
     const double x0 = -dpt, x1 = -std::max(fpost, dpt + 2 * t);
     add(std::string("pedicle") + s, PrimitiveKind::kBox, Vec3(0.5 * (x0 + x1), side * 0.8 * flat, 0),
-        Vec3(0.5 * (x0 - x1), 1.2 * t, 0.4 * h), false);
+        Vec3(0.5 * (x0 - x1), 1.2 * t, 0.4 * h));
     add(std::string("lamina") + s, PrimitiveKind::kBox, Vec3(0.5 * (x1 - lam), side * 0.5 * flat, 0),
-        Vec3(0.5 * std::abs(lam + x1) + t, 0.5 * flat, 0.6 * h), true);
+        Vec3(0.5 * std::abs(lam + x1) + t, 0.5 * flat, 0.6 * h));
     add(std::string("transverse process") + s, PrimitiveKind::kBox, Vec3(P.transverse_root_fraction * 2 * dpt, side * 0.5 * (flat + tp), 0),
-        Vec3(t, 0.5 * std::max(tp - flat, 2 * t), t), true);
+        Vec3(t, 0.5 * std::max(tp - flat, 2 * t), t));
   }
   add("spinous process", PrimitiveKind::kBox, Vec3(-0.5 * (lam + tip), 0, -0.2 * h),
-      Vec3(0.5 * std::max(tip - lam, 2 * t), t, 0.5 * h), true);
+      Vec3(0.5 * std::max(tip - lam, 2 * t), t, 0.5 * h));
 }
 
 }  // namespace

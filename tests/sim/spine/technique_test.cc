@@ -232,12 +232,9 @@ namespace {
 
 TEST(Subject, BaselineLaxityEnlargesTheMotionUnderTheSameLoad) {
   auto rotation = [](const char* laxity) {
-    auto sc = LoadScenario(std::string(SPINELAB_SOURCE_DIR) + "/scenarios/standing_back_bend.toml",
-                           {std::string("subject.ligament_laxity=") + laxity});
-    EXPECT_TRUE(sc.ok()) << sc.ErrorText();
-    auto r = RunScenario(sc.value(), LoadSpineParams(DefaultSpineModelPath()).value()).value();
     double sum = 0;
-    for (const LevelSummary& l : Summarize(sc.value(), r).levels) sum += l.peak_rotation_deg[0];
+    for (const LevelSummary& l : RunFile("standing_back_bend", {std::string("subject.ligament_laxity=") + laxity}).summary.levels)
+      sum += l.peak_rotation_deg[0];
     return sum;
   };
   const double normal = rotation("0"), lax = rotation("0.05");
@@ -255,11 +252,7 @@ namespace {
 
 TEST(Scenarios, SeatedTwistAnswersHoldAtAQuarterOfTheStep) {
   // issue 8: the whole spine's answers at the default step within 2 % of a 4x smaller step
-  auto run = [](const char* dt) {
-    auto sc = LoadScenario(std::string(SPINELAB_SOURCE_DIR) + "/scenarios/seated_twist.toml", {std::string("run.dt_s=") + dt});
-    auto r = RunScenario(sc.value(), LoadSpineParams(DefaultSpineModelPath()).value()).value();
-    return Summarize(sc.value(), r);
-  };
+  auto run = [](const char* dt) { return RunFile("seated_twist", {std::string("run.dt_s=") + dt}).summary; };
   const ScenarioSummary a = run("0.001"), b = run("0.00025");
   ASSERT_EQ(a.cavitations, b.cavitations);
   for (size_t l = 8; l < a.levels.size(); ++l) {  // the trunk: T1-T2 .. L5-S1

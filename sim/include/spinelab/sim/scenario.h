@@ -108,6 +108,10 @@ struct Scenario {
   std::vector<std::pair<std::string, std::string>> overrides;  ///< applied --set key=value
 };
 
+/// Postures in which the body lies supported (supine, prone, side_lying, quadruped): the muscles
+/// keep tone without carrying the weight, and the run settles into its supports first.
+bool IsLyingPosture(const std::string& posture);
+
 /// Reads and validates a scenario; `overrides` are "key.path=value" (TOML value syntax), applied
 /// before validation. Every problem names file:line, key, value and what is allowed; unknown keys
 /// are errors.
