@@ -14,3 +14,6 @@ endif()
 if(SPINELAB_BUILD_BENCHMARKS)
   find_package(benchmark REQUIRED)
 endif()
+find_package(Threads REQUIRED)
+# MPI (Debian's OpenMPI) for `mpirun -np N spinelab batch`; without it batch runs in one process
+find_package(MPI COMPONENTS CXX)

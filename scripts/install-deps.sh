@@ -15,10 +15,11 @@ packages=(
   libcli11-dev                  # command line
   libfmt-dev libspdlog-dev      # formatting + logging
   libboost-dev                  # Boost.Odeint (bubble dynamics)
+  libopenmpi-dev openmpi-bin    # `mpirun -np N spinelab batch` (distributed batches)
   libimgui-dev libglfw3-dev libgl-dev libstb-dev libopenal-dev   # viewer (screenshots: stb; the pop: OpenAL)
   xvfb xauth libgl1-mesa-dri    # headless viewer tests (Mesa software GL)
   hdf5-tools                    # h5dump in tests
-  python3-h5py python3-numpy python3-matplotlib   # examples (use /usr/bin/python3)
+  python3-h5py python3-numpy python3-matplotlib python3-pandas   # examples and their tests (use /usr/bin/python3)
 )
 
 missing=()

@@ -3,6 +3,13 @@
 
 #include <hdf5.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+
 namespace spinelab::io {
 
 namespace {
@@ -20,13 +27,14 @@ struct Id {  // scoped hid_t for dataspaces/types/datasets/attributes
 };
 
 bool WriteUnitsAndShape(hid_t ds, const std::string& units, const std::string& shape) {
-  auto put = [&](const char* name, const std::string& v) {
+  auto put = [&](const char* name, const std::string& v) {  // variable length, as WriteAttr
     Id type{H5Tcopy(H5T_C_S1), H5Tclose};
-    H5Tset_size(type.id, v.size() + 1);
+    H5Tset_size(type.id, H5T_VARIABLE);
     H5Tset_cset(type.id, H5T_CSET_UTF8);
     Id space{H5Screate(H5S_SCALAR), H5Sclose};
     Id attr{H5Acreate2(ds, name, type.id, space.id, H5P_DEFAULT, H5P_DEFAULT), H5Aclose};
-    return attr.id >= 0 && H5Awrite(attr.id, type.id, v.c_str()) >= 0;
+    const char* p = v.c_str();
+    return attr.id >= 0 && H5Awrite(attr.id, type.id, &p) >= 0;
   };
   return put("units", units) && (shape.empty() || put("shape", shape));
 }
@@ -44,11 +52,57 @@ H5Handle& H5Handle::operator=(H5Handle&& o) noexcept {
 
 H5Handle::~H5Handle() {
   if (id_ < 0) return;
-  if (kind_ == Kind::kFile) H5Fclose(id_); else H5Gclose(id_);
+  if (kind_ == Kind::kFile) H5Fclose(id_); else if (kind_ == Kind::kDataset) H5Dclose(id_); else H5Gclose(id_);
   id_ = -1;
 }
 
+void SilenceThisThread() {
+  // a thread-safe HDF5 build keeps the error printing per thread
+  thread_local const bool silenced = (H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr), true);
+  (void)silenced;
+}
+
+Expected<H5Handle> CreateMemoryFile() {
+  SilenceThisThread();
+  static std::atomic<int> counter{0};
+  Id fapl{H5Pcreate(H5P_FILE_ACCESS), H5Pclose};
+  H5Pset_fapl_core(fapl.id, 1 << 20, 0);
+  const std::string name = "spinelab-memory-" + std::to_string(counter++);
+  const hid_t f = H5Fcreate(name.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.id);
+  if (f < 0) return std::vector<Diagnostic>{{"", "", "cannot create an HDF5 file in memory"}};
+  return H5Handle(f, H5Handle::Kind::kFile);
+}
+
+Expected<bool> SaveFileImage(const H5Handle& file, const std::string& path) {
+  if (H5Fflush(file.id(), H5F_SCOPE_GLOBAL) < 0) return std::vector<Diagnostic>{{path, "", "HDF5 flush failed"}};
+  const ssize_t n = H5Fget_file_image(file.id(), nullptr, 0);
+  if (n < 0) return std::vector<Diagnostic>{{path, "", "cannot take the HDF5 file image"}};
+  std::vector<char> image(static_cast<size_t>(n));
+  if (H5Fget_file_image(file.id(), image.data(), image.size()) != n)
+    return std::vector<Diagnostic>{{path, "", "cannot take the HDF5 file image"}};
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd < 0) return std::vector<Diagnostic>{{path, "", std::string("cannot create: ") + std::strerror(errno)}};
+  size_t done = 0;
+  while (done < image.size()) {
+    const ssize_t w = ::write(fd, image.data() + done, image.size() - done);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) {
+      const int e = errno;
+      ::close(fd);
+      return std::vector<Diagnostic>{{path, "", "write failed after " + std::to_string(done) + " of " + std::to_string(image.size()) +
+                                                    " bytes: " + std::strerror(e)}};
+    }
+    done += static_cast<size_t>(w);
+  }
+  const bool synced = ::fsync(fd) == 0;
+  const int e = errno;
+  if (::close(fd) != 0 || !synced)
+    return std::vector<Diagnostic>{{path, "", std::string("cannot sync to disk: ") + std::strerror(e)}};
+  return true;
+}
+
 Expected<H5Handle> CreateFile(const std::string& path, bool overwrite) {
+  SilenceThisThread();
   hid_t f = overwrite ? H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT)
                       : H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
   if (f < 0 && !overwrite) f = H5Fcreate(path.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT);
@@ -57,6 +111,7 @@ Expected<H5Handle> CreateFile(const std::string& path, bool overwrite) {
 }
 
 Expected<H5Handle> OpenFileReadOnly(const std::string& path) {
+  SilenceThisThread();
   const hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
   if (f < 0) return std::vector<Diagnostic>{{path, "", "cannot open as HDF5"}};
   return H5Handle(f, H5Handle::Kind::kFile);
@@ -123,13 +178,15 @@ bool WriteStrings(const H5Handle& loc, const std::string& name, const std::vecto
 }
 
 bool WriteAttr(const H5Handle& loc, const std::string& name, const std::string& value) {
+  // variable length: h5py gives str (a fixed-length string comes back as bytes), MATLAB a char array
   Id type{H5Tcopy(H5T_C_S1), H5Tclose};
-  H5Tset_size(type.id, value.size() + 1);
+  H5Tset_size(type.id, H5T_VARIABLE);
   H5Tset_cset(type.id, H5T_CSET_UTF8);
   Id space{H5Screate(H5S_SCALAR), H5Sclose};
   if (H5Aexists(loc.id(), name.c_str()) > 0) H5Adelete(loc.id(), name.c_str());
   Id attr{H5Acreate2(loc.id(), name.c_str(), type.id, space.id, H5P_DEFAULT, H5P_DEFAULT), H5Aclose};
-  return attr.id >= 0 && H5Awrite(attr.id, type.id, value.c_str()) >= 0;
+  const char* p = value.c_str();
+  return attr.id >= 0 && H5Awrite(attr.id, type.id, &p) >= 0;
 }
 
 bool WriteAttr(const H5Handle& loc, const std::string& name, double value) {
@@ -170,6 +227,7 @@ Expected<std::string> ReadStringAttr(const H5Handle& loc, const std::string& obj
     char* s = nullptr;
     Id mem{H5Tcopy(H5T_C_S1), H5Tclose};
     H5Tset_size(mem.id, H5T_VARIABLE);
+    H5Tset_cset(mem.id, H5Tget_cset(type.id));
     if (H5Aread(attr.id, mem.id, &s) < 0) return std::vector<Diagnostic>{{"", obj + "@" + name, "read failed"}};
     std::string out(s ? s : "");
     H5free_memory(s);
@@ -215,6 +273,96 @@ std::vector<std::string> ListGroups(const H5Handle& loc, const std::string& path
               },
               &out);
   return out;
+}
+
+}  // namespace spinelab::io
+
+namespace spinelab::io {
+
+namespace {
+template <typename T>
+Expected<T> ReadScalarAttr(const H5Handle& loc, const std::string& obj, const std::string& name, hid_t mem_type) {
+  Id attr{H5Aopen_by_name(loc.id(), obj.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose};
+  if (attr.id < 0) return std::vector<Diagnostic>{{"", obj + "@" + name, "no such attribute"}};
+  T v{};
+  if (H5Aread(attr.id, mem_type, &v) < 0) return std::vector<Diagnostic>{{"", obj + "@" + name, "read failed"}};
+  return v;
+}
+bool WriteStringsAttr(const H5Handle& loc, const std::string& name, const std::vector<std::string>& values) {
+  std::vector<const char*> ptrs;
+  for (const auto& v : values) ptrs.push_back(v.c_str());
+  hsize_t n = values.size();
+  Id type{H5Tcopy(H5T_C_S1), H5Tclose};
+  H5Tset_size(type.id, H5T_VARIABLE);
+  H5Tset_cset(type.id, H5T_CSET_UTF8);
+  Id space{H5Screate_simple(1, &n, nullptr), H5Sclose};
+  Id attr{H5Acreate2(loc.id(), name.c_str(), type.id, space.id, H5P_DEFAULT, H5P_DEFAULT), H5Aclose};
+  return attr.id >= 0 && (n == 0 || H5Awrite(attr.id, type.id, ptrs.data()) >= 0);
+}
+}  // namespace
+
+Expected<double> ReadDoubleAttr(const H5Handle& loc, const std::string& obj, const std::string& name) {
+  return ReadScalarAttr<double>(loc, obj, name, H5T_NATIVE_DOUBLE);
+}
+Expected<int64_t> ReadIntAttr(const H5Handle& loc, const std::string& obj, const std::string& name) {
+  return ReadScalarAttr<int64_t>(loc, obj, name, H5T_NATIVE_INT64);
+}
+
+bool WriteExternalLink(const H5Handle& loc, const std::string& name, const std::string& target_file,
+                       const std::string& object) {
+  Id lcpl{H5Pcreate(H5P_LINK_CREATE), H5Pclose};
+  H5Pset_create_intermediate_group(lcpl.id, 1);
+  return H5Lcreate_external(target_file.c_str(), object.c_str(), loc.id(), name.c_str(), lcpl.id, H5P_DEFAULT) >= 0;
+}
+
+bool WriteTable(const H5Handle& loc, const std::string& name, const std::vector<TableColumn>& columns, size_t rows,
+                const std::string& description) {
+  // row layout: each member at its offset, strings as char* (variable length)
+  std::vector<size_t> offset;
+  size_t size = 0;
+  for (const TableColumn& c : columns) {
+    offset.push_back(size);
+    size += c.kind == TableColumn::Kind::kString ? sizeof(const char*) : 8;
+  }
+  Id str{H5Tcopy(H5T_C_S1), H5Tclose};
+  H5Tset_size(str.id, H5T_VARIABLE);
+  H5Tset_cset(str.id, H5T_CSET_UTF8);
+  Id mem{H5Tcreate(H5T_COMPOUND, size), H5Tclose};
+  for (size_t k = 0; k < columns.size(); ++k) {
+    const TableColumn& c = columns[k];
+    const hid_t t = c.kind == TableColumn::Kind::kString ? str.id
+                    : c.kind == TableColumn::Kind::kInt  ? H5T_NATIVE_INT64
+                                                         : H5T_NATIVE_DOUBLE;
+    if (H5Tinsert(mem.id, c.name.c_str(), offset[k], t) < 0) return false;
+  }
+  std::vector<unsigned char> buf(rows * size);
+  for (size_t r = 0; r < rows; ++r)
+    for (size_t k = 0; k < columns.size(); ++k) {
+      unsigned char* at = buf.data() + r * size + offset[k];
+      const TableColumn& c = columns[k];
+      if (c.kind == TableColumn::Kind::kString) {
+        const char* p = c.s[r].c_str();
+        std::memcpy(at, &p, sizeof p);
+      } else if (c.kind == TableColumn::Kind::kInt) {
+        std::memcpy(at, &c.i[r], 8);
+      } else {
+        std::memcpy(at, &c.d[r], 8);
+      }
+    }
+  hsize_t n = rows;
+  Id space{H5Screate_simple(1, &n, nullptr), H5Sclose};
+  Id ds{H5Dcreate2(loc.id(), name.c_str(), mem.id, space.id, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose};
+  if (ds.id < 0) return false;
+  if (n && H5Dwrite(ds.id, mem.id, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf.data()) < 0) return false;
+  std::string units;
+  std::vector<std::string> column_units;
+  for (const TableColumn& c : columns) {
+    units += c.name + ": " + c.units + "\n";
+    column_units.push_back(c.units);
+  }
+  if (!WriteUnitsAndShape(ds.id, units, "rows (one per run) x named columns")) return false;
+  const H5Handle view(H5Dopen2(loc.id(), name.c_str(), H5P_DEFAULT), H5Handle::Kind::kDataset);
+  return WriteAttr(view, "description", description) && WriteStringsAttr(view, "column_units", column_units);
 }
 
 }  // namespace spinelab::io

@@ -15,7 +15,7 @@ namespace spinelab::io {
 /// An open HDF5 object id, closed on destruction.
 class H5Handle {
  public:
-  enum class Kind { kFile, kGroup };
+  enum class Kind { kFile, kGroup, kDataset };
   H5Handle() = default;
   H5Handle(int64_t id, Kind kind) : id_(id), kind_(kind) {}
   H5Handle(H5Handle&& o) noexcept : id_(o.id_), kind_(o.kind_) { o.id_ = -1; }
@@ -34,6 +34,11 @@ class H5Handle {
 /// Creates (truncates when `overwrite`) or opens for appending a results file.
 Expected<H5Handle> CreateFile(const std::string& path, bool overwrite);
 Expected<H5Handle> OpenFileReadOnly(const std::string& path);
+/// A file built in memory (HDF5's core driver), put on disk whole by SaveFileImage: a full disk
+/// or a size limit then fails one plain write, never HDF5 half-way through its own bookkeeping.
+Expected<H5Handle> CreateMemoryFile();
+/// Writes the memory file's image to `path` (created or truncated) and syncs it to disk.
+Expected<bool> SaveFileImage(const H5Handle& file, const std::string& path);
 /// Opens the group at `path` below `loc`, creating it (and its parents) if needed.
 Expected<H5Handle> Group(const H5Handle& loc, const std::string& path);
 bool Exists(const H5Handle& loc, const std::string& path);
@@ -54,6 +59,28 @@ bool WriteAttr(const H5Handle& loc, const std::string& name, int64_t value);
 Expected<std::vector<double>> ReadDoubles(const H5Handle& loc, const std::string& name, std::vector<uint64_t>* dims);
 Expected<std::string> ReadStringAttr(const H5Handle& loc, const std::string& obj, const std::string& name);
 Expected<std::vector<std::string>> ReadStrings(const H5Handle& loc, const std::string& name);
+
+Expected<double> ReadDoubleAttr(const H5Handle& loc, const std::string& obj, const std::string& name);
+Expected<int64_t> ReadIntAttr(const H5Handle& loc, const std::string& obj, const std::string& name);
+
+/// A soft pointer at `object` in another file: h5py, h5dump, MATLAB follow it. A relative
+/// `target_file` is found beside the file holding the link.
+bool WriteExternalLink(const H5Handle& loc, const std::string& name, const std::string& target_file,
+                       const std::string& object);
+
+/// One column of a table (a 1-D compound dataset: `pandas.DataFrame(f[name][()])`).
+struct TableColumn {
+  enum class Kind { kDouble, kInt, kString };
+  std::string name, units;
+  Kind kind = Kind::kDouble;
+  std::vector<double> d;
+  std::vector<int64_t> i;
+  std::vector<std::string> s;
+};
+/// Writes `rows` rows; attributes: units (one "column: unit" line each), column_units [columns],
+/// description.
+bool WriteTable(const H5Handle& loc, const std::string& name, const std::vector<TableColumn>& columns, size_t rows,
+                const std::string& description);
 
 /// Flushes the file to disk.
 bool Flush(const H5Handle& file);
