@@ -22,7 +22,8 @@ build: configure
 	cmake --build $(BUILD) -j$(JOBS)
 
 # the default job: calibration report, a whole-spine gravity run, a facet crack, every scenario to
-# results/demo.h5 and the twist-versus-traction comparison
+# results/demo.h5, the twist-versus-traction comparison, and a small body-mass study
+# (results/study.h5, plotted to results/study.png)
 run: build
 	@mkdir -p results
 	$(BUILD)/bin/spinelab rom --report
@@ -31,6 +32,9 @@ run: build
 	$(BUILD)/bin/spinelab distract --level L4-L5 --side L --speed-mm-s 10 --again-after-s 300,1500 --wav results/pop.wav
 	$(BUILD)/bin/spinelab run scenarios/*.toml -o results/demo.h5 --overwrite
 	$(BUILD)/bin/spinelab compare scenarios/seated_twist.toml scenarios/dead_hang.toml
+	$(BUILD)/bin/spinelab batch scenarios/seated_twist.toml scenarios/dead_hang.toml --sweep subject.body_mass_kg=55:95:3 \
+	  -o results/study.h5 --overwrite -j$(JOBS)
+	/usr/bin/python3 examples/plot_study.py results/study.h5 -o results/study.png
 
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j$(JOBS)

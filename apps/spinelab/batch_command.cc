@@ -268,6 +268,7 @@ int Batch(const CommonOptions& c, BatchArgs& a) {
   }
 #endif
   if (!root) return 0;
+  if (auto w = study->Flush(); !w && write_error.empty()) write_error = w.ErrorText();
 
   const double wall = std::chrono::duration<double>(Clock::now() - t0).count();
   const int done = study->done_count(), failed = study->failed_count();

@@ -445,8 +445,13 @@ int Study::failed_count() const {
 
 Expected<bool> Study::Record(const IndexRow& row) {
   rows_[static_cast<size_t>(row.batch_index)] = row;
+  dirty_ = true;
+  const double since = std::chrono::duration<double>(std::chrono::steady_clock::now() - last_write_end_).count();
+  if (since < 20 * last_write_s_ && done_count() < static_cast<int>(rows_.size())) return true;
   return WriteStudyFile();
 }
+
+Expected<bool> Study::Flush() { return dirty_ ? WriteStudyFile() : Expected<bool>(true); }
 
 Expected<bool> Study::RecordShard(int index) {
   auto row = ReadShardRow(shard_dir_, *plan_, index);
@@ -454,7 +459,8 @@ Expected<bool> Study::RecordShard(int index) {
   return Record(row.value());
 }
 
-Expected<bool> Study::WriteStudyFile() const {
+Expected<bool> Study::WriteStudyFile() {
+  const auto t0 = std::chrono::steady_clock::now();
   const std::string tmp = path_ + ".tmp";
   auto fail = [&](const std::string& why) {
     std::remove(tmp.c_str());
@@ -519,6 +525,9 @@ Expected<bool> Study::WriteStudyFile() const {
   }
   if (std::rename(tmp.c_str(), path_.c_str()) != 0) return fail("cannot rename " + tmp + " to the study file");
   FsyncPath(DirOf(path_), true);
+  dirty_ = false;
+  last_write_end_ = std::chrono::steady_clock::now();
+  last_write_s_ = std::chrono::duration<double>(last_write_end_ - t0).count();
   return true;
 }
 

@@ -13,6 +13,7 @@
 ///
 /// HDF5 (Debian's serial build) is not thread-safe: every call made here holds H5Mutex().
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <mutex>
@@ -110,15 +111,23 @@ class Study {
   std::vector<int> Todo() const;
   int done_count() const;
   int failed_count() const;
-  /// Records a finished run and rewrites the study file (temporary name, then rename).
+  /// Records a finished run and rewrites the study file (temporary name, then rename). In a big
+  /// study the rewrite costs more than a short run: it is then put off until the time since the
+  /// last one is 20x what that one took (the run itself is safe in its shard meanwhile, and
+  /// --resume finds it), so rewriting never takes more than ~5 % of the batch.
   Expected<bool> Record(const IndexRow& row);
   /// Reads a finished shard's row (another process wrote it) and records it.
   Expected<bool> RecordShard(int index);
+  /// Writes the study file if a recorded run is not in it yet (at the end of a batch).
+  Expected<bool> Flush();
   const std::vector<std::optional<IndexRow>>& rows() const { return rows_; }
 
  private:
-  Expected<bool> WriteStudyFile() const;
+  Expected<bool> WriteStudyFile();
   std::string path_, shard_dir_;
+  bool dirty_ = false;
+  double last_write_s_ = 0;                       ///< [s] wall time the last rewrite took
+  std::chrono::steady_clock::time_point last_write_end_;
   const BatchPlan* plan_ = nullptr;
   std::vector<std::optional<IndexRow>> rows_;
 };
