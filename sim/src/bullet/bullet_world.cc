@@ -160,6 +160,15 @@ void BulletWorld::Step(double dt_s) {
   impl_->world.stepSimulation(dt_s, 0, dt_s);
 }
 
+void BulletWorld::IntegratePoses(double dt_s) {
+  for (auto& b : impl_->bodies) {
+    if (b->isStaticOrKinematicObject()) continue;
+    btTransform predicted;
+    b->predictIntegratedTransform(dt_s, predicted);
+    b->proceedToTransform(predicted);
+  }
+}
+
 void BulletWorld::GetBodyState(int i, Vec3* p_WB, Quat* q_WB, Vec3* v_WB, Vec3* w_WB) const {
   const btRigidBody* b = impl_->bodies[i].get();
   const btTransform& t = b->getWorldTransform();

@@ -40,6 +40,10 @@ class BulletWorld {
   void SetVelocity(int i, const Vec3& v_WB, const Vec3& w_WB);
   /// One step of dt: contact with the environment and pose integration.
   void Step(double dt_s);
+  /// What Step does when no contact can occur (no environment, no hand pads): each free body's
+  /// pose integrated with Bullet's own exponential map from its velocity, without the broadphase,
+  /// island and solver passes around it (same poses, bit for bit).
+  void IntegratePoses(double dt_s);
   /// Reads back pose and twist of body i.
   void GetBodyState(int i, Vec3* p_WB, Quat* q_WB, Vec3* v_WB, Vec3* w_WB) const;
   /// Drops contact manifolds and solver caches (after a state restore).

@@ -5,17 +5,71 @@
 namespace spinelab::internal {
 
 namespace {
-// J_aᵀ·G·J_b for point Jacobians J = [I, −[r]×]: the 6×6 block between two points.
-Mat6 PointBlock(const Vec3& r_a, const Mat3& G, const Vec3& r_b) {
-  const Mat3 Sa = Skew(r_a), Sb = Skew(r_b);
-  Mat6 B;
-  B.topLeftCorner<3, 3>() = G;
-  B.topRightCorner<3, 3>() = -G * Sb;
-  B.bottomLeftCorner<3, 3>() = Sa * G;
-  B.bottomRightCorner<3, 3>() = -Sa * G * Sb;
-  return B;
+// G·[r]×: row i is (row_i(G) × r)ᵀ, since g·(r × v) = v·(g × r). With [r]×·G (column j is
+// r × col_j(G)) these give the blocks of J_aᵀ·G·J_b for point Jacobians J = [I, −[r]×]:
+//   [G, −G·[r_b]×; [r_a]×·G, −[r_a]×·G·[r_b]×]
+// without forming a skew matrix (a 3×3 product costs 27 multiplications, a cross product 6).
+inline Mat3 TimesSkew(const Mat3& G, const Vec3& r) {
+  Mat3 out;
+  for (int i = 0; i < 3; ++i) {
+    out(i, 0) = G(i, 1) * r.z() - G(i, 2) * r.y();
+    out(i, 1) = G(i, 2) * r.x() - G(i, 0) * r.z();
+    out(i, 2) = G(i, 0) * r.y() - G(i, 1) * r.x();
+  }
+  return out;
+}
+inline Mat3 SkewTimes(const Vec3& r, const Mat3& G) {
+  Mat3 out;
+  for (int j = 0; j < 3; ++j) {
+    out(0, j) = r.y() * G(2, j) - r.z() * G(1, j);
+    out(1, j) = r.z() * G(0, j) - r.x() * G(2, j);
+    out(2, j) = r.x() * G(1, j) - r.y() * G(0, j);
+  }
+  return out;
 }
 }  // namespace
+
+bool Cholesky6::Compute(const Mat6& A) {
+  for (int j = 0; j < 6; ++j) {
+    double s = A(j, j);
+    for (int k = 0; k < j; ++k) s -= L[j][k] * L[j][k];
+    if (!(s > 0)) return false;
+    const double d = std::sqrt(s);
+    L[j][j] = d;
+    inv_diag[j] = 1.0 / d;
+    for (int i = j + 1; i < 6; ++i) {
+      double t = A(i, j);
+      for (int k = 0; k < j; ++k) t -= L[i][k] * L[j][k];
+      L[i][j] = t * inv_diag[j];
+    }
+  }
+  return true;
+}
+
+void Cholesky6::SolveInPlace(double* x) const {
+  for (int i = 0; i < 6; ++i) {
+    double t = x[i];
+    for (int k = 0; k < i; ++k) t -= L[i][k] * x[k];
+    x[i] = t * inv_diag[i];
+  }
+  for (int i = 5; i >= 0; --i) {
+    double t = x[i];
+    for (int k = i + 1; k < 6; ++k) t -= L[k][i] * x[k];
+    x[i] = t * inv_diag[i];
+  }
+}
+
+Vec6 Cholesky6::Solve(const Vec6& b) const {
+  Vec6 x = b;
+  SolveInPlace(x.data());
+  return x;
+}
+
+Mat6 Cholesky6::Solve(const Mat6& B) const {
+  Mat6 X = B;  // column-major: each column is contiguous
+  for (int c = 0; c < 6; ++c) SolveInPlace(X.col(c).data());
+  return X;
+}
 
 void ForceAssembly::Reset(int num_free, bool tridiagonal, double h) {
   n_ = num_free;
@@ -52,17 +106,56 @@ void ForceAssembly::AddBlock(int i, int j, const Mat6& block) {
   }
 }
 
+void ForceAssembly::AddDiag(int i, const Mat3& tl, const Mat3& tr, const Mat3& bl, const Mat3& br) {
+  auto add = [&](auto&& D) {
+    D.template topLeftCorner<3, 3>() += tl;
+    D.template topRightCorner<3, 3>() += tr;
+    D.template bottomLeftCorner<3, 3>() += bl;
+    D.template bottomRightCorner<3, 3>() += br;
+  };
+  if (tridiagonal_) add(diag_[i]); else add(dense_.block<6, 6>(6 * i, 6 * i));
+}
+
+void ForceAssembly::AddBlock(int i, int j, const Mat3& tl, const Mat3& tr, const Mat3& bl, const Mat3& br) {
+  // (i, j) gets the block, (j, i) its transpose
+  auto add = [&](auto&& B) {
+    B.template topLeftCorner<3, 3>() += tl;
+    B.template topRightCorner<3, 3>() += tr;
+    B.template bottomLeftCorner<3, 3>() += bl;
+    B.template bottomRightCorner<3, 3>() += br;
+  };
+  auto add_transposed = [&](auto&& B) {
+    B.template topLeftCorner<3, 3>() += tl.transpose();
+    B.template topRightCorner<3, 3>() += bl.transpose();
+    B.template bottomLeftCorner<3, 3>() += tr.transpose();
+    B.template bottomRightCorner<3, 3>() += br.transpose();
+  };
+  if (tridiagonal_) {
+    // compile-time check guarantees |i − j| == 1
+    if (j == i + 1) add(upper_[i]); else add_transposed(upper_[j]);
+  } else {
+    add(dense_.block<6, 6>(6 * i, 6 * j));
+    add_transposed(dense_.block<6, 6>(6 * j, 6 * i));
+  }
+}
+
 void ForceAssembly::AddPointPair(int fa, const Vec3& r_a, int fb, const Vec3& r_b, const Mat3& K,
                                  const Mat3& C, const Vec3& v_rel) {
   // stiffness correction: the spring force expected at the end of the step
   const Vec3 dF = h_ * (K * v_rel);
   AddForce(fa, r_a, dF);
   AddForce(fb, r_b, -dF);
-  // matrix blocks of G = h²K + hC through the point Jacobians
+  // matrix blocks of G = h²K + hC through the point Jacobians (TimesSkew above)
   const Mat3 G = h_ * h_ * K + h_ * C;
-  if (fa >= 0) AddDiag(fa, PointBlock(r_a, G, r_a));
-  if (fb >= 0) AddDiag(fb, PointBlock(r_b, G, r_b));
-  if (fa >= 0 && fb >= 0) AddBlock(fa, fb, -PointBlock(r_a, G, r_b));
+  if (fa >= 0) {
+    const Mat3 GSa = TimesSkew(G, r_a);
+    AddDiag(fa, G, -GSa, SkewTimes(r_a, G), -SkewTimes(r_a, GSa));
+  }
+  if (fb >= 0) {
+    const Mat3 GSb = TimesSkew(G, r_b);
+    AddDiag(fb, G, -GSb, SkewTimes(r_b, G), -SkewTimes(r_b, GSb));
+    if (fa >= 0) AddBlock(fa, fb, -G, GSb, -SkewTimes(r_a, G), SkewTimes(r_a, GSb));
+  }
 }
 
 void ForceAssembly::AddRotPair(int fa, int fb, const Mat3& K, const Mat3& C, const Vec3& w_rel) {
@@ -105,25 +198,23 @@ bool ForceAssembly::Solve(std::vector<Vec6>* dv) {
     return x.allFinite();
   }
   // block Thomas algorithm: forward elimination with D_i = A_ii − A_i,i−1·D_{i−1}⁻¹·A_i−1,i
-  d_.resize(n_);
-  llt_.resize(n_);
+  // (fixed-size 6×6 Cholesky factors: Eigen's LLT solves a matrix right-hand side through its
+  // general blocked path, which cost more than the elimination itself)
+  chol_.resize(n_);
   y_.resize(n_);
-  d_[0] = diag_[0];
   y_[0] = h_ * f_[0];
-  llt_[0].compute(d_[0]);
-  if (llt_[0].info() != Eigen::Success) return false;
+  if (!chol_[0].Compute(diag_[0])) return false;
   for (int i = 1; i < n_; ++i) {
     const Mat6& U = upper_[i - 1];           // A_{i-1,i}; A_{i,i-1} = Uᵀ
-    const Mat6 X = llt_[i - 1].solve(U);     // D_{i-1}⁻¹·U
-    d_[i] = diag_[i] - U.transpose() * X;
+    const Mat6 X = chol_[i - 1].Solve(U);    // D_{i-1}⁻¹·U
+    const Mat6 D = diag_[i] - U.transpose() * X;
     y_[i] = h_ * f_[i] - X.transpose() * y_[i - 1];
-    llt_[i].compute(d_[i]);
-    if (llt_[i].info() != Eigen::Success) return false;
+    if (!chol_[i].Compute(D)) return false;
   }
   // back substitution
-  (*dv)[n_ - 1] = llt_[n_ - 1].solve(y_[n_ - 1]);
+  (*dv)[n_ - 1] = chol_[n_ - 1].Solve(y_[n_ - 1]);
   for (int i = n_ - 2; i >= 0; --i) {
-    (*dv)[i] = llt_[i].solve(y_[i] - upper_[i] * (*dv)[i + 1]);
+    (*dv)[i] = chol_[i].Solve(Vec6(y_[i] - upper_[i] * (*dv)[i + 1]));
   }
   for (const Vec6& x : *dv) {
     if (!x.allFinite()) return false;

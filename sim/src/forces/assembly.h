@@ -32,6 +32,16 @@ struct BodyKin {
   Vec3 PointVelocity(const Vec3& p_W) const { return v_WB + w_WB.cross(p_W - p_WB); }
 };
 
+/// Cholesky factor L·Lᵀ of a symmetric positive definite 6×6 matrix (its lower triangle is read).
+struct Cholesky6 {
+  double L[6][6];
+  double inv_diag[6];
+  bool Compute(const Mat6& A);  ///< false if A is not positive definite
+  void SolveInPlace(double* x) const;
+  Vec6 Solve(const Vec6& b) const;
+  Mat6 Solve(const Mat6& B) const;
+};
+
 class ForceAssembly {
  public:
   /// Prepares for n free bodies; h is the step [s].
@@ -67,6 +77,8 @@ class ForceAssembly {
  private:
   void AddBlock(int i, int j, const Mat6& block);  // adds to (i,j) and its transpose (j,i)
   void AddDiag(int i, const Mat6& block);
+  void AddDiag(int i, const Mat3& tl, const Mat3& tr, const Mat3& bl, const Mat3& br);
+  void AddBlock(int i, int j, const Mat3& tl, const Mat3& tr, const Mat3& bl, const Mat3& br);
 
   int n_ = 0;
   bool tridiagonal_ = true;
@@ -76,8 +88,7 @@ class ForceAssembly {
   std::vector<Mat6> upper_;    // (n−1) A_i,i+1 (tridiagonal storage)
   Eigen::MatrixXd dense_;      // (6n x 6n) when not tridiagonal
   // solver scratch
-  std::vector<Mat6> d_;
-  std::vector<Eigen::LLT<Mat6>> llt_;
+  std::vector<Cholesky6> chol_;
   std::vector<Vec6> y_;
 };
 

@@ -258,7 +258,7 @@ uint32_t World::Step() {
     const BodyState& s = m.state.bodies[i];
     m.bullet->SetBodyState(i, s.p_WB, s.q_WB, s.v_WB + m.dv[fi].head<3>(), s.w_WB + m.dv[fi].tail<3>());
   }
-  m.bullet->Step(h);
+  if (m.may_touch) m.bullet->Step(h); else m.bullet->IntegratePoses(h);
   // 5. pull poses and twists back into the state
   for (int i = 0; i < n; ++i) {
     if (m.model->free_index(i) < 0) continue;
