@@ -1,5 +1,7 @@
 #include "recording.h"
 
+#include <sstream>
+
 #include "spinelab/io/h5.h"
 
 namespace spinelab::viewer {
@@ -137,7 +139,14 @@ Expected<Recording> ReadResults(const std::string& h5_path, const std::string& r
   if (!text) return text.errors();
   auto params = sim::LoadSpineParams(model_path);
   if (!params) return params.errors();
-  auto sc = sim::LoadScenarioText(text.value(), run + ".toml");
+  // the run's --set/--sweep values on top of the stored file (older files have none)
+  std::vector<std::string> overrides;
+  if (auto o = io::ReadStringAttr(f.value(), base, "overrides")) {
+    std::stringstream lines(o.value());
+    for (std::string line; std::getline(lines, line);)
+      if (!line.empty()) overrides.push_back(line);
+  }
+  auto sc = sim::LoadScenarioText(text.value(), run + ".toml", overrides);
   if (!sc) return sc.errors();
   auto model = sim::BuildScenarioModel(sc.value(), params.value());
   if (!model) return model.errors();

@@ -220,7 +220,12 @@ Expected<std::vector<double>> ReadDoubles(const H5Handle& loc, const std::string
 }
 
 Expected<std::string> ReadStringAttr(const H5Handle& loc, const std::string& obj, const std::string& name) {
-  Id attr{H5Aopen_by_name(loc.id(), obj.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose};
+  // the object is opened first and held while reading: through an external link (a batch
+  // study's runs) H5Aopen_by_name lets the target file close again, and a variable-length
+  // string is then read from the wrong file's heap
+  Id object{H5Oopen(loc.id(), obj.c_str(), H5P_DEFAULT), H5Oclose};
+  if (object.id < 0) return std::vector<Diagnostic>{{"", obj, "no such object"}};
+  Id attr{H5Aopen(object.id, name.c_str(), H5P_DEFAULT), H5Aclose};
   if (attr.id < 0) return std::vector<Diagnostic>{{"", obj + "@" + name, "no such attribute"}};
   Id type{H5Aget_type(attr.id), H5Tclose};
   if (H5Tis_variable_str(type.id) > 0) {
@@ -282,7 +287,9 @@ namespace spinelab::io {
 namespace {
 template <typename T>
 Expected<T> ReadScalarAttr(const H5Handle& loc, const std::string& obj, const std::string& name, hid_t mem_type) {
-  Id attr{H5Aopen_by_name(loc.id(), obj.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose};
+  Id object{H5Oopen(loc.id(), obj.c_str(), H5P_DEFAULT), H5Oclose};  // held, as in ReadStringAttr
+  if (object.id < 0) return std::vector<Diagnostic>{{"", obj, "no such object"}};
+  Id attr{H5Aopen(object.id, name.c_str(), H5P_DEFAULT), H5Aclose};
   if (attr.id < 0) return std::vector<Diagnostic>{{"", obj + "@" + name, "no such attribute"}};
   T v{};
   if (H5Aread(attr.id, mem_type, &v) < 0) return std::vector<Diagnostic>{{"", obj + "@" + name, "read failed"}};

@@ -39,7 +39,9 @@ Expected<bool> WriteRun(const H5Handle& file, const std::string& run, const sim:
   for (size_t i = 0; i < sc.overrides.size(); ++i)
     params += (i ? ", " : "") + ("\"" + JsonEscape(sc.overrides[i].first) + "\": \"" + JsonEscape(sc.overrides[i].second) + "\"");
   params += "}";
-  bool ok = WriteAttr(G, "scenario", sc.name) && WriteAttr(G, "title", sc.title) &&
+  std::string overrides;  // one key=value per line, as given to --set: a reader rebuilds the run's scenario with them
+  for (const auto& [k, v] : sc.overrides) overrides += k + "=" + v + "\n";
+  bool ok = WriteAttr(G, "overrides", overrides) && WriteAttr(G, "scenario", sc.name) && WriteAttr(G, "title", sc.title) &&
             WriteAttr(G, "scenario_text", sc.text) && WriteAttr(G, "parameters", params) &&
             WriteAttr(G, "status", r.status) && WriteAttr(G, "error", r.error) &&
             WriteAttr(G, "seed", static_cast<int64_t>(sc.seed)) &&

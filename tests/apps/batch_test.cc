@@ -194,3 +194,32 @@ TEST(Shard, HoldsTheRunAndItsIndexRowAndABadValueIsAFailedRow) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(Study, ARunReadThroughItsLinkRebuildsItsScenarioWithItsValues) {
+  // what the viewer does with a study: the stored text plus the run's overrides, read through
+  // the external link /runs/<run> -> study.runs/<run>.h5
+  char tmpl[] = "/tmp/spinelab-study-XXXXXX";
+  const std::string dir = mkdtemp(tmpl), path = dir + "/study.h5";
+  const std::string cmd = std::string(SPINELAB_BIN) + " batch " + kHang + " --set run.duration_s=0.3 --sweep subject.body_mass_kg=60,90 -q -o " +
+                          path + " > /dev/null";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  std::lock_guard<std::mutex> lock(H5Mutex());
+  auto f = OpenFileReadOnly(path);
+  ASSERT_TRUE(f);
+  const std::string run = "runs/dead_hang__subject.body_mass_kg=90";
+  auto text = ReadStringAttr(f.value(), run, "scenario_text");
+  auto overrides = ReadStringAttr(f.value(), run, "overrides");
+  ASSERT_TRUE(text && overrides) << text.ErrorText() << overrides.ErrorText();
+  EXPECT_NE(text.value().find("Dead hang"), std::string::npos);
+  EXPECT_EQ(overrides.value(), "run.duration_s=0.3\nsubject.body_mass_kg=90\n");
+  EXPECT_EQ(ReadIntAttr(f.value(), run, "batch_index").value(), 1);
+  std::vector<std::string> lines = {"run.duration_s=0.3", "subject.body_mass_kg=90"};
+  auto sc = sim::LoadScenarioText(text.value(), "dead_hang.toml", lines);
+  ASSERT_TRUE(sc);
+  EXPECT_EQ(sc.value().subject.body_mass_kg, 90.0);
+  std::system(("rm -rf " + dir).c_str());
+}
+
+}  // namespace

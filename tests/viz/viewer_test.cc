@@ -81,6 +81,18 @@ TEST(Viewer, OpensARunOfAResultsFile) {
   EXPECT_NE(Viewer("--results " + h5 + " --run nosuchrun --frames 2"), 0);
 }
 
+TEST(Viewer, OpensARunOfABatchStudyThroughItsLink) {
+  // spinelab batch stores each run in its own file, linked from the study file
+  const std::string dir = ::testing::TempDir() + "/viewer_study", png = dir + "/run.png";
+  ASSERT_EQ(std::system(("rm -rf " + dir + " && mkdir -p " + dir).c_str()), 0);
+  const std::string batch = std::string(SPINELAB_BIN) + " batch " + SPINELAB_SOURCE_DIR +
+                            "/scenarios/dead_hang.toml --set run.duration_s=1 --sweep subject.body_mass_kg=60,90 -q -o " + dir +
+                            "/study.h5 > /dev/null";
+  ASSERT_EQ(std::system(batch.c_str()), 0);
+  ASSERT_EQ(Viewer("--results " + dir + "/study.h5 --run dead_hang__subject.body_mass_kg=90 --frames 20 --screenshot " + png), 0);
+  EXPECT_GT(Look(png).bone, 3000);
+}
+
 TEST(Viewer, CompareShowsTwoRunsSideBySide) {
   const std::string png = ::testing::TempDir() + "/viewer_compare.png";
   std::remove(png.c_str());
