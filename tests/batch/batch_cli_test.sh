@@ -48,7 +48,8 @@ determinism)
   fi
   ;;
 kill_resume)
-  ARGS=("$S/seated_twist.toml" --set run.duration_s=3 --sweep subject.body_mass_kg=60:95:8 -q -j 2)
+  # runs of ~0.3 s each: the kill lands part way whatever the machine is doing
+  ARGS=("$S/seated_twist.toml" --set run.duration_s=4 --set run.dt_s=0.001 --sweep subject.body_mass_kg=60:95:8 -q -j 2)
   "$BIN" batch "${ARGS[@]}" -o k.h5 >/dev/null &
   pid=$!
   for _ in $(seq 1 3000); do
