@@ -3,6 +3,7 @@
 // record has the expected size; the file reads back), so "fast but wrong" fails.
 #include <benchmark/benchmark.h>
 
+#include <cmath>
 #include <cstdio>
 
 #include "spinelab/io/h5.h"
@@ -41,7 +42,8 @@ void BM_ScenarioSeatedTwist(benchmark::State& st) {
   double sim_s = 0;
   for (auto _ : st) {
     auto r = RunScenario(sc, Params());
-    if (!r || r.value().status != "ok" || r.value().time_s.size() != 1601) {
+    const auto samples = static_cast<size_t>(std::llround(sc.duration_s * sc.output_rate_Hz)) + 1;
+    if (!r || r.value().status != "ok" || r.value().time_s.size() != samples) {
       st.SkipWithError("run failed or record has the wrong size");
       return;
     }
@@ -51,7 +53,7 @@ void BM_ScenarioSeatedTwist(benchmark::State& st) {
 }
 BENCHMARK(BM_ScenarioSeatedTwist)->Unit(benchmark::kMillisecond);
 
-// writing one run (seated_twist, 1601 samples) to a fresh HDF5 file
+// writing one run (seated_twist, 8 s) to a fresh HDF5 file
 void BM_WriteResults(benchmark::State& st) {
   const Scenario sc = LoadScenario(std::string(SPINELAB_SOURCE_DIR) + "/scenarios/seated_twist.toml").value();
   const ScenarioResult r = RunScenario(sc, Params()).value();

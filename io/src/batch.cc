@@ -310,6 +310,7 @@ Expected<IndexRow> WriteShard(const std::string& shard_dir, const BatchPlan& pla
     std::remove(tmp.c_str());
     return Expected<IndexRow>(std::vector<Diagnostic>{{tmp, p.name, why}});
   };
+  std::vector<char> image;
   {
     std::lock_guard<std::mutex> lock(H5Mutex());
     auto f = CreateMemoryFile();
@@ -340,9 +341,13 @@ Expected<IndexRow> WriteShard(const std::string& shard_dir, const BatchPlan& pla
       for (int k = 0; k < 6 && ok; ++k) ok = WriteAttr(G, kRowDoubles[k], *RowDouble(copy, k));
     }
     if (!ok) return fail("HDF5 could not build the run's file");
-    auto saved = SaveFileImage(F, tmp);
-    if (!saved) return fail(saved.errors().front().message + " (disk full, file size limit or no permission?)");
+    auto bytes = FileImage(F);
+    if (!bytes) return fail(bytes.ErrorText());
+    image = std::move(bytes).value();
   }
+  // the write and its sync outside the lock: the other workers go on meanwhile
+  auto saved = WriteFileSynced(tmp, image);
+  if (!saved) return fail(saved.errors().front().message + " (disk full, file size limit or no permission?)");
   if (std::rename(tmp.c_str(), final_path.c_str()) != 0) return fail("cannot rename to " + final_path);
   FsyncPath(shard_dir, true);
   return rec.row;
@@ -466,6 +471,7 @@ Expected<bool> Study::WriteStudyFile() {
     std::remove(tmp.c_str());
     return Expected<bool>(std::vector<Diagnostic>{{path_, "", why}});
   };
+  std::vector<char> image;
   {
     std::lock_guard<std::mutex> lock(H5Mutex());
     auto f = CreateMemoryFile();
@@ -520,9 +526,12 @@ Expected<bool> Study::WriteStudyFile() {
                           "one row per finished run (plan order); headline results are peaks over the run, changes "
                           "from the run's baseline where the name says change");
     if (!ok) return fail("HDF5 could not build the study file");
-    auto saved = SaveFileImage(F, tmp);
-    if (!saved) return fail(saved.errors().front().message + " (disk full, file size limit or no permission?)");
+    auto bytes = FileImage(F);
+    if (!bytes) return fail(bytes.ErrorText());
+    image = std::move(bytes).value();
   }
+  auto saved = WriteFileSynced(tmp, image);
+  if (!saved) return fail(saved.errors().front().message + " (disk full, file size limit or no permission?)");
   if (std::rename(tmp.c_str(), path_.c_str()) != 0) return fail("cannot rename " + tmp + " to the study file");
   FsyncPath(DirOf(path_), true);
   dirty_ = false;

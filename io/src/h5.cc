@@ -73,13 +73,17 @@ Expected<H5Handle> CreateMemoryFile() {
   return H5Handle(f, H5Handle::Kind::kFile);
 }
 
-Expected<bool> SaveFileImage(const H5Handle& file, const std::string& path) {
-  if (H5Fflush(file.id(), H5F_SCOPE_GLOBAL) < 0) return std::vector<Diagnostic>{{path, "", "HDF5 flush failed"}};
+Expected<std::vector<char>> FileImage(const H5Handle& file) {
+  if (H5Fflush(file.id(), H5F_SCOPE_GLOBAL) < 0) return std::vector<Diagnostic>{{"", "", "HDF5 flush failed"}};
   const ssize_t n = H5Fget_file_image(file.id(), nullptr, 0);
-  if (n < 0) return std::vector<Diagnostic>{{path, "", "cannot take the HDF5 file image"}};
+  if (n < 0) return std::vector<Diagnostic>{{"", "", "cannot take the HDF5 file image"}};
   std::vector<char> image(static_cast<size_t>(n));
   if (H5Fget_file_image(file.id(), image.data(), image.size()) != n)
-    return std::vector<Diagnostic>{{path, "", "cannot take the HDF5 file image"}};
+    return std::vector<Diagnostic>{{"", "", "cannot take the HDF5 file image"}};
+  return image;
+}
+
+Expected<bool> WriteFileSynced(const std::string& path, const std::vector<char>& image) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   if (fd < 0) return std::vector<Diagnostic>{{path, "", std::string("cannot create: ") + std::strerror(errno)}};
   size_t done = 0;

@@ -276,7 +276,7 @@ Expected<Scenario> LoadScenarioText(const std::string& text, const std::string& 
   s.neck_muscle_tone = r.Number("posture.neck_muscle_tone", s.muscle_tone, 0, 5, "[-] (multiplier)");
   s.feet_off_s = r.Number("posture.feet_off_s", 1.0, 0, 3600, "s");
   s.duration_s = r.Number("run.duration_s", 5, 0.01, 3600, "s", true);
-  s.dt_s = r.Number("run.dt_s", 1e-3, 1e-5, 2e-3, "s");
+  s.dt_s = r.Number("run.dt_s", 1e-3, 1e-5, 5e-3, "s");
   s.settle_s = r.Number("run.settle_s", IsLyingPosture(s.posture) ? 1.5 : 0.0, 0, 60, "s");
   s.output_rate_Hz = r.Number("run.output_rate_Hz", 200, 1, 10000, "Hz");
   s.seed = static_cast<uint64_t>(r.Number("run.seed", 1, 0, 4294967295.0, ""));

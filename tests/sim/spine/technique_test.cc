@@ -253,7 +253,7 @@ namespace {
 TEST(Scenarios, SeatedTwistAnswersHoldAtAQuarterOfTheStep) {
   // issue 8: the whole spine's answers at the scenario's own step within 2 % of a 4x smaller step
   const double dt = LoadScenario(std::string(SPINELAB_SOURCE_DIR) + "/scenarios/seated_twist.toml").value().dt_s;
-  EXPECT_GE(dt, 0.002);  // the step the speed figures are quoted at (benchmarks/README.md)
+  EXPECT_GE(dt, 0.004);  // the step the speed figures are quoted at (benchmarks/README.md)
   const ScenarioSummary a = RunFile("seated_twist").summary,
                         b = RunFile("seated_twist", {"run.dt_s=" + FormatNumber(dt / 4)}).summary;
   ASSERT_EQ(a.cavitations, b.cavitations);

@@ -34,11 +34,14 @@ class H5Handle {
 /// Creates (truncates when `overwrite`) or opens for appending a results file.
 Expected<H5Handle> CreateFile(const std::string& path, bool overwrite);
 Expected<H5Handle> OpenFileReadOnly(const std::string& path);
-/// A file built in memory (HDF5's core driver), put on disk whole by SaveFileImage: a full disk
+/// A file built in memory (HDF5's core driver), put on disk whole by FileImage and WriteFileSynced: a full disk
 /// or a size limit then fails one plain write, never HDF5 half-way through its own bookkeeping.
 Expected<H5Handle> CreateMemoryFile();
-/// Writes the memory file's image to `path` (created or truncated) and syncs it to disk.
-Expected<bool> SaveFileImage(const H5Handle& file, const std::string& path);
+/// The memory file's bytes (flushed): what the file on disk would hold.
+Expected<std::vector<char>> FileImage(const H5Handle& file);
+/// Writes bytes to `path` (created or truncated) and syncs them to disk; no HDF5 call, so it
+/// needs no lock. The error names the path and the system's reason (e.g. no space left).
+Expected<bool> WriteFileSynced(const std::string& path, const std::vector<char>& bytes);
 /// Opens the group at `path` below `loc`, creating it (and its parents) if needed.
 Expected<H5Handle> Group(const H5Handle& loc, const std::string& path);
 bool Exists(const H5Handle& loc, const std::string& path);
