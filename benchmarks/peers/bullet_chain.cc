@@ -54,7 +54,7 @@ int main(int argc, char** argv) {
     for (int d = 0; d < 6; ++d) {  // 0..2 translation, 3..5 rotation
       const bool rot = d >= 3;
       c.enableSpring(d, true);
-      c.setStiffness(d, rot ? chain::kKr : chain::kKt, /*limitIfNeeded=*/false);
+      c.setStiffness(d, rot ? args.kr : chain::kKt, /*limitIfNeeded=*/false);
       c.setDamping(d, rot ? chain::kCr : chain::kCt, /*limitIfNeeded=*/false);
       c.setEquilibriumPoint(d, 0.0);
     }
@@ -80,6 +80,7 @@ int main(int argc, char** argv) {
   out.loop_wall_s = chain::Seconds(t0, t1);
   out.t_end_s = args.t_end_s;
   out.asymmetric = args.asymmetric;
+  out.kr = args.kr;
   for (int b = 0; b < chain::kBodies; ++b) {
     const btQuaternion q = bodies[b]->getWorldTransform().getRotation();
     out.q[b] = {q.w(), q.x(), q.y(), q.z()};

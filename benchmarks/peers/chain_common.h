@@ -33,6 +33,8 @@ constexpr double kPi = 3.14159265358979323846;
 ///   --t-end S       simulated time [s] (default 10)
 ///   --asymmetric    add the constant 1 N·m flexion moment about world x on the top body
 ///   --iterations N  solver iterations (Bullet)
+///   --kr K          rotational bushing stiffness [N·m/rad] (default the spec's 60; the stable
+///                   asymmetric comparison uses 2000: with 60 the column buckles under gravity)
 /// A bare number is taken as --dt (so `prog 0.002` works).
 struct Args {
   double dt_s = -1;
@@ -41,6 +43,7 @@ struct Args {
   double t_end_s = 10.0;
   bool asymmetric = false;
   int iterations = -1;
+  double kr = kKr;
 };
 
 inline Args ParseArgs(int argc, char** argv) {
@@ -60,11 +63,12 @@ inline Args ParseArgs(int argc, char** argv) {
     else if (s == "--t-end") a.t_end_s = std::atof(next("--t-end"));
     else if (s == "--iterations") a.iterations = std::atoi(next("--iterations"));
     else if (s == "--asymmetric") a.asymmetric = true;
+    else if (s == "--kr") a.kr = std::atof(next("--kr"));
     else if (!s.empty() && (std::isdigit(static_cast<unsigned char>(s[0])) || s[0] == '.')) a.dt_s = std::atof(s.c_str());
     else {
       std::fprintf(stderr,
                    "usage: %s [--dt S | S] [--accuracy A] [--integrator N] [--t-end S] [--asymmetric] "
-                   "[--iterations N]\n",
+                   "[--iterations N] [--kr K]\n",
                    argv[0]);
       std::exit(2);
     }
@@ -117,6 +121,7 @@ struct Outcome {
   double p_top[3] = {0, 0, 0};
   std::string status = "ok";
   bool asymmetric = false;
+  double kr = kKr;
 };
 
 inline void Print(const Outcome& o) {
@@ -128,9 +133,9 @@ inline void Print(const Outcome& o) {
   const double lateral_mm = std::hypot(o.p_top[0], o.p_top[1]) * 1e3;
   std::printf(
       "RESULT engine=%s integrator=%s step=%s steps=%lld loop_wall_s=%.6f angle_deg=%.6f z_top=%.9f "
-      "drop_mm=%.6f lateral_mm=%.6g status=%s variant=%s t_end_s=%g\n",
+      "drop_mm=%.6f lateral_mm=%.6g status=%s variant=%s t_end_s=%g kr=%g\n",
       o.engine.c_str(), o.integrator.c_str(), o.step.c_str(), o.steps, o.loop_wall_s, angle, z,
-      (kTopZ0_m - z) * 1e3, lateral_mm, status.c_str(), o.asymmetric ? "asymmetric" : "symmetric", o.t_end_s);
+      (kTopZ0_m - z) * 1e3, lateral_mm, status.c_str(), o.asymmetric ? "asymmetric" : "symmetric", o.t_end_s, o.kr);
   const Quat& q = o.q[kBodies - 1];
   // rotation vector of the top body's orientation [deg]
   const double s = std::sqrt(q.x * q.x + q.y * q.y + q.z * q.z);

@@ -51,7 +51,7 @@ int main(int argc, char** argv) {
     // q = 0 is the initial pose: the inboard frame sits where the body starts
     bodies.push_back(MobilizedBody::Free(matter.Ground(), Transform(Vec3(0, 0, chain::kSpacing_m * i)), box, Transform()));
   }
-  const Vec6 k(chain::kKr, chain::kKr, chain::kKr, chain::kKt, chain::kKt, chain::kKt);
+  const Vec6 k(args.kr, args.kr, args.kr, chain::kKt, chain::kKt, chain::kKt);
   const Vec6 c(chain::kCr, chain::kCr, chain::kCr, chain::kCt, chain::kCt, chain::kCt);
   for (int j = 1; j < chain::kBodies; ++j) {
     Force::LinearBushing(forces, bodies[j - 1], Transform(Vec3(0, 0, chain::kFrameOffset_m)), bodies[j],
@@ -99,6 +99,7 @@ int main(int argc, char** argv) {
   out.loop_wall_s = chain::Seconds(t0, t1);
   out.t_end_s = args.t_end_s;
   out.asymmetric = args.asymmetric;
+  out.kr = args.kr;
   out.status = status;
   for (int b = 0; b < chain::kBodies; ++b) {
     const Transform X = bodies[b].getBodyTransform(s);

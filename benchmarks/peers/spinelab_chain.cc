@@ -16,7 +16,7 @@ int main(int argc, char** argv) {
   const double h = args.dt_s > 0 ? args.dt_s : 1e-3;
   const double flexion_Nm = args.asymmetric ? 1.0 : 0.0;
 
-  auto model = std::make_shared<const Model>(Model::Compile(MakeBushingChain()).value());
+  auto model = std::make_shared<const Model>(Model::Compile(MakeBushingChain(args.kr)).value());
   SimOptions o;
   o.dt_s = h;
   World w = World::Create(model, o).value();
@@ -40,6 +40,7 @@ int main(int argc, char** argv) {
   out.loop_wall_s = chain::Seconds(t0, t1);
   out.t_end_s = args.t_end_s;
   out.asymmetric = args.asymmetric;
+  out.kr = args.kr;
   const auto& bodies = w.state().bodies;
   for (int b = 0; b < chain::kBodies; ++b) out.q[b] = {bodies[b].q_WB.w(), bodies[b].q_WB.x(), bodies[b].q_WB.y(), bodies[b].q_WB.z()};
   for (int k = 0; k < 3; ++k) out.p_top[k] = bodies.back().p_WB[k];

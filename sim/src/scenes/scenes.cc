@@ -4,7 +4,7 @@
 
 namespace spinelab::sim {
 
-ModelDesc MakeBushingChain() {
+ModelDesc MakeBushingChain(double k_rot_Nm_per_rad) {
   constexpr int kBodies = 25;
   constexpr double kSpacing_m = 0.03, kMass_kg = 1.5;
   const Vec3 half(0.02, 0.0125, 0.015);  // [m] box 0.04 x 0.025 x 0.03
@@ -32,7 +32,7 @@ ModelDesc MakeBushingChain() {
     e.params.k_trans = Vec3::Constant(1e6);
     e.params.k_axial_compression = 1e6;
     e.params.c_trans = Vec3::Constant(500);
-    for (int a = 0; a < 3; ++a) e.params.rot[a].k0 = 60;
+    for (int a = 0; a < 3; ++a) e.params.rot[a].k0 = k_rot_Nm_per_rad;
     e.params.c_rot = Vec3::Constant(0.5);
     d.bushings.push_back(e);
   }

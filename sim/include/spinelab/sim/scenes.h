@@ -11,7 +11,8 @@ namespace spinelab::sim {
 /// apart along z, body 0 welded, 24 linear bushings k_t = 1e6 N/m, c_t = 500 N·s/m,
 /// k_r = 60 N·m/rad, c_r = 0.5 N·m·s/rad, gravity −9.81 m/s² along z.
 /// Exact static answer under the final 5 N·m torque: twist 2 rad, top drop 4.4145 mm.
-ModelDesc MakeBushingChain();
+/// `k_rot_Nm_per_rad` replaces k_r (the peer comparison's stable asymmetric variant).
+ModelDesc MakeBushingChain(double k_rot_Nm_per_rad = 60);
 
 /// Load of the reference problem at time t [s]: τ_z = 5 N·m·min(t / 1 s, 1) on the top body,
 /// plus `flexion_moment_Nm` about world x (the asymmetric variant uses 1 N·m).
