@@ -26,11 +26,17 @@ struct Id {  // scoped hid_t for dataspaces/types/datasets/attributes
   }
 };
 
+// the string type of every string spinelab writes: variable-length UTF-8 (h5py reads str)
+Id VarUtf8() {
+  const hid_t t = H5Tcopy(H5T_C_S1);
+  H5Tset_size(t, H5T_VARIABLE);
+  H5Tset_cset(t, H5T_CSET_UTF8);
+  return Id{t, H5Tclose};  // a prvalue: no copy, so one close
+}
+
 bool WriteUnitsAndShape(hid_t ds, const std::string& units, const std::string& shape) {
   auto put = [&](const char* name, const std::string& v) {  // variable length, as WriteAttr
-    Id type{H5Tcopy(H5T_C_S1), H5Tclose};
-    H5Tset_size(type.id, H5T_VARIABLE);
-    H5Tset_cset(type.id, H5T_CSET_UTF8);
+    const Id type = VarUtf8();
     Id space{H5Screate(H5S_SCALAR), H5Sclose};
     Id attr{H5Acreate2(ds, name, type.id, space.id, H5P_DEFAULT, H5P_DEFAULT), H5Aclose};
     const char* p = v.c_str();
@@ -171,9 +177,7 @@ bool WriteStrings(const H5Handle& loc, const std::string& name, const std::vecto
   std::vector<const char*> ptrs;
   for (const auto& s : data) ptrs.push_back(s.c_str());
   hsize_t n = data.size();
-  Id type{H5Tcopy(H5T_C_S1), H5Tclose};
-  H5Tset_size(type.id, H5T_VARIABLE);
-  H5Tset_cset(type.id, H5T_CSET_UTF8);
+  const Id type = VarUtf8();
   Id space{H5Screate_simple(1, &n, nullptr), H5Sclose};
   Id ds{H5Dcreate2(loc.id(), name.c_str(), type.id, space.id, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose};
   if (ds.id < 0) return false;
@@ -183,9 +187,7 @@ bool WriteStrings(const H5Handle& loc, const std::string& name, const std::vecto
 
 bool WriteAttr(const H5Handle& loc, const std::string& name, const std::string& value) {
   // variable length: h5py gives str (a fixed-length string comes back as bytes), MATLAB a char array
-  Id type{H5Tcopy(H5T_C_S1), H5Tclose};
-  H5Tset_size(type.id, H5T_VARIABLE);
-  H5Tset_cset(type.id, H5T_CSET_UTF8);
+  const Id type = VarUtf8();
   Id space{H5Screate(H5S_SCALAR), H5Sclose};
   if (H5Aexists(loc.id(), name.c_str()) > 0) H5Adelete(loc.id(), name.c_str());
   Id attr{H5Acreate2(loc.id(), name.c_str(), type.id, space.id, H5P_DEFAULT, H5P_DEFAULT), H5Aclose};
@@ -255,9 +257,7 @@ Expected<std::vector<std::string>> ReadStrings(const H5Handle& loc, const std::s
   hsize_t n = 0;
   H5Sget_simple_extent_dims(space.id, &n, nullptr);
   std::vector<char*> ptrs(n, nullptr);
-  Id type{H5Tcopy(H5T_C_S1), H5Tclose};
-  H5Tset_size(type.id, H5T_VARIABLE);
-  H5Tset_cset(type.id, H5T_CSET_UTF8);
+  const Id type = VarUtf8();
   if (n && H5Dread(ds.id, type.id, H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()) < 0)
     return std::vector<Diagnostic>{{"", name, "read failed"}};
   std::vector<std::string> out;
@@ -303,9 +303,7 @@ bool WriteStringsAttr(const H5Handle& loc, const std::string& name, const std::v
   std::vector<const char*> ptrs;
   for (const auto& v : values) ptrs.push_back(v.c_str());
   hsize_t n = values.size();
-  Id type{H5Tcopy(H5T_C_S1), H5Tclose};
-  H5Tset_size(type.id, H5T_VARIABLE);
-  H5Tset_cset(type.id, H5T_CSET_UTF8);
+  const Id type = VarUtf8();
   Id space{H5Screate_simple(1, &n, nullptr), H5Sclose};
   Id attr{H5Acreate2(loc.id(), name.c_str(), type.id, space.id, H5P_DEFAULT, H5P_DEFAULT), H5Aclose};
   return attr.id >= 0 && (n == 0 || H5Awrite(attr.id, type.id, ptrs.data()) >= 0);
@@ -335,9 +333,7 @@ bool WriteTable(const H5Handle& loc, const std::string& name, const std::vector<
     offset.push_back(size);
     size += c.kind == TableColumn::Kind::kString ? sizeof(const char*) : 8;
   }
-  Id str{H5Tcopy(H5T_C_S1), H5Tclose};
-  H5Tset_size(str.id, H5T_VARIABLE);
-  H5Tset_cset(str.id, H5T_CSET_UTF8);
+  const Id str = VarUtf8();
   Id mem{H5Tcreate(H5T_COMPOUND, size), H5Tclose};
   for (size_t k = 0; k < columns.size(); ++k) {
     const TableColumn& c = columns[k];
