@@ -57,7 +57,7 @@ def main():
         ax1.plot(x, index["peak_disc_shear_N"][sel][order], "o-", label=sc)
         ax2.plot(x, index["cavitations"][sel][order], "s-", label=sc)
     ax1.set_xlabel(x_key)
-    ax1.set_ylabel(f"peak disc shear [{units.get('peak_disc_shear_N', shear_units)}]")
+    ax1.set_ylabel(f"peak disc shear, any level [{units.get('peak_disc_shear_N', shear_units)}]")
     ax2.set_xlabel(x_key)
     ax2.set_ylabel("cavitations [count]")
     ax2.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
