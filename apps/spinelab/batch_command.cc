@@ -280,6 +280,31 @@ int Batch(const CommonOptions& c, BatchArgs& a) {
   }
   std::printf("batch: %d runs (%d new, %d resumed): %d ok, %d failed; %s wall, %.1f runs/min\n", done, fresh, already, done - failed,
               failed, Duration(wall).c_str(), wall > 0 ? 60.0 * fresh / wall : 0.0);
+  // the headline results: every run when there are few, otherwise their range
+  const auto& rows = study->rows();
+  if (!a.quiet && done > 0 && done <= 40) {
+    std::printf("%-56s %-6s %5s %10s %10s %8s %7s\n", "run", "status", "pops", "shear N", "dshear N", "capsule", "fract");
+    for (const auto& r : rows)
+      if (r)
+        std::printf("%-56s %-6s %5lld %10.1f %10.1f %8.3f %7.2f\n", r->run.c_str(), r->status.c_str(),
+                    static_cast<long long>(r->cavitations), r->peak_disc_shear_N, r->peak_disc_shear_change_N, r->peak_capsule_strain,
+                    r->peak_fracture_risk);
+  } else if (!a.quiet && done > 40) {
+    auto range = [&](const char* name, auto get) {
+      std::vector<double> v;
+      for (const auto& r : rows)
+        if (r && r->status == "ok") v.push_back(get(*r));
+      if (v.empty()) return;
+      std::sort(v.begin(), v.end());
+      std::printf("  %-28s min %10.3f  median %10.3f  max %10.3f\n", name, v.front(), v[v.size() / 2], v.back());
+    };
+    std::printf("headline results over the ok runs:\n");
+    range("cavitations", [](const io::IndexRow& r) { return static_cast<double>(r.cavitations); });
+    range("peak disc shear [N]", [](const io::IndexRow& r) { return r.peak_disc_shear_N; });
+    range("peak shear added [N]", [](const io::IndexRow& r) { return r.peak_disc_shear_change_N; });
+    range("peak capsule strain [-]", [](const io::IndexRow& r) { return r.peak_capsule_strain; });
+    range("peak fracture risk [-]", [](const io::IndexRow& r) { return r.peak_fracture_risk; });
+  }
   if (ranks > 1) {
     std::string by;
     for (int r = 0; r < ranks; ++r) by += fmt::format("{}rank {}: {}", r ? ", " : "", r, runs_by_rank[static_cast<size_t>(r)]);
