@@ -145,16 +145,14 @@ void ForceAssembly::AddPointPair(int fa, const Vec3& r_a, int fb, const Vec3& r_
   const Vec3 dF = h_ * (K * v_rel);
   AddForce(fa, r_a, dF);
   AddForce(fb, r_b, -dF);
-  // matrix blocks of G = h²K + hC through the point Jacobians (TimesSkew above)
+  // matrix blocks of G = h²K + hC through the point Jacobians (TimesSkew above). G is symmetric,
+  // so [r]×·G = −(G·[r]×)ᵀ and −[r]×·G·[r]× = [r]×·(−G·[r]×): five cross-product passes in all
   const Mat3 G = h_ * h_ * K + h_ * C;
-  if (fa >= 0) {
-    const Mat3 GSa = TimesSkew(G, r_a);
-    AddDiag(fa, G, -GSa, SkewTimes(r_a, G), -SkewTimes(r_a, GSa));
-  }
+  const Mat3 GSa = TimesSkew(G, r_a), GSb = TimesSkew(G, r_b);
+  if (fa >= 0) AddDiag(fa, G, -GSa, -GSa.transpose(), -SkewTimes(r_a, GSa));
   if (fb >= 0) {
-    const Mat3 GSb = TimesSkew(G, r_b);
-    AddDiag(fb, G, -GSb, SkewTimes(r_b, G), -SkewTimes(r_b, GSb));
-    if (fa >= 0) AddBlock(fa, fb, -G, GSb, -SkewTimes(r_a, G), SkewTimes(r_a, GSb));
+    AddDiag(fb, G, -GSb, -GSb.transpose(), -SkewTimes(r_b, GSb));
+    if (fa >= 0) AddBlock(fa, fb, -G, GSb, GSa.transpose(), SkewTimes(r_a, GSb));
   }
 }
 

@@ -59,7 +59,8 @@ class ForceAssembly {
     f_[fi].tail<3>() += tau_W;
   }
   /// Tangent of a force F_b = −K·(x_b − x_a) − C·(v_b − v_a) between the material point at r_a
-  /// (from A's COM) and at r_b (from B's COM); v_rel = v_b − v_a of the points [m/s].
+  /// (from A's COM) and at r_b (from B's COM); v_rel = v_b − v_a of the points [m/s]. K and C
+  /// must be symmetric (every element's are: springs and dampers along directions, or in a frame).
   void AddPointPair(int fa, const Vec3& r_a, int fb, const Vec3& r_b, const Mat3& K,
                     const Mat3& C, const Vec3& v_rel);
   /// Tangent of a moment τ_b = −K·θ − C·(ω_b − ω_a) between two bodies' rotations.
