@@ -140,7 +140,8 @@ int Batch(const CommonOptions& c, BatchArgs& a) {
       std::fprintf(stderr, "spinelab batch: %d of %zu runs have a value their scenario does not allow; they will be recorded as failed\n",
                    invalid, plan.runs.size());
   }
-  const int threads = a.threads > 0 ? a.threads : std::max(1u, std::thread::hardware_concurrency());
+  // default: one thread per core, or one per rank under MPI (ranks are placed one per core)
+  const int threads = a.threads > 0 ? a.threads : ranks > 1 ? 1 : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 
   std::unique_ptr<io::Study> study;
   int open_ok = 1;
@@ -333,7 +334,8 @@ void AddBatchCommand(CLI::App& app, CommonOptions& common, int* exit_code) {
   b->add_option("--samples", a->request.samples, "Latin hypercube sample of N points over the swept ranges instead of the product")
       ->check(CLI::Range(1, 1000000));
   b->add_option("--seed", a->request.seed, "seed of the sample");
-  b->add_option("-j,--threads", a->threads, "worker threads (default: one per core)")->check(CLI::Range(1, 256));
+  b->add_option("-j,--threads", a->threads, "worker threads per process (default: one per core; under MPI one per rank)")
+      ->check(CLI::Range(1, 256));
   b->add_flag("--resume", a->resume, "finish an interrupted batch, keeping its completed runs");
   b->add_flag("--overwrite", a->overwrite, "replace an existing study file and its runs");
   b->add_flag("-q,--quiet", a->quiet, "no progress bar");

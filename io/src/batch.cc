@@ -1,6 +1,7 @@
 // Batches of scenario runs: plans (sweeps, Latin hypercube), shards and the study file (batch.h).
 #include "spinelab/io/batch.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -415,8 +416,17 @@ Expected<Study> Study::Open(const std::string& path, const BatchPlan& plan, bool
                              "give the same arguments, or --overwrite");
   }
   if (overwrite) {
+    // the study and every run file of the folder (an earlier batch may have had other runs)
     std::remove(path.c_str());
-    for (const PlannedRun& r : plan.runs) std::remove(ShardFile(s.shard_dir_, r).c_str());
+    if (DIR* d = opendir(s.shard_dir_.c_str())) {
+      while (dirent* e = readdir(d)) {
+        const std::string n = e->d_name;
+        const bool ours = (n.size() > 3 && n.compare(n.size() - 3, 3, ".h5") == 0) ||
+                          (n.size() > 7 && n.compare(n.size() - 7, 7, ".h5.tmp") == 0);
+        if (ours) std::remove((s.shard_dir_ + "/" + n).c_str());
+      }
+      closedir(d);
+    }
   }
   if (!FileExists(s.shard_dir_) && ::mkdir(s.shard_dir_.c_str(), 0777) != 0)
     return err("-o", "cannot create the run folder " + s.shard_dir_ + ": " + std::strerror(errno));
