@@ -266,7 +266,7 @@ Expected<Scenario> LoadScenarioText(const std::string& text, const std::string& 
   s.subject.height_m = r.Number("subject.height_m", 1.75, 1.2, 2.2, "m");
   s.bone_density_t_score = r.Number("subject.bone_density_t_score", 0, -6, 4, "(T-score)");
   s.ligament_laxity = r.Number("subject.ligament_laxity", 0, 0, 0.3, "[-] (fraction of slack length)");
-  r.Text("subject.tissue", "warm", {"warm", "cold"});
+  s.cold_tissue = r.Text("subject.tissue", "warm", {"warm", "cold"}) == "cold";
   s.posture = r.Text("posture.kind", "standing",
                      {"standing", "seated", "kneeling", "hanging", "supine", "prone", "side_lying", "quadruped"});
   s.lying_side = r.Text("posture.lying_side", "left", {"left", "right"});

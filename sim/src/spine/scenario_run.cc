@@ -99,6 +99,7 @@ Expected<ModelDesc> BuildScene(const Scenario& sc, const SpineParams& params, Sc
   bo.muscle_tone_scale = sc.muscle_tone;
   bo.neck_muscle_tone_scale = sc.neck_muscle_tone;
   bo.ligament_laxity = sc.ligament_laxity;
+  bo.cold_tissue = sc.cold_tissue;
   bo.X_W_spine = PostureFrame(sc);
   bo.muscle_feedforward = !IsLyingPosture(sc.posture);
   if (sc.posture == "hanging") {

@@ -87,6 +87,7 @@ struct Scenario {
   Subject subject;
   double bone_density_t_score = 0;    ///< [-] T-score (osteoporosis below -2.5)
   double ligament_laxity = 0;         ///< [-] baseline laxity: ligament slack lengths this fraction longer
+  bool cold_tissue = false;           ///< subject.tissue = "cold": not warmed up (stiffer ligaments and capsules)
   /// standing | seated | kneeling | hanging | supine | prone | side_lying | quadruped
   std::string posture = "standing";
   std::string lying_side = "left";    ///< side_lying: the side that lies on the floor

@@ -92,6 +92,14 @@ struct SpineParams {
   double bone_bmd_sd_fraction = 0;      ///< [-] one T-score SD as a fraction of the young-adult mean BMD
   double bone_strength_exponent = 2;    ///< [-] strength ∝ BMD^n
   std::array<CapsuleParams, 3> capsule{};  ///< per region (0 C, 1 T, 2 L); area comes from the facet
+  // repeated loading (docs/repeated_loading.md): creep, recovery and laxity of the ligaments and
+  // of the capsular fibres (reference_strain is set per fibre by the builder)
+  LigamentSlowParams ligament_slow, capsule_slow;
+  double tone_rate_per_s = 0;           ///< [1/s] protective tone growth while a neighbour hurts
+  double tone_decay_s = 3600;           ///< [s]
+  double tone_max = 0;                  ///< [-]
+  double cold_stiffness_factor = 1;     ///< [-] ligament and capsule stiffness of cold (not warmed-up) tissue
+  double hypermobility_probe_moment_Nm = 1;  ///< [N·m] moment of the neutral-zone probe
   std::vector<std::string> arms_carried_by;
   std::vector<ParamOrigin> origins;       ///< every parameter read, with its line and source
 };
@@ -131,6 +139,9 @@ struct SpineBuildOptions {
   /// muscle tone carries the weight above each level (upright postures); off when the body
   /// lies supported (supine, prone, side-lying, on hands and knees): tone only
   bool muscle_feedforward = true;
+  /// tissue not warmed up (scenario subject.tissue = "cold"): ligaments and capsules stiffer by
+  /// params.cold_stiffness_factor
+  bool cold_tissue = false;
   /// the whole model is built in its own (spine) frame, then placed by this pose: lying,
   /// kneeling and leaning postures. Gravity stays -z in W; the feed-forward sees it rotated.
   Pose X_W_spine;
