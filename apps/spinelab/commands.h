@@ -25,5 +25,6 @@ void AddSettleCommand(CLI::App& app, CommonOptions& common, int* exit_code);
 void AddDistractCommand(CLI::App& app, CommonOptions& common, int* exit_code);
 void AddScenarioCommands(CLI::App& app, CommonOptions& common, int* exit_code);
 void AddPaStiffnessCommand(CLI::App& app, CommonOptions& common, int* exit_code);
+void AddCreepCommand(CLI::App& app, CommonOptions& common, int* exit_code);
 
 }  // namespace spinelab::cli

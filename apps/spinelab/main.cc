@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
   spinelab::cli::AddDistractCommand(app, common, &exit_code);
   spinelab::cli::AddScenarioCommands(app, common, &exit_code);
   spinelab::cli::AddPaStiffnessCommand(app, common, &exit_code);
+  spinelab::cli::AddCreepCommand(app, common, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
