@@ -27,7 +27,8 @@ int RunCreep(const CommonOptions& c, const CreepOptions& o, bool curve) {
   const CreepReport& r = rep.value();
   std::printf("creep and recovery, %s passive segment, %.1f N m sustained flexion for %.0f min, then unloaded\n",
               r.level.c_str(), o.moment_Nm, o.hold_s / 60);
-  std::printf("(McGill & Brown 1992 Clin Biomech 7:43; capsule: J Biomech Eng 2005 127:15, calibration.md 4)\n\n");
+  std::printf("(McGill & Brown 1992 Clin Biomech 7:43; capsule: J Biomech Eng 2005 127:15, calibration.md 4)\n");
+  std::printf("viscoelastic creep and recovery only: lasting laxity (overstretch) is off in this protocol\n\n");
   if (curve) {
     std::printf("%8s %12s\n", "t min", "flexion deg");
     for (size_t k = 0; k < r.t_s.size(); k += 24) std::printf("%8.1f %12.3f\n", r.t_s[k] / 60, r.flexion_rad[k] * kRadToDeg);

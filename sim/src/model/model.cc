@@ -168,7 +168,8 @@ Expected<Model> Model::Compile(ModelDesc desc) {
   }
   for (const LevelDesc& l : desc.levels) {
     const std::string el = "level '" + l.name + "'";
-    v.NonNeg(el, "tone_rate_per_s", l.tone_rate_per_s, "1/s");
+    v.NonNeg(el, "tone_gain", l.tone_gain, "");
+    v.Pos(el, "tone_memory_s", l.tone_memory_s, "s");
     v.Pos(el, "tone_decay_s", l.tone_decay_s, "s");
     v.NonNeg(el, "tone_max", l.tone_max, "");
   }

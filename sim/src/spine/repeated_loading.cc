@@ -152,7 +152,9 @@ std::vector<double> NeutralZones(const ModelDesc& m, const State& s, double mome
 Expected<CreepReport> RunCreepCalibration(const SpineParams& params, const CreepOptions& o) {
   auto built = BuildSpineModel(params, Subject{}, PassiveSpineOptions());
   if (!built) return built.errors();
-  const ModelDesc& m = built.value();
+  ModelDesc& m = built.value();
+  // viscoelasticity alone: the lasting laxity of an overstretch is a separate law (off here)
+  for (LigamentDesc& e : m.ligaments) e.slow.laxity_rate_per_s = 0;
   const int level = m.FindLevel(o.level);
   if (level < 0) return std::vector<Diagnostic>{{"", "level", "'" + o.level + "' is not a level (C0-C1 .. L5-S1)"}};
   if (!(o.dt_s > 0 && o.hold_s > o.dt_s && o.recovery_s >= 1800 && o.moment_Nm > 0 && o.test_moment_Nm > 0))

@@ -372,7 +372,8 @@ Expected<ModelDesc> BuildSpineModel(const SpineParams& P, const Subject& subject
       mt.params.bias_force = Vec3(0, 0, -m_sag_lat / (sL * P.extensor_moment_arm_m[g]));
       d.bushings.push_back(mt);
     }
-    L.tone_rate_per_s = P.tone_rate_per_s;
+    L.tone_gain = P.tone_gain;
+    L.tone_memory_s = P.tone_memory_s;
     L.tone_decay_s = P.tone_decay_s;
     L.tone_max = P.tone_max;
     d.levels.push_back(L);

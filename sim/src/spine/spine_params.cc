@@ -420,8 +420,9 @@ Expected<SpineParams> LoadSpineParams(const std::string& path) {
     slow("viscoelasticity.ligament_", &p.ligament_slow);
     slow("viscoelasticity.capsule_", &p.capsule_slow);
     p.capsule_slow.opening_length_m = r.Scalar("laxity.capsule_opening_length_mm", 1e-3, 0.1, 50, "mm");
-    p.tone_rate_per_s = r.Scalar("protective_tone.rate_per_s", 1, 0, 100, "1/s");
+    p.tone_gain = r.Scalar("protective_tone.gain_per_strain", 1, 0, 1000, "[-]");
     p.tone_decay_s = r.Scalar("protective_tone.decay_h", h, 0.01, 1000, "h");
+    p.tone_memory_s = r.Scalar("protective_tone.memory_min", min, 0.1, 1000, "min");
     p.tone_max = r.Scalar("protective_tone.max_gain", 1, 0, 20, "[-]");
     p.cold_stiffness_factor = r.Scalar("tissue_state.cold_stiffness_factor", 1, 1, 3, "[-]");
     p.hypermobility_probe_moment_Nm = r.Scalar("tissue_state.hypermobility_probe_moment_Nm", 1, 0.01, 20, "N·m");

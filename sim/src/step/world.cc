@@ -66,6 +66,8 @@ struct World::Impl {
   void EvaluateForces(ForceAssembly* assembly);
   /// slow state (creep, laxity, protective tone) over h at the strains in `outputs`
   void AdvanceSlow(double h);
+  /// how far the capsule strain of level l's neighbours is past its nociceptor strain (>= 0)
+  double NociExcess(int l) const;
 };
 
 // [SECTION] construction
@@ -129,7 +131,7 @@ Expected<World> World::Create(std::shared_ptr<const Model> model, const SimOptio
   impl->state.levels.resize(d.levels.size());
   for (const LigamentDesc& e : d.ligaments)
     impl->has_slow = impl->has_slow || e.slow.creep_fraction > 0 || e.slow.laxity_rate_per_s > 0;
-  for (const LevelDesc& l : d.levels) impl->has_slow = impl->has_slow || l.tone_rate_per_s > 0;
+  for (const LevelDesc& l : d.levels) impl->has_slow = impl->has_slow || l.tone_gain > 0;
   impl->ligament_facet.assign(d.ligaments.size(), -1);
   for (size_t f = 0; f < d.facets.size(); ++f)
     if (d.facets[f].capsule_ligament >= 0) impl->ligament_facet[d.facets[f].capsule_ligament] = static_cast<int>(f);
@@ -340,21 +342,38 @@ void World::Impl::AdvanceSlow(double h) {
     internal::AdvanceLigamentSlow(p, SlowStrain(i), h, &state.ligaments[i]);
   }
   // protective tone: a level whose capsule is strained past its nociceptors stiffens its neighbours
-  const int nl = static_cast<int>(d.levels.size());
-  for (int l = 0; l < nl; ++l) {
+  for (size_t l = 0; l < d.levels.size(); ++l) {
     const LevelDesc& L = d.levels[l];
-    if (L.tone_rate_per_s <= 0) continue;
-    bool driven = false;
-    for (int j = std::max(0, l - 1); j <= std::min(nl - 1, l + 1); ++j) {
-      if (j == l) continue;
-      for (int f : {d.levels[j].facet_left, d.levels[j].facet_right}) {
-        const int cl = f >= 0 && d.facets[f].has_capsule ? d.facets[f].capsule_ligament : -1;
-        driven = driven || (cl >= 0 && SlowStrain(cl) + state.ligaments[cl].slack() > d.facets[f].capsule.nociceptor_strain);
-      }
+    if (L.tone_gain <= 0) continue;
+    const double x = NociExcess(static_cast<int>(l));
+    LevelState& ls = state.levels[l];
+    auto fade = [](double r) { return r < 1e-4 ? 1.0 - r : std::exp(-r); };
+    const double m = ls.noci_peak * fade(h / L.tone_memory_s);
+    ls.tone = std::min(L.tone_max, ls.tone * fade(h / L.tone_decay_s) + L.tone_gain * std::max(0.0, x - m));
+    ls.noci_peak = std::max(x, m);
+  }
+}
+
+double World::Impl::NociExcess(int l) const {
+  const ModelDesc& d = model->desc();
+  const int nl = static_cast<int>(d.levels.size());
+  double x = 0;
+  for (int j : {l - 1, l + 1}) {
+    if (j < 0 || j >= nl) continue;
+    for (int f : {d.levels[j].facet_left, d.levels[j].facet_right}) {
+      const int cl = f >= 0 && d.facets[f].has_capsule ? d.facets[f].capsule_ligament : -1;
+      if (cl >= 0) x = std::max(x, SlowStrain(cl) + state.ligaments[cl].slack() - d.facets[f].capsule.nociceptor_strain);
     }
-    const double eq = driven ? L.tone_rate_per_s * L.tone_decay_s : 0.0;
-    double& tone = state.levels[l].tone;
-    tone = std::min(L.tone_max, eq + (tone - eq) * std::exp(-h / L.tone_decay_s));
+  }
+  return x;
+}
+
+void World::AcceptPostureAsBaseline() {
+  Impl& m = *impl_;
+  outputs();
+  for (size_t l = 0; l < m.state.levels.size(); ++l) {
+    m.state.levels[l].tone = 0;
+    m.state.levels[l].noci_peak = m.NociExcess(static_cast<int>(l));
   }
 }
 
@@ -497,7 +516,10 @@ uint64_t HashState(const State& state) {
     mix(&l.laxity, sizeof(double));
     mix(&l.laxity_permanent, sizeof(double));
   }
-  for (const LevelState& l : state.levels) mix(&l.tone, sizeof(double));
+  for (const LevelState& l : state.levels) {
+    mix(&l.tone, sizeof(double));
+    mix(&l.noci_peak, sizeof(double));
+  }
   return h;
 }
 

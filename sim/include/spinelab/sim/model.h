@@ -252,9 +252,13 @@ struct LevelDesc {
   Pose X_WD0;                         ///< disc mid-frame D at rest in W (for reports)
   Pose X_LD;                          ///< D in the lower body's frame
   /// protective muscle tone (State::levels[].tone, multiplying the level's muscle-tone stiffness
-  /// by 1 + tone): while a neighbouring level's capsule strain exceeds its nociceptor strain,
-  /// d(tone)/dt = tone_rate_per_s; it always decays, d(tone)/dt = −tone/tone_decay_s; <= tone_max
-  double tone_rate_per_s = 0;         ///< [1/s] >= 0
+  /// by 1 + tone): x = how far the neighbouring levels' capsule strain is past its nociceptor
+  /// strain (>= 0); m is its remembered peak, fading with tone_memory_s once x falls,
+  /// m ← max(x, m·e^(−h/τ_m)); x beyond the faded peak adds tone_gain·(x − m·e^(−h/τ_m)): each
+  /// fresh loading past the threshold adds tone, a held strain or a quick vibration does not;
+  /// tone decays as −tone/tone_decay_s; tone <= tone_max
+  double tone_gain = 0;               ///< [-] per unit of strain past the threshold, >= 0
+  double tone_memory_s = 300;         ///< [s] τ_m, > 0
   double tone_decay_s = 3600;         ///< [s] > 0
   double tone_max = 0;                ///< [-] >= 0
 };

@@ -52,7 +52,8 @@ struct CreepReport {
 
 /// Runs the calibration protocol on the passive segment `options.level` of the spine built from
 /// `params` (quasi-static: at each slow step the segment's flexion balances the moment, then the
-/// fibres creep at that pose with the same laws World uses).
+/// fibres creep at that pose with the same laws World uses). Laxity is switched off: the
+/// protocol calibrates the viscoelastic creep and recovery alone.
 Expected<CreepReport> RunCreepCalibration(const SpineParams& params, const CreepOptions& options = {});
 
 }  // namespace spinelab::sim

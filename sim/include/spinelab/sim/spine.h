@@ -95,8 +95,9 @@ struct SpineParams {
   // repeated loading (docs/repeated_loading.md): creep, recovery and laxity of the ligaments and
   // of the capsular fibres (reference_strain is set per fibre by the builder)
   LigamentSlowParams ligament_slow, capsule_slow;
-  double tone_rate_per_s = 0;           ///< [1/s] protective tone growth while a neighbour hurts
+  double tone_gain = 0;                 ///< [-] protective tone per unit of a neighbour's strain past its nociceptor strain
   double tone_decay_s = 3600;           ///< [s]
+  double tone_memory_s = 300;           ///< [s] how long a loading past the threshold is remembered
   double tone_max = 0;                  ///< [-]
   double cold_stiffness_factor = 1;     ///< [-] ligament and capsule stiffness of cold (not warmed-up) tissue
   double hypermobility_probe_moment_Nm = 1;  ///< [N·m] moment of the neutral-zone probe

@@ -44,6 +44,7 @@ struct LigamentState {
 /// Slow state of a spinal level.
 struct LevelState {
   double tone = 0;                    ///< [-] protective muscle tone: muscle stiffness × (1 + tone)
+  double noci_peak = 0;               ///< [-] remembered peak of the neighbours' capsule strain past the nociceptor strain
 };
 
 struct State {
