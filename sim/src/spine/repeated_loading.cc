@@ -10,6 +10,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <map>
 
 #include "forces/assembly.h"
 #include "forces/bushing.h"
@@ -143,10 +145,21 @@ Vec3 LevelNeutralZone(const ModelDesc& m, const State& s, int level, double mome
   return range;
 }
 
-std::vector<double> NeutralZones(const ModelDesc& m, const State& s, double moment_Nm) {
-  std::vector<double> out;
-  for (size_t l = 0; l < m.levels.size(); ++l) out.push_back(LevelNeutralZone(m, s, static_cast<int>(l), moment_Nm).sum());
+std::vector<Vec3> NeutralZones(const ModelDesc& m, const State& s, double moment_Nm) {
+  std::vector<Vec3> out;
+  for (size_t l = 0; l < m.levels.size(); ++l) out.push_back(LevelNeutralZone(m, s, static_cast<int>(l), moment_Nm));
   return out;
+}
+
+std::vector<double> HypermobilityIndex(const std::vector<Vec3>& now, const std::vector<Vec3>& base) {
+  std::vector<double> hi(now.size(), 1.0);
+  for (size_t l = 0; l < now.size() && l < base.size(); ++l) {
+    double r = 0;
+    for (int ax = 0; ax < 3; ++ax)
+      if (base[l][ax] > 0) r = std::max(r, now[l][ax] / base[l][ax]);
+    hi[l] = r > 0 ? r : 1.0;
+  }
+  return hi;
 }
 
 Expected<CreepReport> RunCreepCalibration(const SpineParams& params, const CreepOptions& o) {
@@ -234,6 +247,46 @@ Expected<CreepReport> RunCreepCalibration(const SpineParams& params, const Creep
     r.capsule_relaxation_ratio = F0 > 0 ? internal::LigamentElasticForce(e, o.relaxation_strain - ls.slack(), nullptr) / F0 : 0;
   }
   return r;
+}
+
+std::string ProtocolReport(const Scenario& sc, const ScenarioResult& r) {
+  std::string out;
+  char buf[512];
+  auto line = [&](const char* fmt, auto... args) {
+    std::snprintf(buf, sizeof buf, fmt, args...);
+    out += buf;
+  };
+  const size_t T = r.time_s.size(), L = r.level_names.size(), F = r.facet_names.size();
+  if (T == 0) return out;
+  std::map<int, int> per_day;
+  int pops = 0;
+  for (const auto& a : r.attempts) {
+    pops += a.cavitated;
+    per_day[static_cast<int>(a.time_s / 86400)] += a.cavitated;
+  }
+  int most = 0;
+  for (const auto& [d, n] : per_day) most = std::max(most, n);
+  const std::string target = sc.protocol.level.empty() ? "any level" : sc.protocol.level;
+  line("protocol: %.1f h, %zu attempts, %d popped %s (at most %d a day); %zu cracks anywhere\n",
+       r.time_s.back() / 3600, r.attempts.size(), pops, target.c_str(), most, r.cavitations.size());
+  const auto lv = std::find(r.level_names.begin(), r.level_names.end(), sc.protocol.level);
+  if (lv != r.level_names.end()) {
+    const size_t l = lv - r.level_names.begin();
+    double lax = 0, tone = 0;
+    for (size_t f = 0; f < F; ++f)
+      if (r.facet_names[f].rfind(sc.protocol.level + " ", 0) == 0) lax = std::max(lax, r.facet_laxity[(T - 1) * F + f]);
+    for (size_t k : {l - 1, l + 1})
+      if (k < L)
+        for (size_t t = 0; t < T; ++t) tone = std::max(tone, r.level_tone[t * L + k]);
+    line("%s at the end: capsule laxity %.2f %% of its slack length, hypermobility index %.4f; neighbours' protective tone up to %.2f\n",
+         sc.protocol.level.c_str(), 100 * lax, r.level_hypermobility[(T - 1) * L + l], tone);
+  }
+  double creep = 0;
+  int n = 0;
+  for (size_t l = 0; l < L; ++l)
+    if (r.level_names[l][0] != 'C') creep += r.level_creep[(T - 1) * L + l], ++n;
+  line("trunk (T1-T2 .. L5-S1) mean creep strain at the end: %.3g\n", n ? creep / n : 0.0);
+  return out;
 }
 
 }  // namespace spinelab::sim

@@ -376,12 +376,12 @@ Expected<Scenario> LoadScenarioText(const std::string& text, const std::string& 
     if (!s.motions.empty() && (s.pelvis != "fixed" || s.posture == "hanging"))
       r.Error(r.Node("motion"), "motion", "a prescribed motion drives the held pelvis: needs posture.pelvis = \"fixed\" and a posture other than hanging");
   }
-  if (r.Node("protocol")) {
+  if (const toml::node* pn = root.get("protocol")) {  // (not marked seen: its keys are checked one by one)
     ScenarioProtocol& P = s.protocol;
     P.enabled = true;
     const bool has_days = r.Node("protocol.days") != nullptr, has_hours = r.Node("protocol.duration_h") != nullptr;
     if (has_days == has_hours)
-      r.Error(r.Node("protocol"), "protocol", "needs exactly one of `days` (1-365) and `duration_h` (0.01-8760)");
+      r.Error(pn, "protocol", "needs exactly one of `days` (1-365) and `duration_h` (0.01-8760)");
     P.duration_s = has_days ? 86400.0 * std::round(r.Number("protocol.days", 1, 1, 365, "days"))
                             : 3600.0 * r.Number("protocol.duration_h", 1, 0.01, 8760, "h");
     P.every_days = static_cast<int>(r.Number("protocol.every_days", 1, 1, 365, "days"));

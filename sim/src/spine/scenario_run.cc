@@ -282,7 +282,8 @@ struct ScenarioRunner::Impl {
   int64_t n_steps = 0, every = 1, step = 0;
   std::chrono::steady_clock::time_point t0;
   // repeated loading: baseline neutral zones, the last probed hypermobility, per-level ligaments
-  std::vector<double> nz0, hyper;
+  std::vector<Vec3> nz0;
+  std::vector<double> hyper;
   std::vector<std::vector<int>> level_ligaments;
   // protocols: loads are timed from the current attempt's start; between-loads have a factor
   double attempt_start = 0;
@@ -321,10 +322,9 @@ struct ScenarioRunner::Impl {
 };
 
 void ScenarioRunner::Impl::Probe() {
-  const std::vector<double> nz = NeutralZones(d(), world->state(), params.hypermobility_probe_moment_Nm);
+  const std::vector<Vec3> nz = NeutralZones(d(), world->state(), params.hypermobility_probe_moment_Nm);
   if (nz0.empty()) nz0 = nz;
-  hyper.resize(nz.size());
-  for (size_t l = 0; l < nz.size(); ++l) hyper[l] = nz0[l] > 0 ? nz[l] / nz0[l] : 1.0;
+  hyper = HypermobilityIndex(nz, nz0);
 }
 
 void ScenarioRunner::Impl::Record() {

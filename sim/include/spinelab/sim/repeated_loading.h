@@ -9,6 +9,7 @@
 
 #include "spinelab/sim/math.h"
 #include "spinelab/sim/model.h"
+#include "spinelab/sim/scenario.h"
 #include "spinelab/sim/spine.h"
 #include "spinelab/sim/state.h"
 #include "spinelab/sim/status.h"
@@ -23,8 +24,12 @@ namespace spinelab::sim {
 /// `state.ligaments` may be empty (no slack).
 Vec3 LevelNeutralZone(const ModelDesc& model, const State& state, int level, double moment_Nm);
 
-/// Sum of the three neutral-zone ranges of every level [rad] (LevelNeutralZone).
-std::vector<double> NeutralZones(const ModelDesc& model, const State& state, double moment_Nm);
+/// The three neutral-zone ranges of every level [rad] (LevelNeutralZone).
+std::vector<Vec3> NeutralZones(const ModelDesc& model, const State& state, double moment_Nm);
+
+/// Hypermobility index of each level: the largest ratio, over the three axes, of its neutral
+/// zone now to the same at baseline (1: as the subject was; 1.1: a tenth more play).
+std::vector<double> HypermobilityIndex(const std::vector<Vec3>& now, const std::vector<Vec3>& baseline);
 
 /// Options of the creep calibration (McGill & Brown 1992: 20 min of sustained full flexion,
 /// then standing; stiffness recovery at 2 and 30 min).
@@ -55,5 +60,10 @@ struct CreepReport {
 /// fibres creep at that pose with the same laws World uses). Laxity is switched off: the
 /// protocol calibrates the viscoelastic creep and recovery alone.
 Expected<CreepReport> RunCreepCalibration(const SpineParams& params, const CreepOptions& options = {});
+
+/// What a protocol run shows, as text lines: attempts and pops (per day, the refractory limit),
+/// the target level's capsule laxity and hypermobility, its neighbours' protective tone, and the
+/// trunk's creep at the end.
+std::string ProtocolReport(const Scenario& scenario, const ScenarioResult& result);
 
 }  // namespace spinelab::sim
