@@ -108,7 +108,7 @@ Expected<bool> WriteRun(const H5Handle& file, const std::string& run, const sim:
     const H5Handle f = sub("facets");
     ok = ok && WriteInts(G, "sample_kind", r.sample_kind, "-") &&
          WriteDoubles(l, "hypermobility", r.level_hypermobility, {T, L}, "-",
-                      "T x L, neutral zone (sum of the three axes' ranges under +/- the probe moment) over the subject's at t = 0; probed at long-series samples, carried in between") &&
+                      "T x L, neutral zone over the subject's at t = 0 (largest ratio over the three axes of the range under +/- the probe moment); probed at long-series samples and after attempts, carried in between") &&
          WriteDoubles(l, "protective_tone", r.level_tone, {T, L}, "-", "T x L, muscle-tone stiffness multiplier minus 1") &&
          WriteDoubles(l, "creep", r.level_creep, {T, L}, "-", "T x L, mean creep strain of the level's ligaments and capsules") &&
          WriteDoubles(f, "laxity", r.facet_laxity, {T, F}, "-", "T x F, lasting slack of the capsule (recoverable + permanent), fraction of its slack length");
