@@ -18,6 +18,12 @@ void AddLigamentForces(const sim::LigamentDesc& e, double slack, const BodyKin& 
 /// Elastic energy [J] at the current poses.
 double LigamentPotentialEnergy(const sim::LigamentDesc& e, double slack, const BodyKin& a, const BodyKin& b);
 
+/// The strain a capsular fibre takes from its facet's opening, max(0, g − g_rest)/ℓ
+/// (LigamentSlowParams::opening_length_m; 0 for a fibre that is not a capsule's).
+inline double OpeningStrain(const sim::LigamentSlowParams& p, double gap_m, double rest_gap_m) {
+  return p.opening_length_m > 0 && gap_m > rest_gap_m ? (gap_m - rest_gap_m) / p.opening_length_m : 0.0;
+}
+
 /// Advances the fibre's slow state over h [s] at fibre strain `fibre_strain` (held over h):
 /// creep towards its target (loading) or recovery, laxity growth beyond the threshold and its
 /// recovery (LigamentSlowParams). Exact exponentials, so any h is stable.

@@ -87,14 +87,14 @@ double PassiveMoment(const ModelDesc& m, const State& s, const LevelElements& E,
     const double sign = e.body_b == E.B ? 1.0 : -1.0;  // the output acts on body_b
     M += sign * (tau_W + (p_WMo - E.p_WD).cross(F_W)).dot(u);
   }
-  std::vector<double> facet_opening(m.facets.size(), 0.0);
+  std::vector<double> facet_gap(m.facets.size(), 0.0);
   for (int f : E.facets) {
     const FacetDesc& e = m.facets[f];
     FacetOutput out;
     const internal::FacetKinematics k = internal::AddFacetForces(e, kin(e.body_lower), kin(e.body_upper), nullptr, &out);
     const double sign = e.body_upper == E.B ? 1.0 : -1.0;  // contact pushes the upper body along n
     M += sign * ((k.p_WQ - E.p_WD).cross(out.contact_force_N * k.n_W)).dot(u);
-    facet_opening[f] = std::max(0.0, k.gap_m - e.rest_gap_m);
+    facet_gap[f] = k.gap_m;
   }
   if (slow_strain) slow_strain->assign(m.ligaments.size(), 0.0);
   for (int i : E.ligaments) {
@@ -112,7 +112,7 @@ double PassiveMoment(const ModelDesc& m, const State& s, const LevelElements& E,
     if (slow_strain) {
       double eps = out.fibre_strain;
       for (int f : E.facets)
-        if (m.facets[f].capsule_ligament == i && e.slow.opening_length_m > 0) eps += facet_opening[f] / e.slow.opening_length_m;
+        if (m.facets[f].capsule_ligament == i) eps += internal::OpeningStrain(e.slow, facet_gap[f], m.facets[f].rest_gap_m);
       (*slow_strain)[i] = eps;
     }
   }

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <memory>
 
+#include "forces/ligament.h"
 #include "spinelab/sim/repeated_loading.h"
 #include "spinelab/sim/scenario.h"
 #include "spinelab/sim/world.h"
@@ -380,8 +381,7 @@ void ScenarioRunner::Impl::Record() {
     res.facet_laxity.push_back(cl < 0 ? 0.0 : st.ligaments[cl].laxity + st.ligaments[cl].laxity_permanent);
     if (sample_kind == 1 && cl >= 0 && AttemptFacet(static_cast<int>(i)) && md.facets[i].has_capsule) {
       // the capsule's strain as its nociceptors and slow laws see it: in-plane plus the opening
-      const double ell = md.ligaments[cl].slow.opening_length_m;
-      const double opening = ell > 0 ? std::max(0.0, out.facets[i].gap_m - md.facets[i].rest_gap_m) / ell : 0.0;
+      const double opening = internal::OpeningStrain(md.ligaments[cl].slow, out.facets[i].gap_m, md.facets[i].rest_gap_m);
       window_peak_strain = std::max(window_peak_strain, out.facets[i].capsule_strain + opening);
     }
   }

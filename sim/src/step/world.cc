@@ -49,11 +49,9 @@ struct World::Impl {
   /// strain the slow laws see for ligament i (its fibre strain; a capsule adds its joint's opening)
   double SlowStrain(size_t i) const {
     const LigamentDesc& e = model->desc().ligaments[i];
-    double s = outputs.ligaments[i].strain - state.ligaments[i].slack();
+    const double s = outputs.ligaments[i].strain - state.ligaments[i].slack();
     const int f = ligament_facet[i];
-    if (f >= 0 && e.slow.opening_length_m > 0)
-      s += std::max(0.0, outputs.facets[f].gap_m - model->desc().facets[f].rest_gap_m) / e.slow.opening_length_m;
-    return s;
+    return f < 0 ? s : s + internal::OpeningStrain(e.slow, outputs.facets[f].gap_m, model->desc().facets[f].rest_gap_m);
   }
   bool tridiagonal = true;
   bool outputs_stale = false;         // outputs describe the state before the last step
