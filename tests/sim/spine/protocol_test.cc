@@ -160,6 +160,13 @@ TEST(Protocol, SameInputsGiveBitwiseIdenticalResults) {
   EXPECT_TRUE(std::is_sorted(a.r.time_s.begin(), a.r.time_s.end()));
 }
 
+TEST(Protocol, ARebalanceDueJustBeforeAnAttemptIsSkippedNotLoopedOn) {
+  // after the 4-s settle the posture re-balances every 29.93 min: the first is due 0.2 s before the first reach
+  const ProtocolRun r = RunFile("desk_day_30min_rule", {"protocol.duration_h=1.2", "protocol.rebalance_min=29.93"});
+  EXPECT_EQ(r.r.attempts.size(), 2u);
+  EXPECT_NEAR(r.r.time_s.back(), 1.2 * 3600, 1.0);
+}
+
 TEST(Protocol, BadInputNamesFileLineKeyValueAndWhatIsAllowed) {
   const std::string head = "schema_version = 1\n[scenario]\ntitle = \"t\"\n[run]\nduration_s = 1.0\n";
   auto errors = [&](const std::string& body) {
