@@ -382,8 +382,10 @@ Expected<Scenario> LoadScenarioText(const std::string& text, const std::string& 
     const bool has_days = r.Node("protocol.days") != nullptr, has_hours = r.Node("protocol.duration_h") != nullptr;
     if (has_days == has_hours)
       r.Error(pn, "protocol", "needs exactly one of `days` (1-365) and `duration_h` (0.01-8760)");
-    P.duration_s = has_days ? 86400.0 * std::round(r.Number("protocol.days", 1, 1, 365, "days"))
-                            : 3600.0 * r.Number("protocol.duration_h", 1, 0.01, 8760, "h");
+    const double days = has_days ? r.Number("protocol.days", 1, 1, 365, "days") : 0;
+    if (has_days && days != std::round(days))
+      r.Error(r.Node("protocol.days"), "protocol.days", "value " + FormatNumber(days) + " is not allowed; allowed: a whole number of days 1..365 (or use duration_h)");
+    P.duration_s = has_days ? 86400.0 * std::round(days) : 3600.0 * r.Number("protocol.duration_h", 1, 0.01, 8760, "h");
     P.every_days = static_cast<int>(r.Number("protocol.every_days", 1, 1, 365, "days"));
     P.per_day = static_cast<int>(r.Number("protocol.per_day", 0, 0, 1000, "[-] (attempts)"));
     P.first_at_s = 3600 * r.Number("protocol.first_at_h", 9, 0, 24, "h");
@@ -395,9 +397,10 @@ Expected<Scenario> LoadScenarioText(const std::string& text, const std::string& 
     P.rebalance_s = 60 * r.Number("protocol.rebalance_min", 10, 1, 600, "min");
     P.settle_s = r.Number("protocol.settle_s", 1, 0.1, 60, "s");
     P.level = r.Text("protocol.level", "");
-    if (P.first_at_s + (P.per_day > 0 ? P.per_day - 1 : 0) * P.interval_s > 86400)
+    const double last_h = (P.first_at_s + (P.per_day > 0 ? P.per_day - 1 : 0) * P.interval_s) / 3600;
+    if (last_h > 24)
       r.Error(r.Node("protocol.interval_min"), "protocol.interval_min",
-              "the day's attempts must end within the day: first_at_h + (per_day - 1) x interval_min <= 24 h");
+              "the day's last attempt would be at " + FormatNumber(last_h) + " h; allowed: first_at_h + (per_day - 1) x interval_min <= 24 h (the day's attempts end within the day)");
     if (P.window_s > P.attempt_s)
       r.Error(r.Node("protocol.window_s"), "protocol.window_s", "value " + FormatNumber(P.window_s) + " is out of range; allowed: <= attempt_s (" + FormatNumber(P.attempt_s) + " s)");
     if (!P.level.empty()) {
