@@ -29,6 +29,7 @@ run: build
 	$(BUILD)/bin/spinelab rom --report
 	$(BUILD)/bin/spinelab settle --duration-s 3
 	$(BUILD)/bin/spinelab pa-stiffness
+	$(BUILD)/bin/spinelab creep
 	$(BUILD)/bin/spinelab distract --level L4-L5 --side L --speed-mm-s 10 --again-after-s 300,1500 --wav results/pop.wav
 	$(BUILD)/bin/spinelab run scenarios/*.toml -o results/demo.h5 --overwrite
 	$(BUILD)/bin/spinelab compare scenarios/seated_twist.toml scenarios/dead_hang.toml

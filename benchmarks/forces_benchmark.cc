@@ -54,7 +54,7 @@ void BM_Ligament(benchmark::State& st) {
   for (const auto& l : f.spine.ligaments)
     if (l.name == "SSL L4-L5") e = l;
   sim::LigamentOutput out;
-  Run(st, [&](ForceAssembly* a) { AddLigamentForces(e, f.a, f.b, a, &out); });
+  Run(st, [&](ForceAssembly* a) { AddLigamentForces(e, 0.0, f.a, f.b, a, &out); });
   if (out.force_N <= 0) st.SkipWithError("supraspinous ligament should be taut in flexion");
 }
 BENCHMARK(BM_Ligament);

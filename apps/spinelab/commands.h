@@ -26,5 +26,6 @@ void AddDistractCommand(CLI::App& app, CommonOptions& common, int* exit_code);
 void AddScenarioCommands(CLI::App& app, CommonOptions& common, int* exit_code);
 void AddPaStiffnessCommand(CLI::App& app, CommonOptions& common, int* exit_code);
 void AddBatchCommand(CLI::App& app, CommonOptions& common, int* exit_code);
+void AddCreepCommand(CLI::App& app, CommonOptions& common, int* exit_code);
 
 }  // namespace spinelab::cli

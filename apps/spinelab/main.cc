@@ -36,6 +36,7 @@ int main(int argc, char** argv) {
   spinelab::cli::AddScenarioCommands(app, common, &exit_code);
   spinelab::cli::AddPaStiffnessCommand(app, common, &exit_code);
   spinelab::cli::AddBatchCommand(app, common, &exit_code);
+  spinelab::cli::AddCreepCommand(app, common, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -12,6 +12,8 @@
 #include "commands.h"
 #include "spinelab/io/h5.h"
 #include "spinelab/io/results.h"
+#include "spinelab/sim/repeated_loading.h"
+#include "spinelab/sim/repeated_loading.h"
 #include "spinelab/sim/scenario.h"
 #include "spinelab/sim/spine.h"
 
@@ -45,8 +47,10 @@ void PrintSummary(const Scenario& sc, const ScenarioResult& r, const ScenarioSum
     std::printf("vertebral artery strain (change from baseline): left %.1f %%, right %.1f %%\n",
                 100 * s.peak_artery_strain[0], 100 * s.peak_artery_strain[1]);
   std::printf("cavitations: %zu", r.cavitations.size());
-  for (const auto& c : r.cavitations) std::printf("  [%s at %.3f s]", r.facet_names[c.facet].c_str(), c.time_s);
-  std::printf("\n");
+  for (size_t i = 0; i < r.cavitations.size() && i < 12; ++i)
+    std::printf("  [%s at %.3f s]", r.facet_names[r.cavitations[i].facet].c_str(), r.cavitations[i].time_s);
+  std::printf("%s\n", r.cavitations.size() > 12 ? " ..." : "");
+  if (sc.protocol.enabled) std::printf("%s", ProtocolReport(sc, r).c_str());
   const RiskThresholds th;
   for (const LevelSummary& l : s.levels) {
     if (l.peak_capsule_strain >= th.capsule_nociceptor_strain)

@@ -105,6 +105,36 @@ Expected<bool> WriteRun(const H5Handle& file, const std::string& run, const sim:
          WriteDoubles(e, "sound_peak", peak, {n}, "Pa", "N, at 10 cm");
   }
   {
+    // repeated loading: slow state per row, one row per protocol attempt
+    const H5Handle l = sub("levels");
+    const H5Handle f = sub("facets");
+    ok = ok && WriteInts(G, "sample_kind", r.sample_kind, "-") &&
+         WriteDoubles(l, "hypermobility", r.level_hypermobility, {T, L}, "-",
+                      "T x L, neutral zone over the subject's at t = 0 (largest ratio over the three axes of the range under +/- the probe moment); probed at long-series samples and after attempts, carried in between") &&
+         WriteDoubles(l, "protective_tone", r.level_tone, {T, L}, "-", "T x L, muscle-tone stiffness multiplier minus 1") &&
+         WriteDoubles(l, "creep", r.level_creep, {T, L}, "-", "T x L, mean creep strain of the level's ligaments and capsules") &&
+         WriteDoubles(f, "laxity", r.facet_laxity, {T, F}, "-", "T x F, lasting slack of the capsule (recoverable + permanent), fraction of its slack length");
+    const H5Handle e = Group(G, "events/loading").value();
+    std::vector<double> t, jump, strain, lax, hyp;
+    std::vector<int64_t> cav, n;
+    for (const auto& a : r.attempts) {
+      t.push_back(a.time_s);
+      cav.push_back(a.cavitated ? 1 : 0);
+      n.push_back(a.cavitations);
+      jump.push_back(a.gap_jump_m);
+      strain.push_back(a.peak_capsule_strain);
+      lax.push_back(a.laxity_after);
+      hyp.push_back(a.hypermobility_after);
+    }
+    const uint64_t N = t.size();
+    ok = ok && WriteAttr(e, "level", sc.protocol.level) && WriteDoubles(e, "time", t, {N}, "s", "N, attempt start") &&
+         WriteInts(e, "cavitated", cav, "-") && WriteInts(e, "cavitations", n, "-") &&
+         WriteDoubles(e, "gap_jump", jump, {N}, "m", "N, largest jump of the attempt's cracks") &&
+         WriteDoubles(e, "capsule_strain", strain, {N}, "-", "N, peak capsule strain of the target level over the window") &&
+         WriteDoubles(e, "laxity_after", lax, {N}, "-", "N, target level's capsule laxity after the attempt (mean of L and R)") &&
+         WriteDoubles(e, "hypermobility_after", hyp, {N}, "-", "N, target level's hypermobility index after the attempt");
+  }
+  {
     const H5Handle sf = sub("safety");
     const uint64_t A = r.artery_names.size();
     ok = ok && WriteDoubles(sf, "fracture_risk", r.fracture_risk, {T, L}, "-",

@@ -50,7 +50,7 @@ BushingKinematics ComputeKinematics(const sim::BushingDesc& e, const BodyKin& a,
 }  // namespace
 
 void AddBushingForces(const sim::BushingDesc& e, const BodyKin& a, const BodyKin& b,
-                      ForceAssembly* assembly, sim::BushingOutput* out) {
+                      ForceAssembly* assembly, sim::BushingOutput* out, double rot_scale) {
   const sim::BushingParams& P = e.params;
   const BushingKinematics k = ComputeKinematics(e, a, b);
   const Vec3 pdot_F = k.R_WF.transpose() * k.v_rel_W;
@@ -73,8 +73,8 @@ void AddBushingForces(const sim::BushingDesc& e, const BodyKin& a, const BodyKin
   for (int i = 0; i < 3; ++i) {
     double tangent = 0;
     const double M = AxisMoment(P.rot[i], k.theta_F[i], &tangent);
-    m_F[i] = -s * M - P.c_rot[i] * w_F[i] + P.bias_moment[i];
-    k_r[i] = s * tangent;
+    m_F[i] = -rot_scale * s * M - P.c_rot[i] * w_F[i] + P.bias_moment[i];
+    k_r[i] = rot_scale * s * tangent;
   }
 
   const Vec3 F_W = k.R_WF * f_F;

@@ -14,8 +14,10 @@ double AxisMoment(const sim::AxisLaw& law, double theta, double* tangent);
 double AxisEnergy(const sim::AxisLaw& law, double theta);
 
 /// Adds the bushing's forces and tangents to `assembly` (may be null) and fills `out`.
+/// `rot_scale` multiplies the moment laws (protective muscle tone: 1 + tone).
 void AddBushingForces(const sim::BushingDesc& e, const BodyKin& a, const BodyKin& b,
-                      ForceAssembly* assembly, sim::BushingOutput* out);
+                      ForceAssembly* assembly, sim::BushingOutput* out,
+                      double rot_scale = 1.0);
 
 /// Elastic energy [J] at the current poses (preload multiplier not included).
 double BushingPotentialEnergy(const sim::BushingDesc& e, const BodyKin& a, const BodyKin& b);

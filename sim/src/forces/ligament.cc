@@ -30,7 +30,7 @@ double StrainEnergy(const sim::LigamentDesc& e, double strain) {
 }
 }  // namespace
 
-void AddLigamentForces(const sim::LigamentDesc& e, const BodyKin& a, const BodyKin& b,
+void AddLigamentForces(const sim::LigamentDesc& e, double slack, const BodyKin& a, const BodyKin& b,
                        ForceAssembly* assembly, sim::LigamentOutput* out) {
   const Vec3 p_WPa = a.R_WB * e.p_AoPa_A + a.p_WB;
   const Vec3 p_WPb = b.R_WB * e.p_BoPb_B + b.p_WB;
@@ -39,7 +39,7 @@ void AddLigamentForces(const sim::LigamentDesc& e, const BodyKin& a, const BodyK
   const double L0 = e.slack_length_m;
   const double strain = (L - L0) / L0;
   double dF_de = 0;
-  const double F_el = LigamentElasticForce(e, strain, &dF_de);
+  const double F_el = LigamentElasticForce(e, strain - slack, &dF_de);
   double F = 0;
   if (F_el > 0 && L > 0) {
     const Vec3 u = d / L;
@@ -61,15 +61,39 @@ void AddLigamentForces(const sim::LigamentDesc& e, const BodyKin& a, const BodyK
   if (out) {
     out->length_m = L;
     out->strain = strain;
+    out->fibre_strain = strain - slack;
     out->force_N = F;
   }
 }
 
-double LigamentPotentialEnergy(const sim::LigamentDesc& e, const BodyKin& a, const BodyKin& b) {
+double LigamentPotentialEnergy(const sim::LigamentDesc& e, double slack, const BodyKin& a, const BodyKin& b) {
   const Vec3 p_WPa = a.R_WB * e.p_AoPa_A + a.p_WB;
   const Vec3 p_WPb = b.R_WB * e.p_BoPb_B + b.p_WB;
   const double strain = ((p_WPb - p_WPa).norm() - e.slack_length_m) / e.slack_length_m;
-  return StrainEnergy(e, strain);
+  return StrainEnergy(e, strain - slack);
+}
+
+namespace {
+// 1 − exp(−x) without the exp for the tiny x of a dynamics step
+double Relax(double x) { return x < 1e-4 ? x * (1.0 - 0.5 * x) : -std::expm1(-x); }
+}  // namespace
+
+void AdvanceLigamentSlow(const sim::LigamentSlowParams& p, double fibre_strain, double h,
+                         sim::LigamentState* s) {
+  if (p.creep_fraction > 0) {
+    const double target = p.creep_fraction * std::max(0.0, fibre_strain - p.reference_strain);
+    const double tf = p.fast_fraction * target, ts = target - tf;
+    s->creep_fast += (tf - s->creep_fast) * Relax(h / (s->creep_fast < tf ? p.creep_time_s : p.recovery_fast_s));
+    s->creep_slow += (ts - s->creep_slow) * Relax(h / (s->creep_slow < ts ? p.creep_time_s : p.recovery_slow_s));
+  }
+  const double over = std::max(0.0, fibre_strain - p.laxity_threshold);
+  if (over > 0 || s->laxity > 0) {
+    // growth at a constant rate over h, recovery exact: x' = g − x/τ
+    const double g = (1.0 - p.laxity_permanent_fraction) * p.laxity_rate_per_s * over;
+    const double x_eq = g * p.laxity_recovery_s;
+    s->laxity = x_eq + (s->laxity - x_eq) * (1.0 - Relax(h / p.laxity_recovery_s));
+    s->laxity_permanent += p.laxity_permanent_fraction * p.laxity_rate_per_s * over * h;
+  }
 }
 
 }  // namespace spinelab::internal

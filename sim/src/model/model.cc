@@ -150,6 +150,28 @@ Expected<Model> Model::Compile(ModelDesc desc) {
     v.Check(std::isfinite(e.toe_strain) && e.toe_strain > 0 && e.toe_strain < 1, el, "toe_strain",
             e.toe_strain, "in (0, 1)");
     v.NonNeg(el, "damping_Ns_per_m", e.damping_Ns_per_m, "N·s/m");
+    const LigamentSlowParams& s = e.slow;
+    v.NonNeg(el, "slow.creep_fraction", s.creep_fraction, "");
+    v.Pos(el, "slow.creep_time_s", s.creep_time_s, "s");
+    v.Check(std::isfinite(s.fast_fraction) && s.fast_fraction >= 0 && s.fast_fraction <= 1, el,
+            "slow.fast_fraction", s.fast_fraction, "in [0, 1]");
+    v.Pos(el, "slow.recovery_fast_s", s.recovery_fast_s, "s");
+    v.Pos(el, "slow.recovery_slow_s", s.recovery_slow_s, "s");
+    v.Check(std::isfinite(s.reference_strain), el, "slow.reference_strain", s.reference_strain, "finite");
+    v.Check(!std::isnan(s.laxity_threshold), el, "slow.laxity_threshold", s.laxity_threshold, "a number");
+    v.NonNeg(el, "slow.laxity_rate_per_s", s.laxity_rate_per_s, "1/s");
+    v.Check(std::isfinite(s.laxity_permanent_fraction) && s.laxity_permanent_fraction >= 0 &&
+                s.laxity_permanent_fraction <= 1,
+            el, "slow.laxity_permanent_fraction", s.laxity_permanent_fraction, "in [0, 1]");
+    v.Pos(el, "slow.laxity_recovery_s", s.laxity_recovery_s, "s");
+    v.NonNeg(el, "slow.opening_length_m", s.opening_length_m, "m");
+  }
+  for (const LevelDesc& l : desc.levels) {
+    const std::string el = "level '" + l.name + "'";
+    v.NonNeg(el, "tone_gain", l.tone_gain, "");
+    v.Pos(el, "tone_memory_s", l.tone_memory_s, "s");
+    v.Pos(el, "tone_decay_s", l.tone_decay_s, "s");
+    v.NonNeg(el, "tone_max", l.tone_max, "");
   }
   for (const FacetDesc& e : desc.facets) {
     const std::string el = "facet '" + e.name + "'";

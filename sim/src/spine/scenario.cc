@@ -48,6 +48,16 @@ double LoadProfile::Factor(double t) const {
   return 0;
 }
 
+std::vector<double> ScenarioProtocol::AttemptTimes() const {
+  std::vector<double> t;
+  for (int day = 0; day * 86400.0 < duration_s; day += every_days)
+    for (int k = 0; k < per_day; ++k) {
+      const double at = day * 86400.0 + first_at_s + k * interval_s;
+      if (at < duration_s) t.push_back(at);
+    }
+  return t;
+}
+
 // [SECTION] loading
 
 namespace {
@@ -266,7 +276,7 @@ Expected<Scenario> LoadScenarioText(const std::string& text, const std::string& 
   s.subject.height_m = r.Number("subject.height_m", 1.75, 1.2, 2.2, "m");
   s.bone_density_t_score = r.Number("subject.bone_density_t_score", 0, -6, 4, "(T-score)");
   s.ligament_laxity = r.Number("subject.ligament_laxity", 0, 0, 0.3, "[-] (fraction of slack length)");
-  r.Text("subject.tissue", "warm", {"warm", "cold"});
+  s.cold_tissue = r.Text("subject.tissue", "warm", {"warm", "cold"}) == "cold";
   s.posture = r.Text("posture.kind", "standing",
                      {"standing", "seated", "kneeling", "hanging", "supine", "prone", "side_lying", "quadruped"});
   s.lying_side = r.Text("posture.lying_side", "left", {"left", "right"});
@@ -291,6 +301,10 @@ Expected<Scenario> LoadScenarioText(const std::string& text, const std::string& 
         L.torque_Nm = r.Vector(k + "torque_Nm", 1e3, "N·m");
         L.point_m = r.Vector(k + "point_mm", 500, "mm") * 1e-3;
         L.body_frame = r.Text(k + "frame", "world", {"world", "body"}) == "body";
+        const std::string phase = r.Text(k + "phase", "attempt", {"attempt", "between", "always"});
+        L.phase = phase == "between" ? ScenarioLoad::Phase::kBetween
+                  : phase == "always" ? ScenarioLoad::Phase::kAlways
+                                      : ScenarioLoad::Phase::kAttempt;
         L.profile = r.Profile(k);
         s.loads.push_back(L);
       }
@@ -361,6 +375,46 @@ Expected<Scenario> LoadScenarioText(const std::string& text, const std::string& 
     }
     if (!s.motions.empty() && (s.pelvis != "fixed" || s.posture == "hanging"))
       r.Error(r.Node("motion"), "motion", "a prescribed motion drives the held pelvis: needs posture.pelvis = \"fixed\" and a posture other than hanging");
+  }
+  if (const toml::node* pn = root.get("protocol")) {  // (not marked seen: its keys are checked one by one)
+    ScenarioProtocol& P = s.protocol;
+    P.enabled = true;
+    const bool has_days = r.Node("protocol.days") != nullptr, has_hours = r.Node("protocol.duration_h") != nullptr;
+    if (has_days == has_hours)
+      r.Error(pn, "protocol", "needs exactly one of `days` (1-365) and `duration_h` (0.01-8760)");
+    const double days = has_days ? r.Number("protocol.days", 1, 1, 365, "days") : 0;
+    if (has_days && days != std::round(days))
+      r.Error(r.Node("protocol.days"), "protocol.days", "value " + FormatNumber(days) + " is not allowed; allowed: a whole number of days 1..365 (or use duration_h)");
+    P.duration_s = has_days ? 86400.0 * std::round(days) : 3600.0 * r.Number("protocol.duration_h", 1, 0.01, 8760, "h");
+    P.every_days = static_cast<int>(r.Number("protocol.every_days", 1, 1, 365, "days"));
+    P.per_day = static_cast<int>(r.Number("protocol.per_day", 0, 0, 1000, "[-] (attempts)"));
+    P.first_at_s = 3600 * r.Number("protocol.first_at_h", 9, 0, 24, "h");
+    P.interval_s = 60 * r.Number("protocol.interval_min", 30, 0.1, 1440, "min");
+    P.attempt_s = r.Number("protocol.attempt_s", 1, 0.05, 60, "s");
+    P.hold_s = r.Number("protocol.hold_s", 0, 0, 3600, "s");
+    P.window_s = r.Number("protocol.window_s", P.attempt_s, 0, 60, "s");
+    P.sample_s = 60 * r.Number("protocol.sample_min", 60, 1, 1440, "min");
+    P.rebalance_s = 60 * r.Number("protocol.rebalance_min", 10, 1, 600, "min");
+    P.settle_s = r.Number("protocol.settle_s", 1, 0.1, 60, "s");
+    P.level = r.Text("protocol.level", "");
+    const double last_h = (P.first_at_s + (P.per_day > 0 ? P.per_day - 1 : 0) * P.interval_s) / 3600;
+    if (last_h > 24)
+      r.Error(r.Node("protocol.interval_min"), "protocol.interval_min",
+              "the day's last attempt would be at " + FormatNumber(last_h) + " h; allowed: first_at_h + (per_day - 1) x interval_min <= 24 h (the day's attempts end within the day)");
+    if (P.window_s > P.attempt_s)
+      r.Error(r.Node("protocol.window_s"), "protocol.window_s", "value " + FormatNumber(P.window_s) + " is out of range; allowed: <= attempt_s (" + FormatNumber(P.attempt_s) + " s)");
+    if (!P.level.empty()) {
+      static const char* kLevels[] = {"C0-C1", "C1-C2", "C2-C3", "C3-C4", "C4-C5", "C5-C6", "C6-C7", "C7-T1", "T1-T2",
+                                      "T2-T3", "T3-T4", "T4-T5", "T5-T6", "T6-T7", "T7-T8", "T8-T9", "T9-T10",
+                                      "T10-T11", "T11-T12", "T12-L1", "L1-L2", "L2-L3", "L3-L4", "L4-L5", "L5-S1"};
+      if (std::none_of(std::begin(kLevels), std::end(kLevels), [&](const char* l) { return P.level == l; }))
+        r.Error(r.Node("protocol.level"), "protocol.level", "value '" + P.level + "' is not a level; allowed: C0-C1 .. L5-S1 (e.g. T7-T8)");
+    }
+  } else {
+    for (size_t i = 0; i < s.loads.size(); ++i)
+      if (s.loads[i].phase != ScenarioLoad::Phase::kAttempt)
+        r.Error(r.Node("load." + std::to_string(i) + ".phase"), "load." + std::to_string(i) + ".phase",
+                "only a scenario with a [protocol] table has phases; allowed here: attempt");
   }
   r.CheckUnknown(root, "");
   if (!r.errors().empty()) return std::move(r.errors());

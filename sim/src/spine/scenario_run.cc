@@ -5,6 +5,8 @@
 #include <cmath>
 #include <memory>
 
+#include "forces/ligament.h"
+#include "spinelab/sim/repeated_loading.h"
 #include "spinelab/sim/scenario.h"
 #include "spinelab/sim/world.h"
 
@@ -99,6 +101,7 @@ Expected<ModelDesc> BuildScene(const Scenario& sc, const SpineParams& params, Sc
   bo.muscle_tone_scale = sc.muscle_tone;
   bo.neck_muscle_tone_scale = sc.neck_muscle_tone;
   bo.ligament_laxity = sc.ligament_laxity;
+  bo.cold_tissue = sc.cold_tissue;
   bo.X_W_spine = PostureFrame(sc);
   bo.muscle_feedforward = !IsLyingPosture(sc.posture);
   if (sc.posture == "hanging") {
@@ -279,6 +282,19 @@ struct ScenarioRunner::Impl {
   std::vector<BodyId> loaded_bodies;
   int64_t n_steps = 0, every = 1, step = 0;
   std::chrono::steady_clock::time_point t0;
+  // repeated loading: baseline neutral zones, the last probed hypermobility, per-level ligaments
+  std::vector<Vec3> nz0;
+  std::vector<double> hyper;
+  std::vector<std::vector<int>> level_ligaments;
+  // protocols: loads are timed from the current attempt's start; between-loads have a factor
+  double attempt_start = 0;
+  bool attempt_on = true;
+  double between_factor = 0;
+  double between_ramp = -1;    // [s] between-loads return over this long (-1: at once)
+  double between_from = 0;     // [s] from this time
+  int64_t sample_kind = 1;
+  int target_level = -1;
+  double window_peak_strain = 0;
   static constexpr double kPadTouch_N = 2.0;  // [N] assumed: a hand resting on the skin
 
   const ModelDesc& d() const { return model->desc(); }
@@ -296,7 +312,21 @@ struct ScenarioRunner::Impl {
   void Record();
   void ApplyLoads(double t);
   void CollectEvents();
+  void Probe();
+  bool StepOnce(bool window);
+  bool RunProtocol();
+  bool AttemptFacet(int f) const {
+    const ModelDesc& md = d();
+    if (target_level < 0) return true;
+    return f == md.levels[target_level].facet_left || f == md.levels[target_level].facet_right;
+  }
 };
+
+void ScenarioRunner::Impl::Probe() {
+  const std::vector<Vec3> nz = NeutralZones(d(), world->state(), params.hypermobility_probe_moment_Nm);
+  if (nz0.empty()) nz0 = nz;
+  hyper = HypermobilityIndex(nz, nz0);
+}
 
 void ScenarioRunner::Impl::Record() {
   const ModelDesc& md = d();
@@ -336,6 +366,25 @@ void ScenarioRunner::Impl::Record() {
   }
   for (size_t p = 0; p < scene.artery_rest_m.size(); ++p)
     res.artery_strain.push_back(PathLength(md.paths[p], X_WB) / scene.artery_rest_m[p] - 1.0);
+  // slow state
+  const State& st = w.state();
+  res.sample_kind.push_back(sample_kind);
+  for (size_t l = 0; l < md.levels.size(); ++l) {
+    res.level_hypermobility.push_back(hyper[l]);
+    res.level_tone.push_back(st.levels[l].tone);
+    double c = 0;
+    for (int i : level_ligaments[l]) c += st.ligaments[i].creep_fast + st.ligaments[i].creep_slow;
+    res.level_creep.push_back(level_ligaments[l].empty() ? 0.0 : c / level_ligaments[l].size());
+  }
+  for (size_t i = 0; i < md.facets.size(); ++i) {
+    const int cl = md.facets[i].capsule_ligament;
+    res.facet_laxity.push_back(cl < 0 ? 0.0 : st.ligaments[cl].laxity + st.ligaments[cl].laxity_permanent);
+    if (sample_kind == 1 && cl >= 0 && AttemptFacet(static_cast<int>(i)) && md.facets[i].has_capsule) {
+      // the capsule's strain as its nociceptors and slow laws see it: in-plane plus the opening
+      const double opening = internal::OpeningStrain(md.ligaments[cl].slow, out.facets[i].gap_m, md.facets[i].rest_gap_m);
+      window_peak_strain = std::max(window_peak_strain, out.facets[i].capsule_strain + opening);
+    }
+  }
 }
 
 void ScenarioRunner::Impl::ApplyLoads(double t) {
@@ -347,7 +396,10 @@ void ScenarioRunner::Impl::ApplyLoads(double t) {
   sum_T = extra_T;
   for (size_t k = 0; k < sc.loads.size(); ++k) {
     const ScenarioLoad& L = sc.loads[k];
-    const double f = L.profile.Factor(t);
+    const double f = L.phase == ScenarioLoad::Phase::kBetween ? between_factor
+                     : L.phase == ScenarioLoad::Phase::kAlways ? 1.0
+                     : attempt_on                              ? L.profile.Factor(t - attempt_start)
+                                                               : 0.0;
     const BodyId b = scene.load_body[k];
     const BodyState& bs = w.state().bodies[b];
     const Mat3 R = bs.q_WB.toRotationMatrix();
@@ -376,7 +428,8 @@ void ScenarioRunner::Impl::ApplyLoads(double t) {
     a.torque_Nm = sum_T[b];
     w.SetAppliedLoad(b, a);
   }
-  SetPadLoads(w, t);
+  const double ta = attempt_on ? t - attempt_start : -1.0;  // profiles are 0 before they start
+  SetPadLoads(w, ta);
   if (!sc.motions.empty()) {
     // the held pelvis follows the prescribed motions (rotations composed in file order)
     auto pose_at = [&](double tt) {
@@ -388,7 +441,7 @@ void ScenarioRunner::Impl::ApplyLoads(double t) {
       }
       return X;
     };
-    const Pose X1 = pose_at(t + sc.dt_s), X0 = pose_at(t);
+    const Pose X1 = pose_at(ta < 0 ? ta : ta + sc.dt_s), X0 = pose_at(ta);
     const Vec3 v = (X1.p - X0.p) / sc.dt_s;
     const Vec3 w_W = RotationVector(X1.R * X0.R.transpose()) / sc.dt_s;
     w.SetHeldBodyMotion(pelvis, X0, v, w_W);
@@ -508,7 +561,15 @@ Expected<ScenarioRunner> ScenarioRunner::Create(const Scenario& sc, const SpineP
     if (std::find(impl->loaded_bodies.begin(), impl->loaded_bodies.end(), b) == impl->loaded_bodies.end()) impl->loaded_bodies.push_back(b);
   if (scene.below_T2_N > 0 && std::find(impl->loaded_bodies.begin(), impl->loaded_bodies.end(), pelvis) == impl->loaded_bodies.end())
     impl->loaded_bodies.push_back(pelvis);
+  impl->level_ligaments.resize(d.levels.size());
+  for (size_t i = 0; i < d.ligaments.size(); ++i)
+    if (d.ligaments[i].level >= 0 && d.ligaments[i].level < static_cast<int>(d.levels.size()))
+      impl->level_ligaments[d.ligaments[i].level].push_back(static_cast<int>(i));
+  impl->target_level = sc.protocol.level.empty() ? -1 : d.FindLevel(sc.protocol.level);
   impl->t0 = std::chrono::steady_clock::now();
+  world.AcceptPostureAsBaseline();
+  impl->Probe();  // the subject's baseline neutral zones: hypermobility 1
+  impl->sample_kind = sc.protocol.enabled ? 0 : 1;
   impl->Record();
   return ScenarioRunner(std::move(impl));
 }
@@ -548,6 +609,157 @@ bool ScenarioRunner::Step() {
   return !done();
 }
 
+bool ScenarioRunner::Impl::StepOnce(bool window) {
+  if (between_factor > 0 && attempt_on)  // the held posture gives way to the attempt over 0.3 s
+    between_factor = std::max(0.0, 1.0 - (world->state().time_s - attempt_start) / 0.3);
+  if (!attempt_on && between_ramp > 0)    // and returns after it
+    between_factor = std::clamp((world->state().time_s - between_from) / between_ramp, 0.0, 1.0);
+  ApplyLoads(world->state().time_s);
+  const uint32_t st = world->Step();
+  ++res.steps;
+  if (st != kStepOk) {
+    res.status = "failed";
+    res.error = "unstable at t = " + std::to_string(world->state().time_s) + " s: " + StepStatusText(st);
+    return false;
+  }
+  CollectEvents();
+  const int64_t k = std::llround((world->state().time_s - attempt_start) / sc.dt_s);
+  if (window && k % every == 0) {
+    sample_kind = 1;
+    Record();
+  }
+  return true;
+}
+
+bool ScenarioRunner::Impl::RunProtocol() {
+  const ScenarioProtocol& P = sc.protocol;
+  World& w = *world;
+  const double eps = 0.5 * sc.dt_s;
+  bool has_between = false;
+  for (const ScenarioLoad& L : sc.loads) has_between = has_between || L.phase != ScenarioLoad::Phase::kAttempt;
+  between_factor = 1.0;
+  attempt_on = false;
+  double next_sample = P.sample_s, last_balance = 0;
+  auto long_sample = [&] {
+    Probe();
+    sample_kind = 0;
+    Record();
+  };
+  // the held posture re-balanced (under the between-loads): a short spell of dynamics, so that a
+  // joint held open by the last attempt closes as its gas dissolves and the creep shows in the pose
+  auto rebalance = [&](double duration_s) {
+    const int64_t n = std::llround(duration_s / sc.dt_s);
+    for (int64_t i = 0; i < n; ++i)
+      if (!StepOnce(false)) return false;
+    last_balance = w.state().time_s;
+    return true;
+  };
+  // rest (slow state only) until t_end, with long-series samples and re-balancing on their grids
+  auto any_bubble = [&] {
+    for (const CapsuleState& c : w.state().capsules)
+      if (c.mode != CapsuleState::kNoBubble) return true;
+    return false;
+  };
+  auto advance_to = [&](double t_end) {
+    while (w.state().time_s < t_end - eps) {
+      // re-balance on its grid while the posture is loaded or a joint holds gas
+      const bool balance = has_between || any_bubble();
+      double next = std::min(t_end, next_sample);
+      if (balance) next = std::min(next, last_balance + P.rebalance_s);
+      const double dt = next - w.state().time_s;
+      if (dt > eps) {
+        while (!w.Rest(dt))  // a bubble still violent: let it settle first
+          if (!StepOnce(false)) return false;
+      }
+      const double t = w.state().time_s;
+      if (balance && t >= last_balance + P.rebalance_s - eps) {
+        if (t + 0.25 >= t_end)
+          last_balance = t;  // due within a quarter second of what comes next: skipped (it re-balances itself)
+        else if (!rebalance(0.25))
+          return false;
+      }
+      if (w.state().time_s >= next_sample - eps) {
+        long_sample();
+        next_sample += P.sample_s;
+      }
+    }
+    return true;
+  };
+  auto settle = [&] {  // the posture (back) into balance, the between-loads ramped in
+    between_from = w.state().time_s;
+    between_ramp = 0.5 * P.settle_s;
+    const bool ok = rebalance(P.settle_s);
+    between_ramp = -1;
+    between_factor = 1.0;
+    return ok;
+  };
+  if (!settle()) return false;  // into the posture first
+  w.AcceptPostureAsBaseline();
+  for (const double t_attempt : P.AttemptTimes()) {
+    if (!advance_to(t_attempt)) return false;
+    // the attempt: the technique's loads at full rate, recorded in a window
+    attempt_start = w.state().time_s;
+    attempt_on = true;
+    window_peak_strain = 0;
+    const size_t cav0 = res.cavitations.size();
+    sample_kind = 1;
+    Record();
+    const int64_t n = std::llround(P.attempt_s / sc.dt_s);
+    for (int64_t i = 0; i < n; ++i)
+      if (!StepOnce(w.state().time_s - attempt_start < P.window_s - eps)) return false;
+    // until every bubble has settled (a pop lasts milliseconds; at most 2 s more)
+    auto violent = [&] {
+      for (const CapsuleState& c : w.state().capsules)
+        if (c.mode == CapsuleState::kDynamic) return true;
+      return false;
+    };
+    for (int64_t i = 0; violent() && i < std::llround(2.0 / sc.dt_s); ++i)
+      if (!StepOnce(false)) return false;
+    ScenarioResult::Attempt a;
+    a.time_s = attempt_start;
+    for (size_t c = cav0; c < res.cavitations.size(); ++c) {
+      ++a.cavitations;
+      a.gap_jump_m = std::max(a.gap_jump_m, res.cavitations[c].gap_jump_m);
+      a.cavitated = a.cavitated || AttemptFacet(res.cavitations[c].facet);
+    }
+    a.peak_capsule_strain = window_peak_strain;
+    long_sample();  // probes the hypermobility after the attempt
+    if (target_level >= 0) {
+      const LevelDesc& L = d().levels[target_level];
+      double lax = 0;
+      int n_caps = 0;
+      for (int f : {L.facet_left, L.facet_right})
+        if (f >= 0 && d().facets[f].capsule_ligament >= 0) {
+          const LigamentState& ls = w.state().ligaments[d().facets[f].capsule_ligament];
+          lax += ls.laxity + ls.laxity_permanent;
+          ++n_caps;
+        }
+      a.laxity_after = n_caps ? lax / n_caps : 0.0;
+      a.hypermobility_after = hyper[target_level];
+    }
+    res.attempts.push_back(a);
+    // the attempt's end pose held, then the posture between attempts returns
+    if (P.hold_s > 0) {
+      while (!w.Rest(P.hold_s))
+        if (!StepOnce(false)) return false;
+    }
+    attempt_on = false;
+    if (!settle()) return false;
+  }
+  if (!advance_to(P.duration_s)) return false;
+  long_sample();
+  return true;
+}
+
+void ScenarioRunner::RunToEnd() {
+  if (impl_->sc.protocol.enabled) {
+    impl_->RunProtocol();
+    return;
+  }
+  while (Step()) {
+  }
+}
+
 ScenarioResult ScenarioRunner::Finish() {
   impl_->res.wall_time_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - impl_->t0).count();
   return std::move(impl_->res);
@@ -556,8 +768,7 @@ ScenarioResult ScenarioRunner::Finish() {
 Expected<ScenarioResult> RunScenario(const Scenario& sc, const SpineParams& params) {
   auto runner = ScenarioRunner::Create(sc, params);
   if (!runner) return runner.errors();
-  while (runner.value().Step()) {
-  }
+  runner.value().RunToEnd();
   return runner.value().Finish();
 }
 

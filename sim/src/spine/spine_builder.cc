@@ -270,6 +270,9 @@ Expected<ModelDesc> BuildSpineModel(const SpineParams& P, const Subject& subject
       e.stiffness_N_per_m = P.ligaments[ti].stiffness_N_per_m[g] * P.ligament_level_scale[lv];
       e.toe_strain = P.ligaments[ti].toe_strain[g];
       e.damping_Ns_per_m = e.stiffness_N_per_m * P.ligament_damping_time_s;
+      if (options.cold_tissue) e.stiffness_N_per_m *= P.cold_stiffness_factor;  // damping stays: c = k_warm·τ
+      e.slow = ti == 6 ? P.capsule_slow : P.ligament_slow;
+      e.slow.reference_strain = L_rest / e.slack_length_m - 1.0;  // in situ: no creep at rest
       d.ligaments.push_back(e);
     };
     const double hA = 0.5 * sL * P.vb_height_m[A], hB = 0.5 * sL * P.vb_height_m[B];
@@ -369,6 +372,10 @@ Expected<ModelDesc> BuildSpineModel(const SpineParams& P, const Subject& subject
       mt.params.bias_force = Vec3(0, 0, -m_sag_lat / (sL * P.extensor_moment_arm_m[g]));
       d.bushings.push_back(mt);
     }
+    L.tone_gain = P.tone_gain;
+    L.tone_memory_s = P.tone_memory_s;
+    L.tone_decay_s = P.tone_decay_s;
+    L.tone_max = P.tone_max;
     d.levels.push_back(L);
   }
   // a pin (translation held, rotation free) from the world to the pinned body: the shoulders on a bar

@@ -403,6 +403,30 @@ Expected<SpineParams> LoadSpineParams(const std::string& path) {
     }
   }
 
+  // repeated loading: viscoelasticity, laxity, protective tone, tissue temperature
+  {
+    const double min = 60, h = 3600, day = 86400;
+    auto slow = [&](const std::string& base, LigamentSlowParams* o) {
+      o->creep_fraction = r.Scalar(base + "creep_fraction", 1, 0, 10, "[-]");
+      o->creep_time_s = r.Scalar("viscoelasticity.creep_time_min", min, 0.1, 1000, "min");
+      o->fast_fraction = r.Scalar("viscoelasticity.fast_fraction", 1, 0, 1, "[-]");
+      o->recovery_fast_s = r.Scalar("viscoelasticity.recovery_fast_min", min, 0.01, 1000, "min");
+      o->recovery_slow_s = r.Scalar("viscoelasticity.recovery_slow_h", h, 0.01, 1000, "h");
+      o->laxity_threshold = r.Scalar(std::string("laxity.") + (o == &p.capsule_slow ? "capsule_" : "ligament_") + "threshold_strain", 1, 0, 5, "[-]");
+      o->laxity_rate_per_s = r.Scalar("laxity.rate_per_s", 1, 0, 1e3, "1/s");
+      o->laxity_permanent_fraction = r.Scalar("laxity.permanent_fraction", 1, 0, 1, "[-]");
+      o->laxity_recovery_s = r.Scalar("laxity.recovery_days", day, 0.01, 1e4, "days");
+    };
+    slow("viscoelasticity.ligament_", &p.ligament_slow);
+    slow("viscoelasticity.capsule_", &p.capsule_slow);
+    p.capsule_slow.opening_length_m = r.Scalar("laxity.capsule_opening_length_mm", 1e-3, 0.1, 50, "mm");
+    p.tone_gain = r.Scalar("protective_tone.gain_per_strain", 1, 0, 1000, "[-]");
+    p.tone_decay_s = r.Scalar("protective_tone.decay_h", h, 0.01, 1000, "h");
+    p.tone_memory_s = r.Scalar("protective_tone.memory_min", min, 0.1, 1000, "min");
+    p.tone_max = r.Scalar("protective_tone.max_gain", 1, 0, 20, "[-]");
+    p.cold_stiffness_factor = r.Scalar("tissue_state.cold_stiffness_factor", 1, 1, 3, "[-]");
+    p.hypermobility_probe_moment_Nm = r.Scalar("tissue_state.hypermobility_probe_moment_Nm", 1, 0.01, 20, "N·m");
+  }
   r.CheckUnknown(root, "");
   if (!r.errors().empty()) return std::move(r.errors());
   return p;

@@ -4,6 +4,7 @@
 //   [SECTION] state and energy   Save/Restore, hashes, energies
 #include "spinelab/sim/world.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstring>
@@ -43,6 +44,15 @@ struct World::Impl {
     contacts_stale = false;
   }
   bool has_capsules = false;
+  bool has_slow = false;              // some ligament creeps or loosens, or some level has tone
+  std::vector<int> ligament_facet;    // (n_ligaments) the facet whose capsule the fibre is, or -1
+  /// strain the slow laws see for ligament i (its fibre strain; a capsule adds its joint's opening)
+  double SlowStrain(size_t i) const {
+    const LigamentDesc& e = model->desc().ligaments[i];
+    const double s = outputs.ligaments[i].strain - state.ligaments[i].slack();
+    const int f = ligament_facet[i];
+    return f < 0 ? s : s + internal::OpeningStrain(e.slow, outputs.facets[f].gap_m, model->desc().facets[f].rest_gap_m);
+  }
   bool tridiagonal = true;
   bool outputs_stale = false;         // outputs describe the state before the last step
 
@@ -52,6 +62,10 @@ struct World::Impl {
   }
   void ComputeKinematics();
   void EvaluateForces(ForceAssembly* assembly);
+  /// slow state (creep, laxity, protective tone) over h at the strains in `outputs`
+  void AdvanceSlow(double h);
+  /// how far the capsule strain of level l's neighbours is past its nociceptor strain (>= 0)
+  double NociExcess(int l) const;
 };
 
 // [SECTION] construction
@@ -111,6 +125,14 @@ Expected<World> World::Create(std::shared_ptr<const Model> model, const SimOptio
   impl->outputs.ligaments.resize(d.ligaments.size());
   impl->outputs.facets.resize(d.facets.size());
   impl->state.capsules.resize(d.facets.size());
+  impl->state.ligaments.resize(d.ligaments.size());
+  impl->state.levels.resize(d.levels.size());
+  for (const LigamentDesc& e : d.ligaments)
+    impl->has_slow = impl->has_slow || e.slow.creep_fraction > 0 || e.slow.laxity_rate_per_s > 0;
+  for (const LevelDesc& l : d.levels) impl->has_slow = impl->has_slow || l.tone_gain > 0;
+  impl->ligament_facet.assign(d.ligaments.size(), -1);
+  for (size_t f = 0; f < d.facets.size(); ++f)
+    if (d.facets[f].capsule_ligament >= 0) impl->ligament_facet[d.facets[f].capsule_ligament] = static_cast<int>(f);
   impl->gap_start.assign(d.facets.size(), 0.0);
   impl->gap_rate_start.assign(d.facets.size(), 0.0);
   for (const FacetDesc& f : d.facets) impl->has_capsules = impl->has_capsules || f.has_capsule;
@@ -210,11 +232,12 @@ void World::Impl::EvaluateForces(ForceAssembly* asmb) {
   // force elements, in creation order
   for (size_t i = 0; i < d.bushings.size(); ++i) {
     const BushingDesc& e = d.bushings[i];
-    internal::AddBushingForces(e, Kin(e.body_a), Kin(e.body_b), asmb, &outputs.bushings[i]);
+    const double tone = e.kind == BushingKind::kMuscleTone && e.level >= 0 ? state.levels[e.level].tone : 0.0;
+    internal::AddBushingForces(e, Kin(e.body_a), Kin(e.body_b), asmb, &outputs.bushings[i], 1.0 + tone);
   }
   for (size_t i = 0; i < d.ligaments.size(); ++i) {
     const LigamentDesc& e = d.ligaments[i];
-    internal::AddLigamentForces(e, Kin(e.body_a), Kin(e.body_b), asmb, &outputs.ligaments[i]);
+    internal::AddLigamentForces(e, state.ligaments[i].slack(), Kin(e.body_a), Kin(e.body_b), asmb, &outputs.ligaments[i]);
   }
   for (size_t i = 0; i < d.facets.size(); ++i) {
     const FacetDesc& e = d.facets[i];
@@ -281,6 +304,8 @@ uint32_t World::Step() {
       internal::AdvanceCapsule(e, path, t0, h, copt, &m.state.capsules[i], &m.outputs.facets[i]);
     }
   }
+  // 6b. slow state (creep, laxity, protective tone) at the strains of the step's start
+  if (m.has_slow) m.AdvanceSlow(h);
   const auto t3 = Clock::now();
   // 7. post-checks: finite, plausible speeds
   uint32_t status = kStepOk;
@@ -305,6 +330,49 @@ uint32_t World::Step() {
   // 10. outputs at the new state are evaluated when read (World::outputs)
   m.outputs_stale = true;
   return status;
+}
+
+void World::Impl::AdvanceSlow(double h) {
+  const ModelDesc& d = model->desc();
+  for (size_t i = 0; i < d.ligaments.size(); ++i) {
+    const LigamentSlowParams& p = d.ligaments[i].slow;
+    if (p.creep_fraction <= 0 && p.laxity_rate_per_s <= 0) continue;
+    internal::AdvanceLigamentSlow(p, SlowStrain(i), h, &state.ligaments[i]);
+  }
+  // protective tone: a level whose capsule is strained past its nociceptors stiffens its neighbours
+  for (size_t l = 0; l < d.levels.size(); ++l) {
+    const LevelDesc& L = d.levels[l];
+    if (L.tone_gain <= 0) continue;
+    const double x = NociExcess(static_cast<int>(l));
+    LevelState& ls = state.levels[l];
+    auto fade = [](double r) { return r < 1e-4 ? 1.0 - r : std::exp(-r); };
+    const double m = ls.noci_peak * fade(h / L.tone_memory_s);
+    ls.tone = std::min(L.tone_max, ls.tone * fade(h / L.tone_decay_s) + L.tone_gain * std::max(0.0, x - m));
+    ls.noci_peak = std::max(x, m);
+  }
+}
+
+double World::Impl::NociExcess(int l) const {
+  const ModelDesc& d = model->desc();
+  const int nl = static_cast<int>(d.levels.size());
+  double x = 0;
+  for (int j : {l - 1, l + 1}) {
+    if (j < 0 || j >= nl) continue;
+    for (int f : {d.levels[j].facet_left, d.levels[j].facet_right}) {
+      const int cl = f >= 0 && d.facets[f].has_capsule ? d.facets[f].capsule_ligament : -1;
+      if (cl >= 0) x = std::max(x, SlowStrain(cl) + state.ligaments[cl].slack() - d.facets[f].capsule.nociceptor_strain);
+    }
+  }
+  return x;
+}
+
+void World::AcceptPostureAsBaseline() {
+  Impl& m = *impl_;
+  outputs();
+  for (size_t l = 0; l < m.state.levels.size(); ++l) {
+    m.state.levels[l].tone = 0;
+    m.state.levels[l].noci_peak = m.NociExcess(static_cast<int>(l));
+  }
 }
 
 std::string StepStatusText(uint32_t status) {
@@ -333,6 +401,17 @@ bool World::Rest(double duration_s) {
   }
   m.ComputeKinematics();
   const ModelDesc& d = m.model->desc();
+  if (m.has_slow) {
+    // element strains at the held pose, then the slow state in growing substeps (its fast
+    // parts settle early; the slow parts need few, long steps)
+    m.RefreshContacts();
+    m.EvaluateForces(nullptr);
+    for (double t = 0; t < span;) {
+      const double hs = std::min(span - t, std::clamp(0.25 * t, 5.0, 600.0));
+      m.AdvanceSlow(hs);
+      t += hs;
+    }
+  }
   for (size_t i = 0; i < d.facets.size(); ++i) {
     const FacetDesc& e = d.facets[i];
     if (!e.has_capsule) continue;
@@ -359,6 +438,9 @@ void World::RestoreState(const State& state) {
   SPINELAB_THROW_UNLESS(state.bodies.size() == impl_->state.bodies.size(),
                         "state has a different number of bodies than the model");
   impl_->state = state;
+  // a state saved without slow state (older callers) starts it from zero
+  impl_->state.ligaments.resize(impl_->model->desc().ligaments.size());
+  impl_->state.levels.resize(impl_->model->desc().levels.size());
   for (size_t i = 0; i < state.bodies.size(); ++i) {
     const BodyState& s = state.bodies[i];
     impl_->bullet->SetBodyState(static_cast<int>(i), s.p_WB, s.q_WB, s.v_WB, s.w_WB);
@@ -380,7 +462,7 @@ double World::PotentialEnergy() const {
   for (const auto& e : d.bushings)
     E += internal::BushingPotentialEnergy(e, m.Kin(e.body_a), m.Kin(e.body_b));
   for (const auto& e : d.ligaments)
-    E += internal::LigamentPotentialEnergy(e, m.Kin(e.body_a), m.Kin(e.body_b));
+    E += internal::LigamentPotentialEnergy(e, m.state.ligaments[&e - d.ligaments.data()].slack(), m.Kin(e.body_a), m.Kin(e.body_b));
   for (const auto& e : d.facets)
     E += internal::FacetPotentialEnergy(e, m.Kin(e.body_lower), m.Kin(e.body_upper));
   return E;
@@ -425,6 +507,16 @@ uint64_t HashState(const State& state) {
     mix(&c.drawn_in_m3, sizeof(double));
     mix(&c.cavitations, sizeof(c.cavitations));
     mix(c.sound_filter, sizeof(c.sound_filter));
+  }
+  for (const LigamentState& l : state.ligaments) {
+    mix(&l.creep_fast, sizeof(double));
+    mix(&l.creep_slow, sizeof(double));
+    mix(&l.laxity, sizeof(double));
+    mix(&l.laxity_permanent, sizeof(double));
+  }
+  for (const LevelState& l : state.levels) {
+    mix(&l.tone, sizeof(double));
+    mix(&l.noci_peak, sizeof(double));
   }
   return h;
 }

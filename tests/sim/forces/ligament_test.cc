@@ -29,7 +29,7 @@ TEST(Ligament, SlackCarriesNoForce) {
   sim::LigamentOutput out;
   auto [fa, fb] = testing::PairForces([&](internal::ForceAssembly* a) {
     // attachments 0.019 m apart: shorter than the slack length
-    AddLigamentForces(e, MakeKin(Vec3::Zero(), Mat3::Identity(), 0), MakeKin(Vec3(0, 0, 0.039), Mat3::Identity(), 1, Vec3(0, 0, -1)), a, &out);
+    AddLigamentForces(e, 0.0, MakeKin(Vec3::Zero(), Mat3::Identity(), 0), MakeKin(Vec3(0, 0, 0.039), Mat3::Identity(), 1, Vec3(0, 0, -1)), a, &out);
   });
   EXPECT_EQ(fa.norm(), 0.0);
   EXPECT_EQ(fb.norm(), 0.0);
@@ -55,7 +55,7 @@ TEST(Ligament, TensionPullsBodiesTogetherWithEqualAndOppositeForces) {
   sim::LigamentOutput out;
   const Vec3 pb(0.001, 0.002, 0.045);  // stretched
   auto [fa, fb] = testing::PairForces([&](internal::ForceAssembly* a) {
-    AddLigamentForces(e, MakeKin(Vec3::Zero(), Mat3::Identity(), 0), MakeKin(pb, Mat3::Identity(), 1), a, &out);
+    AddLigamentForces(e, 0.0, MakeKin(Vec3::Zero(), Mat3::Identity(), 0), MakeKin(pb, Mat3::Identity(), 1), a, &out);
   });
   EXPECT_GT(out.force_N, 0.0);
   EXPECT_LT(fb.z(), 0.0);  // B pulled down towards A
@@ -69,7 +69,7 @@ TEST(Ligament, DampingNeverPushes) {
   const auto e = MakeLigament();
   sim::LigamentOutput out;
   // just taut, shortening fast: elastic + damping < 0 must clamp to 0
-  AddLigamentForces(e, MakeKin(Vec3::Zero(), Mat3::Identity(), 0),
+  AddLigamentForces(e, 0.0, MakeKin(Vec3::Zero(), Mat3::Identity(), 0),
                     MakeKin(Vec3(0, 0, 0.0401), Mat3::Identity(), 1, Vec3(0, 0, -5)), nullptr, &out);
   EXPECT_GT(out.strain, 0.0);
   EXPECT_EQ(out.force_N, 0.0);
@@ -82,13 +82,13 @@ TEST(Ligament, ForceIsMinusGradientOfPotentialEnergy) {
   internal::ForceAssembly asmb;
   asmb.Reset(1, true, 1e-3);
   sim::LigamentOutput out;
-  AddLigamentForces(e, a, MakeKin(pb, Mat3::Identity(), 0), &asmb, &out);
+  AddLigamentForces(e, 0.0, a, MakeKin(pb, Mat3::Identity(), 0), &asmb, &out);
   for (int i = 0; i < 3; ++i) {
     const double h = 1e-8;
     Vec3 dp = Vec3::Zero();
     dp[i] = h;
-    const double dE = (internal::LigamentPotentialEnergy(e, a, MakeKin(pb + dp, Mat3::Identity(), 0)) -
-                       internal::LigamentPotentialEnergy(e, a, MakeKin(pb - dp, Mat3::Identity(), 0))) / (2 * h);
+    const double dE = (internal::LigamentPotentialEnergy(e, 0.0, a, MakeKin(pb + dp, Mat3::Identity(), 0)) -
+                       internal::LigamentPotentialEnergy(e, 0.0, a, MakeKin(pb - dp, Mat3::Identity(), 0))) / (2 * h);
     EXPECT_NEAR(asmb.force(0)[i], -dE, 1e-4 * (1 + std::abs(dE)));
   }
 }

@@ -113,6 +113,31 @@ struct BushingDesc {
   int level = -1;                     ///< spinal level index, -1 if none
 };
 
+/// Slow behaviour of a ligament or capsule fibre (docs/repeated_loading.md): creep and recovery
+/// (viscoelasticity) and lasting laxity after overstretch. Both act as extra slack: the fibre
+/// strain is ε_f = ε − c_fast − c_slow − x − x_perm (ε the geometric strain).
+///   creep target c* = φ·max(0, ε_f − ε_ref), split f : (1 − f) into the fast and slow parts,
+///   dc_i/dt = (c*_i − c_i)/τ,  τ = creep_time_s while c_i < c*_i (loading), else
+///   recovery_fast_s / recovery_slow_s (recovery: fast then slow, incomplete after 30 min);
+///   laxity: dx/dt = (1 − p)·r·max(0, ε_f − ε_d) − x/τ_x,  dx_perm/dt = p·r·max(0, ε_f − ε_d).
+/// Protective tone (LevelDesc) is driven by the same capsular strain past the nociceptor strain.
+struct LigamentSlowParams {
+  double creep_fraction = 0;          ///< [-] φ: equilibrium creep per unit fibre strain above ε_ref (0: elastic)
+  double creep_time_s = 564;          ///< [s] τ under load, > 0
+  double fast_fraction = 0.5;         ///< [-] f, share of the fast-recovering creep, 0..1
+  double recovery_fast_s = 60;        ///< [s] > 0
+  double recovery_slow_s = 10800;     ///< [s] > 0
+  double reference_strain = 0;        ///< [-] ε_ref: the in-situ strain at the rest pose (no creep below it)
+  double laxity_threshold = 1e9;      ///< [-] ε_d, fibre strain beyond which lasting slack accrues
+  double laxity_rate_per_s = 0;       ///< [1/s] r, >= 0
+  double laxity_permanent_fraction = 0;  ///< [-] p, share that never recovers, 0..1
+  double laxity_recovery_s = 1e7;     ///< [s] τ_x, > 0
+  /// [m] capsular fibres only (FacetDesc::capsule_ligament): the fibre length across the joint
+  /// space that takes up the facet's opening; the slow laws see ε_f + max(0, g − g_rest)/ℓ
+  /// (a pop's cavity holds the capsule stretched until the gas dissolves); 0: not a capsule
+  double opening_length_m = 0;
+};
+
 /// Tension-only ligament between a point on A and a point on B. Strain ε = (L − L0)/L0 with L0
 /// the slack length. Force (N), toe region then linear (C¹ at ε_toe):
 ///   F = k·L0·ε²/(2 ε_toe) for 0 < ε < ε_toe;  F = k·L0·(ε − ε_toe/2) beyond;  0 when slack;
@@ -129,6 +154,7 @@ struct LigamentDesc {
   double toe_strain = 0;              ///< [-] end of the toe region, >= 0
   double damping_Ns_per_m = 0;        ///< [N·s/m] >= 0
   int level = -1;
+  LigamentSlowParams slow;            ///< creep, recovery, laxity (State::ligaments)
 };
 
 /// The joint capsule of a facet: synovial fluid, capsule compliance, cavitation and gas
@@ -225,6 +251,16 @@ struct LevelDesc {
   int facet_left = -1, facet_right = -1;
   Pose X_WD0;                         ///< disc mid-frame D at rest in W (for reports)
   Pose X_LD;                          ///< D in the lower body's frame
+  /// protective muscle tone (State::levels[].tone, multiplying the level's muscle-tone stiffness
+  /// by 1 + tone): x = how far the neighbouring levels' capsule strain is past its nociceptor
+  /// strain (>= 0); m is its remembered peak, fading with tone_memory_s once x falls,
+  /// m ← max(x, m·e^(−h/τ_m)); x beyond the faded peak adds tone_gain·(x − m·e^(−h/τ_m)): each
+  /// fresh loading past the threshold adds tone, a held strain or a quick vibration does not;
+  /// tone decays as −tone/tone_decay_s; tone <= tone_max
+  double tone_gain = 0;               ///< [-] per unit of strain past the threshold, >= 0
+  double tone_memory_s = 300;         ///< [s] τ_m, > 0
+  double tone_decay_s = 3600;         ///< [s] > 0
+  double tone_max = 0;                ///< [-] >= 0
 };
 
 /// Editable description of a mechanical model: bodies, force elements, environment, gravity.

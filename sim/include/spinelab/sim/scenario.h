@@ -36,7 +36,12 @@ struct LoadProfile {
 };
 
 struct ScenarioLoad {
+  /// when it acts in a protocol: during each attempt (profile times from the attempt's start),
+  /// between attempts (a held posture, e.g. slumped sitting; factor 1, off during attempts), or
+  /// always (factor 1). Outside protocols every load is an attempt load timed from t = 0.
+  enum class Phase { kAttempt, kBetween, kAlways };
   std::string name;
+  Phase phase = Phase::kAttempt;
   std::string body;                   ///< body name, e.g. "T1"
   Vec3 force_N = Vec3::Zero();        ///< [N] at `point`, in W (or B if body frame)
   Vec3 torque_Nm = Vec3::Zero();      ///< [N·m]
@@ -79,6 +84,28 @@ struct ScenarioMotion {
   LoadProfile profile;
 };
 
+/// A long protocol (docs/scenarios.md "Protocols"): the technique's loads repeated on a schedule
+/// over hours or days, with a held posture in between. The fast dynamics run only during the
+/// attempts; in between the slow state (gas, creep, laxity, tone) advances with World::Rest, the
+/// posture re-balanced every `rebalance_min` when between-loads act.
+struct ScenarioProtocol {
+  bool enabled = false;               ///< a [protocol] table is present
+  double duration_s = 0;              ///< [s] total length (days × 24 h, or duration_h)
+  int every_days = 1;                 ///< attempts on every Nth day (day 0, N, 2N, ...)
+  int per_day = 0;                    ///< attempts per active day (0: a held posture only)
+  double first_at_s = 0;              ///< [s] time of day of the first attempt
+  double interval_s = 0;              ///< [s] between the attempts of a day
+  double attempt_s = 1;               ///< [s] fast dynamics per attempt (longer while a bubble is violent)
+  double hold_s = 0;                  ///< [s] the attempt's end pose held (slow state only) before the between-loads return
+  double window_s = 1;                ///< [s] recorded at run.output_rate_Hz from each attempt's start
+  double sample_s = 3600;             ///< [s] long-series sample interval
+  double rebalance_s = 600;           ///< [s] held posture re-balanced (0.25 s of dynamics) this often when between-loads act or a joint holds gas
+  double settle_s = 1;                ///< [s] dynamics at the start and after each attempt (and hold): the posture returns, between-loads ramped in over its first half
+  std::string level;                  ///< the level the technique targets (per-attempt rows); "" = every level
+  /// attempt start times [s], in order
+  std::vector<double> AttemptTimes() const;
+};
+
 struct Scenario {
   std::string file;                   ///< path it was read from
   std::string text;                   ///< the file's full text (stored in results)
@@ -87,6 +114,7 @@ struct Scenario {
   Subject subject;
   double bone_density_t_score = 0;    ///< [-] T-score (osteoporosis below -2.5)
   double ligament_laxity = 0;         ///< [-] baseline laxity: ligament slack lengths this fraction longer
+  bool cold_tissue = false;           ///< subject.tissue = "cold": not warmed up (stiffer ligaments and capsules)
   /// standing | seated | kneeling | hanging | supine | prone | side_lying | quadruped
   std::string posture = "standing";
   std::string lying_side = "left";    ///< side_lying: the side that lies on the floor
@@ -105,6 +133,7 @@ struct Scenario {
   std::vector<ScenarioLoad> loads;
   std::vector<ScenarioObject> objects;
   std::vector<ScenarioMotion> motions;
+  ScenarioProtocol protocol;
   std::vector<std::pair<std::string, std::string>> overrides;  ///< applied --set key=value
 };
 
@@ -149,6 +178,24 @@ struct ScenarioResult {
   std::vector<std::string> artery_names;            ///< vertebral arteries (neck scenarios), [2] or empty
   std::vector<double> artery_strain;                ///< [T][2] [-] length / rest length − 1
   std::vector<double> fracture_risk;                ///< [T][L] [-] vertebral load / strength
+  // repeated loading (slow state); in protocols the rows are the long series (sample_kind 0)
+  // and the full-rate windows of the attempts (sample_kind 1), in time order
+  std::vector<int64_t> sample_kind;                 ///< [T] 0 long-series sample, 1 full rate
+  std::vector<double> level_hypermobility;          ///< [T][L] [-] neutral zone / the subject's at t = 0 (probed at long samples and after attempts; carried in between)
+  std::vector<double> level_tone;                   ///< [T][L] [-] protective muscle tone (stiffness × (1 + tone))
+  std::vector<double> level_creep;                  ///< [T][L] [-] mean creep strain of the level's ligaments
+  std::vector<double> facet_laxity;                 ///< [T][F] [-] lasting slack of the capsule (recoverable + permanent), fraction of its slack length
+  /// one row per protocol attempt
+  struct Attempt {
+    double time_s = 0;
+    bool cavitated = false;           ///< the target level (or any level) cavitated
+    int cavitations = 0;              ///< cracks anywhere during the attempt
+    double gap_jump_m = 0;            ///< largest jump of the attempt's cracks
+    double peak_capsule_strain = 0;   ///< target level, over the recorded window
+    double laxity_after = 0;          ///< target level's capsules, mean, after the attempt
+    double hypermobility_after = 1;   ///< target level, after the attempt
+  };
+  std::vector<Attempt> attempts;
   std::vector<EnvironmentDesc> environment;         ///< the scene's static objects
   std::string status = "ok", error;
   double wall_time_s = 0;
@@ -207,6 +254,9 @@ class ScenarioRunner {
   /// An extra force and moment about the body's COM [N, N·m, world axes] on top of the
   /// scenario's loads, until changed (interactive exploration).
   void SetExtraLoad(BodyId body, const Vec3& force_W, const Vec3& torque_W);
+  /// Runs the rest of the scenario: Step() to the end, or a protocol's whole schedule (attempts
+  /// at full rate, the slow state advanced in between; Step() alone runs one attempt's loads).
+  void RunToEnd();
   /// Stamps the wall time and hands the record over.
   ScenarioResult Finish();
 

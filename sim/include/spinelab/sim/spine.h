@@ -92,6 +92,15 @@ struct SpineParams {
   double bone_bmd_sd_fraction = 0;      ///< [-] one T-score SD as a fraction of the young-adult mean BMD
   double bone_strength_exponent = 2;    ///< [-] strength ∝ BMD^n
   std::array<CapsuleParams, 3> capsule{};  ///< per region (0 C, 1 T, 2 L); area comes from the facet
+  // repeated loading (docs/repeated_loading.md): creep, recovery and laxity of the ligaments and
+  // of the capsular fibres (reference_strain is set per fibre by the builder)
+  LigamentSlowParams ligament_slow, capsule_slow;
+  double tone_gain = 0;                 ///< [-] protective tone per unit of a neighbour's strain past its nociceptor strain
+  double tone_decay_s = 3600;           ///< [s]
+  double tone_memory_s = 300;           ///< [s] how long a loading past the threshold is remembered
+  double tone_max = 0;                  ///< [-]
+  double cold_stiffness_factor = 1;     ///< [-] ligament and capsule stiffness of cold (not warmed-up) tissue
+  double hypermobility_probe_moment_Nm = 1;  ///< [N·m] moment of the neutral-zone probe
   std::vector<std::string> arms_carried_by;
   std::vector<ParamOrigin> origins;       ///< every parameter read, with its line and source
 };
@@ -131,6 +140,9 @@ struct SpineBuildOptions {
   /// muscle tone carries the weight above each level (upright postures); off when the body
   /// lies supported (supine, prone, side-lying, on hands and knees): tone only
   bool muscle_feedforward = true;
+  /// tissue not warmed up (scenario subject.tissue = "cold"): ligaments and capsules stiffer by
+  /// params.cold_stiffness_factor
+  bool cold_tissue = false;
   /// the whole model is built in its own (spine) frame, then placed by this pose: lying,
   /// kneeling and leaning postures. Gravity stays -z in W; the feed-forward sees it rotated.
   Pose X_W_spine;

@@ -32,11 +32,28 @@ struct CapsuleState {
   double sound_filter[2] = {0, 0};    ///< [Pa] state of the tissue low-pass (biquad, DF-II)
 };
 
+/// Slow state of a ligament or capsule fibre (LigamentSlowParams): extra slack, as strains.
+struct LigamentState {
+  double creep_fast = 0;              ///< [-] fast-recovering creep strain
+  double creep_slow = 0;              ///< [-] slow-recovering creep strain
+  double laxity = 0;                  ///< [-] recoverable lasting slack (after overstretch)
+  double laxity_permanent = 0;        ///< [-] lasting slack that never recovers
+  double slack() const { return creep_fast + creep_slow + laxity + laxity_permanent; }
+};
+
+/// Slow state of a spinal level.
+struct LevelState {
+  double tone = 0;                    ///< [-] protective muscle tone: muscle stiffness × (1 + tone)
+  double noci_peak = 0;               ///< [-] remembered peak of the neighbours' capsule strain past the nociceptor strain
+};
+
 struct State {
   int64_t step_index = 0;             ///< steps taken; time_s = step_index * dt_s
   double time_s = 0;                  ///< [s] derived from step_index (never accumulated)
   std::vector<BodyState> bodies;      ///< (n_bodies), creation order
   std::vector<CapsuleState> capsules; ///< (n_facets), zero-initialised when no capsule
+  std::vector<LigamentState> ligaments; ///< (n_ligaments) creep and laxity
+  std::vector<LevelState> levels;     ///< (n_levels) protective tone
 };
 
 /// FNV-1a hash of the bit patterns of every number in the state (determinism tests).
@@ -56,6 +73,7 @@ struct BushingOutput {
 struct LigamentOutput {
   double length_m = 0;                ///< [m]
   double strain = 0;                  ///< [-] (L − L0)/L0, negative when slack
+  double fibre_strain = 0;            ///< [-] strain − the slow state's slack (what the force law sees)
   double force_N = 0;                 ///< [N] tension (>= 0)
 };
 

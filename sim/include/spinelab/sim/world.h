@@ -85,6 +85,11 @@ class World {
   /// Fails (returns false) while a bubble is still in its violent phase: Step() until it settles.
   bool Rest(double duration_s);
 
+  /// The current posture is the subject's habitual one: no protective tone, and the capsule
+  /// strains it holds count as already felt (only fresh loadings past the nociceptor strain
+  /// add tone). Called at the start of scenario runs, after settling.
+  void AcceptPostureAsBaseline();
+
   /// Copies out / restores the complete state. Restore also resets Bullet's contact caches.
   State SaveState() const;
   void RestoreState(const State& state);
