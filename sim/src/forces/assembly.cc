@@ -46,29 +46,20 @@ bool Cholesky6::Compute(const Mat6& A) {
   return true;
 }
 
-void Cholesky6::SolveInPlace(double* x) const {
+void Cholesky6::ForwardInPlace(double* x) const {
   for (int i = 0; i < 6; ++i) {
     double t = x[i];
     for (int k = 0; k < i; ++k) t -= L[i][k] * x[k];
     x[i] = t * inv_diag[i];
   }
+}
+
+void Cholesky6::BackwardInPlace(double* x) const {
   for (int i = 5; i >= 0; --i) {
     double t = x[i];
     for (int k = i + 1; k < 6; ++k) t -= L[k][i] * x[k];
     x[i] = t * inv_diag[i];
   }
-}
-
-Vec6 Cholesky6::Solve(const Vec6& b) const {
-  Vec6 x = b;
-  SolveInPlace(x.data());
-  return x;
-}
-
-Mat6 Cholesky6::Solve(const Mat6& B) const {
-  Mat6 X = B;  // column-major: each column is contiguous
-  for (int c = 0; c < 6; ++c) SolveInPlace(X.col(c).data());
-  return X;
 }
 
 void ForceAssembly::Reset(int num_free, bool tridiagonal, double h) {
@@ -195,24 +186,28 @@ bool ForceAssembly::Solve(std::vector<Vec6>* dv) {
     for (int i = 0; i < n_; ++i) (*dv)[i] = x.segment<6>(6 * i);
     return x.allFinite();
   }
-  // block Thomas algorithm: forward elimination with D_i = A_ii − A_i,i−1·D_{i−1}⁻¹·A_i−1,i
-  // (fixed-size 6×6 Cholesky factors: Eigen's LLT solves a matrix right-hand side through its
-  // general blocked path, which cost more than the elimination itself)
+  // block Thomas algorithm in Cholesky form. With D_i = L_i·L_iᵀ, W_i = L_i⁻¹·A_i,i+1 and
+  // z_i = L_i⁻¹·y_i:  D_i = A_ii − W_{i−1}ᵀ·W_{i−1},  y_i = h·f_i − W_{i−1}ᵀ·z_{i−1},
+  // Δv_i = L_i⁻ᵀ·(z_i − W_i·Δv_{i+1}): only triangular solves with fixed-size 6×6 factors
   chol_.resize(n_);
-  y_.resize(n_);
-  y_[0] = h_ * f_[0];
+  w_.resize(n_);
+  z_.resize(n_);
   if (!chol_[0].Compute(diag_[0])) return false;
+  z_[0] = h_ * f_[0];
+  chol_[0].ForwardInPlace(z_[0].data());
   for (int i = 1; i < n_; ++i) {
-    const Mat6& U = upper_[i - 1];           // A_{i-1,i}; A_{i,i-1} = Uᵀ
-    const Mat6 X = chol_[i - 1].Solve(U);    // D_{i-1}⁻¹·U
-    const Mat6 D = diag_[i] - U.transpose() * X;
-    y_[i] = h_ * f_[i] - X.transpose() * y_[i - 1];
-    if (!chol_[i].Compute(D)) return false;
+    Mat6& W = w_[i - 1];
+    W = upper_[i - 1];  // A_{i-1,i}
+    for (int c = 0; c < 6; ++c) chol_[i - 1].ForwardInPlace(W.col(c).data());
+    if (!chol_[i].Compute(diag_[i] - W.transpose() * W)) return false;
+    z_[i] = h_ * f_[i] - W.transpose() * z_[i - 1];
+    chol_[i].ForwardInPlace(z_[i].data());
   }
-  // back substitution
-  (*dv)[n_ - 1] = chol_[n_ - 1].Solve(y_[n_ - 1]);
+  (*dv)[n_ - 1] = z_[n_ - 1];
+  chol_[n_ - 1].BackwardInPlace((*dv)[n_ - 1].data());
   for (int i = n_ - 2; i >= 0; --i) {
-    (*dv)[i] = chol_[i].Solve(Vec6(y_[i] - upper_[i] * (*dv)[i + 1]));
+    (*dv)[i] = z_[i] - w_[i] * (*dv)[i + 1];
+    chol_[i].BackwardInPlace((*dv)[i].data());
   }
   for (const Vec6& x : *dv) {
     if (!x.allFinite()) return false;

@@ -37,9 +37,8 @@ struct Cholesky6 {
   double L[6][6];
   double inv_diag[6];
   bool Compute(const Mat6& A);  ///< false if A is not positive definite
-  void SolveInPlace(double* x) const;
-  Vec6 Solve(const Vec6& b) const;
-  Mat6 Solve(const Mat6& B) const;
+  void ForwardInPlace(double* x) const;   ///< x ← L⁻¹·x
+  void BackwardInPlace(double* x) const;  ///< x ← L⁻ᵀ·x
 };
 
 class ForceAssembly {
@@ -90,7 +89,8 @@ class ForceAssembly {
   Eigen::MatrixXd dense_;      // (6n x 6n) when not tridiagonal
   // solver scratch
   std::vector<Cholesky6> chol_;
-  std::vector<Vec6> y_;
+  std::vector<Mat6> w_;  // L_i⁻¹·A_i,i+1
+  std::vector<Vec6> z_;  // L_i⁻¹·y_i
 };
 
 }  // namespace spinelab::internal
