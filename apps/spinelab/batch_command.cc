@@ -254,7 +254,7 @@ int Batch(const CommonOptions& c, BatchArgs& a) {
     }
   }
 #endif
-  io::RunPool(plan, params.value(), shard_dir, threads, hooks);
+  const io::PoolStats stats = io::RunPool(plan, params.value(), shard_dir, threads, hooks);
 #ifdef SPINELAB_HAVE_MPI
   if (mpi && ranks > 1) {
     if (root) {
@@ -281,6 +281,11 @@ int Batch(const CommonOptions& c, BatchArgs& a) {
   }
   std::printf("batch: %d runs (%d new, %d resumed): %d ok, %d failed; %s wall, %.1f runs/min\n", done, fresh, already, done - failed,
               failed, Duration(wall).c_str(), wall > 0 ? 60.0 * fresh / wall : 0.0);
+  if (stats.runs > 0)
+    std::printf("time per run%s: %.3f s simulating, %.3f s building its file (%.1f %% more), %.3f s writing it to disk "
+                "(beside the next runs)\n",
+                ranks > 1 ? " on rank 0" : "", stats.run_s / stats.runs, stats.build_s / stats.runs,
+                100 * stats.build_s / std::max(stats.run_s, 1e-9), stats.save_s / stats.runs);
   // the headline results: every run when there are few, otherwise their range
   const auto& rows = study->rows();
   if (!a.quiet && done > 0 && done <= 40) {

@@ -304,54 +304,68 @@ std::string ShardDirFor(const std::string& study_path) {
   return base + ".runs";
 }
 
-Expected<IndexRow> WriteShard(const std::string& shard_dir, const BatchPlan& plan, const RunRecord& rec) {
+Expected<ShardImage> BuildShard(const BatchPlan& plan, const RunRecord& rec) {
   const PlannedRun& p = plan.runs[static_cast<size_t>(rec.row.batch_index)];
+  auto fail = [&](const std::string& why) { return Expected<ShardImage>(std::vector<Diagnostic>{{"", p.name, why}}); };
+  ShardImage out;
+  out.row = rec.row;
+  std::lock_guard<std::mutex> lock(H5Mutex());
+  auto f = CreateMemoryFile();
+  if (!f) return fail(f.ErrorText());
+  const H5Handle& F = f.value();
+  bool ok = WriteFileHeader(F) && WriteAttr(F, "batch_spec", plan.spec);
+  const std::string group = "runs/" + p.name;
+  if (ok && rec.scenario && rec.result) {
+    auto w = WriteRun(F, p.name, *rec.scenario, *rec.result);
+    ok = w.ok();
+  } else if (ok) {
+    // the run never started (a bad value): the group says what was asked and why it failed
+    auto g = Group(F, group);
+    ok = g.ok();
+    std::string params = "{";
+    for (size_t i = 0; i < p.overrides.size(); ++i) params += (i ? ", " : "") + ("\"" + p.overrides[i] + "\"");
+    ok = ok && WriteAttr(g.value(), "scenario", p.scenario_name) && WriteAttr(g.value(), "parameters", params + "}") &&
+         WriteAttr(g.value(), "status", std::string("failed")) && WriteAttr(g.value(), "error", rec.row.error);
+  }
+  if (ok) {
+    auto g = Group(F, group);
+    ok = g.ok();
+    const H5Handle& G = g.value();
+    ok = ok && WriteAttr(G, "batch_index", rec.row.batch_index) && WriteAttr(G, "cavitations", rec.row.cavitations) &&
+         WriteAttr(G, "worst_level", rec.row.worst_level);
+    if (rec.scenario && rec.result) ok = ok && WriteAttr(G, "status", rec.row.status);
+    IndexRow copy = rec.row;
+    for (int k = 0; k < 6 && ok; ++k) ok = WriteAttr(G, kRowDoubles[k], *RowDouble(copy, k));
+  }
+  if (!ok) return fail("HDF5 could not build the run's file");
+  auto bytes = FileImage(F);
+  if (!bytes) return fail(bytes.ErrorText());
+  out.bytes = std::move(bytes).value();
+  return out;
+}
+
+Expected<IndexRow> SaveShard(const std::string& shard_dir, const BatchPlan& plan, const ShardImage& image) {
+  const PlannedRun& p = plan.runs[static_cast<size_t>(image.row.batch_index)];
   const std::string final_path = ShardFile(shard_dir, p), tmp = final_path + ".tmp";
   auto fail = [&](const std::string& why) {
     std::remove(tmp.c_str());
     return Expected<IndexRow>(std::vector<Diagnostic>{{tmp, p.name, why}});
   };
-  std::vector<char> image;
-  {
-    std::lock_guard<std::mutex> lock(H5Mutex());
-    auto f = CreateMemoryFile();
-    if (!f) return fail(f.ErrorText());
-    const H5Handle& F = f.value();
-    bool ok = WriteFileHeader(F) && WriteAttr(F, "batch_spec", plan.spec);
-    const std::string group = "runs/" + p.name;
-    if (ok && rec.scenario && rec.result) {
-      auto w = WriteRun(F, p.name, *rec.scenario, *rec.result);
-      ok = w.ok();
-    } else if (ok) {
-      // the run never started (a bad value): the group says what was asked and why it failed
-      auto g = Group(F, group);
-      ok = g.ok();
-      std::string params = "{";
-      for (size_t i = 0; i < p.overrides.size(); ++i) params += (i ? ", " : "") + ("\"" + p.overrides[i] + "\"");
-      ok = ok && WriteAttr(g.value(), "scenario", p.scenario_name) && WriteAttr(g.value(), "parameters", params + "}") &&
-           WriteAttr(g.value(), "status", std::string("failed")) && WriteAttr(g.value(), "error", rec.row.error);
-    }
-    if (ok) {
-      auto g = Group(F, group);
-      ok = g.ok();
-      const H5Handle& G = g.value();
-      ok = ok && WriteAttr(G, "batch_index", rec.row.batch_index) && WriteAttr(G, "cavitations", rec.row.cavitations) &&
-           WriteAttr(G, "worst_level", rec.row.worst_level);
-      if (rec.scenario && rec.result) ok = ok && WriteAttr(G, "status", rec.row.status);
-      IndexRow copy = rec.row;
-      for (int k = 0; k < 6 && ok; ++k) ok = WriteAttr(G, kRowDoubles[k], *RowDouble(copy, k));
-    }
-    if (!ok) return fail("HDF5 could not build the run's file");
-    auto bytes = FileImage(F);
-    if (!bytes) return fail(bytes.ErrorText());
-    image = std::move(bytes).value();
-  }
-  // the write and its sync outside the lock: the other workers go on meanwhile
-  auto saved = WriteFileSynced(tmp, image);
+  // no HDF5 here, so no lock: the other workers go on meanwhile
+  auto saved = WriteFileSynced(tmp, image.bytes);
   if (!saved) return fail(saved.errors().front().message + " (disk full, file size limit or no permission?)");
   if (std::rename(tmp.c_str(), final_path.c_str()) != 0) return fail("cannot rename to " + final_path);
   FsyncPath(shard_dir, true);
-  return rec.row;
+  return image.row;
+}
+
+Expected<IndexRow> WriteShard(const std::string& shard_dir, const BatchPlan& plan, const RunRecord& rec) {
+  auto image = BuildShard(plan, rec);
+  if (!image) {
+    const PlannedRun& p = plan.runs[static_cast<size_t>(rec.row.batch_index)];
+    return std::vector<Diagnostic>{{ShardFile(shard_dir, p), p.name, image.errors().front().message}};
+  }
+  return SaveShard(shard_dir, plan, image.value());
 }
 
 Expected<IndexRow> ReadShardRow(const std::string& shard_dir, const BatchPlan& plan, int index) {
@@ -560,14 +574,23 @@ Expected<bool> Study::WriteStudyFile() {
 
 namespace spinelab::io {
 
-void RunPool(const BatchPlan& plan, const sim::SpineParams& params, const std::string& shard_dir, int threads,
-             const PoolHooks& hooks) {
+PoolStats RunPool(const BatchPlan& plan, const sim::SpineParams& params, const std::string& shard_dir, int threads,
+                  const PoolHooks& hooks) {
+  // workers simulate and build each run's file in memory; one writer thread puts the files on
+  // disk (write, sync, rename) while the workers go on with the next runs
+  using Clock = std::chrono::steady_clock;
+  const int n_workers = std::max(1, threads);
+  PoolStats stats;
   std::mutex m;
-  std::condition_variable cv;
+  std::condition_variable cv;        // the caller: something finished, or a thread ended
+  std::condition_variable cv_write;  // the writer: an image is queued; the workers: the queue has room
   std::deque<Expected<IndexRow>> finished;
+  std::deque<ShardImage> to_write;
   std::mutex next_mutex;
   bool stop = false;
-  int running = std::max(1, threads);
+  int workers_left = n_workers;
+  bool writer_done = false;
+  auto seconds = [](Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double>(b - a).count(); };
   auto worker = [&] {
     while (true) {
       int i;
@@ -580,30 +603,69 @@ void RunPool(const BatchPlan& plan, const sim::SpineParams& params, const std::s
         i = hooks.next();
       }
       if (i < 0) break;
+      const auto t0 = Clock::now();
       const RunRecord rec = ExecuteRun(plan, i, params);
-      auto row = WriteShard(shard_dir, plan, rec);
-      std::lock_guard<std::mutex> lock(m);
+      const auto t1 = Clock::now();
+      auto image = BuildShard(plan, rec);
+      const auto t2 = Clock::now();
+      std::unique_lock<std::mutex> lock(m);
+      ++stats.runs;
+      stats.run_s += seconds(t0, t1);
+      stats.build_s += seconds(t1, t2);
+      if (!image) {
+        const PlannedRun& p = plan.runs[static_cast<size_t>(i)];
+        finished.push_back(std::vector<Diagnostic>{{ShardFile(shard_dir, p), p.name, image.errors().front().message}});
+        cv.notify_one();
+        continue;
+      }
+      // at most one image per worker waits for the disk (memory stays bounded)
+      cv_write.wait(lock, [&] { return static_cast<int>(to_write.size()) < n_workers || stop; });
+      to_write.push_back(std::move(image).value());
+      cv_write.notify_all();
+    }
+    std::lock_guard<std::mutex> lock(m);
+    --workers_left;
+    cv_write.notify_all();
+    cv.notify_one();
+  };
+  auto writer = [&] {
+    std::unique_lock<std::mutex> lock(m);
+    while (true) {
+      cv_write.wait(lock, [&] { return !to_write.empty() || workers_left == 0; });
+      if (to_write.empty()) break;  // every worker has ended and everything is written
+      ShardImage image = std::move(to_write.front());
+      to_write.pop_front();
+      cv_write.notify_all();
+      lock.unlock();
+      const auto t0 = Clock::now();
+      auto row = SaveShard(shard_dir, plan, image);
+      const auto t1 = Clock::now();
+      lock.lock();
+      stats.save_s += seconds(t0, t1);
       finished.push_back(std::move(row));
       cv.notify_one();
     }
-    std::lock_guard<std::mutex> lock(m);
-    --running;
+    writer_done = true;
     cv.notify_one();
   };
   std::vector<std::thread> pool;
-  for (int t = 0; t < std::max(1, threads); ++t) pool.emplace_back(worker);
+  for (int t = 0; t < n_workers; ++t) pool.emplace_back(worker);
+  std::thread writer_thread(writer);
   std::unique_lock<std::mutex> lock(m);
   while (true) {
-    cv.wait_for(lock, std::chrono::milliseconds(2), [&] { return !finished.empty() || running == 0; });
+    cv.wait_for(lock, std::chrono::milliseconds(2), [&] { return !finished.empty() || writer_done; });
     while (!finished.empty()) {
       Expected<IndexRow> row = std::move(finished.front());
       finished.pop_front();
       lock.unlock();
       const bool go_on = hooks.on_done(row);
       lock.lock();
-      if (!go_on) stop = true;
+      if (!go_on) {
+        stop = true;
+        cv_write.notify_all();
+      }
     }
-    if (running == 0) break;
+    if (writer_done && finished.empty()) break;
     if (hooks.poll) {
       lock.unlock();
       hooks.poll();
@@ -612,6 +674,8 @@ void RunPool(const BatchPlan& plan, const sim::SpineParams& params, const std::s
   }
   lock.unlock();
   for (std::thread& t : pool) t.join();
+  writer_thread.join();
+  return stats;
 }
 
 }  // namespace spinelab::io

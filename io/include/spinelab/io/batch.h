@@ -134,8 +134,16 @@ class Study {
 
 /// The shard folder of a study file: "study.h5" -> "study.runs".
 std::string ShardDirFor(const std::string& study_path);
-/// Writes a run's shard (temporary name, fsync, rename) and returns its index row; on failure
-/// (disk full, no permission) nothing is left behind and the error names the file.
+/// A run's file built in memory, with its index row.
+struct ShardImage {
+  IndexRow row;
+  std::vector<char> bytes;
+};
+Expected<ShardImage> BuildShard(const BatchPlan& plan, const RunRecord& record);
+/// Puts a built file on disk (temporary name, fsync, rename); on failure (disk full, no
+/// permission) nothing is left behind and the error names the file.
+Expected<IndexRow> SaveShard(const std::string& shard_dir, const BatchPlan& plan, const ShardImage& image);
+/// BuildShard and SaveShard.
 Expected<IndexRow> WriteShard(const std::string& shard_dir, const BatchPlan& plan, const RunRecord& record);
 /// Reads the index row stored in a finished shard.
 Expected<IndexRow> ReadShardRow(const std::string& shard_dir, const BatchPlan& plan, int index);
@@ -151,9 +159,18 @@ struct PoolHooks {
   std::function<void()> poll;
 };
 
-/// Runs plan indices taken from hooks.next on `threads` worker threads; each worker writes its
-/// run's shard. Returns when no worker has anything left.
-void RunPool(const BatchPlan& plan, const sim::SpineParams& params, const std::string& shard_dir, int threads,
-             const PoolHooks& hooks);
+/// Where a pool spent its time (summed over its threads) [s].
+struct PoolStats {
+  int runs = 0;
+  double run_s = 0;    ///< loading and simulating the scenarios (workers)
+  double build_s = 0;  ///< building the runs' files in memory (workers: adds to each run)
+  double save_s = 0;   ///< writing, syncing and renaming them (the writer thread, beside the workers)
+};
+
+/// Runs plan indices taken from hooks.next on `threads` worker threads; each worker builds its
+/// run's file in memory and one writer thread puts the files on disk. Returns when every taken
+/// run is written (or has failed) and reported.
+PoolStats RunPool(const BatchPlan& plan, const sim::SpineParams& params, const std::string& shard_dir, int threads,
+                  const PoolHooks& hooks);
 
 }  // namespace spinelab::io
