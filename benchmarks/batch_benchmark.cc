@@ -19,11 +19,11 @@ const sim::SpineParams& Params() {
   return p;
 }
 
-// the whole seated_twist (8 s) over 4 body masses (4 runs: 2 per thread at -j 2)
+// the whole seated_twist (8 s) over 8 body masses (4 runs per thread at -j 2)
 BatchPlan Plan() {
   BatchRequest q;
   q.scenario_files = {std::string(SPINELAB_SOURCE_DIR) + "/scenarios/seated_twist.toml"};
-  q.sweeps = {"subject.body_mass_kg=60:90:4"};
+  q.sweeps = {"subject.body_mass_kg=60:95:8"};
   return PlanBatch(q).value();
 }
 
