@@ -39,7 +39,10 @@ determinism)
   $PY "$SRC/tests/batch/compare_studies.py" j1.h5 j2.h5 || fail "-j 1 and -j 2 differ"
   [ "$(runs_in j1.h5)" -eq 6 ] || fail "expected 6 runs"
   if command -v mpirun >/dev/null; then
-    mpirun -np 2 "$BIN" batch "${ARGS[@]}" -o mpi.h5 -j 1 >mpi.out 2>&1 || { cat mpi.out; fail "mpirun batch failed"; }
+    # (sanitizer builds: no leak check under mpirun: OpenMPI's plugins keep allocations to exit
+    # that LeakSanitizer cannot attribute; the runs above leak-check the same batch code)
+    ASAN_OPTIONS="${ASAN_OPTIONS:-}${ASAN_OPTIONS:+:}detect_leaks=0" \
+      mpirun -x ASAN_OPTIONS -np 2 "$BIN" batch "${ARGS[@]}" -o mpi.h5 -j 1 >mpi.out 2>&1 || { cat mpi.out; fail "mpirun batch failed"; }
     cat mpi.out
     grep -q "runs per rank: rank 0: [1-9][0-9]*, rank 1: [1-9]" mpi.out || fail "both ranks should have run some of the batch"
     $PY "$SRC/tests/batch/compare_studies.py" j1.h5 mpi.h5 || fail "mpirun -np 2 differs from -j 1"
