@@ -100,9 +100,10 @@ int Batch(const CommonOptions& c, BatchArgs& a) {
     }
   } finalize{mpi};
 #else
-  if (LaunchedByMpi())
+  if (LaunchedByMpi()) {
     std::fprintf(stderr, "spinelab batch: this build has no MPI (libopenmpi-dev missing at build time); every rank would run the whole batch\n");
-  if (LaunchedByMpi()) return 2;
+    return 2;
+  }
 #endif
   const bool root = rank == 0;
   auto report = [&](const std::string& what) {

@@ -9,12 +9,15 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <condition_variable>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <limits>
+#include <deque>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -75,8 +78,9 @@ struct Rng {
   uint64_t Below(uint64_t n) { return Next() % n; }  // n is small: the modulo bias is below 1e-12
 };
 
-bool FsyncPath(const std::string& path, bool directory) {
-  const int fd = ::open(path.c_str(), directory ? O_RDONLY | O_DIRECTORY : O_RDONLY);
+// makes a rename in the folder durable (the files themselves are synced when written)
+bool FsyncDir(const std::string& dir) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
   if (fd < 0) return false;
   const bool ok = ::fsync(fd) == 0;
   ::close(fd);
@@ -355,7 +359,7 @@ Expected<IndexRow> SaveShard(const std::string& shard_dir, const BatchPlan& plan
   auto saved = WriteFileSynced(tmp, image.bytes);
   if (!saved) return fail(saved.errors().front().message + " (disk full, file size limit or no permission?)");
   if (std::rename(tmp.c_str(), final_path.c_str()) != 0) return fail("cannot rename to " + final_path);
-  FsyncPath(shard_dir, true);
+  FsyncDir(shard_dir);
   return image.row;
 }
 
@@ -557,22 +561,15 @@ Expected<bool> Study::WriteStudyFile() {
   auto saved = WriteFileSynced(tmp, image);
   if (!saved) return fail(saved.errors().front().message + " (disk full, file size limit or no permission?)");
   if (std::rename(tmp.c_str(), path_.c_str()) != 0) return fail("cannot rename " + tmp + " to the study file");
-  FsyncPath(DirOf(path_), true);
+  FsyncDir(DirOf(path_));
   dirty_ = false;
   last_write_end_ = std::chrono::steady_clock::now();
   last_write_s_ = std::chrono::duration<double>(last_write_end_ - t0).count();
   return true;
 }
 
-}  // namespace spinelab::io
-
 // [SECTION] the pool
 
-#include <condition_variable>
-#include <deque>
-#include <thread>
-
-namespace spinelab::io {
 
 PoolStats RunPool(const BatchPlan& plan, const sim::SpineParams& params, const std::string& shard_dir, int threads,
                   const PoolHooks& hooks) {
