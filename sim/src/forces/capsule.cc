@@ -55,7 +55,7 @@ void AddCapsuleForces(const sim::FacetDesc& e, const sim::CapsuleState& s, const
   const double V = BubbleVolume(s);
   const double Vdot = BubbleVolumeRate(s);
   double C = 0;
-  const double P = LiquidPressure(c, e.area_m2, k.gap_m - e.rest_gap_m, V, s.drawn_in_m3,
+  const double P = LiquidPressure(c, e.area_m2, k.gap_m - e.rest_gap_m, V, Occupied(s),
                                   Vdot - e.area_m2 * k.gap_rate_m_per_s, &C);
   const double F = P * e.area_m2;  // along n on B; suction (P < 0) pulls B towards A
   if (assembly) {
@@ -149,7 +149,7 @@ void AdvanceDrawIn(const sim::CapsuleParams& c, double P, double h, double* draw
 }
 
 void SettleOrDissolve(const sim::CapsuleParams& c, double area, double dgap, sim::CapsuleState* s) {
-  const double V = SolveQuasiStatic(c, area, dgap, s->drawn_in_m3, s->gas_mol, BubbleVolume(*s));
+  const double V = SolveQuasiStatic(c, area, dgap, Occupied(*s), s->gas_mol, BubbleVolume(*s));
   if (V <= 0 || SphereRadius(V) < kMinRadius_m) {
     s->mode = sim::CapsuleState::kNoBubble;
     s->radius_m = 0;
@@ -280,15 +280,15 @@ void AdvanceCapsule(const sim::FacetDesc& e, const GapPath& path, double t0_s, d
   out->sound_Pa.clear();
 
   // slow draw-in of the capsule at the pressure of the step's start
-  const double P0 = LiquidPressure(c, A, dg0, BubbleVolume(*s), s->drawn_in_m3, 0.0, nullptr);
+  const double P0 = LiquidPressure(c, A, dg0, BubbleVolume(*s), Occupied(*s), 0.0, nullptr);
   AdvanceDrawIn(c, P0, h_s, &s->drawn_in_m3);
 
   if (s->mode == sim::CapsuleState::kNoBubble) {
     // nucleation when the absolute pressure reaches the threshold; P is linear in the gap here
     const double Pa0 = c.atmospheric_pressure_Pa +
-                       LiquidPressure(c, A, dg0, 0, s->drawn_in_m3, -A * path.rate0_m_per_s, nullptr);
+                       LiquidPressure(c, A, dg0, 0, Occupied(*s), -A * path.rate0_m_per_s, nullptr);
     const double Pa1 = c.atmospheric_pressure_Pa +
-                       LiquidPressure(c, A, dg1, 0, s->drawn_in_m3, -A * path.rate1_m_per_s, nullptr);
+                       LiquidPressure(c, A, dg1, 0, Occupied(*s), -A * path.rate1_m_per_s, nullptr);
     if (!opt.allow_nucleation || Pa1 > c.nucleation_pressure_abs_Pa) return;
     const double frac = Pa0 <= c.nucleation_pressure_abs_Pa ? 0.0
                         : (Pa0 - c.nucleation_pressure_abs_Pa) / (Pa0 - Pa1);
@@ -302,13 +302,13 @@ void AdvanceCapsule(const sim::FacetDesc& e, const GapPath& path, double t0_s, d
     s->sound_filter[0] = s->sound_filter[1] = 0;
     ++s->cavitations;
     out->cracked = true;
-    const BubbleOde ode{c, A, e.rest_gap_m, path, t0_s, h_s, s->drawn_in_m3};
+    const BubbleOde ode{c, A, e.rest_gap_m, path, t0_s, h_s, Occupied(*s)};
     IntegrateDynamic(ode, t_n, t0_s + h_s, opt.rel_tol, s, &out->sound_Pa);
     return;
   }
 
   if (s->mode == sim::CapsuleState::kDynamic) {
-    const BubbleOde ode{c, A, e.rest_gap_m, path, t0_s, h_s, s->drawn_in_m3};
+    const BubbleOde ode{c, A, e.rest_gap_m, path, t0_s, h_s, Occupied(*s)};
     IntegrateDynamic(ode, t0_s, t0_s + h_s, opt.rel_tol, s, &out->sound_Pa);
     // settled once quiet (the volume no longer accelerates audibly) and past the minimum
     // violent phase; the bubble may still grow with a moving joint, quasi-statically
@@ -331,13 +331,13 @@ bool AdvanceCapsuleQuiescent(const sim::FacetDesc& e, double gap_m, double durat
   const sim::CapsuleParams& c = e.capsule;
   const double dg = gap_m - e.rest_gap_m;
   // the draw-in relaxes exactly (pressure held); the gas ODE with an adaptive step
-  const double P = LiquidPressure(c, e.area_m2, dg, BubbleVolume(*s), s->drawn_in_m3, 0.0, nullptr);
+  const double P = LiquidPressure(c, e.area_m2, dg, BubbleVolume(*s), Occupied(*s), 0.0, nullptr);
   AdvanceDrawIn(c, P, duration_s, &s->drawn_in_m3);
   if (s->mode == sim::CapsuleState::kNoBubble) return true;
   using GasState = std::array<double, 1>;
   GasState x{s->gas_mol};
   auto rhs = [&](const GasState& y, GasState& dydt, double) {
-    const double V = SolveQuasiStatic(c, e.area_m2, dg, s->drawn_in_m3, y[0]);
+    const double V = SolveQuasiStatic(c, e.area_m2, dg, Occupied(*s), y[0]);
     dydt[0] = V > 0 ? GasRate(c, y[0], V, 1e30) : 0.0;  // long after any stirring
   };
   auto stepper = odeint::make_controlled(1e-18, 1e-8, odeint::runge_kutta_dopri5<GasState>());
@@ -345,7 +345,7 @@ bool AdvanceCapsuleQuiescent(const sim::FacetDesc& e, double gap_m, double durat
   while (t < duration_s) {
     dt = std::min(dt, duration_s - t);
     if (stepper.try_step(rhs, x, t, dt) == odeint::success) {
-      if (SolveQuasiStatic(c, e.area_m2, dg, s->drawn_in_m3, x[0]) <= 0) break;  // dissolved
+      if (SolveQuasiStatic(c, e.area_m2, dg, Occupied(*s), x[0]) <= 0) break;  // dissolved
     }
   }
   s->gas_mol = std::max(x[0], 0.0);

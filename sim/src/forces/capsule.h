@@ -21,6 +21,10 @@ constexpr double kGasConstant = 8.314462618;  // [J/(mol·K)]
 double LiquidPressure(const sim::CapsuleParams& c, double area_m2, double dgap_m, double bubble_m3,
                       double drawn_m3, double capsule_rate_m3_per_s, double* compliance);
 
+/// Volume the capsule's contents take up besides the bubble and the joint's opening [m³]: the
+/// drawn-in capsule wall plus the synovial fluid gained (> 0) or drained (< 0) since rest.
+inline double Occupied(const sim::CapsuleState& s) { return s.drawn_in_m3 + s.fluid_m3; }
+
 /// Bubble volume [m³] of a capsule state.
 double BubbleVolume(const sim::CapsuleState& s);
 /// dV/dt of the bubble [m³/s]: 4πR²Ṙ while violent, 0 when quasi-static or absent.

@@ -159,8 +159,8 @@ Expected<DistractionResult> RunDistraction(const ModelDesc& spine, const std::st
         double C = 0;
         const double rate = internal::BubbleVolumeRate(cs) - f.area_m2 * out.gap_rate_m_per_s;
         internal::LiquidPressure(f.capsule, f.area_m2, out.gap_m - f.rest_gap_m, out.bubble_volume_m3,
-                                 cs.drawn_in_m3, rate, &C);
-        const double residual = out.bubble_volume_m3 - f.area_m2 * (out.gap_m - f.rest_gap_m) + cs.drawn_in_m3 +
+                                 internal::Occupied(cs), rate, &C);
+        const double residual = out.bubble_volume_m3 - f.area_m2 * (out.gap_m - f.rest_gap_m) + internal::Occupied(cs) +
                                 f.capsule.recoil_time_s * rate - C * (out.pressure_Pa - f.capsule.rest_pressure_Pa);
         res.max_volume_error_m3 = std::max(res.max_volume_error_m3, std::abs(residual));
       }

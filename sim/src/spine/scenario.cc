@@ -287,7 +287,10 @@ Expected<Scenario> LoadScenarioText(const std::string& text, const std::string& 
   s.feet_off_s = r.Number("posture.feet_off_s", 1.0, 0, 3600, "s");
   s.duration_s = r.Number("run.duration_s", 5, 0.01, 3600, "s", true);
   s.dt_s = r.Number("run.dt_s", 1e-3, 1e-5, 5e-3, "s");
-  s.settle_s = r.Number("run.settle_s", IsLyingPosture(s.posture) ? 1.5 : 0.0, 0, 60, "s");
+  // lying: settle onto the floor; upright: into the posture under gravity; hanging settles in the
+  // record (the feet leave the floor at feet_off_s); a long protocol settles between its attempts
+  const bool upright_settle = s.posture != "hanging" && root.get("protocol") == nullptr;
+  s.settle_s = r.Number("run.settle_s", IsLyingPosture(s.posture) ? 1.5 : upright_settle ? 1.0 : 0.0, 0, 60, "s");
   s.output_rate_Hz = r.Number("run.output_rate_Hz", 200, 1, 10000, "Hz");
   s.seed = static_cast<uint64_t>(r.Number("run.seed", 1, 0, 4294967295.0, ""));
   if (const toml::array* arr = r.TableArray("load")) {

@@ -257,6 +257,21 @@ Expected<ModelDesc> BuildScene(const Scenario& sc, const SpineParams& params, Sc
   return d;
 }
 
+// The person has held the starting posture for minutes before the record starts: trans-synovial
+// exchange has brought each joint's fluid to its resting pressure at the settled gap (synovial
+// fluid is continually absorbed and replenished, Levick & McDonald 1995 Ann Rheum Dis 54:417; the
+// resting pressure, calibration.md §3, is that of a joint at rest). The draw-in becomes fluid
+// content; a joint that holds gas keeps its own balance.
+void EquilibrateJointFluid(const ModelDesc& d, const StepOutputs& out, State* s) {
+  for (size_t f = 0; f < d.facets.size() && f < s->capsules.size() && f < out.facets.size(); ++f) {
+    const FacetDesc& e = d.facets[f];
+    CapsuleState& c = s->capsules[f];
+    if (!e.has_capsule || c.mode != CapsuleState::kNoBubble) continue;
+    c.drawn_in_m3 = 0;
+    c.fluid_m3 = e.area_m2 * (out.facets[f].gap_m - e.rest_gap_m);
+  }
+}
+
 }  // namespace
 
 bool IsLyingPosture(const std::string& p) {
@@ -511,8 +526,9 @@ Expected<ScenarioRunner> ScenarioRunner::Create(const Scenario& sc, const SpineP
     }
     // the person has lain there a while: the capsules' slow draw-in relaxes any suction the
     // settling left (quiescent advance, no motion)
-    pre.value().Rest(120.0);
+    if (IsLyingPosture(sc.posture)) pre.value().Rest(120.0);
     State s0 = pre.value().SaveState();
+    EquilibrateJointFluid(d, pre.value().outputs(), &s0);
     s0.step_index = 0;
     s0.time_s = 0;
     world.RestoreState(s0);

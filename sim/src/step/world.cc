@@ -505,6 +505,7 @@ uint64_t HashState(const State& state) {
     mix(&c.radius_rate_m_per_s, sizeof(double));
     mix(&c.gas_mol, sizeof(double));
     mix(&c.drawn_in_m3, sizeof(double));
+    mix(&c.fluid_m3, sizeof(double));
     mix(&c.cavitations, sizeof(c.cavitations));
     mix(c.sound_filter, sizeof(c.sound_filter));
   }

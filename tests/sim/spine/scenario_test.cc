@@ -92,6 +92,24 @@ TEST(ScenarioFile, OverridesApplyAndAreValidated) {
   EXPECT_NE(nokey.ErrorText().find("'subjekt' does not exist"), std::string::npos) << nokey.ErrorText();
 }
 
+// The person has held the starting posture a while: the record starts with every joint's fluid
+// at the resting pressure, −2.4 ± 0.4 cmH2O (calibration.md §3), whatever the posture pressed or
+// opened at the settled gap (before the fluid was equilibrated, upright thoracic joints started
+// at ~+2 kPa and the prone neck at ~−260 kPa).
+TEST(Baseline, EveryJointStartsAtTheRestingPressure) {
+  const SpineParams params = LoadSpineParams(DefaultSpineModelPath()).value();
+  for (const char* name : {"seated_twist.toml", "thoracic_thrust.toml", "lumbar_side_posture_thrust.toml"}) {
+    auto sc = LoadScenario(Scenario(name), {"run.duration_s=0.05"}).value();
+    auto r = RunScenario(sc, params).value();
+    ASSERT_EQ(r.status, "ok") << name << ": " << r.error;
+    const size_t F = r.facet_names.size();
+    ASSERT_EQ(r.facet_pressure_Pa.size() % F, 0u);
+    const double rest_Pa = -2.4 * 98.0665;
+    for (size_t f = 0; f < F; ++f)
+      EXPECT_NEAR(r.facet_pressure_Pa[f], rest_Pa, 0.4 * 98.0665) << name << " " << r.facet_names[f];
+  }
+}
+
 TEST(SeatedTwist, OpensTheTurningSideAndLoadsTheOther) {
   auto sc = LoadScenario(Scenario("seated_twist.toml")).value();
   auto r = RunScenario(sc, LoadSpineParams(DefaultSpineModelPath()).value()).value();
@@ -105,7 +123,7 @@ TEST(SeatedTwist, OpensTheTurningSideAndLoadsTheOther) {
     // turning left opens the left facets more than the right ones, and presses the right ones
     EXPECT_GT(l.facet_opening_m[0], 2.0 * l.facet_opening_m[1]) << l.level;
     loaded += l.peak_facet_contact_N > 10.0;
-    EXPECT_GT(l.peak_rotation_deg[2], 0.5) << l.level;
+    EXPECT_GT(l.peak_rotation_deg[2], 0.4) << l.level;  // the turn reaches every lumbar joint (~2 deg each at end range, Pearcy 1985)
   }
   EXPECT_EQ(lumbar, 5);
   EXPECT_GE(loaded, 2) << "the closing (right) facets carry contact force";
