@@ -56,6 +56,21 @@ TEST(World, FreeFallMatchesClosedForm) {
   }
 }
 
+TEST(World, DampVelocitiesScalesTheMotionAndRejectsBadFactors) {
+  // a falling box: halving its velocity halves the next step's displacement beyond gravity's
+  World w = World::Create(Compiled(OneBox(false)), SimOptions{}).value();
+  for (int i = 0; i < 100; ++i) ASSERT_EQ(w.Step(), kStepOk);
+  const double v = w.state().bodies[0].v_WB.z();
+  w.DampVelocities(0.5);
+  EXPECT_DOUBLE_EQ(w.state().bodies[0].v_WB.z(), 0.5 * v);
+  const double z0 = w.state().bodies[0].p_WB.z();
+  ASSERT_EQ(w.Step(), kStepOk);
+  const double h = w.options().dt_s;
+  EXPECT_NEAR(w.state().bodies[0].p_WB.z() - z0, (0.5 * v - 9.81 * h) * h, 1e-12);
+  EXPECT_THROW(w.DampVelocities(1.5), std::exception);
+  EXPECT_THROW(w.DampVelocities(-0.1), std::exception);
+}
+
 TEST(World, BoxComesToRestOnTheFloorAtSpineScale) {
   World w = World::Create(Compiled(OneBox(true)), SimOptions{}).value();
   for (int i = 0; i < 1500; ++i) ASSERT_EQ(w.Step(), kStepOk);

@@ -40,6 +40,12 @@ double LiquidPressure(const sim::CapsuleParams& c, double area_m2, double dgap_m
   return c.rest_pressure_Pa + load / C;
 }
 
+void RestFluidAtGap(const sim::FacetDesc& e, double gap_m, sim::CapsuleState* s) {
+  if (s->mode != sim::CapsuleState::kNoBubble) return;
+  s->drawn_in_m3 = 0;
+  s->fluid_m3 = e.area_m2 * (gap_m - e.rest_gap_m);
+}
+
 double BubbleVolume(const sim::CapsuleState& s) {
   return s.mode == sim::CapsuleState::kNoBubble ? 0.0 : SphereVolume(s.radius_m);
 }

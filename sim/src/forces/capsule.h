@@ -25,6 +25,10 @@ double LiquidPressure(const sim::CapsuleParams& c, double area_m2, double dgap_m
 /// drawn-in capsule wall plus the synovial fluid gained (> 0) or drained (< 0) since rest.
 inline double Occupied(const sim::CapsuleState& s) { return s.drawn_in_m3 + s.fluid_m3; }
 
+/// A joint held at gap g for minutes: its fluid content brings it to the resting pressure there
+/// (the draw-in folded in). A joint holding gas keeps its own balance.
+void RestFluidAtGap(const sim::FacetDesc& e, double gap_m, sim::CapsuleState* s);
+
 /// Bubble volume [m³] of a capsule state.
 double BubbleVolume(const sim::CapsuleState& s);
 /// dV/dt of the bubble [m³/s]: 4πR²Ṙ while violent, 0 when quasi-static or absent.

@@ -257,21 +257,6 @@ Expected<ModelDesc> BuildScene(const Scenario& sc, const SpineParams& params, Sc
   return d;
 }
 
-// The person has held the starting posture for minutes before the record starts: trans-synovial
-// exchange has brought each joint's fluid to its resting pressure at the settled gap (synovial
-// fluid is continually absorbed and replenished, Levick & McDonald 1995 Ann Rheum Dis 54:417; the
-// resting pressure, calibration.md §3, is that of a joint at rest). The draw-in becomes fluid
-// content; a joint that holds gas keeps its own balance.
-void EquilibrateJointFluid(const ModelDesc& d, const StepOutputs& out, State* s) {
-  for (size_t f = 0; f < d.facets.size() && f < s->capsules.size() && f < out.facets.size(); ++f) {
-    const FacetDesc& e = d.facets[f];
-    CapsuleState& c = s->capsules[f];
-    if (!e.has_capsule || c.mode != CapsuleState::kNoBubble) continue;
-    c.drawn_in_m3 = 0;
-    c.fluid_m3 = e.area_m2 * (out.facets[f].gap_m - e.rest_gap_m);
-  }
-}
-
 }  // namespace
 
 bool IsLyingPosture(const std::string& p) {
@@ -511,24 +496,50 @@ Expected<ScenarioRunner> ScenarioRunner::Create(const Scenario& sc, const SpineP
   const ModelDesc& d = impl->model->desc();
   const BodyId pelvis = scene.pelvis;
   if (sc.settle_s > 0) {
-    // settle into the supports (no cavitation, nothing recorded), then start the clock at 0
+    // settle into the posture and supports (no cavitation, nothing recorded), then start the
+    // clock at 0. The person has held the starting posture for minutes: the joints' fluid has
+    // come to its resting pressure (synovial fluid is continually absorbed and
+    // replenished, Levick & McDonald 1995 Ann Rheum Dis 54:417; the resting pressure,
+    // calibration.md §3, is that of a joint at rest), so neither suction nor pressure carries the
+    // posture
     SimOptions quiet = so;
     quiet.cavitation = false;
+    quiet.joint_fluid_at_rest = true;
     auto pre = World::Create(impl->model, quiet);
     if (!pre) return pre.errors();
     impl->SetPadLoads(pre.value(), -1.0);
     const int64_t n = std::llround(sc.settle_s / sc.dt_s);
-    for (int64_t i = 0; i < n; ++i) {
-      const uint32_t st = pre.value().Step();
-      if (st != kStepOk)
-        return std::vector<Diagnostic>{{sc.file, "run.settle_s", "the body did not settle into its supports (" + StepStatusText(st) +
-                                                                     "); check the posture and objects"}};
+    // quasi-static: velocities decay with a 0.1 s time constant, so the body comes to rest in
+    // the posture instead of swinging through it (an upright trunk of low tone sways for seconds)
+    const double damping = std::exp(-sc.dt_s / 0.1);
+    const auto settle = [&]() -> uint32_t {
+      for (int64_t i = 0; i < n; ++i) {
+        if (const uint32_t st = pre.value().Step(); st != kStepOk) return st;
+        pre.value().DampVelocities(damping);
+      }
+      return kStepOk;
+    };
+    // the posture is the subject's habitual one: settling into it raises no protective tone
+    // (the tone it built would be reset at the start and let the body sag at t = 0), so each
+    // settle ends by accepting the posture, and a last one settles into the accepted tone
+    const auto settle_and_accept = [&]() -> uint32_t {
+      const uint32_t st = settle();
+      pre.value().AcceptPostureAsBaseline();
+      return st;
+    };
+    uint32_t st = settle_and_accept();
+    if (st == kStepOk && IsLyingPosture(sc.posture)) {
+      // the person has lain there a while: the tissues creep (quiescent advance, no motion),
+      // then the body settles into the crept tissues
+      pre.value().Rest(120.0);
+      st = settle_and_accept();
     }
-    // the person has lain there a while: the capsules' slow draw-in relaxes any suction the
-    // settling left (quiescent advance, no motion)
-    if (IsLyingPosture(sc.posture)) pre.value().Rest(120.0);
+    if (st == kStepOk) st = settle_and_accept();
+    if (st != kStepOk)
+      return std::vector<Diagnostic>{{sc.file, "run.settle_s", "the body did not settle into its supports (" + StepStatusText(st) +
+                                                                   "); check the posture and objects"}};
+    pre.value().DampVelocities(0.0);  // settled: the record starts from rest
     State s0 = pre.value().SaveState();
-    EquilibrateJointFluid(d, pre.value().outputs(), &s0);
     s0.step_index = 0;
     s0.time_s = 0;
     world.RestoreState(s0);

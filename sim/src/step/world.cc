@@ -246,7 +246,9 @@ void World::Impl::EvaluateForces(ForceAssembly* asmb) {
     const BodyKin& b = Kin(e.body_upper);
     const internal::FacetKinematics k = internal::AddFacetForces(e, a, b, asmb, &outputs.facets[i]);
     if (e.has_capsule) {
-      internal::AddCapsuleForces(e, state.capsules[i], a, b, k, asmb, &outputs.facets[i]);
+      // fluid at rest pressure at every gap: no capsule force, no capsule stiffness
+      internal::AddCapsuleForces(e, state.capsules[i], a, b, k, options.joint_fluid_at_rest ? nullptr : asmb,
+                                 &outputs.facets[i]);
       if (asmb) {
         gap_start[i] = k.gap_m;
         gap_rate_start[i] = k.gap_rate_m_per_s;
@@ -300,6 +302,10 @@ uint32_t World::Step() {
       const FacetDesc& e = d.facets[i];
       if (!e.has_capsule) continue;
       const internal::FacetKinematics k1 = internal::ComputeFacetKinematics(e, m.Kin(e.body_lower), m.Kin(e.body_upper));
+      if (m.options.joint_fluid_at_rest) {
+        internal::RestFluidAtGap(e, k1.gap_m, &m.state.capsules[i]);
+        continue;
+      }
       const internal::GapPath path{m.gap_start[i], k1.gap_m, m.gap_rate_start[i], k1.gap_rate_m_per_s};
       internal::AdvanceCapsule(e, path, t0, h, copt, &m.state.capsules[i], &m.outputs.facets[i]);
     }
@@ -375,6 +381,18 @@ void World::AcceptPostureAsBaseline() {
   }
 }
 
+void World::DampVelocities(double factor) {
+  SPINELAB_THROW_UNLESS(std::isfinite(factor) && factor >= 0 && factor <= 1, "factor must be in [0, 1]");
+  Impl& m = *impl_;
+  for (size_t i = 0; i < m.state.bodies.size(); ++i) {
+    BodyState& b = m.state.bodies[i];
+    b.v_WB *= factor;
+    b.w_WB *= factor;
+    m.bullet->SetBodyState(static_cast<int>(i), b.p_WB, b.q_WB, b.v_WB, b.w_WB);
+  }
+  m.outputs_stale = true;
+}
+
 std::string StepStatusText(uint32_t status) {
   if (status == kStepOk) return "ok";
   std::string out;
@@ -416,7 +434,10 @@ bool World::Rest(double duration_s) {
     const FacetDesc& e = d.facets[i];
     if (!e.has_capsule) continue;
     const double g = internal::ComputeFacetKinematics(e, m.Kin(e.body_lower), m.Kin(e.body_upper)).gap_m;
-    internal::AdvanceCapsuleQuiescent(e, g, span, &m.state.capsules[i]);
+    if (m.options.joint_fluid_at_rest)
+      internal::RestFluidAtGap(e, g, &m.state.capsules[i]);
+    else
+      internal::AdvanceCapsuleQuiescent(e, g, span, &m.state.capsules[i]);
     m.outputs.facets[i].cracked = false;
     m.outputs.facets[i].sound_Pa.clear();
   }

@@ -205,9 +205,12 @@ TEST(Contact, SameAnswerAtHalfTheStep) {
     EXPECT_EQ(r.result.body_names[t7], "T7");
     return r.result.body_position_m[(b * B + t7) * 3 + 2] - r.result.body_position_m[(a * B + t7) * 3 + 2];
   };
-  const double coarse = travel("0.001"), fine = travel("0.0005");
+  const double coarse = travel("0.001"), fine = travel("0.0005"), finer = travel("0.00025");
   EXPECT_LT(coarse, -5e-3) << "T7 moves forward under 200 N";
-  EXPECT_NEAR(coarse, fine, 0.03 * std::abs(fine));
+  // 5 %: the neck in the face cradle rests at its joints' resting pressure, where the capsule
+  // turns ~100x stiffer under suction, and follows the push (first-order convergence, below)
+  EXPECT_NEAR(coarse, fine, 0.05 * std::abs(fine));
+  EXPECT_LT(std::abs(fine - finer), 0.6 * std::abs(coarse - fine)) << coarse << " " << fine << " " << finer;
 }
 
 TEST(Scenarios, EveryShippedScenarioLoadsRunsAndSaysWhatItModels) {

@@ -16,6 +16,9 @@ struct SimOptions {
   double max_angular_speed_rad_per_s = 500.0;
   /// Facet capsules may cavitate (false: the fluid pressure still acts, no bubble nucleates).
   bool cavitation = true;
+  /// Settling into a posture held for minutes: each joint's synovial fluid follows its gap at the
+  /// resting pressure (trans-synovial exchange), so neither suction nor pressure carries load.
+  bool joint_fluid_at_rest = false;
   /// [-] relative tolerance of the adaptive bubble (Rayleigh–Plesset) integration.
   double bubble_rel_tol = 1e-7;
 };

@@ -90,6 +90,10 @@ class World {
   /// add tone). Called at the start of scenario runs, after settling.
   void AcceptPostureAsBaseline();
 
+  /// Scales every body's velocity by `factor` in [0, 1] (kinetic damping: settling a posture
+  /// quasi-statically, without the swing of a drop).
+  void DampVelocities(double factor);
+
   /// Copies out / restores the complete state. Restore also resets Bullet's contact caches.
   State SaveState() const;
   void RestoreState(const State& state);
