@@ -522,8 +522,11 @@ Expected<ScenarioRunner> ScenarioRunner::Create(const Scenario& sc, const SpineP
     // the posture is the subject's habitual one: settling into it raises no protective tone
     // (the tone it built would be reset at the start and let the body sag at t = 0), so each
     // settle ends by accepting the posture, and a last one settles into the accepted tone
+    bool toned = false;  // the last settle built tone that accepting the posture took away
     const auto settle_and_accept = [&]() -> uint32_t {
       const uint32_t st = settle();
+      toned = false;
+      for (const LevelState& l : pre.value().state().levels) toned = toned || l.tone != 0;
       pre.value().AcceptPostureAsBaseline();
       return st;
     };
@@ -534,7 +537,7 @@ Expected<ScenarioRunner> ScenarioRunner::Create(const Scenario& sc, const SpineP
       pre.value().Rest(120.0);
       st = settle_and_accept();
     }
-    if (st == kStepOk) st = settle_and_accept();
+    if (st == kStepOk && toned) st = settle_and_accept();
     if (st != kStepOk)
       return std::vector<Diagnostic>{{sc.file, "run.settle_s", "the body did not settle into its supports (" + StepStatusText(st) +
                                                                    "); check the posture and objects"}};
