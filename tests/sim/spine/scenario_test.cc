@@ -92,16 +92,21 @@ TEST(ScenarioFile, OverridesApplyAndAreValidated) {
   EXPECT_NE(nokey.ErrorText().find("'subjekt' does not exist"), std::string::npos) << nokey.ErrorText();
 }
 
+// the first `duration_s` of a shipped scenario (its baseline: every technique starts at >= 1 s)
+ScenarioResult RunBaseline(const char* name, const char* duration_s) {
+  static const SpineParams params = LoadSpineParams(DefaultSpineModelPath()).value();
+  auto r = RunScenario(LoadScenario(Scenario(name), {std::string("run.duration_s=") + duration_s}).value(), params).value();
+  EXPECT_EQ(r.status, "ok") << name << ": " << r.error;
+  return r;
+}
+
 // The person has held the starting posture a while: the record starts with every joint's fluid
 // at the resting pressure, −2.4 ± 0.4 cmH2O (calibration.md §3), whatever the posture pressed or
 // opened at the settled gap (before the fluid was equilibrated, upright thoracic joints started
 // at ~+2 kPa and the prone neck at ~−260 kPa).
 TEST(Baseline, EveryJointStartsAtTheRestingPressure) {
-  const SpineParams params = LoadSpineParams(DefaultSpineModelPath()).value();
   for (const char* name : {"seated_twist.toml", "thoracic_thrust.toml", "lumbar_side_posture_thrust.toml"}) {
-    auto sc = LoadScenario(Scenario(name), {"run.duration_s=0.05"}).value();
-    auto r = RunScenario(sc, params).value();
-    ASSERT_EQ(r.status, "ok") << name << ": " << r.error;
+    const ScenarioResult r = RunBaseline(name, "0.05");
     const size_t F = r.facet_names.size();
     ASSERT_EQ(r.facet_pressure_Pa.size() % F, 0u);
     const double rest_Pa = -2.4 * 98.0665;
@@ -114,11 +119,8 @@ TEST(Baseline, EveryJointStartsAtTheRestingPressure) {
 // settled into the posture (quasi-statically, the tone it holds accepted) before t = 0. Starting
 // from the built posture, the heads of the upright scenarios sank ~13 mm in that second.
 TEST(Baseline, TheBodyIsStillBeforeTheTechniqueBegins) {
-  const SpineParams params = LoadSpineParams(DefaultSpineModelPath()).value();
   for (const char* name : {"seated_twist.toml", "chair_twist.toml", "overhead_reach.toml"}) {
-    auto sc = LoadScenario(Scenario(name), {"run.duration_s=0.9"}).value();
-    auto r = RunScenario(sc, params).value();
-    ASSERT_EQ(r.status, "ok") << name << ": " << r.error;
+    const ScenarioResult r = RunBaseline(name, "0.9");
     const size_t B = r.body_names.size(), T = r.time_s.size();
     double drift = 0;
     for (size_t t = 0; t < T; ++t)
