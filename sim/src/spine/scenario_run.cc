@@ -505,6 +505,9 @@ Expected<ScenarioRunner> ScenarioRunner::Create(const Scenario& sc, const SpineP
     SimOptions quiet = so;
     quiet.cavitation = false;
     quiet.joint_fluid_at_rest = true;
+    // the posture is the subject's habitual one: settling into it raises no protective tone
+    // (tone built here and reset at t = 0 would let the body sag then)
+    quiet.habitual_posture = true;
     auto pre = World::Create(impl->model, quiet);
     if (!pre) return pre.errors();
     impl->SetPadLoads(pre.value(), -1.0);
@@ -519,25 +522,13 @@ Expected<ScenarioRunner> ScenarioRunner::Create(const Scenario& sc, const SpineP
       }
       return kStepOk;
     };
-    // the posture is the subject's habitual one: settling into it raises no protective tone
-    // (the tone it built would be reset at the start and let the body sag at t = 0), so each
-    // settle ends by accepting the posture, and a last one settles into the accepted tone
-    bool toned = false;  // the last settle built tone that accepting the posture took away
-    const auto settle_and_accept = [&]() -> uint32_t {
-      const uint32_t st = settle();
-      toned = false;
-      for (const LevelState& l : pre.value().state().levels) toned = toned || l.tone != 0;
-      pre.value().AcceptPostureAsBaseline();
-      return st;
-    };
-    uint32_t st = settle_and_accept();
+    uint32_t st = settle();
     if (st == kStepOk && IsLyingPosture(sc.posture)) {
       // the person has lain there a while: the tissues creep (quiescent advance, no motion),
       // then the body settles into the crept tissues
       pre.value().Rest(120.0);
-      st = settle_and_accept();
+      st = settle();
     }
-    if (st == kStepOk && toned) st = settle_and_accept();
     if (st != kStepOk)
       return std::vector<Diagnostic>{{sc.file, "run.settle_s", "the body did not settle into its supports (" + StepStatusText(st) +
                                                                    "); check the posture and objects"}};

@@ -351,6 +351,11 @@ void World::Impl::AdvanceSlow(double h) {
     if (L.tone_gain <= 0) continue;
     const double x = NociExcess(static_cast<int>(l));
     LevelState& ls = state.levels[l];
+    if (options.habitual_posture) {
+      ls.tone = 0;
+      ls.noci_peak = x;
+      continue;
+    }
     auto fade = [](double r) { return r < 1e-4 ? 1.0 - r : std::exp(-r); };
     const double m = ls.noci_peak * fade(h / L.tone_memory_s);
     ls.tone = std::min(L.tone_max, ls.tone * fade(h / L.tone_decay_s) + L.tone_gain * std::max(0.0, x - m));

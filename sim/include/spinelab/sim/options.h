@@ -19,6 +19,9 @@ struct SimOptions {
   /// Settling into a posture held for minutes: each joint's synovial fluid follows its gap at the
   /// resting pressure (trans-synovial exchange), so neither suction nor pressure carries load.
   bool joint_fluid_at_rest = false;
+  /// Settling into the subject's habitual posture: it raises no protective tone (the capsule
+  /// strains it holds count as already felt, as World::AcceptPostureAsBaseline).
+  bool habitual_posture = false;
   /// [-] relative tolerance of the adaptive bubble (Rayleigh–Plesset) integration.
   double bubble_rel_tol = 1e-7;
 };
