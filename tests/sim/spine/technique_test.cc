@@ -207,9 +207,9 @@ TEST(Contact, SameAnswerAtHalfTheStep) {
   };
   const double coarse = travel("0.001"), fine = travel("0.0005"), finer = travel("0.00025");
   EXPECT_LT(coarse, -5e-3) << "T7 moves forward under 200 N";
-  // 5 %: the neck in the face cradle rests at its joints' resting pressure, where the capsule
-  // turns ~100x stiffer under suction, and follows the push (first-order convergence, below)
-  EXPECT_NEAR(coarse, fine, 0.05 * std::abs(fine));
+  // first order: the neck in the face cradle rests at its joints' resting pressure, where the
+  // capsule turns ~100x stiffer under suction, and follows the push (16.79 / 16.38 / 16.14 mm)
+  EXPECT_NEAR(coarse, fine, 0.03 * std::abs(fine));
   EXPECT_LT(std::abs(fine - finer), 0.6 * std::abs(coarse - fine)) << coarse << " " << fine << " " << finer;
 }
 
