@@ -66,6 +66,11 @@ struct World::Impl {
   void AdvanceSlow(double h);
   /// how far the capsule strain of level l's neighbours is past its nociceptor strain (>= 0)
   double NociExcess(int l) const;
+  /// level l in a habitual posture: no protective tone, its neighbours' strain already felt
+  void AcceptLevel(size_t l) {
+    state.levels[l].tone = 0;
+    state.levels[l].noci_peak = NociExcess(static_cast<int>(l));
+  }
 };
 
 // [SECTION] construction
@@ -349,13 +354,12 @@ void World::Impl::AdvanceSlow(double h) {
   for (size_t l = 0; l < d.levels.size(); ++l) {
     const LevelDesc& L = d.levels[l];
     if (L.tone_gain <= 0) continue;
-    const double x = NociExcess(static_cast<int>(l));
-    LevelState& ls = state.levels[l];
     if (options.habitual_posture) {
-      ls.tone = 0;
-      ls.noci_peak = x;
+      AcceptLevel(l);
       continue;
     }
+    const double x = NociExcess(static_cast<int>(l));
+    LevelState& ls = state.levels[l];
     auto fade = [](double r) { return r < 1e-4 ? 1.0 - r : std::exp(-r); };
     const double m = ls.noci_peak * fade(h / L.tone_memory_s);
     ls.tone = std::min(L.tone_max, ls.tone * fade(h / L.tone_decay_s) + L.tone_gain * std::max(0.0, x - m));
@@ -380,10 +384,7 @@ double World::Impl::NociExcess(int l) const {
 void World::AcceptPostureAsBaseline() {
   Impl& m = *impl_;
   outputs();
-  for (size_t l = 0; l < m.state.levels.size(); ++l) {
-    m.state.levels[l].tone = 0;
-    m.state.levels[l].noci_peak = m.NociExcess(static_cast<int>(l));
-  }
+  for (size_t l = 0; l < m.state.levels.size(); ++l) m.AcceptLevel(l);
 }
 
 void World::DampVelocities(double factor) {

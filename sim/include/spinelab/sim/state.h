@@ -27,7 +27,7 @@ struct CapsuleState {
   double radius_rate_m_per_s = 0;     ///< [m/s] dR/dt (dynamic mode)
   double gas_mol = 0;                 ///< [mol] gas in the bubble
   double drawn_in_m3 = 0;             ///< [m³] slow capsule draw-in volume
-  double fluid_m3 = 0;                ///< [m³] synovial fluid drained (< 0) below the rest content
+  double fluid_m3 = 0;                ///< [m³] synovial fluid beyond (> 0) or short of (< 0) the rest content
   double dynamic_since_s = 0;         ///< [s] time of the last nucleation
   int64_t cavitations = 0;            ///< number of nucleations so far
   double sound_filter[2] = {0, 0};    ///< [Pa] state of the tissue low-pass (biquad, DF-II)
