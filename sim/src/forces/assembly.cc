@@ -1,5 +1,6 @@
 #include "forces/assembly.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace spinelab::internal {
@@ -62,38 +63,51 @@ void Cholesky6::BackwardInPlace(double* x) const {
   }
 }
 
-void ForceAssembly::Reset(int num_free, bool tridiagonal, double h) {
+void ForceAssembly::Reset(int num_free, bool tridiagonal, double h, int num_border) {
   n_ = num_free;
   tridiagonal_ = tridiagonal;
+  nb_ = tridiagonal ? std::clamp(num_border, 0, num_free) : 0;
+  nc_ = n_ - nb_;
   h_ = h;
   f_.assign(n_, Vec6::Zero());
-  diag_.assign(n_, Mat6::Zero());
   if (tridiagonal_) {
-    upper_.assign(n_ > 0 ? n_ - 1 : 0, Mat6::Zero());
+    diag_.assign(nc_, Mat6::Zero());
+    upper_.assign(nc_ > 0 ? nc_ - 1 : 0, Mat6::Zero());
+    border_.assign(static_cast<size_t>(nc_) * nb_, Mat6::Zero());
+    border_dense_.setZero(6 * nb_, 6 * nb_);
+    border_first_.assign(nb_, nc_);
   } else {
     dense_.setZero(6 * n_, 6 * n_);
   }
 }
 
 void ForceAssembly::AddDiag(int i, const Mat6& block) {
-  if (tridiagonal_) {
+  if (!tridiagonal_) {
+    dense_.block<6, 6>(6 * i, 6 * i) += block;
+  } else if (i < nc_) {
     diag_[i] += block;
   } else {
-    dense_.block<6, 6>(6 * i, 6 * i) += block;
+    border_dense_.block<6, 6>(6 * (i - nc_), 6 * (i - nc_)) += block;
   }
 }
 
 void ForceAssembly::AddBlock(int i, int j, const Mat6& block) {
-  if (tridiagonal_) {
-    // compile-time check guarantees |i − j| == 1
-    if (j == i + 1) {
-      upper_[i] += block;
-    } else {
-      upper_[j] += block.transpose();
-    }
-  } else {
+  // (i, j) gets the block, (j, i) its transpose
+  if (!tridiagonal_) {
     dense_.block<6, 6>(6 * i, 6 * j) += block;
     dense_.block<6, 6>(6 * j, 6 * i) += block.transpose();
+  } else if (i < nc_ && j < nc_) {
+    // chain bodies couple only to their neighbours (World checks every element)
+    if (j == i + 1) upper_[i] += block; else upper_[j] += block.transpose();
+  } else if (i < nc_) {
+    BorderBlock(i, j - nc_) += block;
+    border_first_[j - nc_] = std::min(border_first_[j - nc_], i);
+  } else if (j < nc_) {
+    BorderBlock(j, i - nc_) += block.transpose();
+    border_first_[i - nc_] = std::min(border_first_[i - nc_], j);
+  } else {
+    border_dense_.block<6, 6>(6 * (i - nc_), 6 * (j - nc_)) += block;
+    border_dense_.block<6, 6>(6 * (j - nc_), 6 * (i - nc_)) += block.transpose();
   }
 }
 
@@ -104,30 +118,46 @@ void ForceAssembly::AddDiag(int i, const Mat3& tl, const Mat3& tr, const Mat3& b
     D.template bottomLeftCorner<3, 3>() += bl;
     D.template bottomRightCorner<3, 3>() += br;
   };
-  if (tridiagonal_) add(diag_[i]); else add(dense_.block<6, 6>(6 * i, 6 * i));
+  if (!tridiagonal_) add(dense_.block<6, 6>(6 * i, 6 * i));
+  else if (i < nc_) add(diag_[i]);
+  else add(border_dense_.block<6, 6>(6 * (i - nc_), 6 * (i - nc_)));
 }
 
 void ForceAssembly::AddBlock(int i, int j, const Mat3& tl, const Mat3& tr, const Mat3& bl, const Mat3& br) {
-  // (i, j) gets the block, (j, i) its transpose
-  auto add = [&](auto&& B) {
-    B.template topLeftCorner<3, 3>() += tl;
-    B.template topRightCorner<3, 3>() += tr;
-    B.template bottomLeftCorner<3, 3>() += bl;
-    B.template bottomRightCorner<3, 3>() += br;
-  };
-  auto add_transposed = [&](auto&& B) {
-    B.template topLeftCorner<3, 3>() += tl.transpose();
-    B.template topRightCorner<3, 3>() += bl.transpose();
-    B.template bottomLeftCorner<3, 3>() += tr.transpose();
-    B.template bottomRightCorner<3, 3>() += br.transpose();
-  };
-  if (tridiagonal_) {
-    // compile-time check guarantees |i − j| == 1
+  if (tridiagonal_ && i < nc_ && j < nc_) {
+    // the hot path (every chain element): add the quarters in place
+    auto add = [&](Mat6& B) {
+      B.topLeftCorner<3, 3>() += tl;
+      B.topRightCorner<3, 3>() += tr;
+      B.bottomLeftCorner<3, 3>() += bl;
+      B.bottomRightCorner<3, 3>() += br;
+    };
+    auto add_transposed = [&](Mat6& B) {
+      B.topLeftCorner<3, 3>() += tl.transpose();
+      B.topRightCorner<3, 3>() += bl.transpose();
+      B.bottomLeftCorner<3, 3>() += tr.transpose();
+      B.bottomRightCorner<3, 3>() += br.transpose();
+    };
     if (j == i + 1) add(upper_[i]); else add_transposed(upper_[j]);
-  } else {
-    add(dense_.block<6, 6>(6 * i, 6 * j));
-    add_transposed(dense_.block<6, 6>(6 * j, 6 * i));
+    return;
   }
+  if (!tridiagonal_) {
+    // (i, j) in place, (j, i) its transpose
+    auto B = dense_.block<6, 6>(6 * i, 6 * j);
+    B.topLeftCorner<3, 3>() += tl;
+    B.topRightCorner<3, 3>() += tr;
+    B.bottomLeftCorner<3, 3>() += bl;
+    B.bottomRightCorner<3, 3>() += br;
+    auto T = dense_.block<6, 6>(6 * j, 6 * i);
+    T.topLeftCorner<3, 3>() += tl.transpose();
+    T.topRightCorner<3, 3>() += bl.transpose();
+    T.bottomLeftCorner<3, 3>() += tr.transpose();
+    T.bottomRightCorner<3, 3>() += br.transpose();
+    return;
+  }
+  Mat6 B;
+  B << tl, tr, bl, br;
+  AddBlock(i, j, B);
 }
 
 void ForceAssembly::AddPointPair(int fa, const Vec3& r_a, int fb, const Vec3& r_b, const Mat3& K,
@@ -174,6 +204,44 @@ bool ForceAssembly::AllFinite() const {
   return true;
 }
 
+bool ForceAssembly::FactorChain() {
+  // block Thomas algorithm in Cholesky form: T = L·Lᵀ with L block lower bidiagonal, diagonal
+  // blocks L_i (D_i = L_i·L_iᵀ) and below them W_iᵀ, W_i = L_i⁻¹·A_i,i+1:
+  // D_i = A_ii − W_{i−1}ᵀ·W_{i−1}: only triangular solves with fixed-size 6×6 factors
+  chol_.resize(nc_);
+  w_.resize(nc_);
+  z_.resize(nc_);
+  if (!chol_[0].Compute(diag_[0])) return false;
+  for (int i = 1; i < nc_; ++i) {
+    Mat6& W = w_[i - 1];
+    W = upper_[i - 1];  // A_{i-1,i}
+    for (int c = 0; c < 6; ++c) chol_[i - 1].ForwardInPlace(W.col(c).data());
+    if (!chol_[i].Compute(diag_[i] - W.transpose() * W)) return false;
+  }
+  return true;
+}
+
+void ForceAssembly::Forward(const Vec6* b, Vec6* z, int first) const {
+  // z_i = L_i⁻¹·(b_i − W_{i−1}ᵀ·z_{i−1}); zero above the first non-zero b_i
+  for (int i = 0; i < first; ++i) z[i].setZero();
+  z[first] = b[first];
+  chol_[first].ForwardInPlace(z[first].data());
+  for (int i = first + 1; i < nc_; ++i) {
+    z[i] = b[i] - w_[i - 1].transpose() * z[i - 1];
+    chol_[i].ForwardInPlace(z[i].data());
+  }
+}
+
+void ForceAssembly::Backward(const Vec6* z, Vec6* x) const {
+  // x_i = L_i⁻ᵀ·(z_i − W_i·x_{i+1})
+  x[nc_ - 1] = z[nc_ - 1];
+  chol_[nc_ - 1].BackwardInPlace(x[nc_ - 1].data());
+  for (int i = nc_ - 2; i >= 0; --i) {
+    x[i] = z[i] - w_[i] * x[i + 1];
+    chol_[i].BackwardInPlace(x[i].data());
+  }
+}
+
 bool ForceAssembly::Solve(std::vector<Vec6>* dv) {
   dv->assign(n_, Vec6::Zero());
   if (n_ == 0) return true;
@@ -186,29 +254,50 @@ bool ForceAssembly::Solve(std::vector<Vec6>* dv) {
     for (int i = 0; i < n_; ++i) (*dv)[i] = x.segment<6>(6 * i);
     return x.allFinite();
   }
-  // block Thomas algorithm in Cholesky form. With D_i = L_i·L_iᵀ, W_i = L_i⁻¹·A_i,i+1 and
-  // z_i = L_i⁻¹·y_i:  D_i = A_ii − W_{i−1}ᵀ·W_{i−1},  y_i = h·f_i − W_{i−1}ᵀ·z_{i−1},
-  // Δv_i = L_i⁻ᵀ·(z_i − W_i·Δv_{i+1}): only triangular solves with fixed-size 6×6 factors
-  chol_.resize(n_);
-  w_.resize(n_);
-  z_.resize(n_);
-  if (!chol_[0].Compute(diag_[0])) return false;
-  z_[0] = h_ * f_[0];
-  chol_[0].ForwardInPlace(z_[0].data());
-  for (int i = 1; i < n_; ++i) {
-    Mat6& W = w_[i - 1];
-    W = upper_[i - 1];  // A_{i-1,i}
-    for (int c = 0; c < 6; ++c) chol_[i - 1].ForwardInPlace(W.col(c).data());
-    if (!chol_[i].Compute(diag_[i] - W.transpose() * W)) return false;
-    z_[i] = h_ * f_[i] - W.transpose() * z_[i - 1];
-    chol_[i].ForwardInPlace(z_[i].data());
+  rhs_.resize(nc_);
+  for (int i = 0; i < nc_; ++i) rhs_[i] = h_ * f_[i];
+  if (nc_ > 0 && !FactorChain()) return false;
+  if (nc_ > 0) Forward(rhs_.data(), z_.data());  // z = L⁻¹·h·f_chain
+  if (nb_ > 0) {
+    // border: [T B; Bᵀ D]·[x; u] = [r; s]. With V = L⁻¹·B and z = L⁻¹·r:
+    // (D − Vᵀ·V)·u = s − Vᵀ·z,  x = L⁻ᵀ·(z − V·u). One forward sweep per column of B (from
+    // the first chain body it touches), one backward sweep in all; a pad touching nothing: none
+    const int m = 6 * nb_;
+    v_border_.resize(static_cast<size_t>(nc_) * m);
+    Eigen::MatrixXd S = border_dense_;
+    Eigen::VectorXd s(m);
+    for (int p = 0; p < nb_; ++p) s.segment<6>(6 * p) = h_ * f_[nc_ + p];
+    auto V = [&](int c) { return v_border_.data() + static_cast<size_t>(c) * nc_; };
+    for (int c = 0; c < m; ++c) {
+      const int p = c / 6, k = c % 6, first = border_first_[p];
+      if (first >= nc_) continue;  // not coupled to the chain this step
+      for (int i = first; i < nc_; ++i) rhs_[i] = BorderBlock(i, p).col(k);
+      Forward(rhs_.data(), V(c), first);
+      for (int i = first; i < nc_; ++i) s(c) -= V(c)[i].dot(z_[i]);
+    }
+    for (int c = 0; c < m; ++c) {
+      const int fc = border_first_[c / 6];
+      if (fc >= nc_) continue;
+      for (int r = 0; r <= c; ++r) {
+        const int fr = border_first_[r / 6];
+        if (fr >= nc_) continue;
+        double d = 0;
+        for (int i = std::max(fc, fr); i < nc_; ++i) d += V(r)[i].dot(V(c)[i]);
+        S(r, c) -= d;
+        if (r != c) S(c, r) -= d;
+      }
+    }
+    Eigen::LLT<Eigen::MatrixXd> llt(S);
+    if (llt.info() != Eigen::Success) return false;
+    const Eigen::VectorXd u = llt.solve(s);
+    for (int p = 0; p < nb_; ++p) (*dv)[nc_ + p] = u.segment<6>(6 * p);
+    for (int c = 0; c < m; ++c) {
+      const int fc = border_first_[c / 6];
+      if (fc >= nc_) continue;
+      for (int i = fc; i < nc_; ++i) z_[i] -= u(c) * V(c)[i];
+    }
   }
-  (*dv)[n_ - 1] = z_[n_ - 1];
-  chol_[n_ - 1].BackwardInPlace((*dv)[n_ - 1].data());
-  for (int i = n_ - 2; i >= 0; --i) {
-    (*dv)[i] = z_[i] - w_[i] * (*dv)[i + 1];
-    chol_[i].BackwardInPlace((*dv)[i].data());
-  }
+  if (nc_ > 0) Backward(z_.data(), dv->data());
   for (const Vec6& x : *dv) {
     if (!x.allFinite()) return false;
   }

@@ -6,7 +6,10 @@
 // two material points (or two bodies' rotations); the assembly maps them through the point
 // Jacobians J = [I, −[r]×] and adds the stiffness correction −h·K·v_rel to f (linearly implicit
 // Euler, Baraff & Witkin 1998). Storage is block-tridiagonal when every element couples
-// neighbouring free bodies (a spine chain); otherwise dense.
+// neighbouring free bodies (a spine chain); otherwise dense. A tridiagonal system may end in a
+// few border bodies (a practitioner's hand pad) coupled to any chain body and to each other:
+// the solve then eliminates the chain first (Schur complement on the border, 6 extra chain
+// solves per border body), so a hand's contact with a vertebra is as implicit as the rest.
 //
 // Design note. Rejected alternatives: (1) Eigen::SimplicialLDLT with triplet assembly: the sort
 // in setFromTriplets costs more than the whole step for 300 elements; (2) always dense LLT:
@@ -43,8 +46,9 @@ struct Cholesky6 {
 
 class ForceAssembly {
  public:
-  /// Prepares for n free bodies; h is the step [s].
-  void Reset(int num_free, bool tridiagonal, double h);
+  /// Prepares for n free bodies; h is the step [s]. With `tridiagonal`, the last `num_border`
+  /// free bodies may couple to any body; the others only to their neighbours.
+  void Reset(int num_free, bool tridiagonal, double h, int num_border = 0);
 
   /// Force F_W [N] at the point r_W [m] from the COM of free body fi (fi < 0: ignored).
   void AddForce(int fi, const Vec3& r_W, const Vec3& F_W) {
@@ -80,17 +84,28 @@ class ForceAssembly {
   void AddDiag(int i, const Mat3& tl, const Mat3& tr, const Mat3& bl, const Mat3& br);
   void AddBlock(int i, int j, const Mat3& tl, const Mat3& tr, const Mat3& bl, const Mat3& br);
 
+  bool FactorChain();                                             // chol_, w_ of the chain
+  void Forward(const Vec6* b, Vec6* z, int first = 0) const;      // z = L⁻¹·b; b_i = 0 for i < first
+  void Backward(const Vec6* z, Vec6* x) const;                     // x = L⁻ᵀ·z (T = L·Lᵀ)
+  Mat6& BorderBlock(int i, int p) { return border_[i * nb_ + p]; }  // A_(chain i, border p)
+
   int n_ = 0;
+  int nc_ = 0;  // chain bodies (tridiagonal part): free indices 0..nc_−1
+  int nb_ = 0;  // border bodies: free indices nc_..n_−1
   bool tridiagonal_ = true;
   double h_ = 0;
   std::vector<Vec6> f_;        // (n) generalized forces, incl. the −h·K·v_rel correction
-  std::vector<Mat6> diag_;     // (n) A_ii
-  std::vector<Mat6> upper_;    // (n−1) A_i,i+1 (tridiagonal storage)
+  std::vector<Mat6> diag_;     // (nc) A_ii (tridiagonal storage)
+  std::vector<Mat6> upper_;    // (nc−1) A_i,i+1 (tridiagonal storage)
+  std::vector<Mat6> border_;   // (nc·nb) A_(chain i, border p) (tridiagonal storage)
+  Eigen::MatrixXd border_dense_;  // (6nb x 6nb) border-border block (tridiagonal storage)
+  std::vector<int> border_first_;  // (nb) first chain body coupled to border body p (nc: none)
   Eigen::MatrixXd dense_;      // (6n x 6n) when not tridiagonal
   // solver scratch
   std::vector<Cholesky6> chol_;
   std::vector<Mat6> w_;  // L_i⁻¹·A_i,i+1
   std::vector<Vec6> z_;  // L_i⁻¹·y_i
+  std::vector<Vec6> rhs_, v_border_;  // chain right-hand side; columns of L⁻¹·B
 };
 
 }  // namespace spinelab::internal

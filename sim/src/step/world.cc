@@ -54,6 +54,7 @@ struct World::Impl {
     return f < 0 ? s : s + internal::OpeningStrain(e.slow, outputs.facets[f].gap_m, model->desc().facets[f].rest_gap_m);
   }
   bool tridiagonal = true;
+  int num_border = 0;                 // props: the last free bodies (ForceAssembly border)
   bool outputs_stale = false;         // outputs describe the state before the last step
 
   const BodyKin& Kin(BodyId b) const {
@@ -119,6 +120,14 @@ Expected<World> World::Create(std::shared_ptr<const Model> model, const SimOptio
   const ModelDesc& d = impl->model->desc();
   impl->bullet = std::make_unique<internal::BulletWorld>(d, options.contact_iterations);
   impl->tridiagonal = IsTridiagonal(*impl->model);
+  // props (hand pads) touch any body: they are the border of the tridiagonal system, which needs
+  // them at the end of the free indices
+  for (size_t i = 0; i < d.bodies.size(); ++i)
+    if (d.bodies[i].prop && impl->model->free_index(static_cast<BodyId>(i)) >= 0) ++impl->num_border;
+  for (size_t i = 0; i < d.bodies.size(); ++i) {
+    const int fi = impl->model->free_index(static_cast<BodyId>(i));
+    if (d.bodies[i].prop && fi >= 0 && fi < impl->model->num_free_bodies() - impl->num_border) impl->tridiagonal = false;
+  }
   impl->loads.assign(d.bodies.size(), AppliedLoad{});
   impl->state.bodies.resize(d.bodies.size());
   for (size_t i = 0; i < d.bodies.size(); ++i) {
@@ -273,7 +282,7 @@ uint32_t World::Step() {
   m.RefreshContacts();
   m.ComputeKinematics();
   // 2. force elements: forces and tangents into the implicit system
-  m.assembly.Reset(m.model->num_free_bodies(), m.tridiagonal, h);
+  m.assembly.Reset(m.model->num_free_bodies(), m.tridiagonal, h, m.num_border);
   m.EvaluateForces(&m.assembly);
   if (!m.assembly.AllFinite()) return kStepNonFiniteForce;
   const auto t1 = Clock::now();

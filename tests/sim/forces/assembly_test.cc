@@ -68,6 +68,66 @@ TEST(Assembly, BlocksAndThomasSolveEqualTheDenseTextbookSystem) {
   }
 }
 
+// J of the point at r of body i in an n-body system
+Mat PointJn(int n, int i, const Vec3& r) {
+  Mat J = Mat::Zero(3, 6 * n);
+  if (i < 0) return J;
+  J.block<3, 3>(0, 6 * i) = Mat3::Identity();
+  J.block<3, 3>(0, 6 * i + 3) = -Skew(r);
+  return J;
+}
+
+TEST(Assembly, BorderBodiesCoupleToAnyChainBodyAndSolveLikeTheDenseSystem) {
+  // a chain 0-1-2-3 and two border bodies (hand pads, free indices 4 and 5) touching bodies 0,
+  // 2 and 3 and each other: the bordered Thomas solve must equal the dense textbook system
+  constexpr int n = 6;
+  Mat3 K1;
+  K1 << 5e4, 1e3, -2e3, 1e3, 3e4, 500, -2e3, 500, 8e4;
+  const Vec3 nrm = Vec3(0.3, -0.5, 0.8).normalized();
+  const Mat3 Kc = 2e4 * nrm * nrm.transpose();
+  const Mat3 Cc = 50 * nrm * nrm.transpose() + 2e4 * (Mat3::Identity() - nrm * nrm.transpose());  // stiff friction damper
+  const std::vector<Pair> pairs = {
+      {0, 1, Vec3(0.01, 0.02, -0.015), Vec3(-0.012, 0.01, 0.02), K1, 0.01 * K1, Vec3(0.3, 0.1, -0.2)},
+      {1, 2, Vec3(0.02, -0.01, 0.03), Vec3(0.005, 0.015, -0.02), K1, 0.02 * K1, Vec3(-0.1, 0.2, 0.05)},
+      {2, 3, Vec3(-0.01, 0.0, 0.02), Vec3(0.0, 0.01, -0.01), 0.7 * K1, 0.01 * K1, Vec3(0.05, 0.0, 0.1)},
+      {-1, 0, Vec3::Zero(), Vec3(0.0, 0.03, 0.01), 0.5 * K1, 0.02 * K1, Vec3(0.0, -0.1, 0.1)},
+      {4, 2, Vec3(0.0, 0.0, -0.015), Vec3(-0.07, 0.01, 0.0), Kc, Cc, Vec3(0.01, -0.02, 0.03)},
+      {0, 4, Vec3(-0.06, 0.0, 0.01), Vec3(0.0, 0.01, 0.015), Kc, Cc, Vec3(-0.02, 0.0, 0.01)},
+      {3, 5, Vec3(-0.05, 0.02, 0.0), Vec3(0.01, 0.0, -0.01), Kc, Cc, Vec3(0.0, 0.04, -0.01)},
+      {4, 5, Vec3(0.02, 0.0, 0.0), Vec3(-0.02, 0.0, 0.0), 0.1 * Kc, 0.1 * Cc, Vec3(0.01, 0.01, 0.0)},
+  };
+  ForceAssembly asmb;
+  asmb.Reset(n, true, kH, 2);
+  Mat A = Mat::Zero(6 * n, 6 * n);
+  Eigen::VectorXd f = Eigen::VectorXd::Zero(6 * n);
+  for (int i = 0; i < n; ++i) {
+    const double m = i < 4 ? 1.0 + 0.3 * i : 0.6;
+    Mat3 I = Mat3::Identity() * (0.01 + 0.002 * i);
+    I(0, 1) = I(1, 0) = 0.001;
+    asmb.AddMass(i, m, I);
+    A.block<3, 3>(6 * i, 6 * i) += m * Mat3::Identity();
+    A.block<3, 3>(6 * i + 3, 6 * i + 3) += I;
+    const Vec3 F(0.1 * i, -2.0 + i, 9.81 * m), T(0.01, -0.02 * i, 0.005);
+    asmb.AddForce(i, Vec3(0.001, 0.0, 0.002), F);
+    asmb.AddTorque(i, T);
+    f.segment<3>(6 * i) += F;
+    f.segment<3>(6 * i + 3) += Vec3(0.001, 0.0, 0.002).cross(F) + T;
+  }
+  for (const Pair& p : pairs) {
+    asmb.AddPointPair(p.a, p.ra, p.b, p.rb, p.K, p.C, p.v_rel);
+    const Mat Jrel = PointJn(n, p.b, p.rb) - PointJn(n, p.a, p.ra);
+    A += Jrel.transpose() * (kH * kH * p.K + kH * p.C) * Jrel;
+    f -= Jrel.transpose() * (kH * p.K * p.v_rel);
+  }
+  std::vector<Vec6> dv;
+  ASSERT_TRUE(asmb.Solve(&dv));
+  const Eigen::VectorXd x = A.llt().solve(kH * f);
+  for (int i = 0; i < n; ++i) {
+    EXPECT_LT((dv[i] - x.segment<6>(6 * i)).norm(), 1e-9 * x.norm()) << "body " << i;
+    EXPECT_GT(x.segment<6>(6 * i).norm(), 1e-9);
+  }
+}
+
 TEST(Assembly, ANonPositiveSystemIsReportedNotSolved) {
   ForceAssembly a;
   a.Reset(2, true, 1e-3);
