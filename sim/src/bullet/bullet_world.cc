@@ -21,6 +21,7 @@ constexpr int kGroupProp = 4;  // hand pads: touch the bodies only
 // [m] explicit margins at spine scale (Bullet's default 0.04 m is larger than a vertebra)
 constexpr double kBodyMargin_m = 0.0005;
 constexpr double kEnvMargin_m = 0.0005;
+constexpr double kFloorHalfWidth_m = 10.0;  // a floor or table plane as a slab this wide
 }  // namespace
 
 struct BulletWorld::Impl {
@@ -90,9 +91,23 @@ BulletWorld::BulletWorld(const sim::ModelDesc& model, int contact_iterations)
   for (const sim::EnvironmentDesc& e : model.environment) {
     std::unique_ptr<btCollisionShape> shape;
     switch (e.shape) {
-      case sim::EnvShape::kPlane:
-        shape = std::make_unique<btStaticPlaneShape>(btVector3(0, 0, 1), 0);
+      case sim::EnvShape::kPlane: {
+        // a slab 20 m wide and 1 m thick whose top face is the plane: box-box contact gives a
+        // body's whole face at once (all its corners below the plane). Bullet's convex-plane
+        // algorithm adds one point per call plus perturbed ones, and with fresh manifolds every
+        // step it returned 3 of a trunk slice's 4 corners, a different 3 each step: a roll
+        // moment flipping at the step rate that made a relaxed prone body sway
+        auto slab = std::make_unique<btCompoundShape>(false);
+        auto box = std::make_unique<btBoxShape>(btVector3(kFloorHalfWidth_m, kFloorHalfWidth_m, 0.5));
+        box->setMargin(kEnvMargin_m);
+        btTransform t;
+        t.setIdentity();
+        t.setOrigin(btVector3(0, 0, -0.5));
+        slab->addChildShape(t, box.get());
+        impl_->shapes.push_back(std::move(box));
+        shape = std::move(slab);
         break;
+      }
       case sim::EnvShape::kBox:
         shape = std::make_unique<btBoxShape>(ToBt(e.half_extents_m));
         break;
