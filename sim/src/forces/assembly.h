@@ -8,8 +8,8 @@
 // Euler, Baraff & Witkin 1998). Storage is block-tridiagonal when every element couples
 // neighbouring free bodies (a spine chain); otherwise dense. A tridiagonal system may end in a
 // few border bodies (a practitioner's hand pad) coupled to any chain body and to each other:
-// the solve then eliminates the chain first (Schur complement on the border, 6 extra chain
-// solves per border body), so a hand's contact with a vertebra is as implicit as the rest.
+// the solve then eliminates the chain first (Schur complement on the border: 6 extra forward
+// sweeps per touching border body), so a hand's contact with a vertebra is as implicit as the rest.
 //
 // Design note. Rejected alternatives: (1) Eigen::SimplicialLDLT with triplet assembly: the sort
 // in setFromTriplets costs more than the whole step for 300 elements; (2) always dense LLT:
