@@ -124,40 +124,30 @@ void ForceAssembly::AddDiag(int i, const Mat3& tl, const Mat3& tr, const Mat3& b
 }
 
 void ForceAssembly::AddBlock(int i, int j, const Mat3& tl, const Mat3& tr, const Mat3& bl, const Mat3& br) {
-  if (tridiagonal_ && i < nc_ && j < nc_) {
-    // the hot path (every chain element): add the quarters in place
-    auto add = [&](Mat6& B) {
-      B.topLeftCorner<3, 3>() += tl;
-      B.topRightCorner<3, 3>() += tr;
-      B.bottomLeftCorner<3, 3>() += bl;
-      B.bottomRightCorner<3, 3>() += br;
-    };
-    auto add_transposed = [&](Mat6& B) {
-      B.topLeftCorner<3, 3>() += tl.transpose();
-      B.topRightCorner<3, 3>() += bl.transpose();
-      B.bottomLeftCorner<3, 3>() += tr.transpose();
-      B.bottomRightCorner<3, 3>() += br.transpose();
-    };
-    if (j == i + 1) add(upper_[i]); else add_transposed(upper_[j]);
-    return;
-  }
+  // (i, j) gets the block, (j, i) its transpose; the quarters in place where storage allows
+  auto add = [&](auto&& B) {
+    B.template topLeftCorner<3, 3>() += tl;
+    B.template topRightCorner<3, 3>() += tr;
+    B.template bottomLeftCorner<3, 3>() += bl;
+    B.template bottomRightCorner<3, 3>() += br;
+  };
+  auto add_transposed = [&](auto&& B) {
+    B.template topLeftCorner<3, 3>() += tl.transpose();
+    B.template topRightCorner<3, 3>() += bl.transpose();
+    B.template bottomLeftCorner<3, 3>() += tr.transpose();
+    B.template bottomRightCorner<3, 3>() += br.transpose();
+  };
   if (!tridiagonal_) {
-    // (i, j) in place, (j, i) its transpose
-    auto B = dense_.block<6, 6>(6 * i, 6 * j);
-    B.topLeftCorner<3, 3>() += tl;
-    B.topRightCorner<3, 3>() += tr;
-    B.bottomLeftCorner<3, 3>() += bl;
-    B.bottomRightCorner<3, 3>() += br;
-    auto T = dense_.block<6, 6>(6 * j, 6 * i);
-    T.topLeftCorner<3, 3>() += tl.transpose();
-    T.topRightCorner<3, 3>() += bl.transpose();
-    T.bottomLeftCorner<3, 3>() += tr.transpose();
-    T.bottomRightCorner<3, 3>() += br.transpose();
-    return;
+    add(dense_.block<6, 6>(6 * i, 6 * j));
+    add_transposed(dense_.block<6, 6>(6 * j, 6 * i));
+  } else if (i < nc_ && j < nc_) {
+    // chain bodies couple only to their neighbours (World checks every element)
+    if (j == i + 1) add(upper_[i]); else add_transposed(upper_[j]);
+  } else {
+    Mat6 B;
+    B << tl, tr, bl, br;
+    AddBlock(i, j, B);  // a border body's coupling
   }
-  Mat6 B;
-  B << tl, tr, bl, br;
-  AddBlock(i, j, B);
 }
 
 void ForceAssembly::AddPointPair(int fa, const Vec3& r_a, int fb, const Vec3& r_b, const Mat3& K,

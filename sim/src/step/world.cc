@@ -89,6 +89,20 @@ bool IsTridiagonal(const Model& m) {
   for (const auto& e : d.facets) if (!ok(e.body_lower, e.body_upper)) return false;
   return true;
 }
+
+// props (hand pads) touch any body: they are the border of the tridiagonal system, which needs
+// them at the end of the free indices. Their number, or -1 if a prop comes before another body
+int NumBorderProps(const Model& m) {
+  const ModelDesc& d = m.desc();
+  int border = 0;
+  for (size_t i = 0; i < d.bodies.size(); ++i) {
+    const int fi = m.free_index(static_cast<BodyId>(i));
+    if (fi < 0) continue;
+    if (d.bodies[i].prop) ++border;
+    else if (border > 0) return -1;
+  }
+  return border;
+}
 }  // namespace
 
 Expected<World> World::Create(std::shared_ptr<const Model> model, const SimOptions& options) {
@@ -119,15 +133,9 @@ Expected<World> World::Create(std::shared_ptr<const Model> model, const SimOptio
   impl->options = options;
   const ModelDesc& d = impl->model->desc();
   impl->bullet = std::make_unique<internal::BulletWorld>(d, options.contact_iterations);
-  impl->tridiagonal = IsTridiagonal(*impl->model);
-  // props (hand pads) touch any body: they are the border of the tridiagonal system, which needs
-  // them at the end of the free indices
-  for (size_t i = 0; i < d.bodies.size(); ++i)
-    if (d.bodies[i].prop && impl->model->free_index(static_cast<BodyId>(i)) >= 0) ++impl->num_border;
-  for (size_t i = 0; i < d.bodies.size(); ++i) {
-    const int fi = impl->model->free_index(static_cast<BodyId>(i));
-    if (d.bodies[i].prop && fi >= 0 && fi < impl->model->num_free_bodies() - impl->num_border) impl->tridiagonal = false;
-  }
+  impl->num_border = NumBorderProps(*impl->model);
+  impl->tridiagonal = IsTridiagonal(*impl->model) && impl->num_border >= 0;
+  impl->num_border = std::max(impl->num_border, 0);
   impl->loads.assign(d.bodies.size(), AppliedLoad{});
   impl->state.bodies.resize(d.bodies.size());
   for (size_t i = 0; i < d.bodies.size(); ++i) {
