@@ -166,7 +166,8 @@ class ScenarioReader {
   void CheckUnknown(const toml::table& t, const std::string& prefix) {
     for (const auto& [k, node] : t) {
       const std::string key = prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
-      if (seen_.count(key)) continue;
+      // a table or an array of tables that was read ([[load]] is looked up as a whole) still
+      // has its own keys checked: a misspelt key inside [[load]] is an error too
       if (const toml::table* sub = node.as_table()) {
         CheckUnknown(*sub, key);
         continue;
@@ -176,6 +177,7 @@ class ScenarioReader {
           if (const toml::table* sub = (*arr)[i].as_table()) CheckUnknown(*sub, key + "." + std::to_string(i));
         continue;
       }
+      if (seen_.count(key)) continue;
       Error(&node, key, "unknown key (check the spelling; docs/scenarios.md lists every key)");
     }
   }

@@ -56,6 +56,9 @@ TEST(ScenarioFile, MalformedFilesGiveTheirSpecificError) {
     const char* expect;
   };
   for (const Case& c : {Case{"unknown_key.toml", "unknown_key.toml:6: subject.shoe_size: unknown key"},
+                        // inside an array of tables too (the array itself is read as a whole)
+                        Case{"unknown_key_in_load.toml", "unknown_key_in_load.toml:8: load.0.torqe_Nm: unknown key"},
+                        Case{"unknown_key_in_object.toml", "unknown_key_in_object.toml:9: object.0.frction: unknown key"},
                         Case{"out_of_range.toml", "subject.body_mass_kg: value 500 is out of range; allowed: [30, 200] kg"},
                         Case{"bad_profile.toml", "load.0.profile: value 'wiggle' is not allowed; allowed: constant, oscillation, ramp_hold_release, thrust"},
                         Case{"syntax.toml", "syntax.toml:2: TOML syntax error"},
