@@ -302,6 +302,7 @@ Expected<Scenario> LoadScenarioText(const std::string& text, const std::string& 
         ScenarioLoad L;
         L.name = r.Text(k + "name", "load " + std::to_string(i));
         L.body = r.Text(k + "body", "", {}, true);
+        L.body_line = r.Line(r.Node(k + "body"));
         L.force_N = r.Vector(k + "force_N", 1e4, "N");
         L.torque_Nm = r.Vector(k + "torque_Nm", 1e3, "N·m");
         L.point_m = r.Vector(k + "point_mm", 500, "mm") * 1e-3;
@@ -328,6 +329,7 @@ Expected<Scenario> LoadScenarioText(const std::string& text, const std::string& 
       o.has_position = r.Node(k + "position_mm") != nullptr;
       o.position_m = r.Vector(k + "position_mm", 5000, "mm") * 1e-3;
       o.touch = r.Text(k + "touch", "");
+      o.touch_line = r.Line(r.Node(k + "touch"));
       o.under = r.Text(k + "under", "");
       if (!o.under.empty() && (o.kind != ScenarioObject::Kind::kFloor || !o.touch.empty()))
         r.Error(r.Node(k + "under"), k + "under", "only a floor without `touch` can be placed under another object");

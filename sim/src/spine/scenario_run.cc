@@ -121,14 +121,18 @@ Expected<ModelDesc> BuildScene(const Scenario& sc, const SpineParams& params, Sc
   std::vector<Diagnostic> errors;
   const int n_spine = static_cast<int>(d.bodies.size());
   const std::string allowed = "head, C1..C7, T1..T12, L1..L5, sacrum";
-  auto find = [&](const std::string& name, const std::string& key) {
+  auto find = [&](const std::string& name, const std::string& key, int line) {
     const BodyId b = d.FindBody(name);
-    if (b < 0 || b >= n_spine) errors.push_back({sc.file, key, "'" + name + "' is not a body; allowed: " + allowed});
+    if (b < 0 || b >= n_spine)
+      errors.push_back({sc.file + (line > 0 ? ":" + std::to_string(line) : ""), key,
+                        "value '" + name + "' is not a body; allowed: " + allowed});
     return b;
   };
-  for (const ScenarioLoad& L : sc.loads) scene->load_body.push_back(find(L.body, "load '" + L.name + "'.body"));
-  for (const ScenarioObject& o : sc.objects)
-    if (!o.touch.empty()) find(o.touch, "object '" + o.name + "'.touch");
+  for (size_t i = 0; i < sc.loads.size(); ++i)
+    scene->load_body.push_back(find(sc.loads[i].body, "load." + std::to_string(i) + ".body", sc.loads[i].body_line));
+  for (size_t i = 0; i < sc.objects.size(); ++i)
+    if (!sc.objects[i].touch.empty())
+      find(sc.objects[i].touch, "object." + std::to_string(i) + ".touch", sc.objects[i].touch_line);
   if (!errors.empty()) return errors;
   scene->pelvis = d.FindBody("sacrum");
 

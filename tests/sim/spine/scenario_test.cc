@@ -78,7 +78,9 @@ TEST(ScenarioFile, MalformedFilesGiveTheirSpecificError) {
   ASSERT_TRUE(bad.ok());
   auto r = RunScenario(bad.value(), LoadSpineParams(DefaultSpineModelPath()).value());
   ASSERT_FALSE(r.ok());
-  EXPECT_NE(r.ErrorText().find("'T13' is not a body"), std::string::npos) << r.ErrorText();
+  EXPECT_NE(r.ErrorText().find("bad_body.toml:7: load.0.body: value 'T13' is not a body; allowed: head, C1..C7"),
+            std::string::npos)
+      << r.ErrorText();
 }
 
 TEST(ScenarioFile, OverridesApplyAndAreValidated) {

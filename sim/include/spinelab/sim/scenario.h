@@ -43,6 +43,7 @@ struct ScenarioLoad {
   std::string name;
   Phase phase = Phase::kAttempt;
   std::string body;                   ///< body name, e.g. "T1"
+  int body_line = 0;                  ///< line of `body` in the file (0: not from the file), for messages
   Vec3 force_N = Vec3::Zero();        ///< [N] at `point`, in W (or B if body frame)
   Vec3 torque_Nm = Vec3::Zero();      ///< [N·m]
   Vec3 point_m = Vec3::Zero();        ///< [m] from the vertebral-body centroid, in the body's axes
@@ -60,6 +61,7 @@ struct ScenarioObject {
   Vec3 position_m = Vec3::Zero();     ///< [m] centre (floor: a point on it), W; used when `touch` is empty
   bool has_position = false;
   std::string touch;                  ///< body whose trunk surface the object is placed against
+  int touch_line = 0;                 ///< line of `touch` in the file (0: not from the file), for messages
   std::string under;                  ///< floor: under this (earlier) object, e.g. a roller resting on it
   Vec3 side = Vec3(0, 0, -1);         ///< [-] direction from that body to the object (unit), W or body axes
   Vec3 offset_m = Vec3::Zero();       ///< [m] contact point moved from the surface point, touched body's axes
