@@ -4,6 +4,9 @@
 #include <array>
 #include <cstdio>
 #include <string>
+#include <vector>
+
+#include "spinelab/io/h5.h"
 
 namespace {
 
@@ -41,6 +44,30 @@ TEST(Cli, OutOfRangeOptionFails) {
   const CmdResult r = Exec("rom --level T7-T8 --moment -3");
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.output.find("--moment"), std::string::npos) << r.output;
+}
+
+// a run that goes unstable (a torque no neck bears) exits non-zero, says when and which body, and
+// keeps what it recorded up to then in the file, marked failed
+TEST(Cli, AnUnstableRunFailsAndKeepsItsRecordMarkedFailed) {
+  const std::string out = testing::TempDir() + "spinelab_unstable.h5";
+  std::remove(out.c_str());
+  const CmdResult r = Exec(std::string("run ") + SPINELAB_SOURCE_DIR + "/scenarios/seated_twist.toml -o " + out +
+                           " --set 'load.0.torque_Nm=[0,0,999]' --set load.0.body='\"head\"'");
+  EXPECT_NE(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("status: failed: unstable at t = "), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("fastest body '"), std::string::npos) << r.output;
+  auto f = spinelab::io::OpenFileReadOnly(out);
+  ASSERT_TRUE(f) << f.ErrorText();
+  const auto runs = spinelab::io::ListGroups(f.value(), "runs");
+  ASSERT_EQ(runs.size(), 1u);
+  const std::string run = "runs/" + runs[0];
+  EXPECT_EQ(spinelab::io::ReadStringAttr(f.value(), run, "status").value(), "failed");
+  EXPECT_NE(spinelab::io::ReadStringAttr(f.value(), run, "error").value().find("unstable at t = "), std::string::npos);
+  std::vector<uint64_t> dims;
+  const auto t = spinelab::io::ReadDoubles(f.value(), run + "/time", &dims);
+  ASSERT_TRUE(t);
+  ASSERT_GT(t.value().size(), 10u);          // the record up to the failure is kept
+  EXPECT_LT(t.value().back(), 6.0);          // and stops there (the scenario runs 8 s)
 }
 
 TEST(Cli, MissingModelFileFails) {

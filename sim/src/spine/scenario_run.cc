@@ -302,6 +302,18 @@ struct ScenarioRunner::Impl {
   static constexpr double kPadTouch_N = 2.0;  // [N] assumed: a hand resting on the skin
 
   const ModelDesc& d() const { return model->desc(); }
+  // why a step failed, for status/error: the time, the check that tripped and the fastest body
+  std::string UnstableText(uint32_t st) const {
+    const State& state = world->state();
+    size_t fast = 0;
+    for (size_t i = 1; i < state.bodies.size(); ++i)
+      if (state.bodies[i].v_WB.squaredNorm() > state.bodies[fast].v_WB.squaredNorm()) fast = i;
+    std::string text = "unstable at t = " + FormatNumber(state.time_s) + " s: " + StepStatusText(st);
+    if (fast < state.bodies.size() && fast < d().bodies.size() && std::isfinite(state.bodies[fast].v_WB.norm()))
+      text += "; fastest body '" + d().bodies[fast].name + "' at " + FormatNumber(state.bodies[fast].v_WB.norm()) +
+              " m/s, " + FormatNumber(state.bodies[fast].w_WB.norm()) + " rad/s";
+    return text + ". Check the loads (one the body cannot bear throws it), or try a smaller run.dt_s";
+  }
   void SetPadLoads(World& w, double t) {
     // the practitioner carries the pad's weight; the profile's push comes on top of the touch
     for (size_t k = 0; k < sc.objects.size(); ++k) {
@@ -626,7 +638,7 @@ bool ScenarioRunner::Step() {
   ++m.step;
   if (st != kStepOk) {
     m.res.status = "failed";
-    m.res.error = "unstable at t = " + std::to_string(m.world->state().time_s) + " s: " + StepStatusText(st);
+    m.res.error = m.UnstableText(st);
     return false;
   }
   m.CollectEvents();
@@ -644,7 +656,7 @@ bool ScenarioRunner::Impl::StepOnce(bool window) {
   ++res.steps;
   if (st != kStepOk) {
     res.status = "failed";
-    res.error = "unstable at t = " + std::to_string(world->state().time_s) + " s: " + StepStatusText(st);
+    res.error = UnstableText(st);
     return false;
   }
   CollectEvents();

@@ -424,8 +424,8 @@ std::string StepStatusText(uint32_t status) {
   };
   add(kStepNonFiniteForce, "non-finite force (check element parameters)");
   add(kStepSolveFailed, "implicit solve failed (check masses/inertias)");
-  add(kStepNonFiniteState, "non-finite state (unstable: reduce dt_s)");
-  add(kStepTooFast, "body speed above limit (unstable: reduce dt_s)");
+  add(kStepNonFiniteState, "non-finite state");
+  add(kStepTooFast, "a body moves faster than the speed limit");
   return out;
 }
 

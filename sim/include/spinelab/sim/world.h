@@ -26,8 +26,8 @@ enum StepStatus : uint32_t {
   kStepOk = 0,
   kStepNonFiniteForce = 1u << 0,  ///< an element produced NaN/inf: check its parameters
   kStepSolveFailed = 1u << 1,     ///< implicit system not positive definite: check masses
-  kStepNonFiniteState = 1u << 2,  ///< pose/velocity NaN: reduce dt_s
-  kStepTooFast = 1u << 3,         ///< speed above SimOptions limits: unstable, reduce dt_s
+  kStepNonFiniteState = 1u << 2,  ///< pose/velocity NaN (unstable)
+  kStepTooFast = 1u << 3,         ///< speed above SimOptions limits (unstable)
 };
 
 /// Step-status flags as text, e.g. "non-finite force | too fast".
