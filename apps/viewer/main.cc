@@ -56,6 +56,10 @@ void SetView(const std::string& v, Camera* c) {
   else c->yaw_rad = 1.5708f, c->pitch_rad = 0.12f;  // side: the subject's left
 }
 
+// left edge [px] of the 3D view: the control panel keeps the strip left of it, so the scene is
+// framed and picked in the rest of the window (a body behind the panel could not be seen)
+int SceneViewX(int framebuffer_width) { return std::min(framebuffer_width / 3, 440); }
+
 // frames the bodies: target at their centre, distance to fit
 void FrameBodies(const viz::Frame& f, Camera* c) {
   if (f.X_WB.empty()) return;
@@ -288,8 +292,9 @@ int Run(Options o) {
             int fw = 0, fh = 0;
             glfwGetFramebufferSize(win, &fw, &fh);
             const float sx = io.DisplayFramebufferScale.x, sy = io.DisplayFramebufferScale.y;
-            const float nx = 2.f * io.MousePos.x * sx / fw - 1.f, ny = 1.f - 2.f * io.MousePos.y * sy / fh;
-            const Eigen::Matrix4f inv = (cam.Projection(static_cast<float>(fw) / std::max(fh, 1)) * cam.View()).inverse();
+            const int vx = SceneViewX(fw), vw = std::max(fw - vx, 1);
+            const float nx = 2.f * (io.MousePos.x * sx - vx) / vw - 1.f, ny = 1.f - 2.f * io.MousePos.y * sy / fh;
+            const Eigen::Matrix4f inv = (cam.Projection(static_cast<float>(vw) / std::max(fh, 1)) * cam.View()).inverse();
             Eigen::Vector4f a = inv * Eigen::Vector4f(nx, ny, -1, 1), b = inv * Eigen::Vector4f(nx, ny, 1, 1);
             const Eigen::Vector3f o3 = a.head<3>() / a.w(), dir = (b.head<3>() / b.w() - o3).normalized();
             const int hit = viz::Pick(last_items, o3, dir);
@@ -496,13 +501,15 @@ int Run(Options o) {
                                        [](const viz::Frame& f, double x) { return f.time_s < x; }) - R2->frames.begin();
           k2 = std::min(k2, R2->frames.size() - 1);
           // the panel stays on the left: the two views share the rest of the window
-          const int x0 = std::min(w / 3, 440), half = (w - x0) / 2;
+          const int x0 = SceneViewX(w), half = (w - x0) / 2;
           renderer.Draw({}, cam, 0, 0, x0, h);
           renderer.Draw(viz::BuildDrawList(R.model, F, scene), cam, x0, 0, half, h);
           renderer.Draw(viz::BuildDrawList(R2->model, R2->frames[k2], scene), cam, x0 + half, 0, w - x0 - half, h);
         } else {
           last_items = viz::BuildDrawList(R.model, F, scene);
-          renderer.Draw(last_items, cam, 0, 0, w, h);
+          const int x0 = SceneViewX(w);
+          renderer.Draw({}, cam, 0, 0, x0, h);
+          renderer.Draw(last_items, cam, x0, 0, w - x0, h);
         }
         ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
         if (!o.export_dir.empty()) {
