@@ -66,6 +66,10 @@ namespace {
 class ScenarioReader {
  public:
   ScenarioReader(const toml::table& root, std::string file) : root_(root), file_(std::move(file)) {}
+  // a value given with --set is reported as such (it has no line in the file)
+  void SetOverrides(const std::vector<std::pair<std::string, std::string>>& kv) {
+    for (const auto& [k, v] : kv) overridden_[k] = v;
+  }
   std::vector<Diagnostic>& errors() { return errors_; }
 
   // keys are dotted ("load.0.body"); toml++ paths index arrays as "load[0].body"
@@ -81,6 +85,10 @@ class ScenarioReader {
   }
   int Line(const toml::node* n) const { return n ? static_cast<int>(n->source().begin.line) : 0; }
   void Error(const toml::node* n, const std::string& key, const std::string& msg) {
+    if (const auto o = overridden_.find(key); o != overridden_.end()) {
+      errors_.push_back({"--set " + key + "=" + o->second + " (on " + file_ + ")", key, msg});
+      return;
+    }
     errors_.push_back({file_ + (Line(n) > 0 ? ":" + std::to_string(Line(n)) : ""), key, msg});
   }
 
@@ -186,6 +194,7 @@ class ScenarioReader {
   const toml::table& root_;
   std::string file_;
   std::set<std::string> seen_;
+  std::map<std::string, std::string> overridden_;
   std::vector<Diagnostic> errors_;
 };
 
@@ -269,6 +278,7 @@ Expected<Scenario> LoadScenarioText(const std::string& text, const std::string& 
   if (!errors.empty()) return errors;
 
   ScenarioReader r(root, path);
+  r.SetOverrides(s.overrides);
   r.Number("schema_version", 0, 1, 1, "(this spinelab reads schema_version 1)", true);
   s.title = r.Text("scenario.title", "", {}, true);
   s.article = r.Text("scenario.article", "");

@@ -92,6 +92,11 @@ TEST(ScenarioFile, OverridesApplyAndAreValidated) {
   auto bad = LoadScenario(Scenario("seated_twist.toml"), {"subject.body_mass_kg=900"});
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.ErrorText().find("value 900 is out of range"), std::string::npos);
+  // the bad value is reported as the override it came from, not as a line of the file
+  EXPECT_NE(bad.ErrorText().find("--set subject.body_mass_kg=900 (on "), std::string::npos) << bad.ErrorText();
+  auto typed = LoadScenario(Scenario("seated_twist.toml"), {"load.0.torqe_Nm=[0, 0, 20]"});
+  ASSERT_FALSE(typed.ok());
+  EXPECT_NE(typed.ErrorText().find("load.0.torqe_Nm: unknown key"), std::string::npos) << typed.ErrorText();
   auto nokey = LoadScenario(Scenario("seated_twist.toml"), {"subjekt.body_mass_kg=60"});
   ASSERT_FALSE(nokey.ok());
   EXPECT_NE(nokey.ErrorText().find("'subjekt' does not exist"), std::string::npos) << nokey.ErrorText();
