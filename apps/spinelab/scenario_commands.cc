@@ -115,7 +115,11 @@ int RunFiles(const CommonOptions& c, const RunArgs& a, bool compare) {
     }
     const ScenarioSummary s = Summarize(sc, r.value());
     if (!compare) PrintSummary(sc, r.value(), s);
-    failed += r.value().status != "ok";
+    if (r.value().status != "ok") {
+      ++failed;  // also on stderr: the summary may be going to a file
+      std::fprintf(stderr, "spinelab: %s: run failed: %s (what was recorded up to then is kept, marked failed)\n",
+                   sc.file.c_str(), r.value().error.c_str());
+    }
     if (file) {
       auto w = io::WriteRun(*file, sc.name, sc, r.value());
       if (!w) {

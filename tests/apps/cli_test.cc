@@ -56,6 +56,7 @@ TEST(Cli, AnUnstableRunFailsAndKeepsItsRecordMarkedFailed) {
   EXPECT_NE(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("status: failed: unstable at t = "), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("fastest body '"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("seated_twist.toml: run failed: unstable at t = "), std::string::npos) << r.output;
   auto f = spinelab::io::OpenFileReadOnly(out);
   ASSERT_TRUE(f) << f.ErrorText();
   const auto runs = spinelab::io::ListGroups(f.value(), "runs");
