@@ -409,11 +409,26 @@ int Run(Options o) {
           }
         }
         {  // plot: the chosen facet's quantity over the run, cursor at the current time
-          static int plot_facet = 29;  // T7-T8 R
-          plot_facet = std::min(plot_facet, static_cast<int>(R.model.facets.size()) - 1);
+          // until the user chooses one (the list, or a facet picked in the view), the plot follows
+          // the joint that matters: the first to pop, else the one with the deepest suction so far
+          static int plot_facet = 0, last_picked = -1;
+          static bool plot_chosen = false;
+          if (scene.selected_facet >= 0 && scene.selected_facet != last_picked) plot_facet = scene.selected_facet, plot_chosen = true;
+          last_picked = scene.selected_facet;
+          if (!plot_chosen) {
+            if (!R.cavitations.empty()) {
+              plot_facet = R.cavitations.front().facet;
+            } else {
+              double lowest = 0;
+              for (const viz::Frame& fr : R.frames)
+                for (size_t fi = 0; fi < fr.facet_pressure_Pa.size(); ++fi)
+                  if (fr.facet_pressure_Pa[fi] < lowest) lowest = fr.facet_pressure_Pa[fi], plot_facet = static_cast<int>(fi);
+            }
+          }
+          plot_facet = std::clamp(plot_facet, 0, std::max(0, static_cast<int>(R.model.facets.size()) - 1));
           std::string names;
           for (const auto& fd : R.model.facets) names += fd.name + '\0';
-          ImGui::Combo("plot facet", &plot_facet, names.c_str());
+          if (ImGui::Combo("plot facet", &plot_facet, names.c_str())) plot_chosen = true;
           std::vector<float> ys;
           ys.reserve(R.frames.size());
           for (const viz::Frame& fr : R.frames)
