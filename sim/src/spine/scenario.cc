@@ -315,6 +315,8 @@ Expected<Scenario> LoadScenarioText(const std::string& text, const std::string& 
         L.body_line = r.Line(r.Node(k + "body"));
         L.force_N = r.Vector(k + "force_N", 1e4, "N");
         L.torque_Nm = r.Vector(k + "torque_Nm", 1e3, "N·m");
+        if (!r.Node(k + "force_N") && !r.Node(k + "torque_Nm"))  // (a zero given on purpose is fine)
+          r.Error(r.Node(k + "body"), k + "force_N", "a load needs `force_N` or `torque_Nm` (neither is given)");
         L.point_m = r.Vector(k + "point_mm", 500, "mm") * 1e-3;
         L.body_frame = r.Text(k + "frame", "world", {"world", "body"}) == "body";
         const std::string phase = r.Text(k + "phase", "attempt", {"attempt", "between", "always"});
