@@ -389,6 +389,8 @@ Expected<Scenario> LoadScenarioText(const std::string& text, const std::string& 
       m.body = r.Text(k + "body", "sacrum", {"sacrum"});
       m.rotation_rad = r.Vector(k + "rotation_deg", 180, "deg") * kDegToRad;
       m.translation_m = r.Vector(k + "translation_mm", 1000, "mm") * 1e-3;
+      if (!r.Node(k + "rotation_deg") && !r.Node(k + "translation_mm"))
+        r.Error(arr->get(i), k + "rotation_deg", "a motion needs `rotation_deg` or `translation_mm` (neither is given)");
       m.profile = r.Profile(k);
       s.motions.push_back(m);
     }

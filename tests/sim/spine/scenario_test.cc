@@ -59,6 +59,7 @@ TEST(ScenarioFile, MalformedFilesGiveTheirSpecificError) {
                         // inside an array of tables too (the array itself is read as a whole)
                         Case{"unknown_key_in_load.toml", "unknown_key_in_load.toml:8: load.0.torqe_Nm: unknown key"},
                         Case{"unknown_key_in_object.toml", "unknown_key_in_object.toml:9: object.0.frction: unknown key"},
+                        Case{"motion_without_motion.toml", "motion.0.rotation_deg: a motion needs `rotation_deg` or `translation_mm`"},
                         Case{"load_without_force.toml", "load_without_force.toml:7: load.0.force_N: a load needs `force_N` or `torque_Nm`"},
                         Case{"out_of_range.toml", "subject.body_mass_kg: value 500 is out of range; allowed: [30, 200] kg"},
                         Case{"bad_profile.toml", "load.0.profile: value 'wiggle' is not allowed; allowed: constant, oscillation, ramp_hold_release, thrust"},
