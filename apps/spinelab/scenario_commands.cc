@@ -33,6 +33,18 @@ struct RunArgs {
 void PrintSummary(const Scenario& sc, const ScenarioResult& r, const ScenarioSummary& s) {
   std::printf("%s — %s\n", sc.name.c_str(), sc.title.c_str());
   if (!sc.notice.empty()) std::printf("watch: %s\n", sc.notice.c_str());
+  if (!sc.protocol.enabled) {  // (a protocol times its loads from each attempt)
+    // a load timed after the end never acts: usually a shortened run.duration_s
+    auto late = [&](const char* what, const std::string& name, const LoadProfile& p) {
+      if (p.start_s >= sc.duration_s)
+        std::printf("note: %s '%s' starts at %g s, when the run (%g s) is over: it never acts\n", what, name.c_str(),
+                    p.start_s, sc.duration_s);
+    };
+    for (const ScenarioLoad& L : sc.loads) late("load", L.name, L.profile);
+    for (const ScenarioMotion& m : sc.motions) late("motion", m.name, m.profile);
+    for (const ScenarioObject& o : sc.objects)
+      if (o.kind == ScenarioObject::Kind::kPad && o.force_N > 0) late("pad", o.name, o.profile);
+  }
   std::printf("%-8s %7s %7s %7s | %8s %8s %8s %8s %9s | %7s %7s | %6s\n", "level", "flex", "latb", "axrot", "annulus", "dshear N",
               "facet N", "capsule", "dIDP kPa", "open L", "open R", "fract");
   for (const LevelSummary& l : s.levels)

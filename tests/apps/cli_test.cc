@@ -71,6 +71,17 @@ TEST(Cli, AnUnstableRunFailsAndKeepsItsRecordMarkedFailed) {
   EXPECT_LT(t.value().back(), 6.0);          // and stops there (the scenario runs 8 s)
 }
 
+// a run shortened below its loads' start says so (the loads never act)
+TEST(Cli, ALoadAfterTheEndOfTheRunIsPointedOut) {
+  const CmdResult r = Exec(std::string("run ") + SPINELAB_SOURCE_DIR + "/scenarios/thoracic_thrust.toml --set run.duration_s=0.5");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("note: pad 'practitioner's hand' starts at 1 s, when the run (0.5 s) is over: it never acts"),
+            std::string::npos)
+      << r.output;
+  const CmdResult full = Exec(std::string("run ") + SPINELAB_SOURCE_DIR + "/scenarios/thoracic_thrust.toml --set run.duration_s=1.2");
+  EXPECT_EQ(full.output.find("note: pad"), std::string::npos) << full.output;
+}
+
 TEST(Cli, MissingModelFileFails) {
   const CmdResult r = Exec("--model /nonexistent.toml rom --level T7-T8");
   EXPECT_NE(r.exit_code, 0);
