@@ -9,13 +9,17 @@ namespace spinelab::internal {
 namespace {
 constexpr double kRigid = std::numeric_limits<double>::infinity();
 
-// normal stiffness [N/m] of body b's tissue at the world point p: the front half of its first
-// shape may be softer (the chest and abdomen); 0 in the description means rigid
-double TissueStiffness(const sim::BodyDesc& b, const BodyKin& k, const Vec3& p_W) {
+// normal stiffness [N/m] of body b's tissue at the world point p, where its surface faces along
+// n_out_W: the front of its first shape may be softer (the chest and abdomen, pressed towards the
+// spine), only where the surface faces forwards: the flank a side-lying trunk rests on is not the
+// front wall; 0 in the description means rigid
+double TissueStiffness(const sim::BodyDesc& b, const BodyKin& k, const Vec3& p_W, const Vec3& n_out_W) {
   if (b.contact_stiffness_N_per_m <= 0) return kRigid;
   if (b.anterior_contact_stiffness_N_per_m > 0 && !b.shapes.empty()) {
     const Vec3 p_B = k.R_WB.transpose() * (p_W - k.p_WB);
-    if (p_B.x() > b.shapes.front().center_B.x()) return b.anterior_contact_stiffness_N_per_m;
+    const double facing_forward = (k.R_WB.transpose() * n_out_W).x();
+    if (p_B.x() > b.shapes.front().center_B.x() && facing_forward > std::sqrt(0.5))
+      return b.anterior_contact_stiffness_N_per_m;
   }
   return b.contact_stiffness_N_per_m;
 }
@@ -41,7 +45,8 @@ void AddContactForces(const sim::ModelDesc& model, const std::vector<ContactPoin
     } else if (B && B->prop) {
       k = B->contact_stiffness_N_per_m, damping = B->contact_damping_Ns_per_m;
     } else {
-      const double k1 = A ? TissueStiffness(*A, ka, p) : kRigid, k2 = B ? TissueStiffness(*B, kb, p) : kRigid;
+      // n points from B to A: A's surface faces along -n, B's along +n
+      const double k1 = A ? TissueStiffness(*A, ka, p, -c.n_BA) : kRigid, k2 = B ? TissueStiffness(*B, kb, p, c.n_BA) : kRigid;
       k = std::isinf(k1) ? k2 : std::isinf(k2) ? k1 : k1 * k2 / (k1 + k2);
       damping = (A ? A->contact_damping_Ns_per_m : 0) + (B ? B->contact_damping_Ns_per_m : 0);
     }
@@ -49,13 +54,14 @@ void AddContactForces(const sim::ModelDesc& model, const std::vector<ContactPoin
     double mu = 0.6;  // [-] skin on a hand (assumed)
     if (!a_body) mu = model.environment[-1 - c.a].friction;
     if (!b_body) mu = model.environment[-1 - c.b].friction;
+    if (options.frictionless) mu = 0;
 
     const Vec3& n = c.n_BA;
     const Vec3 v_rel = ka.PointVelocity(p) - kb.PointVelocity(p);  // A relative to B
     const double vn = v_rel.dot(n);
     const double fn = std::max(0.0, k * c.depth_m - damping * vn);
     const Vec3 vt = v_rel - vn * n;
-    double ct = options.friction_damping_Ns_per_m;
+    double ct = mu > 0 ? options.friction_damping_Ns_per_m : 0.0;
     Vec3 ft = -ct * vt;
     const double ft_norm = ft.norm();
     if (ft_norm > mu * fn) {  // sliding: Coulomb limit; the tangent damping that gives it

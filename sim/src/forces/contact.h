@@ -15,6 +15,7 @@ namespace spinelab::internal {
 
 struct ContactLawOptions {
   double friction_damping_Ns_per_m = 2e4;  ///< [N·s/m] tangential damping below the Coulomb limit
+  bool frictionless = false;               ///< no tangential force (settling: SimOptions::frictionless_supports)
 };
 
 /// Adds the contact forces of `points` (penetrating points at the current poses) to the assembly

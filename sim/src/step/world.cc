@@ -250,7 +250,9 @@ void World::Impl::EvaluateForces(ForceAssembly* asmb) {
     }
   }
   // compliant contact (points detected at this state)
-  internal::AddContactForces(d, contacts, kin, internal::ContactLawOptions{}, asmb, &outputs.contacts);
+  internal::ContactLawOptions law;
+  law.frictionless = options.frictionless_supports;
+  internal::AddContactForces(d, contacts, kin, law, asmb, &outputs.contacts);
   // force elements, in creation order
   for (size_t i = 0; i < d.bushings.size(); ++i) {
     const BushingDesc& e = d.bushings[i];

@@ -22,6 +22,10 @@ struct SimOptions {
   /// Settling into the subject's habitual posture: it raises no protective tone (the capsule
   /// strains it holds count as already felt, as World::AcceptPostureAsBaseline).
   bool habitual_posture = false;
+  /// Settling onto the supports: contacts carry no friction, so the body comes to the equilibrium
+  /// its supports give. The friction law is a damper (regularised Coulomb): a shear the body picked
+  /// up on the way down would otherwise stay in and creep out over tens of seconds.
+  bool frictionless_supports = false;
   /// [-] relative tolerance of the adaptive bubble (Rayleigh–Plesset) integration.
   double bubble_rel_tol = 1e-7;
 };
