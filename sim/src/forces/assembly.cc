@@ -171,20 +171,30 @@ void ForceAssembly::AddRotPair(int fa, int fb, const Mat3& K, const Mat3& C, con
   const Vec3 dtau = h_ * (K * w_rel);
   AddTorque(fa, dtau);
   AddTorque(fb, -dtau);
+  // only the rotation quarters: the blocks are [0, 0; 0, G]
   const Mat3 G = h_ * h_ * K + h_ * C;
-  Mat6 B = Mat6::Zero();
-  B.bottomRightCorner<3, 3>() = G;
-  if (fa >= 0) AddDiag(fa, B);
-  if (fb >= 0) AddDiag(fb, B);
-  if (fa >= 0 && fb >= 0) AddBlock(fa, fb, -B);
+  if (fa >= 0) DiagBlock(fa).bottomRightCorner<3, 3>() += G;
+  if (fb >= 0) DiagBlock(fb).bottomRightCorner<3, 3>() += G;
+  if (fa >= 0 && fb >= 0) {
+    if (tridiagonal_ && fa < nc_ && fb < nc_) {
+      // (a, b) gets −G, (b, a) its transpose (G is symmetric only to rounding)
+      if (fb == fa + 1) upper_[fa].bottomRightCorner<3, 3>() -= G;
+      else upper_[fb].bottomRightCorner<3, 3>() -= G.transpose();
+    } else {
+      Mat6 B = Mat6::Zero();
+      B.bottomRightCorner<3, 3>() = -G;
+      AddBlock(fa, fb, B);
+    }
+  }
 }
 
 void ForceAssembly::AddMass(int fi, double mass, const Mat3& I_W) {
   if (fi < 0) return;
-  Mat6 B = Mat6::Zero();
-  B.topLeftCorner<3, 3>() = mass * Mat3::Identity();
-  B.bottomRightCorner<3, 3>() = I_W;
-  AddDiag(fi, B);
+  auto D = DiagBlock(fi);
+  D(0, 0) += mass;
+  D(1, 1) += mass;
+  D(2, 2) += mass;
+  D.bottomRightCorner<3, 3>() += I_W;
 }
 
 bool ForceAssembly::AllFinite() const {
