@@ -82,13 +82,7 @@ void ForceAssembly::Reset(int num_free, bool tridiagonal, double h, int num_bord
 }
 
 void ForceAssembly::AddDiag(int i, const Mat6& block) {
-  if (!tridiagonal_) {
-    dense_.block<6, 6>(6 * i, 6 * i) += block;
-  } else if (i < nc_) {
-    diag_[i] += block;
-  } else {
-    border_dense_.block<6, 6>(6 * (i - nc_), 6 * (i - nc_)) += block;
-  }
+  WithDiag(i, [&](auto&& D) { D += block; });
 }
 
 void ForceAssembly::AddBlock(int i, int j, const Mat6& block) {
@@ -112,15 +106,12 @@ void ForceAssembly::AddBlock(int i, int j, const Mat6& block) {
 }
 
 void ForceAssembly::AddDiag(int i, const Mat3& tl, const Mat3& tr, const Mat3& bl, const Mat3& br) {
-  auto add = [&](auto&& D) {
+  WithDiag(i, [&](auto&& D) {
     D.template topLeftCorner<3, 3>() += tl;
     D.template topRightCorner<3, 3>() += tr;
     D.template bottomLeftCorner<3, 3>() += bl;
     D.template bottomRightCorner<3, 3>() += br;
-  };
-  if (!tridiagonal_) add(dense_.block<6, 6>(6 * i, 6 * i));
-  else if (i < nc_) add(diag_[i]);
-  else add(border_dense_.block<6, 6>(6 * (i - nc_), 6 * (i - nc_)));
+  });
 }
 
 void ForceAssembly::AddBlock(int i, int j, const Mat3& tl, const Mat3& tr, const Mat3& bl, const Mat3& br) {
@@ -173,8 +164,8 @@ void ForceAssembly::AddRotPair(int fa, int fb, const Mat3& K, const Mat3& C, con
   AddTorque(fb, -dtau);
   // only the rotation quarters: the blocks are [0, 0; 0, G]
   const Mat3 G = h_ * h_ * K + h_ * C;
-  if (fa >= 0) DiagBlock(fa).bottomRightCorner<3, 3>() += G;
-  if (fb >= 0) DiagBlock(fb).bottomRightCorner<3, 3>() += G;
+  if (fa >= 0) WithDiag(fa, [&](auto&& D) { D.template bottomRightCorner<3, 3>() += G; });
+  if (fb >= 0) WithDiag(fb, [&](auto&& D) { D.template bottomRightCorner<3, 3>() += G; });
   if (fa >= 0 && fb >= 0) {
     if (tridiagonal_ && fa < nc_ && fb < nc_) {
       // (a, b) gets −G, (b, a) its transpose (G is symmetric only to rounding)
@@ -190,11 +181,12 @@ void ForceAssembly::AddRotPair(int fa, int fb, const Mat3& K, const Mat3& C, con
 
 void ForceAssembly::AddMass(int fi, double mass, const Mat3& I_W) {
   if (fi < 0) return;
-  auto D = DiagBlock(fi);
-  D(0, 0) += mass;
-  D(1, 1) += mass;
-  D(2, 2) += mass;
-  D.bottomRightCorner<3, 3>() += I_W;
+  WithDiag(fi, [&](auto&& D) {
+    D(0, 0) += mass;
+    D(1, 1) += mass;
+    D(2, 2) += mass;
+    D.template bottomRightCorner<3, 3>() += I_W;
+  });
 }
 
 bool ForceAssembly::AllFinite() const {

@@ -88,12 +88,11 @@ class ForceAssembly {
   void Forward(const Vec6* b, Vec6* z, int first = 0) const;      // z = L⁻¹·b; b_i = 0 for i < first
   void Backward(const Vec6* z, Vec6* x) const;                     // x = L⁻ᵀ·z (T = L·Lᵀ)
   Mat6& BorderBlock(int i, int p) { return border_[i * nb_ + p]; }  // A_(chain i, border p)
-  Eigen::Block<Eigen::MatrixXd, 6, 6> DenseDiag(int i) {
-    return tridiagonal_ ? border_dense_.block<6, 6>(6 * (i - nc_), 6 * (i - nc_)) : dense_.block<6, 6>(6 * i, 6 * i);
-  }
-  Eigen::Ref<Mat6, 0, Eigen::OuterStride<>> DiagBlock(int i) {  // A_ii wherever it is stored
-    if (tridiagonal_ && i < nc_) return diag_[i];
-    return DenseDiag(i);
+  template <class F>
+  void WithDiag(int i, F&& f) {  // calls f(A_ii) wherever A_ii is stored (fixed-size 6×6 either way)
+    if (!tridiagonal_) f(dense_.block<6, 6>(6 * i, 6 * i));
+    else if (i < nc_) f(diag_[i]);
+    else f(border_dense_.block<6, 6>(6 * (i - nc_), 6 * (i - nc_)));
   }
 
   int n_ = 0;
