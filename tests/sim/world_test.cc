@@ -1,4 +1,5 @@
-// World: options validation, free fall, contact with the environment through Bullet,
+// World: options validation, free fall, contact with the environment through Bullet (and the
+// soft front of a trunk slice),
 // determinism, save/restore, passivity of the implicit step.
 #include "spinelab/sim/world.h"
 
@@ -116,6 +117,50 @@ TEST(World, ASliceLyingFlatTouchesTheFloorAtItsFourCornersEveryStep) {
   double fn = 0;
   for (const ContactOutput& c : before) fn += c.normal_N;
   EXPECT_NEAR(fn, 3.0 * 9.81, 0.3);
+}
+
+TEST(World, TheSoftFrontOfATrunkSliceCarriesOnlyWhereItFacesTheTable) {
+  // a trunk slice whose front (x > 0) is softer than its back, as the chest is: lying face down
+  // it sinks into the soft front; on its back, or on its side (whose front half is still the
+  // flank, not the front wall), it rests on the back's stiffness and does not roll
+  const double k_back = 5e3, k_front = 1e3, m = 3.0;  // [N/m per point], [kg]
+  const Vec3 half(0.05, 0.155, 0.021);
+  auto rest = [&](const Mat3& R) {
+    ModelDesc d;
+    BodyDesc b;
+    b.name = "slice";
+    b.mass_kg = m;
+    b.inertia_kgm2 = Vec3(0.03, 0.01, 0.035);
+    b.X_WB.R = R;
+    b.X_WB.p = Vec3(0.3, 0.0, (R * half).cwiseAbs().z() + 1e-4);  // just above the table
+    b.shapes.push_back({Vec3::Zero(), half});
+    b.contact_stiffness_N_per_m = k_back;
+    b.anterior_contact_stiffness_N_per_m = k_front;
+    b.contact_damping_Ns_per_m = 100;
+    d.bodies.push_back(b);
+    d.environment.push_back({"table", EnvShape::kPlane, Pose{}, Vec3::Zero(), 0.6});
+    World w = World::Create(Compiled(d), SimOptions{}).value();
+    for (int i = 0; i < 3000; ++i) EXPECT_EQ(w.Step(), kStepOk);
+    const BodyState& s = w.state().bodies[0];
+    const Mat3 R_now = s.q_WB.toRotationMatrix();
+    double lowest = 1e9;  // the deepest corner below the table top
+    for (int c = 0; c < 8; ++c) {
+      const Vec3 corner(c & 1 ? half.x() : -half.x(), c & 2 ? half.y() : -half.y(), c & 4 ? half.z() : -half.z());
+      lowest = std::min(lowest, (s.p_WB + R_now * corner).z());
+    }
+    std::vector<double> fn;
+    for (const ContactOutput& c : w.outputs().contacts) fn.push_back(c.normal_N);
+    return std::make_pair(-lowest, fn);
+  };
+  const double weight = m * 9.81;
+  const auto [prone, f_prone] = rest(RotY(0.5 * kPi));    // front (x) down
+  const auto [supine, f_supine] = rest(RotY(-0.5 * kPi));  // back down
+  const auto [side, f_side] = rest(RotX(-0.5 * kPi));     // left flank (y) down
+  EXPECT_NEAR(prone, weight / (4 * k_front), 0.05 * weight / (4 * k_front));
+  EXPECT_NEAR(supine, weight / (4 * k_back), 0.05 * weight / (4 * k_back));
+  EXPECT_NEAR(side, weight / (4 * k_back), 0.05 * weight / (4 * k_back));
+  ASSERT_EQ(f_side.size(), 4u);
+  for (double f : f_side) EXPECT_NEAR(f, weight / 4, 0.02 * weight) << "the flank's four corners carry alike";
 }
 
 TEST(World, SameInputsGiveBitwiseIdenticalSpineRuns) {
