@@ -166,17 +166,7 @@ void ForceAssembly::AddRotPair(int fa, int fb, const Mat3& K, const Mat3& C, con
   const Mat3 G = h_ * h_ * K + h_ * C;
   if (fa >= 0) WithDiag(fa, [&](auto&& D) { D.template bottomRightCorner<3, 3>() += G; });
   if (fb >= 0) WithDiag(fb, [&](auto&& D) { D.template bottomRightCorner<3, 3>() += G; });
-  if (fa >= 0 && fb >= 0) {
-    if (tridiagonal_ && fa < nc_ && fb < nc_) {
-      // (a, b) gets −G, (b, a) its transpose (G is symmetric only to rounding)
-      if (fb == fa + 1) upper_[fa].bottomRightCorner<3, 3>() -= G;
-      else upper_[fb].bottomRightCorner<3, 3>() -= G.transpose();
-    } else {
-      Mat6 B = Mat6::Zero();
-      B.bottomRightCorner<3, 3>() = -G;
-      AddBlock(fa, fb, B);
-    }
-  }
+  if (fa >= 0 && fb >= 0) AddBlock(fa, fb, Mat3::Zero(), Mat3::Zero(), Mat3::Zero(), -G);
 }
 
 void ForceAssembly::AddMass(int fi, double mass, const Mat3& I_W) {
