@@ -202,7 +202,7 @@ void BulletWorld::ResetCaches() {
   impl_->solver.reset();
 }
 
-void BulletWorld::DetectContacts(std::vector<ContactPoint>* out) {
+void BulletWorld::DetectContacts(std::vector<ContactPoint>* out, bool include_rigid_pairs) {
   out->clear();
   // fresh manifolds: the points are a function of the current poses only (no contact history),
   // so a restored state continues bitwise like the original
@@ -214,8 +214,8 @@ void BulletWorld::DetectContacts(std::vector<ContactPoint>* out) {
     const btPersistentManifold* mf = disp.getManifoldByIndexInternal(i);
     const btCollisionObject* a = mf->getBody0();
     const btCollisionObject* b = mf->getBody1();
-    // only pairs Bullet does not resolve itself (a compliant body is involved)
-    if (a->hasContactResponse() && b->hasContactResponse()) continue;
+    // only pairs Bullet does not resolve itself (a compliant body is involved), unless asked
+    if (!include_rigid_pairs && a->hasContactResponse() && b->hasContactResponse()) continue;
     for (int k = 0; k < mf->getNumContacts(); ++k) {
       const btManifoldPoint& cp = mf->getContactPoint(k);
       if (cp.getDistance() >= 0) continue;

@@ -50,7 +50,7 @@ class BulletWorld {
   void ResetCaches();
   /// Collision detection at the current poses: every penetrating point of a pair that involves
   /// a compliant body (those get their contact force from our step, not from Bullet).
-  void DetectContacts(std::vector<ContactPoint>* out);
+  void DetectContacts(std::vector<ContactPoint>* out, bool include_rigid_pairs = false);
   /// Number of contact points between bodies and the environment after the last step.
   int NumContacts() const;
 

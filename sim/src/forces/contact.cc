@@ -50,6 +50,7 @@ void AddContactForces(const sim::ModelDesc& model, const std::vector<ContactPoin
       k = std::isinf(k1) ? k2 : std::isinf(k2) ? k1 : k1 * k2 / (k1 + k2);
       damping = (A ? A->contact_damping_Ns_per_m : 0) + (B ? B->contact_damping_Ns_per_m : 0);
     }
+    if (std::isinf(k) && options.rigid_stiffness_N_per_m > 0) k = options.rigid_stiffness_N_per_m, damping = 0;
     if (!(k > 0) || std::isinf(k)) continue;
     double mu = 0.6;  // [-] skin on a hand (assumed)
     if (!a_body) mu = model.environment[-1 - c.a].friction;

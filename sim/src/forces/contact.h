@@ -16,6 +16,7 @@ namespace spinelab::internal {
 struct ContactLawOptions {
   double friction_damping_Ns_per_m = 2e4;  ///< [N·s/m] tangential damping below the Coulomb limit
   bool frictionless = false;               ///< no tangential force (settling: SimOptions::frictionless_supports)
+  double rigid_stiffness_N_per_m = 0;      ///< > 0: a pair with no compliant side (Bullet's own contact) as this stiff spring, undamped (the static solve)
 };
 
 /// Adds the contact forces of `points` (penetrating points at the current poses) to the assembly

@@ -56,6 +56,7 @@ struct World::Impl {
   bool tridiagonal = true;
   int num_border = 0;                 // props: the last free bodies (ForceAssembly border)
   bool outputs_stale = false;         // outputs describe the state before the last step
+  bool static_solve = false;          // SolveStatic: rigid pairs' contacts as stiff springs
 
   const BodyKin& Kin(BodyId b) const {
     static const BodyKin kGroundKin;
@@ -252,6 +253,7 @@ void World::Impl::EvaluateForces(ForceAssembly* asmb) {
   // compliant contact (points detected at this state)
   internal::ContactLawOptions law;
   law.frictionless = options.frictionless_supports;
+  if (static_solve) law.rigid_stiffness_N_per_m = 1e6;  // Bullet resolves these pairs in a step
   internal::AddContactForces(d, contacts, kin, law, asmb, &outputs.contacts);
   // force elements, in creation order
   for (size_t i = 0; i < d.bushings.size(); ++i) {
@@ -404,6 +406,68 @@ void World::AcceptPostureAsBaseline() {
   Impl& m = *impl_;
   outputs();
   for (size_t l = 0; l < m.state.levels.size(); ++l) m.AcceptLevel(l);
+}
+
+int World::SolveStatic(int max_iterations, double tol_m) {
+  Impl& m = *impl_;
+  constexpr double kH = 10.0;           // [s] pseudo-step: A = M + hC + h²K, Δx = h²·A⁻¹·f
+  constexpr double kMaxMove_m = 5e-4;   // [m] largest translation per iteration
+  constexpr double kMaxTurn_rad = 0.5 * kDegToRad;
+  const int n = m.model->num_bodies();
+  for (BodyState& b : m.state.bodies) b.v_WB.setZero(), b.w_WB.setZero();
+  int result = -1;
+  for (int it = 1; it <= max_iterations; ++it) {
+    for (int i = 0; i < n; ++i) {
+      const BodyState& s = m.state.bodies[i];
+      m.bullet->SetBodyState(i, s.p_WB, s.q_WB, s.v_WB, s.w_WB);
+    }
+    if (m.may_touch) m.bullet->DetectContacts(&m.contacts, /*include_rigid_pairs=*/true);
+    m.ComputeKinematics();
+    m.assembly.Reset(m.model->num_free_bodies(), m.tridiagonal, kH, m.num_border);
+    m.static_solve = true;
+    m.EvaluateForces(&m.assembly);
+    m.static_solve = false;
+    if (!m.assembly.AllFinite() || !m.assembly.Solve(&m.dv)) break;
+    // the move h·Δv, scaled as a whole so that no body moves or turns more than the caps
+    double scale = 1.0, largest = 0;
+    for (int i = 0; i < n; ++i) {
+      const int fi = m.model->free_index(i);
+      if (fi < 0) continue;
+      const double dp = kH * m.dv[fi].head<3>().norm(), dq = kH * m.dv[fi].tail<3>().norm();
+      largest = std::max(largest, dp);
+      scale = std::min({scale, dp > kMaxMove_m ? kMaxMove_m / dp : 1.0, dq > kMaxTurn_rad ? kMaxTurn_rad / dq : 1.0});
+    }
+    for (int i = 0; i < n; ++i) {
+      const int fi = m.model->free_index(i);
+      if (fi < 0) continue;
+      BodyState& s = m.state.bodies[i];
+      s.p_WB += scale * kH * m.dv[fi].head<3>();
+      s.q_WB = (Quat(RotationFromVector(scale * kH * m.dv[fi].tail<3>())) * s.q_WB).normalized();
+    }
+    if (largest * scale < tol_m) {
+      result = it;
+      break;
+    }
+  }
+  for (int i = 0; i < n; ++i) {
+    const BodyState& s = m.state.bodies[i];
+    m.bullet->SetBodyState(i, s.p_WB, s.q_WB, s.v_WB, s.w_WB);
+  }
+  m.bullet->ResetCaches();
+  if (m.has_capsules && m.options.joint_fluid_at_rest) {
+    // the joints' fluid follows the gap at its resting pressure, as in a settle (Step)
+    m.ComputeKinematics();
+    const ModelDesc& d = m.model->desc();
+    for (size_t i = 0; i < d.facets.size(); ++i) {
+      const FacetDesc& e = d.facets[i];
+      if (!e.has_capsule) continue;
+      const double g = internal::ComputeFacetKinematics(e, m.Kin(e.body_lower), m.Kin(e.body_upper)).gap_m;
+      internal::RestFluidAtGap(e, g, &m.state.capsules[i]);
+    }
+  }
+  m.contacts_stale = true;
+  m.outputs_stale = true;
+  return result;
 }
 
 void World::DampVelocities(double factor) {
