@@ -51,8 +51,10 @@ int BodyRegion(const SpineParams& P, int i) {
 // way to each neighbour up and down
 void AddTrunkSlice(const SpineParams& P, int i, double sL, double front_m, BodyDesc* b) {
   const Vec3 V = b->p_BoV_B;
-  if (i == 0) {  // head: the skull's bounding box
+  if (i == 0) {  // head: the skull's bounding box, under the scalp and face's soft tissue
     b->shapes.push_back({Vec3::Zero(), sL * Vec3(0.085, 0.07, 0.095)});
+    b->contact_stiffness_N_per_m = P.head_contact_stiffness_N_per_m;
+    b->contact_damping_Ns_per_m = P.tissue_contact_damping_Ns_per_m;
     return;
   }
   const int g = BodyRegion(P, i);

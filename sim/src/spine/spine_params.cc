@@ -309,6 +309,7 @@ Expected<SpineParams> LoadSpineParams(const std::string& path) {
     p.tissue_contact_stiffness_N_per_m = r.Scalar("tissue.contact_stiffness_N_per_mm", Npmm, 0.1, 1000, "N/mm");
     p.chest_contact_stiffness_N_per_m = r.Scalar("tissue.chest_contact_stiffness_N_per_mm", Npmm, 0.01, 1000, "N/mm");
     p.hand_contact_stiffness_N_per_m = r.Scalar("tissue.hand_contact_stiffness_N_per_mm", Npmm, 0.1, 1000, "N/mm");
+    p.head_contact_stiffness_N_per_m = r.Scalar("tissue.head_contact_stiffness_N_per_mm", Npmm, 0.1, 1000, "N/mm");
     p.tissue_contact_damping_Ns_per_m = r.Scalar("tissue.contact_damping_Ns_per_m", 1, 0, 1e5, "N·s/m");
     p.pelvis_support_k_trans = r.Scalar("pelvis_support.translational_stiffness_N_per_mm", Npmm, 0.1, 1e4, "N/mm");
     const auto kr = r.Array("pelvis_support.rotational_stiffness_Nm_per_rad", 3, 1, 0, 1e5, "N·m/rad");
