@@ -114,6 +114,23 @@ int RunReport(const ModelDesc& spine, const SpineParams& params, const Calibrati
     pass += ok;
     ++total;
   }
+  // the rib cage (whole-body models only) against Liebsch et al. 2017
+  {
+    const RibCageRom rc = MeasureRibCageRom(params, targets.rib_cage_moment_Nm);
+    std::printf("\nrib cage: T1-T12 range of motion at +/-%.0f N·m, intact vs rib stumps only (Liebsch et al. 2017):\n",
+                targets.rib_cage_moment_Nm);
+    const char* names[3] = {"flexion-extension", "lateral bending", "axial rotation"};
+    const int axis_of[3] = {0, 1, 2};
+    for (int ax : axis_of) {
+      const double inc = rc.increase(ax), target = targets.rib_cage_rom_increase[ax];
+      const bool ok = std::abs(inc - target) <= targets.rib_cage_tolerance;
+      std::printf("  %-18s intact %5.1f deg, stumps %5.1f deg: +%.0f %% without the cage (target +%.0f +/- %.0f %%)  %s\n",
+                  names[ax], rc.intact_rad[ax] * kRadToDeg, rc.stumps_rad[ax] * kRadToDeg, 100 * inc, 100 * target,
+                  100 * targets.rib_cage_tolerance, ok ? "pass" : "FAIL");
+      pass += ok;
+      ++total;
+    }
+  }
   std::printf("\nsources:\n");
   for (const auto& s : sources) std::printf("  - %s\n", s.c_str());
   std::printf("\n%d of %d checks inside the literature ranges (* marks a value outside)\n", pass, total);

@@ -84,8 +84,36 @@ Expected<CalibrationTargets> LoadCalibrationTargets(const std::string& path) {
   t.ratio_250N = num("preload.ratio_250N");
   t.ratio_500N = num("preload.ratio_500N");
   t.ratio_tolerance = num("preload.tolerance");
+  {
+    const char* key = "rib_cage.rom_increase_without_anterior_cage";
+    const toml::node* n = root.at_path(key).node();
+    const toml::array* arr = n && n->as_table() ? (*n->as_table())["value"].as_array() : nullptr;
+    if (!arr || arr->size() != 3) errors.push_back({line(n), key, "must be { value = [3 numbers], source = \"...\" }"});
+    else for (int i = 0; i < 3; ++i) t.rib_cage_rom_increase[i] = (*arr)[i].value<double>().value_or(NAN);
+  }
+  t.rib_cage_moment_Nm = num("rib_cage.moment_Nm");
+  t.rib_cage_tolerance = num("rib_cage.tolerance");
   if (!errors.empty()) return errors;
   return t;
+}
+
+RibCageRom MeasureRibCageRom(const SpineParams& params, double moment_Nm) {
+  RibCageRom out;
+  const Subject ref{params.ref_body_mass_kg, params.ref_height_m};
+  SpineBuildOptions intact = PassiveSpineOptions();
+  intact.rib_cage = true;
+  const ModelDesc with = BuildSpineModel(params, ref, intact).value();
+  const ModelDesc without = BuildSpineModel(params, ref, PassiveSpineOptions()).value();
+  FlexibilityOptions o;
+  o.moment_Nm = moment_Nm;
+  for (const LevelDesc& L : with.levels) {
+    if (L.name[0] != 'T' || L.name == "T12-L1") continue;  // T1-T2 .. T11-T12
+    const FlexibilityResult a = RunFlexibilityTest(with, L.name, o).value();
+    const FlexibilityResult b = RunFlexibilityTest(without, L.name, o).value();
+    out.intact_rad[0] += a.fe_rom_rad, out.intact_rad[1] += a.lb_rom_rad, out.intact_rad[2] += a.ar_rom_rad;
+    out.stumps_rad[0] += b.fe_rom_rad, out.stumps_rad[1] += b.lb_rom_rad, out.stumps_rad[2] += b.ar_rom_rad;
+  }
+  return out;
 }
 
 FlexibilityOptions RomOptionsFor(const RomTarget& target) {

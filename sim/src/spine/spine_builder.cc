@@ -346,6 +346,22 @@ Expected<ModelDesc> BuildSpineModel(const SpineParams& P, const Subject& subject
       d.facets.back().capsule_ligament = static_cast<int>(d.ligaments.size()) - 1;
     }
 
+    // the anterior rib cage across the level: a rotational spring in parallel with the disc
+    if (options.rib_cage && P.rib_cage_bridged[lv] > 0) {
+      BushingDesc rc;
+      rc.name = "rib cage " + L.name;
+      rc.kind = BushingKind::kRibCage;
+      rc.level = lv;
+      rc.body_a = A;
+      rc.body_b = B;
+      rc.X_AF = X_AD;
+      rc.X_BM = X_BD;
+      // D's axes: x lateral bending, y flexion-extension, z axial rotation
+      const Vec3 k = P.rib_cage_bridged[lv] * P.rib_cage_k_Nm_per_rad;
+      for (int ax = 0; ax < 3; ++ax) rc.params.rot[ax].k0 = k[ax];
+      d.bushings.push_back(rc);
+    }
+
     // active muscle tone (whole-body runs only)
     const double tone = g == 0 && options.neck_muscle_tone_scale >= 0 ? options.neck_muscle_tone_scale : options.muscle_tone_scale;
     if (options.muscle_tone && P.muscle_stiffness_Nm_per_rad[g] * tone > 0) {

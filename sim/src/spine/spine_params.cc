@@ -324,6 +324,9 @@ Expected<SpineParams> LoadSpineParams(const std::string& path) {
     p.bone_strength_Pa = r.Scalar("bone.strength_per_endplate_area_MPa", 1e6, 0.5, 20, "MPa");
     p.bone_bmd_sd_fraction = r.Scalar("bone.bmd_sd_fraction", 1, 0.01, 0.5, "[-]");
     p.bone_strength_exponent = r.Scalar("bone.strength_bmd_exponent", 1, 0.5, 4, "[-]");
+    p.rib_cage_bridged = r.Array("rib_cage.bridged_share", NL, 1, 0, 1, "[-]");
+    const auto kc = r.Array("rib_cage.stiffness_Nm_per_rad", 3, 1, 0, 1e4, "N·m/rad");
+    p.rib_cage_k_Nm_per_rad = Vec3(kc[0], kc[1], kc[2]);
   }
   {
     r.MarkSeen("arms.carried_by");

@@ -27,6 +27,10 @@ struct CalibrationTargets {
   std::array<std::array<double, 5>, 3> lumbar_shares{};  ///< [fe, lb, ar][L1-L2..L5-S1]
   double share_tolerance = 0.07;
   double ratio_250N = 1.71, ratio_500N = 2.11, ratio_tolerance = 0.1;
+  /// Liebsch et al. 2017: T1-T12 range of motion increase when the anterior rib cage is removed,
+  /// [fe, lb, ar] relative to intact, at ±rib_cage_moment_Nm
+  std::array<double, 3> rib_cage_rom_increase{};
+  double rib_cage_moment_Nm = 2, rib_cage_tolerance = 0.1;
   const RomTarget* Find(const std::string& level) const;
 };
 
@@ -49,6 +53,15 @@ double PreloadStiffnessRatio(const ModelDesc& spine, const std::string& level, d
 /// Fits preload_gain and preload_exponent so L2-L3 and L4-L5 reproduce the target ratios.
 SpineParams CalibratePreload(const SpineParams& params, const CalibrationTargets& targets,
                              const std::function<void(const std::string&)>& log);
+
+/// T1-T12 full ranges of motion [rad] at ±moment_Nm, [fe, lb, ar], with the rib cage (whole-body
+/// models) and with rib stumps only (specimens; PassiveSpineOptions): under a pure moment every
+/// level carries the same moment, so the T1-T12 range is the sum of the eleven levels' ranges.
+struct RibCageRom {
+  std::array<double, 3> intact_rad{}, stumps_rad{};
+  double increase(int axis) const { return stumps_rad[axis] / intact_rad[axis] - 1.0; }
+};
+RibCageRom MeasureRibCageRom(const SpineParams& params, double moment_Nm);
 
 /// Rewrites the calibrated keys (k2_*, preload_*) of a model file in place, keeping everything
 /// else byte for byte. Returns false (with `error`) when a key is not found or the file cannot be

@@ -78,7 +78,7 @@ struct AxisLaw {
 };
 
 /// What a bushing represents (changes reporting only, not the law).
-enum class BushingKind { kGeneric, kDisc, kJoint, kMuscleTone };
+enum class BushingKind { kGeneric, kDisc, kJoint, kMuscleTone, kRibCage };
 
 /// A 6-DOF bushing between frame F on body A and frame M on body B (a disc, an upper-cervical
 /// joint, active muscle tone, or a generic linear bushing). Deflection: p = R_WFᵀ(p_WMo − p_WFo)

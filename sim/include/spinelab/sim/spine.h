@@ -92,6 +92,10 @@ struct SpineParams {
   double bone_strength_Pa = 0;          ///< [Pa] failure load per endplate area, young adult (T = 0)
   double bone_bmd_sd_fraction = 0;      ///< [-] one T-score SD as a fraction of the young-adult mean BMD
   double bone_strength_exponent = 2;    ///< [-] strength ∝ BMD^n
+  // anterior rib cage (sternum, costal cartilages, intercostal muscles), lumped per level as a
+  // rotational stiffness in parallel with the disc (whole-body models; SpineBuildOptions::rib_cage)
+  std::vector<double> rib_cage_bridged;        ///< (25) [-] share of the stiffness at each level (0: not bridged)
+  Vec3 rib_cage_k_Nm_per_rad = Vec3::Zero();   ///< [N·m/rad] about the disc frame's x (lateral bending), y (flexion), z (axial)
   std::array<CapsuleParams, 3> capsule{};  ///< per region (0 C, 1 T, 2 L); area comes from the facet
   // repeated loading (docs/repeated_loading.md): creep, recovery and laxity of the ligaments and
   // of the capsular fibres (reference_strain is set per fibre by the builder)
@@ -144,15 +148,21 @@ struct SpineBuildOptions {
   /// tissue not warmed up (scenario subject.tissue = "cold"): ligaments and capsules stiffer by
   /// params.cold_stiffness_factor
   bool cold_tissue = false;
+  /// the anterior rib cage as a rotational stiffness at the thoracic levels it bridges
+  /// (params.rib_cage_*): on for whole-body runs, off for specimen tests, whose thoracic
+  /// segments (Wilke et al. 2017) kept only the rib stumps
+  bool rib_cage = true;
   /// the whole model is built in its own (spine) frame, then placed by this pose: lying,
   /// kneeling and leaning postures. Gravity stays -z in W; the feed-forward sees it rotated.
   Pose X_W_spine;
 };
 
-/// Options for specimen-like runs (flexibility, calibration): no muscle tone, arms lumped.
+/// Options for specimen-like runs (flexibility, calibration): no muscle tone, no rib cage (rib
+/// stumps only), arms lumped.
 inline SpineBuildOptions PassiveSpineOptions() {
   SpineBuildOptions o;
   o.muscle_tone = false;
+  o.rib_cage = false;
   return o;
 }
 
