@@ -63,16 +63,17 @@ void Cholesky6::BackwardInPlace(double* x) const {
   }
 }
 
-void ForceAssembly::Reset(int num_free, bool tridiagonal, double h, int num_border) {
+void ForceAssembly::Reset(int num_free, bool banded, double h, int num_border, int bandwidth) {
   n_ = num_free;
-  tridiagonal_ = tridiagonal;
-  nb_ = tridiagonal ? std::clamp(num_border, 0, num_free) : 0;
+  tridiagonal_ = banded;
+  nb_ = banded ? std::clamp(num_border, 0, num_free) : 0;
   nc_ = n_ - nb_;
+  bw_ = std::max(1, bandwidth);
   h_ = h;
   f_.assign(n_, Vec6::Zero());
   if (tridiagonal_) {
     diag_.assign(nc_, Mat6::Zero());
-    upper_.assign(nc_ > 0 ? nc_ - 1 : 0, Mat6::Zero());
+    band_.assign(static_cast<size_t>(nc_) * bw_, Mat6::Zero());
     border_.assign(static_cast<size_t>(nc_) * nb_, Mat6::Zero());
     border_dense_.setZero(6 * nb_, 6 * nb_);
     border_first_.assign(nb_, nc_);
@@ -91,8 +92,8 @@ void ForceAssembly::AddBlock(int i, int j, const Mat6& block) {
     dense_.block<6, 6>(6 * i, 6 * j) += block;
     dense_.block<6, 6>(6 * j, 6 * i) += block.transpose();
   } else if (i < nc_ && j < nc_) {
-    // chain bodies couple only to their neighbours (World checks every element)
-    if (j == i + 1) upper_[i] += block; else upper_[j] += block.transpose();
+    // chain bodies couple only within the band (World checks every element)
+    if (j > i) Band(i, j - i) += block; else Band(j, i - j) += block.transpose();
   } else if (i < nc_) {
     BorderBlock(i, j - nc_) += block;
     border_first_[j - nc_] = std::min(border_first_[j - nc_], i);
@@ -132,8 +133,8 @@ void ForceAssembly::AddBlock(int i, int j, const Mat3& tl, const Mat3& tr, const
     add(dense_.block<6, 6>(6 * i, 6 * j));
     add_transposed(dense_.block<6, 6>(6 * j, 6 * i));
   } else if (i < nc_ && j < nc_) {
-    // chain bodies couple only to their neighbours (World checks every element)
-    if (j == i + 1) add(upper_[i]); else add_transposed(upper_[j]);
+    // chain bodies couple only within the band (World checks every element)
+    if (j > i) add(Band(i, j - i)); else add_transposed(Band(j, i - j));
   } else {
     Mat6 B;
     B << tl, tr, bl, br;
@@ -187,39 +188,49 @@ bool ForceAssembly::AllFinite() const {
 }
 
 bool ForceAssembly::FactorChain() {
-  // block Thomas algorithm in Cholesky form: T = L·Lᵀ with L block lower bidiagonal, diagonal
-  // blocks L_i (D_i = L_i·L_iᵀ) and below them W_iᵀ, W_i = L_i⁻¹·A_i,i+1:
-  // D_i = A_ii − W_{i−1}ᵀ·W_{i−1}: only triangular solves with fixed-size 6×6 factors
+  // block Cholesky of the banded chain, T = L·Lᵀ, row by row: the blocks above the diagonal are
+  // kept as U_j,i = L_jᵀ-blocks' transposes, U_j,i = L_j⁻¹·(A_j,i − Σ_k U_k,jᵀ·U_k,i) for the
+  // rows j = i − bw .. i − 1 (k runs over the rows above j inside both bands), and
+  // D_i = A_ii − Σ_j U_j,iᵀ·U_j,i = L_i·L_iᵀ: only triangular solves with fixed-size 6×6
+  // factors. With bw = 1 this is the block Thomas algorithm (U_i−1,i = L_i−1⁻¹·A_i−1,i).
   chol_.resize(nc_);
-  w_.resize(nc_);
+  u_.resize(static_cast<size_t>(nc_) * bw_);  // U(i, d) with i + d >= nc_ is never read
   z_.resize(nc_);
   if (!chol_[0].Compute(diag_[0])) return false;
   for (int i = 1; i < nc_; ++i) {
-    Mat6& W = w_[i - 1];
-    W = upper_[i - 1];  // A_{i-1,i}
-    for (int c = 0; c < 6; ++c) chol_[i - 1].ForwardInPlace(W.col(c).data());
-    if (!chol_[i].Compute(diag_[i] - W.transpose() * W)) return false;
+    const int j0 = std::max(0, i - bw_);
+    for (int j = j0; j < i; ++j) {
+      Mat6& Uji = U(j, i - j);
+      Uji = Band(j, i - j);  // A_j,i
+      for (int k = j0; k < j; ++k) Uji -= U(k, j - k).transpose() * U(k, i - k);
+      for (int c = 0; c < 6; ++c) chol_[j].ForwardInPlace(Uji.col(c).data());
+    }
+    Mat6 D = diag_[i] - U(i - 1, 1).transpose() * U(i - 1, 1);
+    for (int j = i - 2; j >= j0; --j) D -= U(j, i - j).transpose() * U(j, i - j);
+    if (!chol_[i].Compute(D)) return false;
   }
   return true;
 }
 
 void ForceAssembly::Forward(const Vec6* b, Vec6* z, int first) const {
-  // z_i = L_i⁻¹·(b_i − W_{i−1}ᵀ·z_{i−1}); zero above the first non-zero b_i
+  // z_i = L_i⁻¹·(b_i − Σ_j U_j,iᵀ·z_j); zero above the first non-zero b_i
   for (int i = 0; i < first; ++i) z[i].setZero();
   z[first] = b[first];
   chol_[first].ForwardInPlace(z[first].data());
   for (int i = first + 1; i < nc_; ++i) {
-    z[i] = b[i] - w_[i - 1].transpose() * z[i - 1];
+    z[i] = b[i] - U(i - 1, 1).transpose() * z[i - 1];
+    for (int j = i - 2; j >= std::max(first, i - bw_); --j) z[i] -= U(j, i - j).transpose() * z[j];
     chol_[i].ForwardInPlace(z[i].data());
   }
 }
 
 void ForceAssembly::Backward(const Vec6* z, Vec6* x) const {
-  // x_i = L_i⁻ᵀ·(z_i − W_i·x_{i+1})
+  // x_i = L_i⁻ᵀ·(z_i − Σ_d U_i,i+d·x_i+d)
   x[nc_ - 1] = z[nc_ - 1];
   chol_[nc_ - 1].BackwardInPlace(x[nc_ - 1].data());
   for (int i = nc_ - 2; i >= 0; --i) {
-    x[i] = z[i] - w_[i] * x[i + 1];
+    x[i] = z[i] - U(i, 1) * x[i + 1];
+    for (int d = 2; d <= bw_ && i + d < nc_; ++d) x[i] -= U(i, d) * x[i + d];
     chol_[i].BackwardInPlace(x[i].data());
   }
 }

@@ -5,15 +5,17 @@
 // A·Δv = h·f_eff. Elements report their tangent stiffness K and damping C as 3×3 blocks between
 // two material points (or two bodies' rotations); the assembly maps them through the point
 // Jacobians J = [I, −[r]×] and adds the stiffness correction −h·K·v_rel to f (linearly implicit
-// Euler, Baraff & Witkin 1998). Storage is block-tridiagonal when every element couples
-// neighbouring free bodies (a spine chain); otherwise dense. A tridiagonal system may end in a
+// Euler, Baraff & Witkin 1998). Storage is block-banded when every element couples free bodies
+// at most `bandwidth` apart in the free-body order (a spine chain: 1, block-tridiagonal; a body
+// interleaved with each vertebra: 2); otherwise dense. A banded system may end in a
 // few border bodies (a practitioner's hand pad) coupled to any chain body and to each other:
 // the solve then eliminates the chain first (Schur complement on the border: 6 extra forward
 // sweeps per touching border body), so a hand's contact with a vertebra is as implicit as the rest.
 //
 // Design note. Rejected alternatives: (1) Eigen::SimplicialLDLT with triplet assembly: the sort
 // in setFromTriplets costs more than the whole step for 300 elements; (2) always dense LLT:
-// O(n³) = 1e6 flops per step for 150 dofs. The block-tridiagonal Thomas solve is O(n·6³).
+// O(n³) = 1e6 flops per step for 150 dofs. The block-banded Cholesky solve is O(n·b²·6³) for
+// bandwidth b (b = 1: the block Thomas algorithm).
 
 #include <vector>
 
@@ -46,9 +48,9 @@ struct Cholesky6 {
 
 class ForceAssembly {
  public:
-  /// Prepares for n free bodies; h is the step [s]. With `tridiagonal`, the last `num_border`
-  /// free bodies may couple to any body; the others only to their neighbours.
-  void Reset(int num_free, bool tridiagonal, double h, int num_border = 0);
+  /// Prepares for n free bodies; h is the step [s]. With `banded`, the last `num_border` free
+  /// bodies may couple to any body; the others only to bodies at most `bandwidth` (>= 1) apart.
+  void Reset(int num_free, bool banded, double h, int num_border = 0, int bandwidth = 1);
 
   /// Force F_W [N] at the point r_W [m] from the COM of free body fi (fi < 0: ignored).
   void AddForce(int fi, const Vec3& r_W, const Vec3& F_W) {
@@ -84,10 +86,13 @@ class ForceAssembly {
   void AddDiag(int i, const Mat3& tl, const Mat3& tr, const Mat3& bl, const Mat3& br);
   void AddBlock(int i, int j, const Mat3& tl, const Mat3& tr, const Mat3& bl, const Mat3& br);
 
-  bool FactorChain();                                             // chol_, w_ of the chain
+  bool FactorChain();                                             // chol_, u_ of the chain
   void Forward(const Vec6* b, Vec6* z, int first = 0) const;      // z = L⁻¹·b; b_i = 0 for i < first
   void Backward(const Vec6* z, Vec6* x) const;                     // x = L⁻ᵀ·z (T = L·Lᵀ)
   Mat6& BorderBlock(int i, int p) { return border_[i * nb_ + p]; }  // A_(chain i, border p)
+  Mat6& Band(int i, int d) { return band_[i * bw_ + d - 1]; }       // A_(i, i+d), 1 <= d <= bw
+  Mat6& U(int i, int d) { return u_[i * bw_ + d - 1]; }             // U_(i, i+d) = L_i⁻¹·(reduced A_(i, i+d))
+  const Mat6& U(int i, int d) const { return u_[i * bw_ + d - 1]; }
   template <class F>
   void WithDiag(int i, F&& f) {  // calls f(A_ii) wherever A_ii is stored (fixed-size 6×6 either way)
     if (!tridiagonal_) f(dense_.block<6, 6>(6 * i, 6 * i));
@@ -98,18 +103,19 @@ class ForceAssembly {
   int n_ = 0;
   int nc_ = 0;  // chain bodies (tridiagonal part): free indices 0..nc_−1
   int nb_ = 0;  // border bodies: free indices nc_..n_−1
+  int bw_ = 1;  // chain bandwidth: A_ij = 0 for |i − j| > bw_ (chain bodies)
   bool tridiagonal_ = true;
   double h_ = 0;
   std::vector<Vec6> f_;        // (n) generalized forces, incl. the −h·K·v_rel correction
   std::vector<Mat6> diag_;     // (nc) A_ii (tridiagonal storage)
-  std::vector<Mat6> upper_;    // (nc−1) A_i,i+1 (tridiagonal storage)
+  std::vector<Mat6> band_;     // (nc·bw) A_i,i+d for d = 1..bw (banded storage; zero past the end)
   std::vector<Mat6> border_;   // (nc·nb) A_(chain i, border p) (tridiagonal storage)
   Eigen::MatrixXd border_dense_;  // (6nb x 6nb) border-border block (tridiagonal storage)
   std::vector<int> border_first_;  // (nb) first chain body coupled to border body p (nc: none)
   Eigen::MatrixXd dense_;      // (6n x 6n) when not tridiagonal
   // solver scratch
   std::vector<Cholesky6> chol_;
-  std::vector<Mat6> w_;  // L_i⁻¹·A_i,i+1
+  std::vector<Mat6> u_;  // (nc·bw) U_i,i+d: the factor's blocks above the diagonal, L = Uᵀ there
   std::vector<Vec6> z_;  // L_i⁻¹·y_i
   std::vector<Vec6> rhs_, v_border_;  // chain right-hand side; columns of L⁻¹·B
 };

@@ -53,7 +53,8 @@ struct World::Impl {
     const int f = ligament_facet[i];
     return f < 0 ? s : s + internal::OpeningStrain(e.slow, outputs.facets[f].gap_m, model->desc().facets[f].rest_gap_m);
   }
-  bool tridiagonal = true;
+  bool tridiagonal = true;            // banded storage (else dense); the name from bandwidth 1
+  int bandwidth = 1;                  // chain bandwidth of the banded system
   int num_border = 0;                 // props: the last free bodies (ForceAssembly border)
   bool outputs_stale = false;         // outputs describe the state before the last step
   bool static_solve = false;          // SolveStatic: rigid pairs' contacts as stiff springs
@@ -78,20 +79,25 @@ struct World::Impl {
 // [SECTION] construction
 
 namespace {
-// true when every element couples free bodies whose free indices differ by at most one
-bool IsTridiagonal(const Model& m) {
-  auto ok = [&](BodyId a, BodyId b) {
+// the largest distance in the free-body order between two chain bodies an element couples (a
+// spine chain: 1); border bodies (the trailing props) may couple to any body
+int ChainBandwidth(const Model& m, int num_border) {
+  const int nc = m.num_free_bodies() - std::max(num_border, 0);
+  int bw = 1;
+  auto see = [&](BodyId a, BodyId b) {
     const int fa = m.free_index(a), fb = m.free_index(b);
-    return fa < 0 || fb < 0 || std::abs(fa - fb) <= 1;
+    if (fa >= 0 && fb >= 0 && fa < nc && fb < nc) bw = std::max(bw, std::abs(fa - fb));
   };
   const ModelDesc& d = m.desc();
-  for (const auto& e : d.bushings) if (!ok(e.body_a, e.body_b)) return false;
-  for (const auto& e : d.ligaments) if (!ok(e.body_a, e.body_b)) return false;
-  for (const auto& e : d.facets) if (!ok(e.body_lower, e.body_upper)) return false;
-  return true;
+  for (const auto& e : d.bushings) see(e.body_a, e.body_b);
+  for (const auto& e : d.ligaments) see(e.body_a, e.body_b);
+  for (const auto& e : d.facets) see(e.body_lower, e.body_upper);
+  return bw;
 }
+// beyond this bandwidth the banded solve costs about what the dense one does
+constexpr int kMaxBandwidth = 4;
 
-// props (hand pads) touch any body: they are the border of the tridiagonal system, which needs
+// props (hand pads) touch any body: they are the border of the banded system, which needs
 // them at the end of the free indices. Their number, or -1 if a prop comes before another body
 int NumBorderProps(const Model& m) {
   const ModelDesc& d = m.desc();
@@ -135,7 +141,8 @@ Expected<World> World::Create(std::shared_ptr<const Model> model, const SimOptio
   const ModelDesc& d = impl->model->desc();
   impl->bullet = std::make_unique<internal::BulletWorld>(d, options.contact_iterations);
   impl->num_border = NumBorderProps(*impl->model);
-  impl->tridiagonal = IsTridiagonal(*impl->model) && impl->num_border >= 0;
+  impl->bandwidth = ChainBandwidth(*impl->model, impl->num_border);
+  impl->tridiagonal = impl->bandwidth <= kMaxBandwidth && impl->num_border >= 0;
   impl->num_border = std::max(impl->num_border, 0);
   impl->loads.assign(d.bodies.size(), AppliedLoad{});
   impl->state.bodies.resize(d.bodies.size());
@@ -294,7 +301,7 @@ uint32_t World::Step() {
   m.RefreshContacts();
   m.ComputeKinematics();
   // 2. force elements: forces and tangents into the implicit system
-  m.assembly.Reset(m.model->num_free_bodies(), m.tridiagonal, h, m.num_border);
+  m.assembly.Reset(m.model->num_free_bodies(), m.tridiagonal, h, m.num_border, m.bandwidth);
   m.EvaluateForces(&m.assembly);
   if (!m.assembly.AllFinite()) return kStepNonFiniteForce;
   const auto t1 = Clock::now();
@@ -423,7 +430,7 @@ int World::SolveStatic(int max_iterations, double tol_m) {
     }
     if (m.may_touch) m.bullet->DetectContacts(&m.contacts, /*include_rigid_pairs=*/true);
     m.ComputeKinematics();
-    m.assembly.Reset(m.model->num_free_bodies(), m.tridiagonal, kH, m.num_border);
+    m.assembly.Reset(m.model->num_free_bodies(), m.tridiagonal, kH, m.num_border, m.bandwidth);
     m.static_solve = true;
     m.EvaluateForces(&m.assembly);
     m.static_solve = false;

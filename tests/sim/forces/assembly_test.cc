@@ -128,6 +128,63 @@ TEST(Assembly, BorderBodiesCoupleToAnyChainBodyAndSolveLikeTheDenseSystem) {
   }
 }
 
+TEST(Assembly, BandedChainsSolveLikeTheDenseSystem) {
+  // a chain of 7 bodies coupled up to 2 (then 3) apart, as a vertebra with a body interleaved
+  // beside it would be, plus one border body touching two of them: the banded block Cholesky
+  // must equal the dense textbook system
+  Mat3 K1;
+  K1 << 5e4, 1e3, -2e3, 1e3, 3e4, 500, -2e3, 500, 8e4;
+  for (const int bw : {2, 3}) {
+    constexpr int n = 8, nb = 1;
+    std::vector<Pair> pairs;
+    for (int i = 0; i + 1 < n - nb; ++i)
+      pairs.push_back({i, i + 1, Vec3(0.01, 0.02 * i, -0.015), Vec3(-0.012, 0.01, 0.02), (1.0 + 0.1 * i) * K1, 0.01 * K1, Vec3(0.3, 0.1 * i, -0.2)});
+    for (int i = 0; i + bw < n - nb; i += 2)
+      pairs.push_back({i, i + bw, Vec3(0.0, -0.03, 0.01), Vec3(0.02, 0.0, -0.01), 0.4 * K1, 0.02 * K1, Vec3(-0.1, 0.05, 0.1)});
+    pairs.push_back({-1, 0, Vec3::Zero(), Vec3(0.0, 0.03, 0.01), 0.5 * K1, 0.02 * K1, Vec3(0.0, -0.1, 0.1)});
+    pairs.push_back({7, 2, Vec3(0.0, 0.0, -0.015), Vec3(-0.07, 0.01, 0.0), 0.2 * K1, 0.05 * K1, Vec3(0.01, -0.02, 0.03)});
+    pairs.push_back({5, 7, Vec3(-0.05, 0.02, 0.0), Vec3(0.01, 0.0, -0.01), 0.2 * K1, 0.05 * K1, Vec3(0.0, 0.04, -0.01)});
+    ForceAssembly asmb;
+    asmb.Reset(n, true, kH, nb, bw);
+    Mat A = Mat::Zero(6 * n, 6 * n);
+    Eigen::VectorXd f = Eigen::VectorXd::Zero(6 * n);
+    for (int i = 0; i < n; ++i) {
+      const double m = 0.5 + 0.2 * i;
+      Mat3 I = Mat3::Identity() * (0.01 + 0.002 * i);
+      I(0, 2) = I(2, 0) = 0.001;
+      asmb.AddMass(i, m, I);
+      A.block<3, 3>(6 * i, 6 * i) += m * Mat3::Identity();
+      A.block<3, 3>(6 * i + 3, 6 * i + 3) += I;
+      const Vec3 F(0.1 * i, -2.0 + i, 9.81 * m);
+      asmb.AddForce(i, Vec3(0.001, 0.0, 0.002), F);
+      f.segment<3>(6 * i) += F;
+      f.segment<3>(6 * i + 3) += Vec3(0.001, 0.0, 0.002).cross(F);
+    }
+    const Mat3 Kr = Vec3(20, 30, 40).asDiagonal(), Cr = Vec3(0.1, 0.2, 0.1).asDiagonal();
+    asmb.AddRotPair(1, 1 + bw, Kr, Cr, Vec3(0.2, -0.1, 0.3));
+    {
+      Mat Jw = Mat::Zero(3, 6 * n);
+      Jw.block<3, 3>(0, 6 * (1 + bw) + 3) = Mat3::Identity();
+      Jw.block<3, 3>(0, 6 * 1 + 3) = -Mat3::Identity();
+      A += Jw.transpose() * (kH * kH * Kr + kH * Cr) * Jw;
+      f -= Jw.transpose() * (kH * Kr * Vec3(0.2, -0.1, 0.3));
+    }
+    for (const Pair& p : pairs) {
+      asmb.AddPointPair(p.a, p.ra, p.b, p.rb, p.K, p.C, p.v_rel);
+      const Mat Jrel = PointJn(n, p.b, p.rb) - PointJn(n, p.a, p.ra);
+      A += Jrel.transpose() * (kH * kH * p.K + kH * p.C) * Jrel;
+      f -= Jrel.transpose() * (kH * p.K * p.v_rel);
+    }
+    std::vector<Vec6> dv;
+    ASSERT_TRUE(asmb.Solve(&dv));
+    const Eigen::VectorXd x = A.llt().solve(kH * f);
+    for (int i = 0; i < n; ++i) {
+      EXPECT_LT((dv[i] - x.segment<6>(6 * i)).norm(), 1e-9 * x.norm()) << "bandwidth " << bw << ", body " << i;
+      EXPECT_GT(x.segment<6>(6 * i).norm(), 1e-9);
+    }
+  }
+}
+
 TEST(Assembly, ANonPositiveSystemIsReportedNotSolved) {
   ForceAssembly a;
   a.Reset(2, true, 1e-3);

@@ -5,7 +5,7 @@
 /// Integration (docs/integration.md): every force element returns its force and its tangent
 /// stiffness K and damping C; the step solves the linearly implicit Euler system
 ///   (M + h·C + h²·K) Δv = h·(f − h·K·v)
-/// for all free bodies at once (block-tridiagonal for a spine chain), hands the new velocities to
+/// for all free bodies at once (block-tridiagonal for a spine chain, block-banded in general), hands the new velocities to
 /// Bullet, which adds environment contact and integrates the poses. Bullet's own gravity and
 /// spring constraints are not used. Stable and accurate at millisecond steps where explicit
 /// forces need < 0.25 ms (shared/reference/bushing_chain.md).
