@@ -69,8 +69,9 @@ TEST(RepeatedPopping, LaxityAndHypermobilityOfThePoppedLevelGrowFarMoreThanOccas
   EXPECT_GT(hi_rep, 0.004);
   EXPECT_GT(hi_rep, 2.5 * hi_occ) << "hypermobility - 1: repeated " << hi_rep << ", occasional " << hi_occ;
   // and more than anywhere else in the spine
-  for (size_t k = 0; k < L; ++k)
+  for (size_t k = 0; k < L; ++k) {
     if (k != l) EXPECT_LT(rep.Last(rep.r.level_hypermobility, L, k) - 1, hi_rep) << rep.r.level_names[k];
+  }
   // the per-attempt rows report the same laxity, rising over the month
   EXPECT_NEAR(rep.r.attempts.back().laxity_after, 0.5 * (lax_rep + rep.Last(rep.r.facet_laxity, F, rep.Facet("T12-L1 R"))), 0.2 * lax_rep);
   EXPECT_GT(rep.r.attempts.back().laxity_after, 3 * rep.r.attempts.front().laxity_after);
@@ -96,8 +97,9 @@ TEST(RepeatedPopping, RefractoryPeriodLimitsThePopsPerDay) {
     const auto& a = rep.r.attempts[i];
     pops[static_cast<int>(a.time_s / 86400)] += a.cavitated;
     // 12 min after a pop of the same joint, the next attempt does not pop it
-    if (i > 0 && rep.r.attempts[i - 1].cavitated && a.time_s - rep.r.attempts[i - 1].time_s < 20 * 60)
+    if (i > 0 && rep.r.attempts[i - 1].cavitated && a.time_s - rep.r.attempts[i - 1].time_s < 20 * 60) {
       EXPECT_FALSE(a.cavitated) << "attempt at " << a.time_s << " s popped 12 min after a pop";
+    }
   }
   ASSERT_EQ(pops.size(), 30u);
   for (const auto& [day, n] : pops) {
