@@ -70,6 +70,14 @@ struct World::Impl {
   /// how far the capsule strain of level l's neighbours is past its nociceptor strain (>= 0)
   double NociExcess(int l) const;
   /// level l in a habitual posture: no protective tone, its neighbours' strain already felt
+  /// capsule i held at the current gap (kinematics computed) for minutes: at its resting
+  /// pressure (options.joint_fluid_at_rest) or, holding gas, advanced quiescently over span_s
+  void RestCapsule(size_t i, double span_s) {
+    const FacetDesc& e = model->desc().facets[i];
+    const double g = internal::ComputeFacetKinematics(e, Kin(e.body_lower), Kin(e.body_upper)).gap_m;
+    if (options.joint_fluid_at_rest) internal::RestFluidAtGap(e, g, &state.capsules[i]);
+    else internal::AdvanceCapsuleQuiescent(e, g, span_s, &state.capsules[i]);
+  }
   void AcceptLevel(size_t l) {
     state.levels[l].tone = 0;
     state.levels[l].noci_peak = NociExcess(static_cast<int>(l));
@@ -464,13 +472,8 @@ int World::SolveStatic(int max_iterations, double tol_m) {
   if (m.has_capsules && m.options.joint_fluid_at_rest) {
     // the joints' fluid follows the gap at its resting pressure, as in a settle (Step)
     m.ComputeKinematics();
-    const ModelDesc& d = m.model->desc();
-    for (size_t i = 0; i < d.facets.size(); ++i) {
-      const FacetDesc& e = d.facets[i];
-      if (!e.has_capsule) continue;
-      const double g = internal::ComputeFacetKinematics(e, m.Kin(e.body_lower), m.Kin(e.body_upper)).gap_m;
-      internal::RestFluidAtGap(e, g, &m.state.capsules[i]);
-    }
+    for (size_t i = 0; i < m.model->desc().facets.size(); ++i)
+      if (m.model->desc().facets[i].has_capsule) m.RestCapsule(i, 0.0);
   }
   m.contacts_stale = true;
   m.outputs_stale = true;
@@ -527,13 +530,8 @@ bool World::Rest(double duration_s) {
     }
   }
   for (size_t i = 0; i < d.facets.size(); ++i) {
-    const FacetDesc& e = d.facets[i];
-    if (!e.has_capsule) continue;
-    const double g = internal::ComputeFacetKinematics(e, m.Kin(e.body_lower), m.Kin(e.body_upper)).gap_m;
-    if (m.options.joint_fluid_at_rest)
-      internal::RestFluidAtGap(e, g, &m.state.capsules[i]);
-    else
-      internal::AdvanceCapsuleQuiescent(e, g, span, &m.state.capsules[i]);
+    if (!d.facets[i].has_capsule) continue;
+    m.RestCapsule(i, span);
     m.outputs.facets[i].cracked = false;
     m.outputs.facets[i].sound_Pa.clear();
   }
