@@ -120,8 +120,7 @@ int RunReport(const ModelDesc& spine, const SpineParams& params, const Calibrati
     std::printf("\nrib cage: T1-T12 range of motion at +/-%.0f N·m, intact vs rib stumps only (Liebsch et al. 2017):\n",
                 targets.rib_cage_moment_Nm);
     const char* names[3] = {"flexion-extension", "lateral bending", "axial rotation"};
-    const int axis_of[3] = {0, 1, 2};
-    for (int ax : axis_of) {
+    for (int ax = 0; ax < 3; ++ax) {
       const double inc = rc.increase(ax), target = targets.rib_cage_rom_increase[ax];
       const bool ok = std::abs(inc - target) <= targets.rib_cage_tolerance;
       std::printf("  %-18s intact %5.1f deg, stumps %5.1f deg: +%.0f %% without the cage (target +%.0f +/- %.0f %%)  %s\n",

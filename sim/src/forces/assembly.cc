@@ -188,11 +188,11 @@ bool ForceAssembly::AllFinite() const {
 }
 
 bool ForceAssembly::FactorChain() {
-  // block Cholesky of the banded chain, T = L·Lᵀ, row by row: the blocks above the diagonal are
-  // kept as U_j,i = L_jᵀ-blocks' transposes, U_j,i = L_j⁻¹·(A_j,i − Σ_k U_k,jᵀ·U_k,i) for the
-  // rows j = i − bw .. i − 1 (k runs over the rows above j inside both bands), and
-  // D_i = A_ii − Σ_j U_j,iᵀ·U_j,i = L_i·L_iᵀ: only triangular solves with fixed-size 6×6
-  // factors. With bw = 1 this is the block Thomas algorithm (U_i−1,i = L_i−1⁻¹·A_i−1,i).
+  // block Cholesky of the banded chain, T = L·Lᵀ, row by row. The factor's off-diagonal blocks
+  // are kept transposed, U_j,i = L_i,jᵀ = L_j⁻¹·(A_j,i − Σ_k U_k,jᵀ·U_k,i) for the rows
+  // j = i − bw .. i − 1 (k over the rows above j inside both bands), and the diagonal block
+  // L_i is the Cholesky factor of D_i = A_ii − Σ_j U_j,iᵀ·U_j,i: only triangular solves with
+  // fixed-size 6×6 factors. With bw = 1 this is the block Thomas algorithm (U = L_i−1⁻¹·A_i−1,i).
   chol_.resize(nc_);
   u_.resize(static_cast<size_t>(nc_) * bw_);  // U(i, d) with i + d >= nc_ is never read
   z_.resize(nc_);
