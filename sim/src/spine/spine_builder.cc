@@ -227,15 +227,20 @@ Expected<ModelDesc> BuildSpineModel(const SpineParams& P, const Subject& subject
     L.X_WD0 = X_WD[lv];
     L.X_LD = X_AD;
 
+    // a bushing of this level, its frames at the disc centre (axes of D)
+    auto level_bushing = [&](const std::string& what, BushingKind kind) {
+      BushingDesc e;
+      e.name = what + " " + L.name;
+      e.kind = kind;
+      e.level = lv;
+      e.body_a = A;
+      e.body_b = B;
+      e.X_AF = X_AD;
+      e.X_BM = X_BD;
+      return e;
+    };
     // disc (or upper-cervical joint) bushing at the disc centre
-    BushingDesc disc;
-    disc.name = (lv < 2 ? "joint " : "disc ") + L.name;
-    disc.kind = lv < 2 ? BushingKind::kJoint : BushingKind::kDisc;
-    disc.level = lv;
-    disc.body_a = A;
-    disc.body_b = B;
-    disc.X_AF = X_AD;
-    disc.X_BM = X_BD;
+    BushingDesc disc = level_bushing(lv < 2 ? "joint" : "disc", lv < 2 ? BushingKind::kJoint : BushingKind::kDisc);
     BushingParams& bp = disc.params;
     bp.k_trans = Vec3(P.disc_k_shear[lv], P.disc_k_shear[lv], P.disc_k_tension[lv]);
     bp.k_axial_compression = P.disc_k_compression[lv];
@@ -348,14 +353,7 @@ Expected<ModelDesc> BuildSpineModel(const SpineParams& P, const Subject& subject
 
     // the anterior rib cage across the level: a rotational spring in parallel with the disc
     if (options.rib_cage && P.rib_cage_bridged[lv] > 0) {
-      BushingDesc rc;
-      rc.name = "rib cage " + L.name;
-      rc.kind = BushingKind::kRibCage;
-      rc.level = lv;
-      rc.body_a = A;
-      rc.body_b = B;
-      rc.X_AF = X_AD;
-      rc.X_BM = X_BD;
+      BushingDesc rc = level_bushing("rib cage", BushingKind::kRibCage);
       // D's axes: x lateral bending, y flexion-extension, z axial rotation
       const Vec3 k = P.rib_cage_bridged[lv] * P.rib_cage_k_Nm_per_rad;
       for (int ax = 0; ax < 3; ++ax) rc.params.rot[ax].k0 = k[ax];
@@ -371,14 +369,7 @@ Expected<ModelDesc> BuildSpineModel(const SpineParams& P, const Subject& subject
       const bool hangs = (held >= 0 && A > held) || !options.muscle_feedforward;
       for (int i = 0; i <= B && !hangs; ++i)
         M_g_W += (d.bodies[i].X_WB.p - X_WD[lv].p).cross(d.bodies[i].mass_kg * d.gravity_W);
-      BushingDesc mt;
-      mt.name = "muscle tone " + L.name;
-      mt.kind = BushingKind::kMuscleTone;
-      mt.level = lv;
-      mt.body_a = A;
-      mt.body_b = B;
-      mt.X_AF = X_AD;
-      mt.X_BM = X_BD;
+      BushingDesc mt = level_bushing("muscle tone", BushingKind::kMuscleTone);
       for (int ax = 0; ax < 3; ++ax) {
         const double axis = ax == 2 ? P.muscle_axial_fraction : 1.0;  // z: axial rotation
         mt.params.rot[ax].k0 = P.muscle_stiffness_Nm_per_rad[g] * tone * axis;

@@ -77,6 +77,27 @@ Mat PointJn(int n, int i, const Vec3& r) {
   return J;
 }
 
+// adds the point pairs to the assembly and to the dense textbook system (A, f)
+void AddPairs(const std::vector<Pair>& pairs, int n, ForceAssembly* asmb, Mat* A, Eigen::VectorXd* f) {
+  for (const Pair& p : pairs) {
+    asmb->AddPointPair(p.a, p.ra, p.b, p.rb, p.K, p.C, p.v_rel);
+    const Mat Jrel = PointJn(n, p.b, p.rb) - PointJn(n, p.a, p.ra);
+    *A += Jrel.transpose() * (kH * kH * p.K + kH * p.C) * Jrel;
+    *f -= Jrel.transpose() * (kH * p.K * p.v_rel);
+  }
+}
+
+// the assembly's solve equals the dense solve of A·x = h·f, body by body
+void ExpectSolvesLikeDense(ForceAssembly* asmb, const Mat& A, const Eigen::VectorXd& f, int n, const std::string& what) {
+  std::vector<Vec6> dv;
+  ASSERT_TRUE(asmb->Solve(&dv)) << what;
+  const Eigen::VectorXd x = A.llt().solve(kH * f);
+  for (int i = 0; i < n; ++i) {
+    EXPECT_LT((dv[i] - x.segment<6>(6 * i)).norm(), 1e-9 * x.norm()) << what << ", body " << i;
+    EXPECT_GT(x.segment<6>(6 * i).norm(), 1e-9);
+  }
+}
+
 TEST(Assembly, BorderBodiesCoupleToAnyChainBodyAndSolveLikeTheDenseSystem) {
   // a chain 0-1-2-3 and two border bodies (hand pads, free indices 4 and 5) touching bodies 0,
   // 2 and 3 and each other: the bordered Thomas solve must equal the dense textbook system
@@ -113,19 +134,8 @@ TEST(Assembly, BorderBodiesCoupleToAnyChainBodyAndSolveLikeTheDenseSystem) {
     f.segment<3>(6 * i) += F;
     f.segment<3>(6 * i + 3) += Vec3(0.001, 0.0, 0.002).cross(F) + T;
   }
-  for (const Pair& p : pairs) {
-    asmb.AddPointPair(p.a, p.ra, p.b, p.rb, p.K, p.C, p.v_rel);
-    const Mat Jrel = PointJn(n, p.b, p.rb) - PointJn(n, p.a, p.ra);
-    A += Jrel.transpose() * (kH * kH * p.K + kH * p.C) * Jrel;
-    f -= Jrel.transpose() * (kH * p.K * p.v_rel);
-  }
-  std::vector<Vec6> dv;
-  ASSERT_TRUE(asmb.Solve(&dv));
-  const Eigen::VectorXd x = A.llt().solve(kH * f);
-  for (int i = 0; i < n; ++i) {
-    EXPECT_LT((dv[i] - x.segment<6>(6 * i)).norm(), 1e-9 * x.norm()) << "body " << i;
-    EXPECT_GT(x.segment<6>(6 * i).norm(), 1e-9);
-  }
+  AddPairs(pairs, n, &asmb, &A, &f);
+  ExpectSolvesLikeDense(&asmb, A, f, n, "chain with border bodies");
 }
 
 TEST(Assembly, BandedChainsSolveLikeTheDenseSystem) {
@@ -169,19 +179,8 @@ TEST(Assembly, BandedChainsSolveLikeTheDenseSystem) {
       A += Jw.transpose() * (kH * kH * Kr + kH * Cr) * Jw;
       f -= Jw.transpose() * (kH * Kr * Vec3(0.2, -0.1, 0.3));
     }
-    for (const Pair& p : pairs) {
-      asmb.AddPointPair(p.a, p.ra, p.b, p.rb, p.K, p.C, p.v_rel);
-      const Mat Jrel = PointJn(n, p.b, p.rb) - PointJn(n, p.a, p.ra);
-      A += Jrel.transpose() * (kH * kH * p.K + kH * p.C) * Jrel;
-      f -= Jrel.transpose() * (kH * p.K * p.v_rel);
-    }
-    std::vector<Vec6> dv;
-    ASSERT_TRUE(asmb.Solve(&dv));
-    const Eigen::VectorXd x = A.llt().solve(kH * f);
-    for (int i = 0; i < n; ++i) {
-      EXPECT_LT((dv[i] - x.segment<6>(6 * i)).norm(), 1e-9 * x.norm()) << "bandwidth " << bw << ", body " << i;
-      EXPECT_GT(x.segment<6>(6 * i).norm(), 1e-9);
-    }
+    AddPairs(pairs, n, &asmb, &A, &f);
+    ExpectSolvesLikeDense(&asmb, A, f, n, "bandwidth " + std::to_string(bw));
   }
 }
 
