@@ -65,10 +65,15 @@ void PrintSummary(const Scenario& sc, const ScenarioResult& r, const ScenarioSum
   if (sc.protocol.enabled) std::printf("%s", ProtocolReport(sc, r).c_str());
   const RiskThresholds th;
   for (const LevelSummary& l : s.levels) {
-    if (l.peak_capsule_strain >= th.capsule_nociceptor_strain)
-      std::printf("risk: %s capsule strain %.2f above the nociceptor threshold (%.2f)%s\n", l.level.c_str(),
+    if (l.peak_capsule_strain >= th.capsule_nociceptor_strain) {
+      // a strain the posture itself holds is said so: the technique adds only the difference
+      const std::string posture = l.baseline_capsule_strain >= th.capsule_nociceptor_strain
+          ? fmt::format("; {:.2f} in the posture before the technique", l.baseline_capsule_strain) : "";
+      std::printf("risk: %s capsule strain %.2f above the nociceptor threshold (%.2f)%s%s\n", l.level.c_str(),
                   l.peak_capsule_strain, th.capsule_nociceptor_strain,
-                  l.peak_capsule_strain >= th.capsule_damage_strain ? ", above the pain-behaviour strain (0.34)" : "");
+                  l.peak_capsule_strain >= th.capsule_damage_strain ? ", above the pain-behaviour strain (0.34)" : "",
+                  posture.c_str());
+    }
     if (l.peak_fracture_risk >= 0.5 * th.fracture_risk)
       std::printf("risk: %s vertebral load %.0f %% of its compressive strength%s\n", l.level.c_str(),
                   100 * l.peak_fracture_risk, l.peak_fracture_risk >= th.fracture_risk ? " (fracture expected)" : "");

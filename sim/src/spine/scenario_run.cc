@@ -858,6 +858,7 @@ ScenarioSummary Summarize(const Scenario& sc, const ScenarioResult& r) {
       const std::string& n = r.facet_names[f];
       if (n.compare(0, s.level.size() + 1, s.level + " ") != 0) continue;
       const int side = n.back() == 'L' ? 0 : 1;
+      s.baseline_capsule_strain = std::max(s.baseline_capsule_strain, r.facet_capsule_strain[t0 * F + f]);
       for (size_t t = t0; t < T; ++t) {
         s.peak_facet_contact_N = std::max(s.peak_facet_contact_N, r.facet_contact_N[t * F + f]);
         s.peak_capsule_strain = std::max(s.peak_capsule_strain, r.facet_capsule_strain[t * F + f]);

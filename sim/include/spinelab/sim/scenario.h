@@ -213,6 +213,7 @@ struct LevelSummary {
   double peak_shear_change_N = 0;           ///< [N] largest |shear vector − baseline shear vector|: what the technique adds
   double peak_facet_contact_N = 0;          ///< [N] larger of the two facets
   double peak_capsule_strain = 0;           ///< [-] larger of the two capsules
+  double baseline_capsule_strain = 0;       ///< [-] larger of the two at the baseline (the posture alone)
   double idp_baseline_Pa = 0, idp_change_Pa = 0;  ///< [Pa] at baseline; extreme change from it (signed)
   double facet_opening_m[2] = {0, 0};       ///< [m] largest gap increase from baseline, [0] left, [1] right
   double peak_fracture_risk = 0;            ///< [-] vertebral load over strength
