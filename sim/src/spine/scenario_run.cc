@@ -537,13 +537,18 @@ Expected<ScenarioRunner> ScenarioRunner::Create(const Scenario& sc, const SpineP
     // the posture instead of swinging through it (an upright trunk of low tone sways for seconds)
     const double damping = std::exp(-sc.dt_s / 0.1);
     const bool lying = IsLyingPosture(sc.posture);
+    constexpr int kStaticSettleIterations = 2000;
+    constexpr uint32_t kNoRestingPose = 1u << 31;  // the settle's own outcome, beside StepStatus
     const auto settle = [&]() -> uint32_t {
       // lying: the static equilibrium on the supports, solved (a damped settle leaves the soft
       // modes - the neutral zone, the chest on the table - wherever its path left them: the
       // prone T7 moved 0.5-0.9 mm per halving of the step and the head swung 1-4 mm sideways).
       // Every lying contact is compliant (the head has its own tissue), so the record starts at
       // rest where the solve left it (docs/calibration.md, known weaknesses)
-      if (lying && n > 0) return pre.value().SolveStatic() > 0 ? kStepOk : kStepSolveFailed;
+      if (lying && n > 0) {
+        const int it = pre.value().SolveStatic(kStaticSettleIterations);
+        return it > 0 ? kStepOk : it == -1 ? kNoRestingPose : kStepSolveFailed;
+      }
       for (int64_t i = 0; i < n; ++i) {
         if (const uint32_t st = pre.value().Step(); st != kStepOk) return st;
         pre.value().DampVelocities(damping);
@@ -557,6 +562,10 @@ Expected<ScenarioRunner> ScenarioRunner::Create(const Scenario& sc, const SpineP
       pre.value().Rest(120.0);
       st = settle();
     }
+    if (st == kNoRestingPose)
+      return std::vector<Diagnostic>{{sc.file, "run.settle_s", "the body found no resting pose on its supports in " +
+                                                                   std::to_string(kStaticSettleIterations) +
+                                                                   " Newton iterations (it still moves: does something roll or slide off?); check the posture and objects"}};
     if (st != kStepOk)
       return std::vector<Diagnostic>{{sc.file, "run.settle_s", "the body did not settle into its supports (" + StepStatusText(st) +
                                                                    "); check the posture and objects"}};

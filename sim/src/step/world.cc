@@ -442,7 +442,10 @@ int World::SolveStatic(int max_iterations, double tol_m) {
     m.static_solve = true;
     m.EvaluateForces(&m.assembly);
     m.static_solve = false;
-    if (!m.assembly.AllFinite() || !m.assembly.Solve(&m.dv)) break;
+    if (!m.assembly.AllFinite() || !m.assembly.Solve(&m.dv)) {
+      result = -2;
+      break;
+    }
     // the move h·Δv, scaled as a whole so that no body moves or turns more than the caps
     double scale = 1.0, largest = 0;
     for (int i = 0; i < n; ++i) {

@@ -83,6 +83,15 @@ TEST(ScenarioFile, MalformedFilesGiveTheirSpecificError) {
   EXPECT_NE(r.ErrorText().find("bad_body.toml:7: load.0.body: value 'T13' is not a body; allowed: head, C1..C7"),
             std::string::npos)
       << r.ErrorText();
+  // a lying body that finds no resting pose (it slides off a sloped floor while settling
+  // without friction) fails before t = 0 and says so
+  auto slope = LoadScenario(Data("no_resting_pose.toml"));
+  ASSERT_TRUE(slope.ok()) << slope.ErrorText();
+  auto rs = RunScenario(slope.value(), LoadSpineParams(DefaultSpineModelPath()).value());
+  ASSERT_FALSE(rs.ok());
+  EXPECT_NE(rs.ErrorText().find("run.settle_s: the body found no resting pose on its supports in 2000 Newton iterations"),
+            std::string::npos)
+      << rs.ErrorText();
 }
 
 TEST(ScenarioFile, OverridesApplyAndAreValidated) {

@@ -98,9 +98,9 @@ class World {
   /// state, at rest: Newton iterations with the implicit step's tangent (A = K + C/h + M/h² at
   /// h = 10 s, the mass and damping terms a small regularisation), contacts found again each
   /// iteration, each move capped (0.5 mm, 0.5°) so a contact set that changes is approached, not
-  /// jumped through. Time and the slow state do not advance. Returns the iterations taken, or -1
-  /// when the largest move is still above `tol_m` after `max_iterations` (or the system is not
-  /// positive definite): then the poses are those of the last iteration.
+  /// jumped through. Time and the slow state do not advance. Returns the iterations taken; -1
+  /// when the largest move is still above `tol_m` after `max_iterations`; -2 when the system is
+  /// not positive definite or not finite. On failure the poses are those of the last iteration.
   int SolveStatic(int max_iterations = 2000, double tol_m = 1e-7);
 
   /// Copies out / restores the complete state. Restore also resets Bullet's contact caches.
