@@ -556,7 +556,7 @@ Expected<ScenarioRunner> ScenarioRunner::Create(const Scenario& sc, const SpineP
       return kStepOk;
     };
     uint32_t st = settle();
-    if (st == kStepOk && IsLyingPosture(sc.posture)) {
+    if (st == kStepOk && lying) {
       // the person has lain there a while: the tissues creep (quiescent advance, no motion),
       // then the body settles into the crept tissues
       pre.value().Rest(120.0);
