@@ -163,6 +163,39 @@ TEST(World, TheSoftFrontOfATrunkSliceCarriesOnlyWhereItFacesTheTable) {
   for (double f : f_side) EXPECT_NEAR(f, weight / 4, 0.02 * weight) << "the flank's four corners carry alike";
 }
 
+TEST(World, TheSoftFrontOfATrunkSliceHasItsOwnDamping) {
+  // a slice set face down on the table, just touching, drops into its soft front and rings: the
+  // first overshoot past the resting sink δ is δ·exp(−πζ/√(1−ζ²)) with ζ = c/(2√(k·m)) of the
+  // front's own damping. With the back's damping (100 N·s/m per point) the drop would be
+  // overdamped and never pass δ
+  const double k_front = 1e3, c_front = 10, m = 3.0;  // [N/m], [N·s/m] per point, [kg]
+  const Vec3 half(0.05, 0.155, 0.021);
+  ModelDesc d;
+  BodyDesc b;
+  b.name = "slice";
+  b.mass_kg = m;
+  b.inertia_kgm2 = Vec3(0.03, 0.01, 0.035);
+  b.X_WB.R = RotY(0.5 * kPi);  // front (x) down
+  b.X_WB.p = Vec3(0.3, 0.0, half.x() + 1e-6);
+  b.shapes.push_back({Vec3::Zero(), half});
+  b.contact_stiffness_N_per_m = 5e3;
+  b.anterior_contact_stiffness_N_per_m = k_front;
+  b.contact_damping_Ns_per_m = 100;
+  b.anterior_contact_damping_Ns_per_m = c_front;
+  d.bodies.push_back(b);
+  d.environment.push_back({"table", EnvShape::kPlane, Pose{}, Vec3::Zero(), 0.6});
+  World w = World::Create(Compiled(d), SimOptions{}).value();
+  const double z0 = w.state().bodies[0].p_WB.z(), sink = m * 9.81 / (4 * k_front);
+  double deepest = 0;
+  for (int i = 0; i < 300; ++i) {  // ~1.7 periods of the 5.8 Hz bounce
+    ASSERT_EQ(w.Step(), kStepOk);
+    deepest = std::max(deepest, z0 - w.state().bodies[0].p_WB.z());
+  }
+  const double zeta = 4 * c_front / (2 * std::sqrt(4 * k_front * m));
+  const double overshoot = std::exp(-kPi * zeta / std::sqrt(1 - zeta * zeta));  // 0.56
+  EXPECT_NEAR((deepest - sink) / sink, overshoot, 0.1 * overshoot);
+}
+
 TEST(World, ABandedChainStepsLikeTheSameModelSolvedDensely) {
   // seven bodies hanging in a chain, each tied to the next and the one after (bandwidth 2: a
   // vertebra with a body interleaved beside it); the same model with its bodies listed in

@@ -9,19 +9,26 @@ namespace spinelab::internal {
 namespace {
 constexpr double kRigid = std::numeric_limits<double>::infinity();
 
-// normal stiffness [N/m] of body b's tissue at the world point p, where its surface faces along
-// n_out_W: the front of its first shape may be softer (the chest and abdomen, pressed towards the
-// spine), only where the surface faces forwards: the flank a side-lying trunk rests on is not the
-// front wall; 0 in the description means rigid
-double TissueStiffness(const sim::BodyDesc& b, const BodyKin& k, const Vec3& p_W, const Vec3& n_out_W) {
-  if (b.contact_stiffness_N_per_m <= 0) return kRigid;
+// the soft tissue of body b at the world point p, where its surface faces along n_out_W: normal
+// stiffness [N/m] and damping [N·s/m] per contact point. The front of its first shape may be
+// softer (the chest and abdomen, pressed towards the spine), only where the surface faces
+// forwards: the flank a side-lying trunk rests on is not the front wall; a stiffness of 0 in the
+// description means rigid
+struct TissueLaw {
+  double k = kRigid, c = 0;
+};
+TissueLaw Tissue(const sim::BodyDesc& b, const BodyKin& k, const Vec3& p_W, const Vec3& n_out_W) {
+  if (b.contact_stiffness_N_per_m <= 0) return {kRigid, b.contact_damping_Ns_per_m};
   if (b.anterior_contact_stiffness_N_per_m > 0 && !b.shapes.empty()) {
     const Vec3 p_B = k.R_WB.transpose() * (p_W - k.p_WB);
     const double facing_forward = (k.R_WB.transpose() * n_out_W).x();
-    if (p_B.x() > b.shapes.front().center_B.x() && facing_forward > std::sqrt(0.5))
-      return b.anterior_contact_stiffness_N_per_m;
+    if (p_B.x() > b.shapes.front().center_B.x() && facing_forward > std::sqrt(0.5)) {
+      const double c = b.anterior_contact_damping_Ns_per_m > 0 ? b.anterior_contact_damping_Ns_per_m
+                                                                : b.contact_damping_Ns_per_m;
+      return {b.anterior_contact_stiffness_N_per_m, c};
+    }
   }
-  return b.contact_stiffness_N_per_m;
+  return {b.contact_stiffness_N_per_m, b.contact_damping_Ns_per_m};
 }
 }  // namespace
 
@@ -46,9 +53,9 @@ void AddContactForces(const sim::ModelDesc& model, const std::vector<ContactPoin
       k = B->contact_stiffness_N_per_m, damping = B->contact_damping_Ns_per_m;
     } else {
       // n points from B to A: A's surface faces along -n, B's along +n
-      const double k1 = A ? TissueStiffness(*A, ka, p, -c.n_BA) : kRigid, k2 = B ? TissueStiffness(*B, kb, p, c.n_BA) : kRigid;
-      k = std::isinf(k1) ? k2 : std::isinf(k2) ? k1 : k1 * k2 / (k1 + k2);
-      damping = (A ? A->contact_damping_Ns_per_m : 0) + (B ? B->contact_damping_Ns_per_m : 0);
+      const TissueLaw t1 = A ? Tissue(*A, ka, p, -c.n_BA) : TissueLaw{}, t2 = B ? Tissue(*B, kb, p, c.n_BA) : TissueLaw{};
+      k = std::isinf(t1.k) ? t2.k : std::isinf(t2.k) ? t1.k : t1.k * t2.k / (t1.k + t2.k);
+      damping = t1.c + t2.c;
     }
     if (std::isinf(k) && options.rigid_stiffness_N_per_m > 0) k = options.rigid_stiffness_N_per_m, damping = 0;
     if (!(k > 0) || std::isinf(k)) continue;

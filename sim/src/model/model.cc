@@ -107,6 +107,8 @@ Expected<Model> Model::Compile(ModelDesc desc) {
     }
     v.NonNeg(el, "contact_stiffness_N_per_m", b.contact_stiffness_N_per_m, "N/m");
     v.NonNeg(el, "contact_damping_Ns_per_m", b.contact_damping_Ns_per_m, "N·s/m");
+    v.NonNeg(el, "anterior_contact_stiffness_N_per_m", b.anterior_contact_stiffness_N_per_m, "N/m");
+    v.NonNeg(el, "anterior_contact_damping_Ns_per_m", b.anterior_contact_damping_Ns_per_m, "N·s/m");
   }
   for (const PathDesc& p : desc.paths) {
     const std::string el = "path '" + p.name + "'";

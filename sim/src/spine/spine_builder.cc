@@ -65,8 +65,11 @@ void AddTrunkSlice(const SpineParams& P, int i, double sL, double front_m, BodyD
   const Vec3 c(0.5 * (front - back), 0, 0);
   b->shapes.push_back({V + c, Vec3(0.5 * (front + back), sL * P.tissue_half_width_m[g], half_h)});
   b->contact_stiffness_N_per_m = P.tissue_contact_stiffness_N_per_m;
-  if (g >= 1) b->anterior_contact_stiffness_N_per_m = P.chest_contact_stiffness_N_per_m;  // chest and abdomen
   b->contact_damping_Ns_per_m = P.tissue_contact_damping_Ns_per_m;
+  if (g >= 1) {  // chest and abdomen: soft, with their own viscosity (c = k·τ)
+    b->anterior_contact_stiffness_N_per_m = P.chest_contact_stiffness_N_per_m;
+    b->anterior_contact_damping_Ns_per_m = P.chest_contact_stiffness_N_per_m * P.chest_damping_time_s;
+  }
 }
 
 // procedural vertebra: body, pedicles, laminae, spinous and transverse processes (in V, then B),

@@ -61,6 +61,9 @@ struct BodyDesc {
   /// stiffness [N/m] per contact point on the front half of the body's first shape (x above its
   /// centre): the chest's rib cage, softer than the back; 0 = contact_stiffness_N_per_m
   double anterior_contact_stiffness_N_per_m = 0;
+  /// damping [N·s/m] per contact point where anterior_contact_stiffness_N_per_m applies (the
+  /// chest's own viscosity); 0 = contact_damping_Ns_per_m
+  double anterior_contact_damping_Ns_per_m = 0;
   /// a prop (a practitioner's hand pad): collides with the other bodies, not with the environment
   bool prop = false;
 };

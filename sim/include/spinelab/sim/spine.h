@@ -81,6 +81,7 @@ struct SpineParams {
   double tissue_contact_stiffness_N_per_m = 0;  ///< [N/m] per contact point
   double tissue_contact_damping_Ns_per_m = 0;   ///< [N·s/m] per contact point
   double chest_contact_stiffness_N_per_m = 0;   ///< [N/m] per contact point on the chest (rib cage)
+  double chest_damping_time_s = 0;              ///< [s] the chest's viscous time constant c/k
   double hand_contact_stiffness_N_per_m = 0;    ///< [N/m] a hand pad's own tissue, per contact point
   double head_contact_stiffness_N_per_m = 0;    ///< [N/m] scalp/face over the skull, per contact point
   // vertebral artery path (C6 -> C1 transverse foramina -> foramen magnum)
