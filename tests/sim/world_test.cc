@@ -20,6 +20,26 @@ std::shared_ptr<const Model> Compiled(ModelDesc d) {
   return std::make_shared<const Model>(std::move(m).value());
 }
 
+const Vec3 kSliceHalf(0.05, 0.155, 0.021);  // [m]
+
+// a 3 kg trunk slice (10 x 31 x 4.2 cm) posed at (R, p) above a table plane, with the back's
+// contact stiffness k_back and 100 N·s/m per contact point
+ModelDesc SliceOnATable(const Mat3& R, const Vec3& p, double k_back) {
+  ModelDesc d;
+  BodyDesc b;
+  b.name = "slice";
+  b.mass_kg = 3.0;
+  b.inertia_kgm2 = Vec3(0.03, 0.01, 0.035);
+  b.X_WB.R = R;
+  b.X_WB.p = p;
+  b.shapes.push_back({Vec3::Zero(), kSliceHalf});
+  b.contact_stiffness_N_per_m = k_back;
+  b.contact_damping_Ns_per_m = 100;
+  d.bodies.push_back(b);
+  d.environment.push_back({"table", EnvShape::kPlane, Pose{}, Vec3::Zero(), 0.6});
+  return d;
+}
+
 ModelDesc OneBox(bool floor) {
   ModelDesc d;
   BodyDesc b;
@@ -123,22 +143,11 @@ TEST(World, TheSoftFrontOfATrunkSliceCarriesOnlyWhereItFacesTheTable) {
   // a trunk slice whose front (x > 0) is softer than its back, as the chest is: lying face down
   // it sinks into the soft front; on its back, or on its side (whose front half is still the
   // flank, not the front wall), it rests on the back's stiffness and does not roll
-  const double k_back = 5e3, k_front = 1e3, m = 3.0;  // [N/m per point], [kg]
-  const Vec3 half(0.05, 0.155, 0.021);
+  const double k_back = 5e3, k_front = 1e3, m = 3.0;  // [N/m per point], [kg] (the helper's slice)
+  const Vec3& half = kSliceHalf;
   auto rest = [&](const Mat3& R) {
-    ModelDesc d;
-    BodyDesc b;
-    b.name = "slice";
-    b.mass_kg = m;
-    b.inertia_kgm2 = Vec3(0.03, 0.01, 0.035);
-    b.X_WB.R = R;
-    b.X_WB.p = Vec3(0.3, 0.0, (R * half).cwiseAbs().z() + 1e-4);  // just above the table
-    b.shapes.push_back({Vec3::Zero(), half});
-    b.contact_stiffness_N_per_m = k_back;
-    b.anterior_contact_stiffness_N_per_m = k_front;
-    b.contact_damping_Ns_per_m = 100;
-    d.bodies.push_back(b);
-    d.environment.push_back({"table", EnvShape::kPlane, Pose{}, Vec3::Zero(), 0.6});
+    ModelDesc d = SliceOnATable(R, Vec3(0.3, 0.0, (R * half).cwiseAbs().z() + 1e-4), k_back);  // just above the table
+    d.bodies[0].anterior_contact_stiffness_N_per_m = k_front;
     World w = World::Create(Compiled(d), SimOptions{}).value();
     for (int i = 0; i < 3000; ++i) EXPECT_EQ(w.Step(), kStepOk);
     const BodyState& s = w.state().bodies[0];
@@ -168,22 +177,10 @@ TEST(World, TheSoftFrontOfATrunkSliceHasItsOwnDamping) {
   // first overshoot past the resting sink δ is δ·exp(−πζ/√(1−ζ²)) with ζ = c/(2√(k·m)) of the
   // front's own damping. With the back's damping (100 N·s/m per point) the drop would be
   // overdamped and never pass δ
-  const double k_front = 1e3, c_front = 10, m = 3.0;  // [N/m], [N·s/m] per point, [kg]
-  const Vec3 half(0.05, 0.155, 0.021);
-  ModelDesc d;
-  BodyDesc b;
-  b.name = "slice";
-  b.mass_kg = m;
-  b.inertia_kgm2 = Vec3(0.03, 0.01, 0.035);
-  b.X_WB.R = RotY(0.5 * kPi);  // front (x) down
-  b.X_WB.p = Vec3(0.3, 0.0, half.x() + 1e-6);
-  b.shapes.push_back({Vec3::Zero(), half});
-  b.contact_stiffness_N_per_m = 5e3;
-  b.anterior_contact_stiffness_N_per_m = k_front;
-  b.contact_damping_Ns_per_m = 100;
-  b.anterior_contact_damping_Ns_per_m = c_front;
-  d.bodies.push_back(b);
-  d.environment.push_back({"table", EnvShape::kPlane, Pose{}, Vec3::Zero(), 0.6});
+  const double k_front = 1e3, c_front = 10, m = 3.0;  // [N/m], [N·s/m] per point, [kg] (the helper's slice)
+  ModelDesc d = SliceOnATable(RotY(0.5 * kPi), Vec3(0.3, 0.0, kSliceHalf.x() + 1e-6), 5e3);  // front (x) down
+  d.bodies[0].anterior_contact_stiffness_N_per_m = k_front;
+  d.bodies[0].anterior_contact_damping_Ns_per_m = c_front;
   World w = World::Create(Compiled(d), SimOptions{}).value();
   const double z0 = w.state().bodies[0].p_WB.z(), sink = m * 9.81 / (4 * k_front);
   double deepest = 0;
@@ -247,20 +244,9 @@ TEST(World, SolveStaticFindsTheRestingPoseWithoutAdvancingTime) {
   // a compliant slice a little above the table and tilted 2° about its long axis: the static
   // solve lands it flat, sunk mg/(4k) at each corner, at rest; time does not advance. The table
   // is frictionless (as for the scenarios' settle), so nothing pushes it sideways
-  const double k = 5e3, m = 3.0;  // [N/m per point], [kg]
-  const Vec3 half(0.05, 0.155, 0.021);
-  ModelDesc d;
-  BodyDesc b;
-  b.name = "slice";
-  b.mass_kg = m;
-  b.inertia_kgm2 = Vec3(0.03, 0.01, 0.035);
-  b.X_WB.R = RotY(2.0 * kDegToRad);
-  b.X_WB.p = Vec3(0.3, 0.0, half.z() + 0.003);
-  b.shapes.push_back({Vec3::Zero(), half});
-  b.contact_stiffness_N_per_m = k;
-  b.contact_damping_Ns_per_m = 100;
-  d.bodies.push_back(b);
-  d.environment.push_back({"table", EnvShape::kPlane, Pose{}, Vec3::Zero(), 0.6});
+  const double k = 5e3, m = 3.0;  // [N/m per point], [kg] (the helper's slice)
+  const Vec3& half = kSliceHalf;
+  const ModelDesc d = SliceOnATable(RotY(2.0 * kDegToRad), Vec3(0.3, 0.0, half.z() + 0.003), k);
   SimOptions o;
   o.frictionless_supports = true;
   World w = World::Create(Compiled(d), o).value();
