@@ -308,7 +308,7 @@ Expected<SpineParams> LoadSpineParams(const std::string& path) {
     }
     p.tissue_contact_stiffness_N_per_m = r.Scalar("tissue.contact_stiffness_N_per_mm", Npmm, 0.1, 1000, "N/mm");
     p.chest_contact_stiffness_N_per_m = r.Scalar("tissue.chest_contact_stiffness_N_per_mm", Npmm, 0.01, 1000, "N/mm");
-    p.chest_damping_time_s = r.Scalar("tissue.chest_damping_time_ms", 1e-3, 0, 1000, "ms");
+    p.chest_damping_time_s = r.Scalar("tissue.chest_damping_time_ms", 1e-3, 0.1, 1000, "ms");  // > 0: 0 would fall back to the back's damping
     p.hand_contact_stiffness_N_per_m = r.Scalar("tissue.hand_contact_stiffness_N_per_mm", Npmm, 0.1, 1000, "N/mm");
     p.head_contact_stiffness_N_per_m = r.Scalar("tissue.head_contact_stiffness_N_per_mm", Npmm, 0.1, 1000, "N/mm");
     p.tissue_contact_damping_Ns_per_m = r.Scalar("tissue.contact_damping_Ns_per_m", 1, 0, 1e5, "N·s/m");
