@@ -82,6 +82,18 @@ TEST(Cli, ALoadAfterTheEndOfTheRunIsPointedOut) {
   EXPECT_EQ(full.output.find("note: pad"), std::string::npos) << full.output;
 }
 
+TEST(Cli, ARunWithoutAPopSaysWhichJointCameClosest) {
+  const CmdResult thrust = Exec(std::string("run ") + SPINELAB_SOURCE_DIR + "/scenarios/thoracic_thrust.toml");
+  ASSERT_EQ(thrust.exit_code, 0) << thrust.output;
+  ASSERT_NE(thrust.output.find("cavitations: 0\n"), std::string::npos) << thrust.output;
+  EXPECT_NE(thrust.output.find("closest to a pop: T6-T7 "), std::string::npos) << thrust.output;
+  EXPECT_NE(thrust.output.find("of the -501 kPa a pop needs"), std::string::npos) << thrust.output;
+  // a run that pops says where instead
+  const CmdResult side = Exec(std::string("run ") + SPINELAB_SOURCE_DIR + "/scenarios/lumbar_side_posture_thrust.toml");
+  ASSERT_EQ(side.exit_code, 0) << side.output;
+  EXPECT_EQ(side.output.find("closest to a pop"), std::string::npos) << side.output;
+}
+
 TEST(Cli, ACapsuleStrainThePostureAlreadyHoldsIsSaidSo) {
   // prone, the lower lumbar capsules are past the nociceptor strain before the hand pushes
   // (docs/calibration.md, known weaknesses): the risk line says how much of it the posture holds

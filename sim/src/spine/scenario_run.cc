@@ -580,7 +580,11 @@ Expected<ScenarioRunner> ScenarioRunner::Create(const Scenario& sc, const SpineP
   ScenarioResult& res = impl->res;
   for (const auto& b : d.bodies) res.body_names.push_back(b.name);
   for (const auto& l : d.levels) res.level_names.push_back(l.name);
-  for (const auto& f : d.facets) res.facet_names.push_back(f.name);
+  for (const auto& f : d.facets) {
+    res.facet_names.push_back(f.name);
+    res.facet_nucleation_Pa.push_back(
+        f.has_capsule ? f.capsule.nucleation_pressure_abs_Pa - f.capsule.atmospheric_pressure_Pa : 0.0);
+  }
   res.environment = d.environment;
   // safety: artery rest lengths (every model has the neck); per level the weaker vertebra's strength
   impl->X_WB.resize(d.bodies.size());
@@ -876,6 +880,20 @@ ScenarioSummary Summarize(const Scenario& sc, const ScenarioResult& r) {
     }
     for (size_t t = t0; t < T; ++t) s.peak_fracture_risk = std::max(s.peak_fracture_risk, r.fracture_risk[t * L + l]);
     out.levels.push_back(s);
+  }
+  // the joint whose fluid came nearest its cracking suction
+  double nearest = 0;
+  for (size_t f = 0; f < F && f < r.facet_nucleation_Pa.size(); ++f) {
+    const double crack = r.facet_nucleation_Pa[f];
+    if (!(crack < 0)) continue;
+    double lowest = 0;
+    for (size_t t = t0; t < T; ++t) lowest = std::min(lowest, r.facet_pressure_Pa[t * F + f]);
+    if (lowest / crack > nearest) {
+      nearest = lowest / crack;
+      out.closest_pop_facet = static_cast<int>(f);
+      out.closest_pop_pressure_Pa = lowest;
+      out.closest_pop_threshold_Pa = crack;
+    }
   }
   const size_t A = r.artery_names.size();
   out.has_arteries = A == 2;

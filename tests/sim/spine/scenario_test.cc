@@ -205,6 +205,31 @@ TEST(Scenarios, EveryShippedScenarioRunsToCompletionWithFiniteValues) {
   }
 }
 
+TEST(Summary, NamesTheJointThatCameClosestToAPop) {
+  // three joints over three samples; the load begins at t = 1 s (the baseline): the suction
+  // before it does not count, and nearness is the fraction of each joint's own cracking suction
+  sim::Scenario sc;
+  sc.duration_s = 2.0;
+  ScenarioLoad load;
+  load.profile.start_s = 1.0;
+  sc.loads.push_back(load);
+  ScenarioResult r;
+  r.time_s = {0.0, 1.0, 2.0};
+  r.facet_names = {"A L", "B L", "C L"};
+  r.facet_nucleation_Pa = {-500e3, -250e3, 0.0};  // C has no capsule
+  r.facet_pressure_Pa = {-490e3, -10e3, -900e3,   // t = 0: before the load
+                         -100e3, -20e3, -900e3,   // t = 1
+                         -200e3, -150e3, -900e3};  // t = 2: A at 40 %, B at 60 %
+  for (auto* v : {&r.facet_gap_m, &r.facet_contact_N, &r.facet_capsule_strain}) v->assign(9, 0.0);
+  const ScenarioSummary s = Summarize(sc, r);
+  EXPECT_EQ(s.closest_pop_facet, 1);
+  EXPECT_DOUBLE_EQ(s.closest_pop_pressure_Pa, -150e3);
+  EXPECT_DOUBLE_EQ(s.closest_pop_threshold_Pa, -250e3);
+  // nothing under suction: no joint is named
+  r.facet_pressure_Pa.assign(9, 1e3);
+  EXPECT_EQ(Summarize(sc, r).closest_pop_facet, -1);
+}
+
 TEST(StandingBackBend, ExtensionLoadsTheFacets) {
   auto sc = LoadScenario(std::string(SPINELAB_SOURCE_DIR) + "/scenarios/standing_back_bend.toml").value();
   auto r = RunScenario(sc, LoadSpineParams(DefaultSpineModelPath()).value()).value();

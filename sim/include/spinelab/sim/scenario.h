@@ -169,6 +169,7 @@ struct ScenarioResult {
   std::vector<double> disc_shear_xy_N;              ///< [T][L][2] shear on the upper body in the disc frame (x anterior, y left)
   std::vector<double> facet_gap_m, facet_pressure_Pa, facet_contact_N, facet_capsule_strain,
       facet_bubble_radius_m;                        ///< [T][F]
+  std::vector<double> facet_nucleation_Pa;          ///< [F] gauge fluid pressure at which the joint cracks (0: no capsule)
   struct Cavitation {
     double time_s;
     int facet;
@@ -222,6 +223,11 @@ struct ScenarioSummary {
   double baseline_time_s = 0;
   std::vector<LevelSummary> levels;
   int cavitations = 0;
+  /// the joint that came closest to a pop: the largest fraction of its cracking suction its fluid
+  /// reached after the baseline (-1: no joint under suction)
+  int closest_pop_facet = -1;
+  double closest_pop_pressure_Pa = 0;      ///< [Pa] its lowest fluid pressure (gauge)
+  double closest_pop_threshold_Pa = 0;     ///< [Pa] the gauge pressure at which it cracks
   double peak_artery_strain[2] = {0, 0};   ///< [-] left, right (change from baseline); neck scenarios
   bool has_arteries = false;
 };
