@@ -408,6 +408,12 @@ int Run(Options o) {
             ImGui::PopID();
           }
         }
+        if (R.cavitations.empty() && R.has_summary && R.summary.closest_pop_facet >= 0) {
+          const sim::ScenarioSummary& S = R.summary;
+          ImGui::TextWrapped("No pop. Closest: %s, its fluid at %.0f kPa, %.0f %% of the %.0f kPa a pop needs.",
+                             R.model.facets[S.closest_pop_facet].name.c_str(), S.closest_pop_pressure_Pa * 1e-3,
+                             100 * S.closest_pop_pressure_Pa / S.closest_pop_threshold_Pa, S.closest_pop_threshold_Pa * 1e-3);
+        }
         {  // plot: the chosen facet's quantity over the run, cursor at the current time
           // until the user chooses one (the list, or a facet picked in the view), the plot follows
           // the joint that matters: the first to pop, else the one with the deepest suction so far
@@ -418,6 +424,8 @@ int Run(Options o) {
           if (!plot_chosen) {
             if (!R.cavitations.empty()) {
               plot_facet = R.cavitations.front().facet;
+            } else if (R.has_summary && R.summary.closest_pop_facet >= 0) {
+              plot_facet = R.summary.closest_pop_facet;
             } else {
               double lowest = 0;
               for (const viz::Frame& fr : R.frames)

@@ -98,6 +98,11 @@ void SyncFromRunner(const sim::ScenarioRunner& runner, Recording* rec) {
   // events collect their gap jump for 50 ms after the crack: refresh them all
   rec->cavitations.clear();
   for (const auto& c : r.cavitations) rec->cavitations.push_back({c.time_s, c.facet, c.gap_jump_m, c.sound_Pa});
+  // the run's summary once it is over (what came closest to a pop, the comparison panel)
+  if (runner.done() && !rec->has_summary) {
+    rec->summary = sim::Summarize(rec->scenario, r);
+    rec->has_summary = true;
+  }
 }
 
 Expected<Recording> RecordScenario(const std::string& path, const std::string& model_path) {
