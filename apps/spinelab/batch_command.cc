@@ -290,12 +290,12 @@ int Batch(const CommonOptions& c, BatchArgs& a) {
   // the headline results: every run when there are few, otherwise their range
   const auto& rows = study->rows();
   if (!a.quiet && done > 0 && done <= 40) {
-    std::printf("%-56s %-6s %5s %10s %10s %8s %7s\n", "run", "status", "pops", "shear N", "dshear N", "capsule", "fract");
+    std::printf("%-56s %-6s %5s %6s %10s %10s %8s %7s\n", "run", "status", "pops", "near %", "shear N", "dshear N", "capsule", "fract");
     for (const auto& r : rows)
       if (r)
-        std::printf("%-56s %-6s %5lld %10.1f %10.1f %8.3f %7.2f\n", r->run.c_str(), r->status.c_str(),
-                    static_cast<long long>(r->cavitations), r->peak_disc_shear_N, r->peak_disc_shear_change_N, r->peak_capsule_strain,
-                    r->peak_fracture_risk);
+        std::printf("%-56s %-6s %5lld %6.0f %10.1f %10.1f %8.3f %7.2f\n", r->run.c_str(), r->status.c_str(),
+                    static_cast<long long>(r->cavitations), 100 * r->nearest_pop_fraction, r->peak_disc_shear_N,
+                    r->peak_disc_shear_change_N, r->peak_capsule_strain, r->peak_fracture_risk);
   } else if (!a.quiet && done > 40) {
     auto range = [&](const char* name, auto get) {
       std::vector<double> v;
@@ -307,6 +307,7 @@ int Batch(const CommonOptions& c, BatchArgs& a) {
     };
     std::printf("headline results over the ok runs:\n");
     range("cavitations", [](const io::IndexRow& r) { return static_cast<double>(r.cavitations); });
+    range("nearest pop [fraction]", [](const io::IndexRow& r) { return r.nearest_pop_fraction; });
     range("peak disc shear [N]", [](const io::IndexRow& r) { return r.peak_disc_shear_N; });
     range("peak shear added [N]", [](const io::IndexRow& r) { return r.peak_disc_shear_change_N; });
     range("peak capsule strain [-]", [](const io::IndexRow& r) { return r.peak_capsule_strain; });

@@ -105,11 +105,15 @@ std::string BaseOf(const std::string& path) {
 std::string ShardFile(const std::string& shard_dir, const PlannedRun& run) { return shard_dir + "/" + run.name + ".h5"; }
 
 // the headline results of a run, as attributes of its group (a shard carries its own index row)
-constexpr const char* kRowDoubles[] = {"peak_disc_shear_N", "peak_disc_shear_change_N", "peak_annulus_shear_stress_Pa",
-                                       "peak_capsule_strain", "peak_fracture_risk", "peak_artery_strain"};
+constexpr const char* kRowDoubles[] = {"peak_disc_shear_N",   "peak_disc_shear_change_N", "peak_annulus_shear_stress_Pa",
+                                       "peak_capsule_strain", "peak_fracture_risk",       "peak_artery_strain",
+                                       "nearest_pop_fraction"};
+constexpr int kNumRowDoubles = sizeof(kRowDoubles) / sizeof(kRowDoubles[0]);
 double* RowDouble(IndexRow& r, int k) {
   double* p[] = {&r.peak_disc_shear_N,   &r.peak_disc_shear_change_N, &r.peak_annulus_shear_stress_Pa,
-                 &r.peak_capsule_strain, &r.peak_fracture_risk,       &r.peak_artery_strain};
+                 &r.peak_capsule_strain, &r.peak_fracture_risk,       &r.peak_artery_strain,
+                 &r.nearest_pop_fraction};
+  static_assert(sizeof(p) / sizeof(p[0]) == kNumRowDoubles);
   return p[k];
 }
 
@@ -297,6 +301,7 @@ RunRecord ExecuteRun(const BatchPlan& plan, int index, const sim::SpineParams& p
   }
   row.peak_annulus_shear_stress_Pa = std::max(ann, 0.0);
   row.peak_artery_strain = std::max(s.peak_artery_strain[0], s.peak_artery_strain[1]);
+  if (s.closest_pop_facet >= 0) row.nearest_pop_fraction = s.closest_pop_pressure_Pa / s.closest_pop_threshold_Pa;
   return rec;
 }
 
@@ -339,7 +344,7 @@ Expected<ShardImage> BuildShard(const BatchPlan& plan, const RunRecord& rec) {
          WriteAttr(G, "worst_level", rec.row.worst_level);
     if (rec.scenario && rec.result) ok = ok && WriteAttr(G, "status", rec.row.status);
     IndexRow copy = rec.row;
-    for (int k = 0; k < 6 && ok; ++k) ok = WriteAttr(G, kRowDoubles[k], *RowDouble(copy, k));
+    for (int k = 0; k < kNumRowDoubles && ok; ++k) ok = WriteAttr(G, kRowDoubles[k], *RowDouble(copy, k));
   }
   if (!ok) return fail("HDF5 could not build the run's file");
   auto bytes = FileImage(F);
@@ -399,7 +404,7 @@ Expected<IndexRow> ReadShardRow(const std::string& shard_dir, const BatchPlan& p
   row.error = error.value();
   row.cavitations = cav.value();
   row.worst_level = worst.value();
-  for (int k = 0; k < 6; ++k) {
+  for (int k = 0; k < kNumRowDoubles; ++k) {
     auto v = ReadDoubleAttr(F, g, kRowDoubles[k]);
     if (!v) return v.errors();
     *RowDouble(row, k) = v.value();
@@ -526,9 +531,10 @@ Expected<bool> Study::WriteStudyFile() {
       col(plan_->swept_keys[d], "as the key in docs/scenarios.md (SI)", plan_->swept_numeric[d] ? K::kDouble : K::kString);
     const size_t c_status = col("status", "-", K::kString), c_err = col("error", "-", K::kString);
     const size_t c_cav = col("cavitations", "count", K::kInt);
-    const char* units[] = {"N", "N", "Pa", "-", "-", "-"};
+    const char* units[] = {"N", "N", "Pa", "-", "-", "-", "-"};
+    static_assert(sizeof(units) / sizeof(units[0]) == kNumRowDoubles);
     const size_t c_d0 = cols.size();
-    for (int k = 0; k < 6; ++k) col(kRowDoubles[k], units[k], K::kDouble);
+    for (int k = 0; k < kNumRowDoubles; ++k) col(kRowDoubles[k], units[k], K::kDouble);
     const size_t c_worst = col("worst_level", "-", K::kString);
     size_t n = 0;
     for (const auto& r : rows_) {
@@ -546,7 +552,7 @@ Expected<bool> Study::WriteStudyFile() {
       cols[c_err].s.push_back(r->error);
       cols[c_cav].i.push_back(r->cavitations);
       IndexRow copy = *r;
-      for (int k = 0; k < 6; ++k) cols[c_d0 + static_cast<size_t>(k)].d.push_back(*RowDouble(copy, k));
+      for (int k = 0; k < kNumRowDoubles; ++k) cols[c_d0 + static_cast<size_t>(k)].d.push_back(*RowDouble(copy, k));
       cols[c_worst].s.push_back(r->worst_level);
     }
     if (n == 0) ok = ok && Group(F, "runs").ok();

@@ -169,6 +169,10 @@ TEST(Shard, HoldsTheRunAndItsIndexRowAndABadValueIsAFailedRow) {
   ASSERT_TRUE(back) << back.ErrorText();
   EXPECT_EQ(back.value().peak_disc_shear_N, ok.row.peak_disc_shear_N);
   EXPECT_EQ(back.value().worst_level, ok.row.worst_level);
+  // the twist brings some joint under suction, short of a pop: a fraction strictly inside (0, 1)
+  EXPECT_GT(ok.row.nearest_pop_fraction, 0.0);
+  EXPECT_LT(ok.row.nearest_pop_fraction, 1.0);
+  EXPECT_EQ(back.value().nearest_pop_fraction, ok.row.nearest_pop_fraction);
   {
     std::lock_guard<std::mutex> lock(H5Mutex());
     auto f = OpenFileReadOnly(dir + "/" + plan.runs[0].name + ".h5");

@@ -881,13 +881,16 @@ ScenarioSummary Summarize(const Scenario& sc, const ScenarioResult& r) {
     for (size_t t = t0; t < T; ++t) s.peak_fracture_risk = std::max(s.peak_fracture_risk, r.fracture_risk[t * L + l]);
     out.levels.push_back(s);
   }
-  // the joint whose fluid came nearest its cracking suction
+  // the joint whose fluid came nearest its cracking suction; one that cracked got there (the
+  // records, at the output rate, may miss the instant)
   double nearest = 0;
   for (size_t f = 0; f < F && f < r.facet_nucleation_Pa.size(); ++f) {
     const double crack = r.facet_nucleation_Pa[f];
     if (!(crack < 0)) continue;
     double lowest = 0;
     for (size_t t = t0; t < T; ++t) lowest = std::min(lowest, r.facet_pressure_Pa[t * F + f]);
+    for (const auto& c : r.cavitations)
+      if (c.facet == static_cast<int>(f) && c.time_s >= start - 1e-9) lowest = std::min(lowest, crack);
     if (lowest / crack > nearest) {
       nearest = lowest / crack;
       out.closest_pop_facet = static_cast<int>(f);

@@ -225,6 +225,12 @@ TEST(Summary, NamesTheJointThatCameClosestToAPop) {
   EXPECT_EQ(s.closest_pop_facet, 1);
   EXPECT_DOUBLE_EQ(s.closest_pop_pressure_Pa, -150e3);
   EXPECT_DOUBLE_EQ(s.closest_pop_threshold_Pa, -250e3);
+  // a joint that cracked (after the baseline) got all the way, whatever the samples caught
+  r.cavitations.push_back({1.5, 0, 1e-3, 0.0, {}});
+  const ScenarioSummary popped = Summarize(sc, r);
+  EXPECT_EQ(popped.closest_pop_facet, 0);
+  EXPECT_DOUBLE_EQ(popped.closest_pop_pressure_Pa, -500e3);
+  r.cavitations.clear();
   // nothing under suction: no joint is named
   r.facet_pressure_Pa.assign(9, 1e3);
   EXPECT_EQ(Summarize(sc, r).closest_pop_facet, -1);

@@ -79,6 +79,9 @@ struct IndexRow {
   double peak_capsule_strain = 0;         ///< [-] largest facet capsule strain (incl. pre-strain)
   double peak_fracture_risk = 0;          ///< [-] vertebral load over strength
   double peak_artery_strain = 0;          ///< [-] neck scenarios (0 otherwise)
+  /// [-] how near the nearest joint came to a pop: its lowest fluid pressure over the pressure
+  /// at which it cracks (1: it popped; 0: no joint under suction)
+  double nearest_pop_fraction = 0;
   std::string worst_level;                ///< level of the largest annulus shear stress
 };
 
