@@ -65,7 +65,7 @@ void PrintSummary(const Scenario& sc, const ScenarioResult& r, const ScenarioSum
   if (r.cavitations.empty() && s.closest_pop_facet >= 0)  // why nothing popped: how near the nearest joint came
     std::printf("closest to a pop: %s, fluid at %.0f kPa, %.0f %% of the %.0f kPa a pop needs\n",
                 r.facet_names[s.closest_pop_facet].c_str(), s.closest_pop_pressure_Pa * 1e-3,
-                100 * s.closest_pop_pressure_Pa / s.closest_pop_threshold_Pa, s.closest_pop_threshold_Pa * 1e-3);
+                100 * s.closest_pop_fraction(), s.closest_pop_threshold_Pa * 1e-3);
   if (sc.protocol.enabled) std::printf("%s", ProtocolReport(sc, r).c_str());
   const RiskThresholds th;
   for (const LevelSummary& l : s.levels) {

@@ -412,7 +412,7 @@ int Run(Options o) {
           const sim::ScenarioSummary& S = R.summary;
           ImGui::TextWrapped("No pop. Closest: %s, its fluid at %.0f kPa, %.0f %% of the %.0f kPa a pop needs.",
                              R.model.facets[S.closest_pop_facet].name.c_str(), S.closest_pop_pressure_Pa * 1e-3,
-                             100 * S.closest_pop_pressure_Pa / S.closest_pop_threshold_Pa, S.closest_pop_threshold_Pa * 1e-3);
+                             100 * S.closest_pop_fraction(), S.closest_pop_threshold_Pa * 1e-3);
         }
         {  // plot: the chosen facet's quantity over the run, cursor at the current time
           // until the user chooses one (the list, or a facet picked in the view), the plot follows

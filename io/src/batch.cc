@@ -301,7 +301,7 @@ RunRecord ExecuteRun(const BatchPlan& plan, int index, const sim::SpineParams& p
   }
   row.peak_annulus_shear_stress_Pa = std::max(ann, 0.0);
   row.peak_artery_strain = std::max(s.peak_artery_strain[0], s.peak_artery_strain[1]);
-  if (s.closest_pop_facet >= 0) row.nearest_pop_fraction = s.closest_pop_pressure_Pa / s.closest_pop_threshold_Pa;
+  row.nearest_pop_fraction = s.closest_pop_fraction();
   return rec;
 }
 

@@ -187,7 +187,7 @@ TEST(ThoracicThrust, ThePushOpensTheFacetsAboveTheTarget) {
   // docs/calibration.md, known weaknesses)
   ASSERT_GE(r.summary.closest_pop_facet, 0);
   EXPECT_EQ(r.result.facet_names[r.summary.closest_pop_facet].rfind("T6-T7", 0), 0u) << r.result.facet_names[r.summary.closest_pop_facet];
-  EXPECT_GT(r.summary.closest_pop_pressure_Pa / r.summary.closest_pop_threshold_Pa, 0.3);
+  EXPECT_GT(r.summary.closest_pop_fraction(), 0.3);
 }
 
 TEST(LumbarSidePosture, TheThrustCavitatesMoreJointsThanThePositioning) {

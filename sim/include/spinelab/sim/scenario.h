@@ -228,6 +228,10 @@ struct ScenarioSummary {
   int closest_pop_facet = -1;
   double closest_pop_pressure_Pa = 0;      ///< [Pa] its lowest fluid pressure (gauge)
   double closest_pop_threshold_Pa = 0;     ///< [Pa] the gauge pressure at which it cracks
+  /// [-] how near: its lowest pressure over its cracking pressure (1: it popped; 0: no joint)
+  double closest_pop_fraction() const {
+    return closest_pop_facet >= 0 ? closest_pop_pressure_Pa / closest_pop_threshold_Pa : 0.0;
+  }
   double peak_artery_strain[2] = {0, 0};   ///< [-] left, right (change from baseline); neck scenarios
   bool has_arteries = false;
 };
