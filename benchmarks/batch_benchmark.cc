@@ -9,7 +9,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "spinelab/io/batch.h"
+#include "spinelab/batch/batch.h"
 
 namespace spinelab::io {
 namespace {

@@ -4,7 +4,7 @@
 #include "forces/bushing.h"
 #include "forces/facet.h"
 #include "forces/ligament.h"
-#include "spinelab/sim/spine.h"
+#include "spinelab/anatomy/spine.h"
 
 namespace spinelab::internal {
 namespace {

@@ -8,8 +8,8 @@
 
 #include "spinelab/io/h5.h"
 #include "spinelab/io/results.h"
-#include "spinelab/sim/distraction.h"
-#include "spinelab/sim/scenario.h"
+#include "spinelab/lab/distraction.h"
+#include "spinelab/scenario/scenario.h"
 
 namespace spinelab::sim {
 namespace {

@@ -5,8 +5,8 @@
 
 #include <memory>
 
-#include "spinelab/sim/scenes.h"
-#include "spinelab/sim/spine.h"
+#include "spinelab/lab/scenes.h"
+#include "spinelab/anatomy/spine.h"
 #include "spinelab/sim/world.h"
 
 namespace spinelab::sim {

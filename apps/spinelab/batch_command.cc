@@ -21,9 +21,9 @@
 #endif
 
 #include "commands.h"
-#include "spinelab/io/batch.h"
-#include "spinelab/sim/scenario.h"
-#include "spinelab/sim/spine.h"
+#include "spinelab/batch/batch.h"
+#include "spinelab/scenario/scenario.h"
+#include "spinelab/anatomy/spine.h"
 
 namespace spinelab::cli {
 

@@ -5,7 +5,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "spinelab/sim/spine.h"
+#include "spinelab/anatomy/spine.h"
 
 namespace spinelab::cli {
 

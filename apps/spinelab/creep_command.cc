@@ -5,8 +5,8 @@
 
 #include "commands.h"
 #include "spinelab/sim/math.h"
-#include "spinelab/sim/repeated_loading.h"
-#include "spinelab/sim/spine.h"
+#include "spinelab/lab/creep.h"
+#include "spinelab/anatomy/spine.h"
 
 namespace spinelab::cli {
 

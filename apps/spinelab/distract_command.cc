@@ -10,8 +10,8 @@
 
 #include "commands.h"
 #include "spinelab/io/wav.h"
-#include "spinelab/sim/distraction.h"
-#include "spinelab/sim/spine.h"
+#include "spinelab/lab/distraction.h"
+#include "spinelab/anatomy/spine.h"
 #include "spinelab/sim/state.h"
 
 namespace spinelab::cli {

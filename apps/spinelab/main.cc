@@ -2,7 +2,7 @@
 #include <cstdio>
 
 #include "commands.h"
-#include "spinelab/sim/spine.h"
+#include "spinelab/anatomy/spine.h"
 
 namespace spinelab::cli {
 std::optional<sim::ModelDesc> LoadSpineOrReport(const CommonOptions& c, const char* command,

@@ -4,8 +4,8 @@
 #include <cstdio>
 
 #include "commands.h"
-#include "spinelab/sim/pa_stiffness.h"
-#include "spinelab/sim/spine.h"
+#include "spinelab/lab/pa_stiffness.h"
+#include "spinelab/anatomy/spine.h"
 
 namespace spinelab::cli {
 

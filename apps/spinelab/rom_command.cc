@@ -8,10 +8,10 @@
 #include <fmt/format.h>
 
 #include "commands.h"
-#include "spinelab/sim/calibration.h"
-#include "spinelab/sim/flexibility.h"
+#include "spinelab/lab/calibration.h"
+#include "spinelab/lab/flexibility.h"
 #include "spinelab/sim/math.h"
-#include "spinelab/sim/spine.h"
+#include "spinelab/anatomy/spine.h"
 
 namespace spinelab::cli {
 

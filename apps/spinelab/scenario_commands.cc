@@ -12,10 +12,10 @@
 #include "commands.h"
 #include "spinelab/io/h5.h"
 #include "spinelab/io/results.h"
-#include "spinelab/sim/repeated_loading.h"
-#include "spinelab/sim/repeated_loading.h"
-#include "spinelab/sim/scenario.h"
-#include "spinelab/sim/spine.h"
+#include "spinelab/scenario/protocol.h"
+#include "spinelab/scenario/protocol.h"
+#include "spinelab/scenario/scenario.h"
+#include "spinelab/anatomy/spine.h"
 
 namespace spinelab::cli {
 

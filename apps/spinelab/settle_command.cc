@@ -6,7 +6,7 @@
 
 #include "commands.h"
 #include "spinelab/sim/math.h"
-#include "spinelab/sim/spine.h"
+#include "spinelab/anatomy/spine.h"
 #include "spinelab/sim/world.h"
 
 namespace spinelab::cli {

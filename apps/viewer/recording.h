@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "spinelab/sim/scenario.h"
+#include "spinelab/scenario/scenario.h"
 #include "spinelab/sim/world.h"
 #include "spinelab/viz/scene.h"
 

@@ -7,7 +7,7 @@
 #include <memory>
 
 #include "chain_common.h"
-#include "spinelab/sim/scenes.h"
+#include "spinelab/lab/scenes.h"
 #include "spinelab/sim/world.h"
 
 int main(int argc, char** argv) {

@@ -6,7 +6,7 @@
 #include <cmath>
 #include <memory>
 
-#include "spinelab/sim/scenes.h"
+#include "spinelab/lab/scenes.h"
 
 namespace spinelab::sim {
 namespace {

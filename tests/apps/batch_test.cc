@@ -9,7 +9,7 @@
 #include <set>
 #include <string>
 
-#include "spinelab/io/batch.h"
+#include "spinelab/batch/batch.h"
 #include "spinelab/io/h5.h"
 
 namespace {

@@ -120,7 +120,7 @@ TEST(Cli, MissingModelFileFails) {
 }  // namespace
 
 #include "spinelab/io/wav.h"
-#include "spinelab/sim/sound.h"
+#include "spinelab/lab/sound.h"
 
 namespace {
 

@@ -2,7 +2,7 @@
 // where there is gas, the scene's objects; colours follow the chosen quantity.
 #include <gtest/gtest.h>
 
-#include "spinelab/sim/scenario.h"
+#include "spinelab/scenario/scenario.h"
 #include "spinelab/viz/scene.h"
 
 namespace spinelab::viz {

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "spinelab/io/h5.h"
-#include "spinelab/sim/scenario.h"
+#include "spinelab/scenario/scenario.h"
 
 namespace spinelab::io {
 

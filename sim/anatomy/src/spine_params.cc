@@ -1,0 +1,445 @@
+// LoadSpineParams: strict reader of models/*.toml. Every numeric parameter is an inline table
+// { value = ..., source = "..." }; keys carry their unit, converted here to SI exactly once.
+#include <cmath>
+#include <set>
+#include <sstream>
+
+#include <toml++/toml.h>
+
+#include "spinelab/sim/math.h"
+#include "spinelab/anatomy/spine.h"
+
+namespace spinelab::sim {
+
+const std::array<const char*, 7> kLigamentTypes = {"ALL", "PLL", "LF", "ISL", "SSL", "ITL", "CL"};
+
+namespace {
+
+
+class Reader {
+ public:
+  Reader(const toml::table& root, std::string file, SpineParams* out)
+      : root_(root), file_(std::move(file)), out_(out) {}
+
+  std::vector<Diagnostic>& errors() { return errors_; }
+  void MarkSeen(const std::string& key) { seen_.insert(key); }
+
+  // a scalar parameter scaled by `scale` into SI, in [lo, hi] (file units)
+  double Scalar(const std::string& key, double scale, double lo, double hi, const std::string& unit) {
+    const toml::table* t = Param(key);
+    if (!t) return 0;
+    const toml::node* v = t->get("value");
+    const auto d = v ? v->value<double>() : std::nullopt;
+    if (!d) {
+      Error(Line(t), key + ".value", "must be a number in " + unit);
+      return 0;
+    }
+    CheckRange(Line(v), key, *d, lo, hi, unit);
+    return *d * scale;
+  }
+
+  // an array parameter of length n, each element scaled into SI and in [lo, hi]
+  std::vector<double> Array(const std::string& key, size_t n, double scale, double lo, double hi,
+                            const std::string& unit) {
+    std::vector<double> out(n, 0.0);
+    const toml::table* t = Param(key);
+    if (!t) return out;
+    const toml::array* a = t->get_as<toml::array>("value");
+    if (!a) {
+      Error(Line(t), key + ".value", "must be an array of " + std::to_string(n) + " numbers in " + unit);
+      return out;
+    }
+    if (a->size() != n) {
+      Error(Line(a), key + ".value", "has " + std::to_string(a->size()) + " entries; must have " +
+                                         std::to_string(n) + " (one per " +
+                                         (n == kSpineBodies ? "body" : n == kSpineLevels ? "level" : "region") + ")");
+      return out;
+    }
+    for (size_t i = 0; i < n; ++i) {
+      const auto d = (*a)[i].value<double>();
+      const std::string k = key + "[" + std::to_string(i) + "]";
+      if (!d) {
+        Error(Line(&(*a)[i]), k, "must be a number in " + unit);
+        continue;
+      }
+      CheckRange(Line(&(*a)[i]), k, *d, lo, hi, unit);
+      out[i] = *d * scale;
+    }
+    return out;
+  }
+
+  std::vector<std::string> Strings(const std::string& key, size_t n,
+                                   const std::set<std::string>& allowed = {}) {
+    seen_.insert(key);
+    std::vector<std::string> out;
+    const toml::node* node = root_.at_path(key).node();
+    const toml::array* a = node ? node->as_array() : nullptr;
+    if (!a || a->size() != n) {
+      Error(node ? Line(node) : 0, key, "must be an array of " + std::to_string(n) + " strings");
+      return std::vector<std::string>(n);
+    }
+    for (size_t i = 0; i < n; ++i) {
+      const auto s = (*a)[i].value<std::string>();
+      if (!s) {
+        Error(Line(&(*a)[i]), key + "[" + std::to_string(i) + "]", "must be a string");
+        out.emplace_back();
+        continue;
+      }
+      if (!allowed.empty() && !allowed.count(*s)) {
+        std::string list;
+        for (const auto& x : allowed) list += (list.empty() ? "" : ", ") + x;
+        Error(Line(&(*a)[i]), key + "[" + std::to_string(i) + "]",
+              "value '" + *s + "' is not allowed; allowed: " + list);
+      }
+      out.push_back(s.value_or(""));
+    }
+    return out;
+  }
+
+  std::string Text(const std::string& key) {
+    seen_.insert(key);
+    const toml::node* node = root_.at_path(key).node();
+    const auto s = node ? node->value<std::string>() : std::nullopt;
+    if (!s) Error(node ? Line(node) : 0, key, "must be a string");
+    return s.value_or("");
+  }
+
+  // every key in the file must have been read: an unknown key is an error, not ignored
+  void CheckUnknown(const toml::table& t, const std::string& prefix) {
+    for (const auto& [k, node] : t) {
+      const std::string key = prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
+      if (seen_.count(key)) continue;
+      if (const toml::table* sub = node.as_table(); sub && !sub->contains("value")) {
+        CheckUnknown(*sub, key);
+        continue;
+      }
+      Error(Line(&node), key, "unknown key (not part of schema_version 1; check the spelling)");
+    }
+  }
+
+ private:
+  const toml::table* Param(const std::string& key) {
+    seen_.insert(key);
+    const toml::node* node = root_.at_path(key).node();
+    if (!node) {
+      Error(0, key, "missing (required parameter)");
+      return nullptr;
+    }
+    const toml::table* t = node->as_table();
+    if (!t) {
+      Error(Line(node), key, "must be { value = ..., source = \"...\" } (every parameter carries its source)");
+      return nullptr;
+    }
+    for (const auto& [k, v] : *t) {
+      if (k.str() != "value" && k.str() != "source")
+        Error(Line(&v), key + "." + std::string(k.str()), "unknown field; allowed: value, source");
+    }
+    const auto src = t->get("source") ? t->get("source")->value<std::string>() : std::nullopt;
+    if (!src || src->empty()) {
+      Error(Line(t), key + ".source", "missing: give the paper (+ table/figure) or 'calibrated:'/'assumed:' with the reason");
+    } else {
+      const bool tagged = src->rfind("calibrated", 0) == 0 || src->rfind("assumed", 0) == 0;
+      bool has_year = false;
+      for (size_t i = 0; i + 3 < src->size(); ++i)
+        if (std::isdigit((*src)[i]) && std::isdigit((*src)[i + 1]) && std::isdigit((*src)[i + 2]) &&
+            std::isdigit((*src)[i + 3]))
+          has_year = true;
+      if (!tagged && !has_year && src->find("calibration.md") == std::string::npos)
+        Error(Line(t), key + ".source",
+              "'" + *src + "' names no paper/year and is not tagged 'calibrated:' or 'assumed:'");
+      out_->origins.push_back({key, Line(t), *src});
+    }
+    return t;
+  }
+
+  void CheckRange(int line, const std::string& key, double v, double lo, double hi,
+                  const std::string& unit) {
+    if (!std::isfinite(v) || v < lo || v > hi)
+      Error(line, key, "value " + FormatNumber(v) + " is out of range; allowed: [" + FormatNumber(lo) + ", " + FormatNumber(hi) + "] " + unit);
+  }
+
+  int Line(const toml::node* n) const { return n ? static_cast<int>(n->source().begin.line) : 0; }
+
+  void Error(int line, const std::string& key, const std::string& message) {
+    errors_.push_back({file_ + (line > 0 ? ":" + std::to_string(line) : ""), key, message});
+  }
+
+  const toml::table& root_;
+  std::string file_;
+  SpineParams* out_;
+  std::set<std::string> seen_;
+  std::vector<Diagnostic> errors_;
+};
+
+}  // namespace
+
+Expected<SpineParams> LoadSpineParams(const std::string& path) {
+  toml::table root;
+  try {
+    root = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    const auto& b = e.source().begin;
+    return std::vector<Diagnostic>{{path + ":" + std::to_string(b.line), "",
+                                    "TOML syntax error: " + std::string(e.description())}};
+  } catch (const std::exception& e) {
+    return std::vector<Diagnostic>{{path, "", std::string("cannot read model file: ") + e.what()}};
+  }
+  SpineParams p;
+  p.file = path;
+  Reader r(root, path, &p);
+  constexpr double mm = 1e-3, deg = kDegToRad;
+  const size_t NB = kSpineBodies, NL = kSpineLevels;
+
+  // schema and names
+  {
+    r.MarkSeen("schema_version");
+    const auto v = root["schema_version"].value<int64_t>();
+    if (!v || *v != 1)
+      r.errors().push_back({path, "schema_version", "must be 1 (this spinelab reads schema_version 1)"});
+  }
+  p.name = r.Text("name");
+  p.ref_body_mass_kg = r.Scalar("reference_subject.body_mass_kg", 1, 30, 200, "kg");
+  p.ref_height_m = r.Scalar("reference_subject.height_m", 1, 1.2, 2.2, "m");
+  p.sacral_slope_rad = r.Scalar("posture.sacral_slope_deg", deg, 0, 80, "deg");
+
+  // bodies
+  p.body_names = r.Strings("bodies.names", NB);
+  p.mass_fraction = r.Array("bodies.mass_fraction", NB, 1, 1e-4, 0.2, "[-]");
+  p.com_anterior_m = r.Array("bodies.com_anterior_mm", NB, mm, -50, 100, "mm");
+  p.com_superior_m = r.Array("bodies.com_superior_mm", NB, mm, -50, 100, "mm");
+  p.vb_height_m = r.Array("bodies.vb_height_mm", NB, mm, 1, 60, "mm");
+  p.vb_width_m = r.Array("bodies.vb_width_mm", NB, mm, 5, 80, "mm");
+  p.vb_depth_m = r.Array("bodies.vb_depth_mm", NB, mm, 5, 80, "mm");
+  p.lamina_posterior_m = r.Array("bodies.lamina_posterior_mm", NB, mm, 5, 100, "mm");
+  p.spinous_tip_posterior_m = r.Array("bodies.spinous_tip_posterior_mm", NB, mm, 10, 120, "mm");
+  p.transverse_tip_lateral_m = r.Array("bodies.transverse_tip_lateral_mm", NB, mm, 5, 100, "mm");
+  p.inertia_ap_semiaxis_m = r.Array("bodies.inertia_ap_semiaxis_mm", NB, mm, 10, 300, "mm");
+  p.inertia_ml_semiaxis_m = r.Array("bodies.inertia_ml_semiaxis_mm", NB, mm, 10, 300, "mm");
+
+  // levels
+  p.level_names = r.Strings("levels.names", NL);
+  const auto regions = r.Strings("levels.regions", NL, {"C", "T", "L"});
+  for (const auto& s : regions) p.level_region.push_back(s == "C" ? 0 : s == "T" ? 1 : 2);
+  p.disc_height_m = r.Array("levels.disc_height_mm", NL, mm, 0.5, 25, "mm");
+  p.rest_flexion_rad = r.Array("levels.rest_flexion_deg", NL, deg, -30, 30, "deg");
+  p.flexion_share = r.Array("levels.flexion_share", NL, 1, 0.05, 0.95, "[-]");
+
+  // facets
+  p.facet_posterior_m = r.Array("facets.posterior_mm", NL, mm, 0, 80, "mm");
+  p.facet_lateral_m = r.Array("facets.lateral_mm", NL, mm, 2, 60, "mm");
+  p.facet_transverse_rad = r.Array("facets.transverse_deg", NL, deg, -90, 90, "deg");
+  p.facet_sagittal_rad = r.Array("facets.sagittal_deg", NL, deg, -10, 90, "deg");
+  p.facet_area_m2 = r.Array("facets.area_mm2", NL, mm * mm, 20, 400, "mm^2");
+  p.facet_rest_gap_m = r.Scalar("facets.rest_gap_mm", mm, 0, 5, "mm");
+  p.cartilage_thickness_m = r.Scalar("facets.cartilage_thickness_mm", mm, 0.1, 5, "mm");
+  p.cartilage_modulus_Pa = r.Scalar("facets.cartilage_modulus_MPa", 1e6, 0.1, 200, "MPa");
+  p.contact_damping_s_per_m = r.Scalar("facets.contact_damping_s_per_m", 1, 0, 10, "s/m");
+
+  // discs
+  const double Npmm = 1e3;
+  p.disc_k_compression = r.Array("disc.axial_compression_N_per_mm", NL, Npmm, 10, 1e4, "N/mm");
+  p.disc_k_tension = r.Array("disc.axial_tension_N_per_mm", NL, Npmm, 1, 1e4, "N/mm");
+  p.disc_k_shear = r.Array("disc.shear_N_per_mm", NL, Npmm, 1, 2e3, "N/mm");
+  p.k0_fe = r.Array("disc.k0_flexion_extension_Nm_per_rad", NL, 1, 0, 1e4, "N·m/rad");
+  p.k0_lb = r.Array("disc.k0_lateral_bending_Nm_per_rad", NL, 1, 0, 1e4, "N·m/rad");
+  p.k0_ar = r.Array("disc.k0_axial_rotation_Nm_per_rad", NL, 1, 0, 1e4, "N·m/rad");
+  p.nz_flex = r.Array("disc.nz_flexion_deg", NL, deg, 0, 30, "deg");
+  p.nz_ext = r.Array("disc.nz_extension_deg", NL, deg, 0, 30, "deg");
+  p.nz_lb = r.Array("disc.nz_lateral_bending_deg", NL, deg, 0, 30, "deg");
+  p.nz_ar = r.Array("disc.nz_axial_rotation_deg", NL, deg, 0, 40, "deg");
+  p.k2_flex = r.Array("disc.k2_flexion_Nm_per_rad2", NL, 1, 0, 1e7, "N·m/rad^2");
+  p.k2_ext = r.Array("disc.k2_extension_Nm_per_rad2", NL, 1, 0, 1e7, "N·m/rad^2");
+  p.k2_lb = r.Array("disc.k2_lateral_bending_Nm_per_rad2", NL, 1, 0, 1e7, "N·m/rad^2");
+  p.k2_ar = r.Array("disc.k2_axial_rotation_Nm_per_rad2", NL, 1, 0, 1e7, "N·m/rad^2");
+  p.disc_c_rot = r.Scalar("disc.rotational_damping_Nms_per_rad", 1, 0, 100, "N·m·s/rad");
+  p.disc_c_trans = r.Scalar("disc.translational_damping_Ns_per_m", 1, 0, 1e5, "N·s/m");
+  p.preload_gain = r.Scalar("disc.preload_gain", 1, 0, 10, "[-]");
+  p.preload_exponent = r.Scalar("disc.preload_exponent", 1, 0.05, 3, "[-]");
+  p.idp_factor = r.Scalar("disc.idp_factor", 1, 0.5, 3, "[-]");
+  p.nucleus_area_fraction = r.Scalar("disc.nucleus_area_fraction", 1, 0.1, 0.8, "[-]");
+
+  // ligaments
+  for (size_t i = 0; i < kLigamentTypes.size(); ++i) {
+    const std::string base = std::string("ligaments.") + kLigamentTypes[i] + ".";
+    const auto k = r.Array(base + "stiffness_N_per_mm", 3, Npmm, 0.01, 500, "N/mm");
+    const auto toe = r.Array(base + "toe_strain", 3, 1, 0.001, 0.9, "[-]");
+    const auto pre = r.Array(base + "prestrain", 3, 1, 0, 0.3, "[-]");
+    for (int g = 0; g < 3; ++g) {
+      p.ligaments[i].stiffness_N_per_m[g] = k[g];
+      p.ligaments[i].toe_strain[g] = toe[g];
+      p.ligaments[i].prestrain[g] = pre[g];
+    }
+  }
+  const auto span = r.Array("ligaments.CL.capsule_span_mm", 3, mm, 2, 40, "mm");
+  for (int g = 0; g < 3; ++g) p.capsule_span_m[g] = span[g];
+  p.ligament_damping_time_s = r.Scalar("ligaments.common.damping_time_s", 1, 0, 1, "s");
+  p.ligament_level_scale = r.Array("ligaments.common.level_scale", NL, 1, 0.01, 10, "[-]");
+  p.attachment_inset_m = r.Scalar("ligaments.common.attachment_inset_mm", mm, 0, 10, "mm");
+  p.transverse_root_fraction = r.Scalar("ligaments.common.transverse_root_anterior_fraction", 1, -1, 1, "[-]");
+
+  // muscle tone
+  const auto mk = r.Array("muscle_tone.stiffness_Nm_per_rad", 3, 1, 0, 1e5, "N·m/rad");
+  const auto mc = r.Array("muscle_tone.damping_Nms_per_rad", 3, 1, 0, 1e3, "N·m·s/rad");
+  const auto ma = r.Array("muscle_tone.extensor_moment_arm_mm", 3, mm, 5, 150, "mm");
+  p.muscle_axial_fraction = r.Scalar("muscle_tone.axial_fraction", 1, 0, 1, "[-]");
+  for (int g = 0; g < 3; ++g) {
+    p.muscle_stiffness_Nm_per_rad[g] = mk[g];
+    p.muscle_damping_Nms_per_rad[g] = mc[g];
+    p.extensor_moment_arm_m[g] = ma[g];
+  }
+  p.arms_mass_fraction = r.Scalar("arms.mass_fraction", 1, 0, 0.3, "[-]");
+  p.arms_lateral_offset_m = r.Scalar("arms.lateral_offset_mm", mm, 0, 500, "mm");
+  p.legs_mass_fraction = r.Scalar("legs.mass_fraction", 1, 0, 0.6, "[-]");
+  p.legs_inertia_radius_m = r.Scalar("legs.inertia_radius_mm", mm, 0, 1000, "mm");
+  {
+    const auto h = r.Array("legs.hip_from_S1_mm", 3, mm, -300, 300, "mm");
+    p.hip_from_S1_m = Vec3(h[0], h[1], h[2]);
+  }
+  p.shoulder_above_T2_m = r.Scalar("hanging.shoulder_above_T2_mm", mm, 0, 400, "mm");
+  p.shoulder_damping_Nms_per_rad = r.Scalar("hanging.shoulder_damping_Nms_per_rad", 1, 0, 1e4, "N·m·s/rad");
+  {
+    const auto post = r.Array("tissue.posterior_thickness_mm", 3, mm, 1, 150, "mm");
+    const auto ant = r.Array("tissue.anterior_extent_mm", 3, mm, 10, 400, "mm");
+    const auto hw = r.Array("tissue.half_width_mm", 3, mm, 10, 400, "mm");
+    for (int g = 0; g < 3; ++g) {
+      p.tissue_posterior_m[g] = post[g];
+      p.tissue_anterior_m[g] = ant[g];
+      p.tissue_half_width_m[g] = hw[g];
+    }
+    p.tissue_contact_stiffness_N_per_m = r.Scalar("tissue.contact_stiffness_N_per_mm", Npmm, 0.1, 1000, "N/mm");
+    p.chest_contact_stiffness_N_per_m = r.Scalar("tissue.chest_contact_stiffness_N_per_mm", Npmm, 0.01, 1000, "N/mm");
+    p.chest_damping_time_s = r.Scalar("tissue.chest_damping_time_ms", 1e-3, 0.1, 1000, "ms");  // > 0: 0 would fall back to the back's damping
+    p.hand_contact_stiffness_N_per_m = r.Scalar("tissue.hand_contact_stiffness_N_per_mm", Npmm, 0.1, 1000, "N/mm");
+    p.head_contact_stiffness_N_per_m = r.Scalar("tissue.head_contact_stiffness_N_per_mm", Npmm, 0.1, 1000, "N/mm");
+    p.tissue_contact_damping_Ns_per_m = r.Scalar("tissue.contact_damping_Ns_per_m", 1, 0, 1e5, "N·s/m");
+    p.pelvis_support_k_trans = r.Scalar("pelvis_support.translational_stiffness_N_per_mm", Npmm, 0.1, 1e4, "N/mm");
+    const auto kr = r.Array("pelvis_support.rotational_stiffness_Nm_per_rad", 3, 1, 0, 1e5, "N·m/rad");
+    p.pelvis_support_k_rot = Vec3(kr[0], kr[1], kr[2]);
+    p.pelvis_support_c_trans = r.Scalar("pelvis_support.translational_damping_Ns_per_m", 1, 0, 1e5, "N·s/m");
+    p.pelvis_support_c_rot = r.Scalar("pelvis_support.rotational_damping_Nms_per_rad", 1, 0, 1e4, "N·m·s/rad");
+    p.va_foramen_lateral_m = r.Scalar("vertebral_artery.foramen_lateral_mm", mm, 5, 60, "mm");
+    p.va_atlas_foramen_lateral_m = r.Scalar("vertebral_artery.atlas_foramen_lateral_mm", mm, 5, 60, "mm");
+    p.va_foramen_anterior_m = r.Scalar("vertebral_artery.foramen_anterior_mm", mm, -40, 40, "mm");
+    const auto e = r.Array("vertebral_artery.skull_entry_from_atlas_mm", 3, mm, -60, 60, "mm");
+    p.va_skull_entry_from_atlas_m = Vec3(e[0], e[1], e[2]);
+    p.bone_strength_Pa = r.Scalar("bone.strength_per_endplate_area_MPa", 1e6, 0.5, 20, "MPa");
+    p.bone_bmd_sd_fraction = r.Scalar("bone.bmd_sd_fraction", 1, 0.01, 0.5, "[-]");
+    p.bone_strength_exponent = r.Scalar("bone.strength_bmd_exponent", 1, 0.5, 4, "[-]");
+    p.rib_cage_bridged = r.Array("rib_cage.bridged_share", NL, 1, 0, 1, "[-]");
+    const auto kc = r.Array("rib_cage.stiffness_Nm_per_rad", 3, 1, 0, 1e4, "N·m/rad");
+    p.rib_cage_k_Nm_per_rad = Vec3(kc[0], kc[1], kc[2]);
+  }
+  {
+    r.MarkSeen("arms.carried_by");
+    const toml::array* a = root.at_path("arms.carried_by").as_array();
+    if (!a || a->empty()) {
+      r.errors().push_back({path, "arms.carried_by", "must be a non-empty array of body names"});
+    } else {
+      for (const auto& n : *a) {
+        const auto name = n.value<std::string>();
+        bool known = false;
+        for (const auto& b : p.body_names) known = known || (name && b == *name);
+        if (!known)
+          r.errors().push_back({path + ":" + std::to_string(n.source().begin.line), "arms.carried_by",
+                                "'" + name.value_or("?") + "' is not a body name (allowed: bodies.names)"});
+        p.arms_carried_by.push_back(name.value_or(""));
+      }
+    }
+  }
+
+  // facet capsules
+  {
+    const double kPa = 1e3, ml = 1e-6;
+    const auto fluid = r.Array("capsule.fluid_volume_ml", 3, ml, 0.01, 5, "ml");
+    const double rest = r.Scalar("capsule.rest_pressure_cmH2O", 98.0665, -100, 100, "cmH2O");
+    const double c_pos = r.Scalar("capsule.compliance_positive_ml_per_kPa", ml / kPa, 1e-6, 10, "ml/kPa");
+    const double c_neg = r.Scalar("capsule.compliance_suction_ml_per_kPa", ml / kPa, 1e-9, 10, "ml/kPa");
+    const double c_slow = r.Scalar("capsule.compliance_slow_ml_per_kPa", ml / kPa, 0, 10, "ml/kPa");
+    const double tau = r.Scalar("capsule.draw_in_time_s", 1, 1e-3, 1e4, "s");
+    const double recoil = r.Scalar("capsule.recoil_time_ms", 1e-3, 0, 1e3, "ms");
+    const double rho_air = r.Scalar("capsule.air_density_kg_per_m3", 1, 0.1, 10, "kg/m^3");
+    const double lowpass = r.Scalar("capsule.tissue_lowpass_Hz", 1, 50, 20000, "Hz");
+    const double nuc = r.Scalar("capsule.nucleation_pressure_abs_kPa", kPa, -1e5, 6, "kPa");
+    const double r0 = r.Scalar("capsule.nucleus_radius_um", 1e-6, 1, 1000, "um");
+    const double rho = r.Scalar("capsule.density_kg_per_m3", 1, 500, 2000, "kg/m^3");
+    const double mu = r.Scalar("capsule.viscosity_Pa_s", 1, 0, 100, "Pa s");
+    const double sigma = r.Scalar("capsule.surface_tension_N_per_m", 1, 0, 1, "N/m");
+    const double pv = r.Scalar("capsule.vapour_pressure_kPa", kPa, 0, 50, "kPa");
+    const double T = r.Scalar("capsule.temperature_K", 1, 250, 350, "K");
+    const double patm = r.Scalar("capsule.atmospheric_pressure_kPa", kPa, 50, 200, "kPa");
+    const double pt = r.Scalar("capsule.tissue_gas_tension_kPa", kPa, 10, 200, "kPa");
+    const double fill = r.Scalar("capsule.fill_time_ms", 1e-3, 0.01, 1e5, "ms");
+    const double stir = r.Scalar("capsule.stirring_time_ms", 1e-3, 0, 1e6, "ms");
+    const double D = r.Scalar("capsule.gas_diffusivity_m2_per_s", 1, 1e-12, 1e-6, "m^2/s");
+    const double S = r.Scalar("capsule.gas_solubility_mol_per_m3_kPa", 1.0 / kPa, 1e-6, 100, "mol/(m^3 kPa)");
+    const double L = r.Scalar("capsule.capsule_thickness_mm", 1e-3, 0.05, 20, "mm");
+    const auto area = r.Array("capsule.exchange_area_cm2", 3, 1e-4, 0.01, 1000, "cm^2");
+    const double dist = r.Scalar("capsule.listener_distance_cm", 1e-2, 1, 1000, "cm");
+    const double noci = r.Scalar("capsule.nociceptor_strain", 1, 0.001, 2, "[-]");
+    const double pain = r.Scalar("capsule.pain_strain", 1, 0.001, 2, "[-]");
+    const double yld = r.Scalar("capsule.yield_strain", 1, 0.001, 3, "[-]");
+    for (int g = 0; g < 3; ++g) {
+      CapsuleParams& c = p.capsule[g];
+      c.fluid_volume_m3 = fluid[g];
+      c.rest_pressure_Pa = rest;
+      c.compliance_positive_m3_per_Pa = c_pos;
+      c.compliance_suction_m3_per_Pa = c_neg;
+      c.compliance_slow_m3_per_Pa = c_slow;
+      c.draw_in_time_s = tau;
+      c.recoil_time_s = recoil;
+      c.air_density_kg_per_m3 = rho_air;
+      c.tissue_lowpass_Hz = lowpass;
+      c.nucleation_pressure_abs_Pa = nuc;
+      c.nucleus_radius_m = r0;
+      c.density_kg_per_m3 = rho;
+      c.viscosity_Pa_s = mu;
+      c.surface_tension_N_per_m = sigma;
+      c.vapour_pressure_Pa = pv;
+      c.temperature_K = T;
+      c.atmospheric_pressure_Pa = patm;
+      c.tissue_gas_tension_Pa = pt;
+      c.fill_time_s = fill;
+      c.stirring_time_s = stir;
+      c.gas_conductance_mol_per_s_Pa = D * S * area[g] / L;
+      c.listener_distance_m = dist;
+      c.nociceptor_strain = noci;
+      c.pain_strain = pain;
+      c.yield_strain = yld;
+    }
+  }
+
+  // repeated loading: viscoelasticity, laxity, protective tone, tissue temperature
+  {
+    const double min = 60, h = 3600, day = 86400;
+    auto slow = [&](const std::string& base, LigamentSlowParams* o) {
+      o->creep_fraction = r.Scalar(base + "creep_fraction", 1, 0, 10, "[-]");
+      o->creep_time_s = r.Scalar("viscoelasticity.creep_time_min", min, 0.1, 1000, "min");
+      o->fast_fraction = r.Scalar("viscoelasticity.fast_fraction", 1, 0, 1, "[-]");
+      o->recovery_fast_s = r.Scalar("viscoelasticity.recovery_fast_min", min, 0.01, 1000, "min");
+      o->recovery_slow_s = r.Scalar("viscoelasticity.recovery_slow_h", h, 0.01, 1000, "h");
+      o->laxity_threshold = r.Scalar(std::string("laxity.") + (o == &p.capsule_slow ? "capsule_" : "ligament_") + "threshold_strain", 1, 0, 5, "[-]");
+      o->laxity_rate_per_s = r.Scalar("laxity.rate_per_s", 1, 0, 1e3, "1/s");
+      o->laxity_permanent_fraction = r.Scalar("laxity.permanent_fraction", 1, 0, 1, "[-]");
+      o->laxity_recovery_s = r.Scalar("laxity.recovery_days", day, 0.01, 1e4, "days");
+    };
+    slow("viscoelasticity.ligament_", &p.ligament_slow);
+    slow("viscoelasticity.capsule_", &p.capsule_slow);
+    p.capsule_slow.opening_length_m = r.Scalar("laxity.capsule_opening_length_mm", 1e-3, 0.1, 50, "mm");
+    p.tone_gain = r.Scalar("protective_tone.gain_per_strain", 1, 0, 1000, "[-]");
+    p.tone_decay_s = r.Scalar("protective_tone.decay_h", h, 0.01, 1000, "h");
+    p.tone_memory_s = r.Scalar("protective_tone.memory_min", min, 0.1, 1000, "min");
+    p.tone_max = r.Scalar("protective_tone.max_gain", 1, 0, 20, "[-]");
+    p.cold_stiffness_factor = r.Scalar("tissue_state.cold_stiffness_factor", 1, 1, 3, "[-]");
+    p.hypermobility_probe_moment_Nm = r.Scalar("tissue_state.hypermobility_probe_moment_Nm", 1, 0.01, 20, "N·m");
+  }
+  r.CheckUnknown(root, "");
+  if (!r.errors().empty()) return std::move(r.errors());
+  return p;
+}
+
+std::string DefaultSpineModelPath() {
+  if (const char* env = std::getenv("SPINELAB_MODELS")) return std::string(env) + "/spine_adult.toml";
+  return std::string(SPINELAB_SOURCE_DIR) + "/models/spine_adult.toml";
+}
+
+}  // namespace spinelab::sim

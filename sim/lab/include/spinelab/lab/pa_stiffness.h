@@ -1,0 +1,27 @@
+#pragma once
+/// @file pa_stiffness.h
+/// Posterior-anterior (PA) stiffness of the prone spine: a hand pad pressed on one vertebra's
+/// back with a slow ramp, as in clinical PA stiffness testing (Edmondston et al. 1999). It
+/// calibrates the trunk's soft-tissue contact (models/spine_adult.toml, [tissue]).
+
+#include <string>
+
+#include "spinelab/anatomy/spine.h"
+#include "spinelab/sim/status.h"
+
+namespace spinelab::sim {
+
+struct PaStiffnessResult {
+  std::string body;                ///< vertebra pressed, e.g. "T7"
+  double stiffness_N_per_m = 0;    ///< [N/m] force change / pad travel between the two forces
+  double pad_travel_m = 0;         ///< [m] hand travel between them (skin + spine + table)
+  double vertebra_travel_m = 0;    ///< [m] the vertebra's own travel
+  double force_low_N = 50, force_high_N = 200;  ///< [N] the two force levels compared
+};
+
+/// Prone on a table with a face cradle, trunk muscles nearly relaxed (tone 0.05; neck 0.5); the pad's force ramps from 0
+/// to 200 N over 2 s; the stiffness is taken between 50 and 200 N (quasi-static).
+Expected<PaStiffnessResult> MeasurePaStiffness(const SpineParams& params, const Subject& subject,
+                                               const std::string& body);
+
+}  // namespace spinelab::sim

@@ -1,0 +1,332 @@
+// What the technique scenarios must show (issue 4), asserted from the run records and summaries:
+// twist versus traction, rate, roller, back bend, neck artery, bone density, side posture, and
+// the placement of objects. Each test runs the shipped scenario files.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "spinelab/lab/pa_stiffness.h"
+#include "spinelab/scenario/scenario.h"
+#include "spinelab/sim/state.h"
+
+namespace spinelab::sim {
+namespace {
+
+struct TechniqueRun {
+  Scenario scenario;
+  ScenarioResult result;
+  ScenarioSummary summary;
+};
+
+TechniqueRun RunFile(const std::string& name, const std::vector<std::string>& overrides = {}) {
+  auto sc = LoadScenario(std::string(SPINELAB_SOURCE_DIR) + "/scenarios/" + name + ".toml", overrides);
+  EXPECT_TRUE(sc.ok()) << name << ": " << sc.ErrorText();
+  auto r = RunScenario(sc.value(), LoadSpineParams(DefaultSpineModelPath()).value());
+  EXPECT_TRUE(r.ok()) << name << ": " << r.ErrorText();
+  EXPECT_EQ(r.value().status, "ok") << name << ": " << r.value().error;
+  TechniqueRun out{sc.value(), r.value(), {}};
+  out.summary = Summarize(out.scenario, out.result);
+  return out;
+}
+
+const LevelSummary& Level(const TechniqueRun& r, const std::string& name) {
+  for (const LevelSummary& l : r.summary.levels)
+    if (l.level == name) return l;
+  ADD_FAILURE() << "no level " << name;
+  return r.summary.levels.front();
+}
+
+size_t TimeIndex(const ScenarioResult& r, double t) {
+  return static_cast<size_t>(std::lower_bound(r.time_s.begin(), r.time_s.end(), t - 1e-9) - r.time_s.begin());
+}
+
+TEST(TwistVersusTraction, TwistShearsTheDiscsTractionDecompressesThem) {
+  const TechniqueRun twist = RunFile("seated_twist"), hang = RunFile("dead_hang");
+  // annulus shear stress the technique adds: thoracolumbar and lumbar discs (L5-S1, on the
+  // sloped sacrum, is pulled obliquely by the hang and is reported, not compared)
+  double sum_twist = 0, sum_hang = 0;
+  for (const char* l : {"T11-T12", "T12-L1", "L1-L2", "L2-L3", "L3-L4", "L4-L5"}) {
+    const double a = Level(twist, l).peak_annulus_shear_Pa, b = Level(hang, l).peak_annulus_shear_Pa;
+    EXPECT_GT(a, 1.5 * b) << l << ": twist " << a << " Pa, hang " << b << " Pa";
+    sum_twist += a, sum_hang += b;
+  }
+  EXPECT_GT(sum_twist, 2.5 * sum_hang) << "several times: twist " << sum_twist << ", hang " << sum_hang;
+  // the hang unloads the lumbar discs below their standing pressure
+  for (const char* l : {"L1-L2", "L2-L3", "L3-L4", "L4-L5", "L5-S1"})
+    EXPECT_LT(Level(hang, l).idp_change_Pa, -100e3) << l;
+  // the hang opens both facets of a level alike; the twist opens one side and loads the other
+  int opened = 0;
+  for (const LevelSummary& l : hang.summary.levels) {
+    const double left = l.facet_opening_m[0], right = l.facet_opening_m[1];
+    if (std::max(left, right) < 0.1e-3) continue;
+    ++opened;
+    EXPECT_NEAR(left, right, 0.15 * std::max(left, right)) << l.level;
+  }
+  EXPECT_GE(opened, 3);
+  int loaded = 0;
+  for (const char* l : {"L1-L2", "L2-L3", "L3-L4", "L4-L5", "L5-S1"}) {
+    EXPECT_GT(Level(twist, l).facet_opening_m[0], 4 * Level(twist, l).facet_opening_m[1]) << l;
+    loaded += Level(twist, l).peak_facet_contact_N > Level(hang, l).peak_facet_contact_N + 5;
+  }
+  EXPECT_GE(loaded, 2) << "the closing (right) lumbar facets carry contact force in the twist";
+}
+
+TEST(TwistVersusTraction, TheLumbarSpineTakesItsShareOfASeatedTwist) {
+  // held out (not fitted): in 45° trunk rotation each lumbar level turns 1.2-1.7°, ~16 % of the
+  // twist (Fujii et al. 2007, Eur Spine J 16:1867, MRI in vivo); the thorax, whose levels turn
+  // 10-12° at 7.5 N·m in vitro against 2-6° in the lumbar spine (calibration targets), takes
+  // the rest. Model: L1-S1 3.4° of T1-S1 16.2° (21 %)
+  const TechniqueRun twist = RunFile("seated_twist");
+  double lumbar = 0, total = 0;
+  for (const LevelSummary& l : twist.summary.levels) {
+    if (l.level[0] == 'C') continue;  // T1-S1
+    total += l.peak_rotation_deg[2];
+    if (l.level[0] == 'L') lumbar += l.peak_rotation_deg[2];
+  }
+  EXPECT_GT(total, 10.0) << "a twist, not a nudge";
+  EXPECT_NEAR(lumbar / total, 0.16, 0.08) << "L1-S1 " << lumbar << " of T1-S1 " << total << " deg";
+  for (const char* l : {"T5-T6", "T8-T9"}) EXPECT_GT(Level(twist, l).peak_rotation_deg[2], Level(twist, "L3-L4").peak_rotation_deg[2]) << l;
+}
+
+TEST(GymRackTwistJerk, RateMattersAtASimilarRotation) {
+  const TechniqueRun jerk = RunFile("gym_rack_twist_jerk"), twist = RunFile("seated_twist");
+  // final (held) rotation of the trunk, T1 to the sacrum, is similar
+  auto held = [](const TechniqueRun& r, double t) {
+    const size_t L = r.result.level_names.size(), k = TimeIndex(r.result, t), k0 = TimeIndex(r.result, 1.0);
+    double sum = 0;
+    for (size_t l = 8; l < L; ++l) sum += r.result.level_rotation_rad[(k * L + l) * 3 + 2] - r.result.level_rotation_rad[(k0 * L + l) * 3 + 2];
+    return sum * kRadToDeg;
+  };
+  const double a = held(jerk, 2.45), b = held(twist, 5.9);
+  EXPECT_NEAR(a, b, 0.15 * b) << "held trunk rotation: jerk " << a << " deg, seated twist " << b << " deg";
+  double shear_a = 0, shear_b = 0, caps_a = 0, caps_b = 0;
+  for (const LevelSummary& l : jerk.summary.levels) shear_a = std::max(shear_a, l.peak_annulus_shear_Pa), caps_a = std::max(caps_a, l.peak_capsule_strain);
+  for (const LevelSummary& l : twist.summary.levels) shear_b = std::max(shear_b, l.peak_annulus_shear_Pa), caps_b = std::max(caps_b, l.peak_capsule_strain);
+  EXPECT_GT(shear_a, 1.3 * shear_b);
+  EXPECT_GT(caps_a, caps_b + 0.01);
+  EXPECT_GT(jerk.summary.cavitations, twist.summary.cavitations);
+  // each pop keeps its sound (what the viewer plays and the HDF5 stores): its peak is the event's
+  for (const auto& c : jerk.result.cavitations) {
+    ASSERT_FALSE(c.sound_Pa.empty());
+    EXPECT_LE(c.sound_Pa.size(), static_cast<size_t>(0.02 * kSoundSampleRate_Hz));
+    double peak = 0;
+    for (float p : c.sound_Pa) peak = std::max(peak, std::abs(static_cast<double>(p)));
+    EXPECT_NEAR(peak, c.sound_peak_Pa, 1e-6 + 0.05 * c.sound_peak_Pa);
+    EXPECT_GT(peak, 0.01);
+  }
+}
+
+TEST(FoamRollerThoracic, ExtensionConcentratesOverTheRoller) {
+  const TechniqueRun r = RunFile("foam_roller_thoracic");
+  double thoracic = 0, lumbar = 0;
+  for (const char* l : {"T4-T5", "T5-T6", "T6-T7", "T7-T8", "T8-T9"}) thoracic += Level(r, l).peak_rotation_deg[0];
+  for (const char* l : {"L1-L2", "L2-L3", "L3-L4", "L4-L5", "L5-S1"}) lumbar += Level(r, l).peak_rotation_deg[0];
+  EXPECT_GT(thoracic, 4 * lumbar) << "thoracic " << thoracic << " deg, lumbar " << lumbar << " deg";
+  // and it is extension (negative flexion) at the levels around the roller
+  const size_t L = r.result.level_names.size(), t0 = TimeIndex(r.result, 1.0), t1 = TimeIndex(r.result, 5.0);
+  double ext = 0;
+  for (size_t l = 11; l <= 15; ++l) ext += r.result.level_rotation_rad[(t1 * L + l) * 3] - r.result.level_rotation_rad[(t0 * L + l) * 3];
+  EXPECT_LT(ext, -0.5 * kDegToRad);
+  // the roller rests on the floor under the upper back
+  ASSERT_EQ(r.result.environment.size(), 2u);
+  const EnvironmentDesc& roller = r.result.environment[0];
+  const EnvironmentDesc& floor = r.result.environment[1];
+  EXPECT_NEAR(roller.X_WE.p.z() - roller.half_extents_m.x(), floor.X_WE.p.z(), 1e-9);
+}
+
+TEST(StandingBackBend, ExtensionRaisesFacetContactForces) {
+  const TechniqueRun r = RunFile("standing_back_bend");
+  const size_t F = r.result.facet_names.size(), t0 = TimeIndex(r.result, r.summary.baseline_time_s);
+  double base = 0, peak = 0;
+  for (size_t f = 0; f < F; ++f) {
+    if (r.result.facet_names[f][0] != 'L') continue;
+    base += r.result.facet_contact_N[t0 * F + f];
+    peak += Level(r, r.result.facet_names[f].substr(0, r.result.facet_names[f].size() - 2)).peak_facet_contact_N / 2;
+  }
+  EXPECT_GT(peak, base + 50.0);
+}
+
+TEST(CervicalRotationThrust, ReportsVertebralArteryStrainOnTheFarSide) {
+  const TechniqueRun r = RunFile("cervical_rotation_thrust");
+  ASSERT_TRUE(r.summary.has_arteries);
+  ASSERT_EQ(r.result.artery_strain.size(), 2 * r.result.time_s.size());
+  // turning the head to the left stretches the right artery most (Symons et al. 2002: ~6 % in
+  // manipulation, failure at 39-62 %)
+  EXPECT_GT(r.summary.peak_artery_strain[1], 2 * r.summary.peak_artery_strain[0]);
+  EXPECT_GT(r.summary.peak_artery_strain[1], 0.02);
+  EXPECT_LT(r.summary.peak_artery_strain[1], 0.39);
+  // most of the turn happens at C1-C2
+  double neck = 0;
+  for (int l = 0; l < 8; ++l) neck += r.summary.levels[l].peak_rotation_deg[2];
+  EXPECT_GT(Level(r, "C1-C2").peak_rotation_deg[2], 0.35 * neck);
+}
+
+TEST(ThoracicThrust, OsteoporosisRaisesTheFractureRiskOfTheSameThrust) {
+  const TechniqueRun normal = RunFile("thoracic_thrust"), weak = RunFile("thoracic_thrust_osteoporosis");
+  double a = 0, b = 0;
+  for (const LevelSummary& l : normal.summary.levels) a = std::max(a, l.peak_fracture_risk);
+  for (const LevelSummary& l : weak.summary.levels) b = std::max(b, l.peak_fracture_risk);
+  // T-score -3: BMD 0.685 of the young mean, strength ~ BMD^2 = 0.47: the same load is ~2.1x the risk
+  EXPECT_NEAR(b / a, 1.0 / std::pow(1 - 3 * 0.105, 2), 0.05);
+}
+
+TEST(ThoracicThrust, ThePushOpensTheFacetsAboveTheTarget) {
+  const TechniqueRun r = RunFile("thoracic_thrust");
+  // T7 is pushed forward relative to T6: the T6-T7 facets open, the T7-T8 facets close; the
+  // lumbar spine bends a little as the thorax sinks ~15 mm into the table (L3-L4 ~0.05 mm)
+  EXPECT_GT(Level(r, "T6-T7").facet_opening_m[0], 0.2e-3);
+  EXPECT_GT(Level(r, "T6-T7").facet_opening_m[0], 4 * Level(r, "L3-L4").facet_opening_m[0]);
+  EXPECT_LT(Level(r, "T7-T8").facet_opening_m[0], 0.5 * Level(r, "T6-T7").facet_opening_m[0]);
+  // any cavitation is at the target or its neighbours
+  for (const auto& c : r.result.cavitations) {
+    const std::string& f = r.result.facet_names[c.facet];
+    EXPECT_TRUE(f.rfind("T5-T6", 0) == 0 || f.rfind("T6-T7", 0) == 0 || f.rfind("T7-T8", 0) == 0 || f.rfind("T8-T9", 0) == 0) << f;
+  }
+  // the joint nearest a pop is the one the push opens: T6-T7 (its suction ~43 % of a crack's;
+  // docs/calibration.md, known weaknesses)
+  ASSERT_GE(r.summary.closest_pop_facet, 0);
+  EXPECT_EQ(r.result.facet_names[r.summary.closest_pop_facet].rfind("T6-T7", 0), 0u) << r.result.facet_names[r.summary.closest_pop_facet];
+  EXPECT_GT(r.summary.closest_pop_fraction(), 0.3);
+}
+
+TEST(LumbarSidePosture, TheThrustCavitatesMoreJointsThanThePositioning) {
+  const TechniqueRun thrust = RunFile("lumbar_side_posture_thrust"), position = RunFile("lumbar_side_posture_positioning");
+  EXPECT_GT(thrust.summary.cavitations, position.summary.cavitations);
+  // the extra cracks come during the thrust (5.5-5.7 s), at lumbar or thoracolumbar levels
+  int during = 0;
+  for (const auto& c : thrust.result.cavitations)
+    if (c.time_s > 5.45 && c.time_s < 5.8) {
+      ++during;
+      EXPECT_NE(thrust.result.facet_names[c.facet].find('L'), std::string::npos) << thrust.result.facet_names[c.facet];
+    }
+  EXPECT_GE(during, 1);
+
+  // Held out (not in the calibration data): MRI joint space of L4-L5 and L5-S1 in side posture
+  // minus supine, Cramer et al. 2012 (JMPT 35:614, 40 healthy subjects): upside joints +0.75 mm
+  // after the thrust (men 1.01, women 0.49), +0.52 mm with positioning alone (P = .03 between
+  // them), downside -0.17 mm. In acute low-back pain (Cramer et al. 2013, JMPT 36:203) the
+  // margin changed sign between visits (thrust 0.23 / 0.89 mm, positioning 0.66 / 0.65 mm, SD
+  // 0.5-0.9 mm), so only its sign is asserted. The model: upside +0.75 / +0.67 mm, downside
+  // -0.77 mm (the downside closes too far; docs/calibration.md, known weaknesses). Asserted: the
+  // order, and the upside sizes within half of Cramer's either way.
+  const TechniqueRun supine = RunFile("lying_knee_twist", {"run.duration_s=1.0"});
+  auto gap = [](const TechniqueRun& r, const std::string& facet, double t) {
+    const auto& names = r.result.facet_names;
+    const size_t f = std::find(names.begin(), names.end(), facet) - names.begin();
+    EXPECT_LT(f, names.size()) << facet;
+    return r.result.facet_gap_m[TimeIndex(r.result, t) * names.size() + f];
+  };
+  auto gapping = [&](const TechniqueRun& r, const char* side) {  // mean over L4-L5, L5-S1 [mm]
+    double sum = 0;
+    for (const char* l : {"L4-L5 ", "L5-S1 "})
+      sum += gap(r, l + std::string(side), 7.5) - gap(supine, l + std::string(side), 0.95);
+    return 0.5e3 * sum;
+  };
+  const double smt = gapping(thrust, "R"), spp = gapping(position, "R");  // lying on the left
+  EXPECT_GT(smt, spp) << "the thrust gaps the upside joints more (Cramer 2012: by 0.23 mm)";
+  EXPECT_GT(smt, gapping(thrust, "L") + 0.5) << "upside above downside (Cramer: 0.92 mm apart)";
+  EXPECT_GT(spp, gapping(position, "L") + 0.5) << "upside above downside with positioning";
+  EXPECT_NEAR(smt, 0.75, 0.375) << "upside gapping after the thrust (Cramer: +0.75 mm)";
+  EXPECT_NEAR(spp, 0.52, 0.26) << "upside gapping with positioning alone (Cramer: +0.52 mm)";
+}
+
+TEST(PaStiffness, ProneThoracicStiffnessMatchesEdmondston1999) {
+  // calibrated at T7 (10.7 N/mm); T4 (9.1) and T10 (11.4) are held out
+  const auto params = LoadSpineParams(DefaultSpineModelPath()).value();
+  struct Row {
+    const char* body;
+    double measured_N_per_mm, tolerance;
+  };
+  for (const Row& row : {Row{"T7", 10.7, 0.15}, Row{"T4", 9.1, 0.35}, Row{"T10", 11.4, 0.35}}) {
+    auto r = MeasurePaStiffness(params, Subject{}, row.body);
+    ASSERT_TRUE(r.ok()) << r.ErrorText();
+    EXPECT_NEAR(r.value().stiffness_N_per_m * 1e-3, row.measured_N_per_mm, row.tolerance * row.measured_N_per_mm) << row.body;
+    EXPECT_GT(r.value().pad_travel_m, r.value().vertebra_travel_m) << "the hand also compresses the skin";
+  }
+}
+
+TEST(Contact, SameAnswerAtHalfTheStep) {
+  // compliant contact is part of the implicit step: a prone static push converges in dt (the
+  // lying start is solved statically, so it is the same at every step)
+  auto travel = [](const char* dt, bool friction) {
+    std::vector<std::string> set = {std::string("run.dt_s=") + dt, "object.2.profile=\"ramp_hold_release\"",
+                                    "object.2.ramp_s=2", "object.2.hold_s=0.5"};
+    if (!friction) set.push_back("object.0.friction=0");
+    const TechniqueRun r = RunFile("thoracic_thrust", set);
+    const size_t B = r.result.body_names.size(), a = TimeIndex(r.result, 1.0), b = TimeIndex(r.result, 3.4);
+    const size_t t7 = 14;  // head, C1-C7, T1..T7
+    EXPECT_EQ(r.result.body_names[t7], "T7");
+    return r.result.body_position_m[(b * B + t7) * 3 + 2] - r.result.body_position_m[(a * B + t7) * 3 + 2];
+  };
+  // with the table's friction (as shipped) and without: 17.711 / 17.715 / 17.716 mm and 22.782 /
+  // 22.787 / 22.789 mm at 1 / 0.5 / 0.25 ms, 1 ms 0.04 % off the first-order limit 2·finer − fine
+  // either way. Before the head had its own tissue it rested on the face cradle through Bullet's
+  // impulse contact: 6.8 % off with friction (1.5 % without); with the hand pad's contact coupled
+  // explicitly to T7, 5.6 %; with the damped settle (start 0.9 mm deeper at 1 ms), 3.6 %
+  for (const bool friction : {true, false}) {
+    const double coarse = travel("0.001", friction), fine = travel("0.0005", friction), finer = travel("0.00025", friction);
+    const double limit = 2 * finer - fine;
+    EXPECT_LT(coarse, -5e-3) << "T7 moves forward under 200 N";
+    EXPECT_NEAR(coarse, limit, 0.01 * std::abs(limit)) << friction << ": " << coarse << " " << fine << " " << finer;
+    EXPECT_LE(std::abs(fine - limit), std::abs(coarse - limit)) << friction << ": " << coarse << " " << fine << " " << finer;
+  }
+}
+
+TEST(Scenarios, EveryShippedScenarioLoadsRunsAndSaysWhatItModels) {
+  const auto params = LoadSpineParams(DefaultSpineModelPath()).value();
+  for (const char* f : {"lying_knee_twist", "upper_back_hand_pressure", "foam_roller_lumbar", "kneeling_hip_flexor_lunge",
+                        "partner_gentle_pressure", "childs_pose_reach", "kneeling_lat_stretch", "worlds_greatest_stretch"}) {
+    const TechniqueRun r = RunFile(f);
+    EXPECT_FALSE(r.scenario.article.empty()) << f;
+    EXPECT_FALSE(r.scenario.notice.empty()) << f;
+    EXPECT_GE(r.summary.baseline_time_s, 1.0) << f << ": hold the posture relaxed for a second first";
+    for (const auto* v : {&r.result.body_position_m, &r.result.disc_shear_N, &r.result.facet_gap_m, &r.result.fracture_risk,
+                          &r.result.artery_strain})
+      for (double x : *v) ASSERT_TRUE(std::isfinite(x)) << f;
+  }
+}
+
+}  // namespace
+}  // namespace spinelab::sim
+
+namespace spinelab::sim {
+namespace {
+
+TEST(Subject, BaselineLaxityEnlargesTheMotionUnderTheSameLoad) {
+  auto rotation = [](const char* laxity) {
+    double sum = 0;
+    for (const LevelSummary& l : RunFile("standing_back_bend", {std::string("subject.ligament_laxity=") + laxity}).summary.levels)
+      sum += l.peak_rotation_deg[0];
+    return sum;
+  };
+  const double normal = rotation("0"), lax = rotation("0.05");
+  EXPECT_GT(lax, normal * 1.02) << "lax " << lax << " deg, normal " << normal << " deg";
+  auto bad = LoadScenario(std::string(SPINELAB_SOURCE_DIR) + "/scenarios/standing_back_bend.toml", {"subject.ligament_laxity=0.5"});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.ErrorText().find("subject.ligament_laxity: value 0.5 is out of range"), std::string::npos) << bad.ErrorText();
+}
+
+}  // namespace
+}  // namespace spinelab::sim
+
+namespace spinelab::sim {
+namespace {
+
+TEST(Scenarios, SeatedTwistAnswersHoldAtAQuarterOfTheStep) {
+  // issue 8: the whole spine's answers at the scenario's own step within 2 % of a 4x smaller step
+  const double dt = LoadScenario(std::string(SPINELAB_SOURCE_DIR) + "/scenarios/seated_twist.toml").value().dt_s;
+  EXPECT_GE(dt, 0.004);  // the step the speed figures are quoted at (benchmarks/README.md)
+  const ScenarioSummary a = RunFile("seated_twist").summary,
+                        b = RunFile("seated_twist", {"run.dt_s=" + FormatNumber(dt / 4)}).summary;
+  ASSERT_EQ(a.cavitations, b.cavitations);
+  for (size_t l = 8; l < a.levels.size(); ++l) {  // the trunk: T1-T2 .. L5-S1
+    const LevelSummary &x = a.levels[l], &y = b.levels[l];
+    EXPECT_NEAR(x.peak_rotation_deg[2], y.peak_rotation_deg[2], 0.02 * y.peak_rotation_deg[2] + 1e-3) << x.level;
+    EXPECT_NEAR(x.peak_shear_change_N, y.peak_shear_change_N, 0.02 * y.peak_shear_change_N + 0.5) << x.level;
+    EXPECT_NEAR(x.peak_annulus_shear_Pa, y.peak_annulus_shear_Pa, 0.02 * y.peak_annulus_shear_Pa + 1e3) << x.level;
+  }
+}
+
+}  // namespace
+}  // namespace spinelab::sim
