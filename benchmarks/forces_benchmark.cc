@@ -2,7 +2,7 @@
 #include <benchmark/benchmark.h>
 
 #include "forces/bushing.h"
-#include "forces/facet.h"
+#include "forces/articular.h"
 #include "forces/ligament.h"
 #include "spinelab/anatomy/spine.h"
 
@@ -13,7 +13,7 @@ struct Fixture {
   sim::ModelDesc spine = sim::BuildSpineModel(sim::LoadSpineParams(sim::DefaultSpineModelPath()).value(), sim::Subject{}).value();
   BodyKin a, b;
   Fixture() {
-    const auto& L = spine.levels[spine.FindLevel("L4-L5")];
+    const auto& L = spine.joints[spine.FindJoint("L4-L5")];
     a.p_WB = spine.bodies[L.lower].X_WB.p;
     a.R_WB = spine.bodies[L.lower].X_WB.R;
     a.free_index = 0;
@@ -41,7 +41,7 @@ void Run(benchmark::State& st, Fn fn) {
 
 void BM_Bushing(benchmark::State& st) {
   Fixture f;
-  const auto& e = f.spine.bushings[f.spine.levels[f.spine.FindLevel("L4-L5")].bushing];
+  const auto& e = f.spine.bushings[f.spine.joints[f.spine.FindJoint("L4-L5")].bushing];
   sim::BushingOutput out;
   Run(st, [&](ForceAssembly* a) { AddBushingForces(e, f.a, f.b, a, &out); });
   if (out.moment_Nm.norm() <= 0) st.SkipWithError("disc should be loaded");
@@ -59,14 +59,14 @@ void BM_Ligament(benchmark::State& st) {
 }
 BENCHMARK(BM_Ligament);
 
-void BM_Facet(benchmark::State& st) {
+void BM_ArticularContact(benchmark::State& st) {
   Fixture f;
-  const auto& e = f.spine.facets[f.spine.levels[f.spine.FindLevel("L4-L5")].facet_left];
-  sim::FacetOutput out;
-  Run(st, [&](ForceAssembly* a) { AddFacetForces(e, f.a, f.b, a, &out); });
+  const auto& e = f.spine.synovial_joints[f.spine.joints[f.spine.FindJoint("L4-L5")].synovial[0]];
+  sim::SynovialJointOutput out;
+  Run(st, [&](ForceAssembly* a) { AddArticularForces(e, f.a, f.b, a, &out); });
   if (!std::isfinite(out.gap_m)) st.SkipWithError("bad gap");
 }
-BENCHMARK(BM_Facet);
+BENCHMARK(BM_ArticularContact);
 
 }  // namespace
 }  // namespace spinelab::internal

@@ -30,7 +30,7 @@ void RunBatches(benchmark::State& st, World& w, const std::function<void(World&,
       }
     }
     st.PauseTiming();
-    const uint64_t h = HashState(w.state());
+    const uint64_t h = w.HashState();
     if (first) expected = h;
     first = false;
     if (h != expected) st.SkipWithError("final state differs between identical runs");
@@ -82,7 +82,7 @@ void BM_TwistThrust(benchmark::State& st) {
   auto model = std::make_shared<const Model>(
       Model::Compile(BuildSpineModel(LoadSpineParams(DefaultSpineModelPath()).value(), Subject{}).value()).value());
   SimOptions o;
-  o.cavitation = cavitation;
+  o.synovial.cavitation = cavitation;
   World w = World::Create(model, o).value();
   for (int i = 0; i < static_cast<int>(kTwistSettle_s / o.dt_s); ++i) w.Step();
   const State start = w.SaveState();
@@ -99,7 +99,7 @@ void BM_TwistThrust(benchmark::State& st) {
         st.SkipWithError("step failed");
         return;
       }
-      for (const FacetOutput& f : w.outputs().facets) cracks += f.cracked;
+      for (const SynovialJointOutput& f : w.outputs().synovial_joints) cracks += f.cracked;
     }
   }
   st.counters["cracks"] = cracks;

@@ -16,7 +16,9 @@ MACHINE_ATTRS = {"wall_time_s"}
 
 def digest(value):
     if isinstance(value, np.ndarray):
-        if value.dtype.kind in "OSU":
+        if value.dtype.kind in "OSU" or value.dtype.names:
+            # strings and compound rows (which may hold variable-length strings, whose raw bytes
+            # are pointers) are digested through their values, not their memory
             return hashlib.sha1("\x1f".join(map(str, value.ravel().tolist())).encode()).hexdigest()[:16]
         return hashlib.sha1(np.ascontiguousarray(value).tobytes() + str(value.shape).encode()).hexdigest()[:16]
     return hashlib.sha1(repr(value).encode()).hexdigest()[:16]

@@ -60,7 +60,7 @@ int RunReport(const ModelDesc& spine, const SpineParams& params, const Calibrati
   int pass = 0, total = 0;
   std::vector<std::string> sources;
   std::array<std::array<double, 5>, 3> lumbar{};
-  for (const LevelDesc& L : spine.levels) {
+  for (const JointDesc& L : spine.joints) {
     const RomTarget* t = targets.Find(L.name);
     if (!t) continue;
     FlexibilityOptions o = RomOptionsFor(*t);
@@ -168,7 +168,7 @@ int RunRom(const CommonOptions& c, const RomArgs& a) {
 
   std::vector<std::string> levels;
   if (a.level == "all") {
-    for (const LevelDesc& L : spine.value().levels) levels.push_back(L.name);
+    for (const JointDesc& L : spine.value().joints) levels.push_back(L.name);
   } else {
     levels.push_back(a.level);
   }

@@ -43,15 +43,15 @@ int RunSettle(const CommonOptions& c, const SettleArgs& a) {
   std::printf("spinelab settle: whole spine standing under gravity, pelvis fixed, muscle tone on\n");
   std::printf("subject %.0f kg, %.2f m; %d bodies, %zu bushings, %zu ligaments, %zu facets; dt %.4g s\n\n",
               c.body_mass_kg, c.height_m, model->num_bodies(), d.bushings.size(), d.ligaments.size(),
-              d.facets.size(), a.dt_s);
+              d.synovial_joints.size(), a.dt_s);
   std::printf("%-8s %10s %12s %10s %10s %10s\n", "level", "d-flex deg", "compress N", "shear N", "IDP MPa", "facet N");
-  for (const LevelDesc& L : d.levels) {
+  for (const JointDesc& L : d.joints) {
     if (L.name != "C0-C1" && L.name != "C4-C5" && L.name != "C7-T1" && L.name != "T4-T5" && L.name != "T7-T8" &&
         L.name != "T12-L1" && L.name != "L2-L3" && L.name != "L4-L5" && L.name != "L5-S1")
       continue;
     const BushingOutput& b = world.outputs().bushings[L.bushing];
-    const double facet = world.outputs().facets[L.facet_left].contact_force_N +
-                         world.outputs().facets[L.facet_right].contact_force_N;
+    const double facet = world.outputs().synovial_joints[L.synovial[0]].contact_force_N +
+                         world.outputs().synovial_joints[L.synovial[1]].contact_force_N;
     std::printf("%-8s %10.2f %12.1f %10.1f %10.3f %10.1f\n", L.name.c_str(), b.rotation_rad.y() * kRadToDeg,
                 b.compression_N, b.shear_N, b.pressure_Pa * 1e-6, facet);
   }

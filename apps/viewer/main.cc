@@ -369,13 +369,13 @@ int Run(Options o) {
         for (auto it = R.cavitations.rbegin(); it != R.cavitations.rend(); ++it)
           if (it->time_s <= t && t - it->time_s < 1.0) {
             ImGui::TextColored(ImVec4(0.5f, 0.8f, 1.f, 1.f), "%s facet cavitated: gap +%.2f mm",
-                               R.model.facets[it->facet].name.c_str(), it->gap_jump_m * 1e3);
+                               R.model.synovial_joints[it->facet].name.c_str(), it->gap_jump_m * 1e3);
             break;
           }
         if (scene.selected_facet >= 0) {  // inspector: the picked facet now, against its thresholds
           const int fi = scene.selected_facet;
           ImGui::Separator();
-          ImGui::Text("%s", R.model.facets[fi].name.c_str());
+          ImGui::Text("%s", R.model.synovial_joints[fi].name.c_str());
           ImGui::Text("gap %.2f mm   fluid %.1f kPa   contact %.0f N", F.facet_gap_m[fi] * 1e3, F.facet_pressure_Pa[fi] * 1e-3,
                       F.facet_contact_N[fi]);
           const double e = F.facet_capsule_strain[fi];
@@ -385,14 +385,14 @@ int Run(Options o) {
           ImGui::Separator();
           const int b = scene.selected_body;
           ImGui::Text("%s", R.model.bodies[b].name.c_str());
-          for (size_t l = 0; l < R.model.levels.size(); ++l) {
-            if (R.model.levels[l].upper != b) continue;  // the disc below this vertebra
+          for (size_t l = 0; l < R.model.joints.size(); ++l) {
+            if (R.model.joints[l].upper != b) continue;  // the disc below this vertebra
             if (l < F.disc_shear_N.size())
-              ImGui::Text("disc %s: shear %.0f N, pressure %.2f MPa%s", R.model.levels[l].name.c_str(), F.disc_shear_N[l],
+              ImGui::Text("disc %s: shear %.0f N, pressure %.2f MPa%s", R.model.joints[l].name.c_str(), F.disc_shear_N[l],
                           F.disc_pressure_Pa[l] * 1e-6, F.disc_pressure_Pa[l] > 1.0e6 ? " (above ~1 MPa: lifting-like loads)" : "");
-            for (int fi : {R.model.levels[l].facet_left, R.model.levels[l].facet_right})
+            for (int fi : R.model.joints[l].synovial)
               if (fi >= 0)
-                ImGui::Text("  %s: gap %.2f mm, strain %.3f%s", R.model.facets[fi].name.c_str(), F.facet_gap_m[fi] * 1e3,
+                ImGui::Text("  %s: gap %.2f mm, strain %.3f%s", R.model.synovial_joints[fi].name.c_str(), F.facet_gap_m[fi] * 1e3,
                             F.facet_capsule_strain[fi], F.facet_capsule_strain[fi] >= 0.10 ? " (nociceptors)" : "");
           }
           const Vec3 p = F.X_WB[b].p;
@@ -404,14 +404,14 @@ int Run(Options o) {
             ImGui::PushID(static_cast<int>(i));
             if (ImGui::SmallButton("go")) t = e.time_s - 0.05, playing = false;
             ImGui::SameLine();
-            ImGui::Text("%.3f s  %s  +%.2f mm", e.time_s, R.model.facets[e.facet].name.c_str(), e.gap_jump_m * 1e3);
+            ImGui::Text("%.3f s  %s  +%.2f mm", e.time_s, R.model.synovial_joints[e.facet].name.c_str(), e.gap_jump_m * 1e3);
             ImGui::PopID();
           }
         }
         if (R.cavitations.empty() && R.has_summary && R.summary.closest_pop_facet >= 0) {
           const sim::ScenarioSummary& S = R.summary;
           ImGui::TextWrapped("No pop. Closest: %s, its fluid at %.0f kPa, %.0f %% of the %.0f kPa a pop needs.",
-                             R.model.facets[S.closest_pop_facet].name.c_str(), S.closest_pop_pressure_Pa * 1e-3,
+                             R.model.synovial_joints[S.closest_pop_facet].name.c_str(), S.closest_pop_pressure_Pa * 1e-3,
                              100 * S.closest_pop_fraction(), S.closest_pop_threshold_Pa * 1e-3);
         }
         {  // plot: the chosen facet's quantity over the run, cursor at the current time
@@ -433,9 +433,9 @@ int Run(Options o) {
                   if (fr.facet_pressure_Pa[fi] < lowest) lowest = fr.facet_pressure_Pa[fi], plot_facet = static_cast<int>(fi);
             }
           }
-          plot_facet = std::clamp(plot_facet, 0, std::max(0, static_cast<int>(R.model.facets.size()) - 1));
+          plot_facet = std::clamp(plot_facet, 0, std::max(0, static_cast<int>(R.model.synovial_joints.size()) - 1));
           std::string names;
-          for (const auto& fd : R.model.facets) names += fd.name + '\0';
+          for (const auto& fd : R.model.synovial_joints) names += fd.name + '\0';
           if (ImGui::Combo("plot facet", &plot_facet, names.c_str())) plot_chosen = true;
           std::vector<float> ys;
           ys.reserve(R.frames.size());
@@ -486,24 +486,22 @@ int Run(Options o) {
           if (live->result().status != "ok") ImGui::TextColored(ImVec4(1, 0.4f, 0.4f, 1), "%s", live->result().error.c_str());
           if (ImGui::CollapsingHeader("Explore: load a level", o.explore ? ImGuiTreeNodeFlags_DefaultOpen : 0)) {
             std::string names;
-            for (const auto& L : R.model.levels) names += L.name + '\0';
+            for (const auto& L : R.model.joints) names += L.name + '\0';
             ImGui::Combo("level", &explore_level, names.c_str());
             ImGui::SliderFloat3("torque flex/lat/axial [N m]", explore_torque, -10.f, 10.f, "%.1f");
             ImGui::SliderFloat("traction [N]", &explore_traction, 0.f, 300.f, "%.0f");
             ImGui::SliderFloat("posterior-anterior push [N]", &explore_pa, 0.f, 250.f, "%.0f");
             if (ImGui::Button("Release")) explore_torque[0] = explore_torque[1] = explore_torque[2] = explore_traction = explore_pa = 0;
             // on the level's upper vertebra, in its own axes (x anterior, y left, z up)
-            const sim::LevelDesc& L = R.model.levels[explore_level];
+            const sim::JointDesc& L = R.model.joints[explore_level];
             const Mat3 Rb = live->world().state().bodies[L.upper].q_WB.toRotationMatrix();
             live->SetExtraLoad(L.upper, Rb * Vec3(explore_pa, 0, explore_traction),
                                Rb * Vec3(explore_torque[1], explore_torque[0], explore_torque[2]));
             // inspector: the level's facets against their thresholds
             // the frame on screen (the live state while the playback is at the simulation's head)
             const viz::Frame& cur = F;
-            for (int side = 0; side < 2; ++side) {
-              const int fi = side == 0 ? L.facet_left : L.facet_right;
-              if (fi < 0) continue;
-              ImGui::Text("%s: gap %.2f mm, %.1f kPa, strain %.3f%s, contact %.0f N", R.model.facets[fi].name.c_str(),
+            for (int fi : L.synovial) {
+              ImGui::Text("%s: gap %.2f mm, %.1f kPa, strain %.3f%s, contact %.0f N", R.model.synovial_joints[fi].name.c_str(),
                           cur.facet_gap_m[fi] * 1e3, cur.facet_pressure_Pa[fi] * 1e-3, cur.facet_capsule_strain[fi],
                           cur.facet_capsule_strain[fi] >= 0.10 ? " (nociceptors)" : "", cur.facet_contact_N[fi]);
             }

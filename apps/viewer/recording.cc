@@ -67,15 +67,15 @@ viz::Frame FrameFromWorld(const sim::World& w) {
   f.time_s = w.state().time_s;
   for (const sim::BodyState& b : w.state().bodies) f.X_WB.push_back(Pose{b.q_WB.toRotationMatrix(), b.p_WB});
   const sim::StepOutputs& out = w.outputs();
-  for (size_t i = 0; i < out.facets.size(); ++i) {
-    f.facet_gap_m.push_back(out.facets[i].gap_m);
-    f.facet_pressure_Pa.push_back(out.facets[i].pressure_Pa);
-    f.facet_capsule_strain.push_back(out.facets[i].capsule_strain);
-    f.facet_contact_N.push_back(out.facets[i].contact_force_N);
+  for (size_t i = 0; i < out.synovial_joints.size(); ++i) {
+    f.facet_gap_m.push_back(out.synovial_joints[i].gap_m);
+    f.facet_pressure_Pa.push_back(out.synovial_joints[i].pressure_Pa);
+    f.facet_capsule_strain.push_back(out.synovial_joints[i].capsule_strain);
+    f.facet_contact_N.push_back(out.synovial_joints[i].contact_force_N);
     f.facet_bubble_radius_m.push_back(w.state().capsules[i].radius_m);
   }
   const sim::ModelDesc& d = w.model().desc();
-  for (const sim::LevelDesc& L : d.levels) {
+  for (const sim::JointDesc& L : d.joints) {
     const sim::BushingOutput& b = out.bushings[L.bushing];
     f.disc_shear_N.push_back(b.shear_N);
     f.disc_pressure_Pa.push_back(b.pressure_Pa);
@@ -176,7 +176,7 @@ Expected<Recording> ReadResults(const std::string& h5_path, const std::string& r
   if (!bodies || !facets) return std::vector<Diagnostic>{{h5_path, base, "missing body or facet names"}};
   r.body_names = bodies.value();
   r.facet_names = facets.value();
-  if (r.body_names.size() != model.value().bodies.size() || r.facet_names.size() != model.value().facets.size())
+  if (r.body_names.size() != model.value().bodies.size() || r.facet_names.size() != model.value().synovial_joints.size())
     return std::vector<Diagnostic>{{h5_path, base, "the stored run does not match the model rebuilt from its scenario (another model file?)"}};
   std::vector<double> ct, jump, idx;
   if (read("events/cavitation/time", &ct) && read("events/cavitation/gap_jump", &jump)) {

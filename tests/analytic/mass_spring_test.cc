@@ -14,7 +14,6 @@ constexpr double kMass = 1.5, kK = 1e4, kZeta = 0.05, kX0 = 0.01;
 double MaxError(double h) {
   const double c = 2 * kZeta * std::sqrt(kK * kMass);
   ModelDesc d;
-  d.gravity_W = Vec3::Zero();
   BodyDesc b;
   b.name = "mass";
   b.mass_kg = kMass;
@@ -32,6 +31,7 @@ double MaxError(double h) {
   auto model = std::make_shared<const Model>(Model::Compile(d).value());
   SimOptions o;
   o.dt_s = h;
+  o.gravity_W = Vec3::Zero();
   World w = World::Create(model, o).value();
   const double wn = std::sqrt(kK / kMass), wd = wn * std::sqrt(1 - kZeta * kZeta);
   double err = 0;

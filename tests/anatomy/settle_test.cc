@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <string>
 
 #include "spinelab/anatomy/spine.h"
 #include "spinelab/sim/world.h"
@@ -22,7 +23,7 @@ TEST(Settle, WholeSpineStaysFiniteAndUpright) {
   EXPECT_GT(head0.z() - head.z(), 0.002);   // but it does settle (discs compress)
   double ke = w.KineticEnergy();
   EXPECT_LT(ke, 1e-3);                      // at rest after 2 s
-  const LevelDesc& l45 = model->desc().levels[model->desc().FindLevel("L4-L5")];
+  const JointDesc& l45 = model->desc().joints[model->desc().FindJoint("L4-L5")];
   const double idp = w.outputs().bushings[l45.bushing].pressure_Pa;
   EXPECT_GT(idp, 0.3e6);
   EXPECT_LT(idp, 0.9e6);
@@ -41,20 +42,21 @@ TEST(TwistThrust, CracksTheFacetsThatGapNotTheCompressedOnes) {
       Model::Compile(BuildSpineModel(LoadSpineParams(DefaultSpineModelPath()).value(), Subject{}).value()).value());
   for (const bool cavitation : {true, false}) {
     SimOptions o;
-    o.cavitation = cavitation;
+    o.synovial.cavitation = cavitation;
     World w = World::Create(model, o).value();
     for (int i = 0; i < static_cast<int>(kTwistSettle_s / o.dt_s); ++i) w.Step();
     int left = 0, right = 0, total = 0;
     for (int i = 0; i < 700; ++i) {
       ApplyTwistThrust(&w, i * o.dt_s);
       ASSERT_EQ(w.Step(), kStepOk);
-      for (size_t k = 0; k < w.outputs().facets.size(); ++k) {
-        if (!w.outputs().facets[k].cracked) continue;
+      for (size_t k = 0; k < w.outputs().synovial_joints.size(); ++k) {
+        if (!w.outputs().synovial_joints[k].cracked) continue;
         ++total;
         // while the torque acts (0.3 s) only the facets that gap in left rotation crack
         // (the right ones are pressed together); the rebound after the release may pop others
-        const bool lumbar = model->desc().facets[k].name[0] == 'L' || model->desc().facets[k].name[0] == 'T';
-        if (i * o.dt_s < 0.3 && lumbar) (model->desc().facets[k].side == 'L' ? left : right)++;
+        const std::string& name = model->desc().synovial_joints[k].name;
+        const bool lumbar = name[0] == 'L' || name[0] == 'T';
+        if (i * o.dt_s < 0.3 && lumbar) (name.back() == 'L' ? left : right)++;
       }
     }
     if (cavitation) {

@@ -33,14 +33,19 @@ TEST(SpineModel, DefaultFileLoadsAndBuilds) {
   ASSERT_TRUE(d.ok()) << d.ErrorText();
   const ModelDesc& m = d.value();
   EXPECT_EQ(m.bodies.size(), 26u);
-  EXPECT_EQ(m.levels.size(), 25u);
-  EXPECT_EQ(m.facets.size(), 50u);
+  EXPECT_EQ(m.joints.size(), 25u);
+  EXPECT_EQ(m.synovial_joints.size(), 50u);
+  EXPECT_EQ(m.reflexes.size(), 25u);
   EXPECT_EQ(m.bodies.front().name, "head");
   EXPECT_EQ(m.bodies.back().name, "sacrum");
   EXPECT_TRUE(m.bodies.back().fixed);
-  EXPECT_EQ(m.levels[14].name, "T7-T8");
-  EXPECT_EQ(m.facets[m.levels[14].facet_left].name, "T7-T8 L");
-  EXPECT_EQ(m.facets[m.levels[14].facet_right].name, "T7-T8 R");
+  EXPECT_EQ(m.joints[14].name, "T7-T8");
+  ASSERT_EQ(m.joints[14].synovial.size(), 2u);
+  EXPECT_EQ(m.synovial_joints[m.joints[14].synovial[0]].name, "T7-T8 L");
+  EXPECT_EQ(m.synovial_joints[m.joints[14].synovial[1]].name, "T7-T8 R");
+  // the level's protective tone senses its neighbours' four facets, not its own
+  EXPECT_EQ(m.reflexes[14].sensors.size(), 4u);
+  for (int f : m.reflexes[14].sensors) EXPECT_TRUE(m.synovial_joints[f].name.rfind("T6-T7", 0) == 0 || m.synovial_joints[f].name.rfind("T8-T9", 0) == 0);
   // every level has its seven ligament types (ALL/PLL absent at C0-C1 and C1-C2)
   int n_all = 0;
   for (const auto& l : m.ligaments) n_all += l.type == "ALL";
@@ -178,7 +183,7 @@ TEST(SpineGeometry, EveryVertebraHasItsPartsAndFacetsFaceEachOther) {
   }
   // at rest the inferior facet of the upper body faces the superior facet of the lower body
   // across the articular clearance
-  for (const LevelDesc& L : d.levels) {
+  for (const JointDesc& L : d.joints) {
     for (char side : {'L', 'R'}) {
       const std::string s(1, side);
       const GeometryPrimitive* sup = find(d.bodies[L.lower], "facet superior " + s);
@@ -187,7 +192,7 @@ TEST(SpineGeometry, EveryVertebraHasItsPartsAndFacetsFaceEachOther) {
       const Pose Xs = d.bodies[L.lower].X_WB * sup->X_BG, Xi = d.bodies[L.upper].X_WB * inf->X_BG;
       EXPECT_NEAR(Xs.R.col(2).dot(Xi.R.col(2)), 1.0, 1e-12) << L.name;  // parallel surfaces
       const double gap = Xs.R.col(2).dot(Xi.p - Xs.p);
-      const double clearance = d.facets[side == 'L' ? L.facet_left : L.facet_right].rest_gap_m;
+      const double clearance = d.synovial_joints[L.synovial[side == 'L' ? 0 : 1]].rest_gap_m;
       EXPECT_NEAR(gap, clearance + 2 * 0.0005, 1e-9) << L.name;  // centres of two 1 mm discs
       EXPECT_LT((Xi.p - Xs.p - gap * Xs.R.col(2)).norm(), 1e-9) << L.name;  // face to face
     }

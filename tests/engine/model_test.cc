@@ -37,15 +37,15 @@ TEST(Model, BadParametersAreAllReported) {
   l.slack_length_m = 0;
   l.toe_strain = 1.5;
   d.ligaments.push_back(l);
-  FacetDesc f;
+  SynovialJointDesc f;
   f.name = "F";
-  f.body_lower = 1;
-  f.body_upper = 2;
+  f.body_a = 1;
+  f.body_b = 2;
   f.n_A = Vec3(1, 1, 0);  // not unit
   f.area_m2 = 1e-4;
   f.cartilage_modulus_Pa = 1e7;
   f.cartilage_thickness_m = 1e-3;
-  d.facets.push_back(f);
+  d.synovial_joints.push_back(f);
   auto m = Model::Compile(d);
   ASSERT_FALSE(m.ok());
   EXPECT_TRUE(HasError(m, "body 'body3'.mass_kg", "-1")) << m.ErrorText();
@@ -55,7 +55,7 @@ TEST(Model, BadParametersAreAllReported) {
   EXPECT_TRUE(HasError(m, "bushing 'bushing 7'.body_b", "99")) << m.ErrorText();
   EXPECT_TRUE(HasError(m, "ligament 'bad'.slack_length_m", "> 0 m")) << m.ErrorText();
   EXPECT_TRUE(HasError(m, "ligament 'bad'.toe_strain", "(0, 1)")) << m.ErrorText();
-  EXPECT_TRUE(HasError(m, "facet 'F'.n_A", "unit vector")) << m.ErrorText();
+  EXPECT_TRUE(HasError(m, "synovial joint 'F'.n_A", "unit vector")) << m.ErrorText();
   EXPECT_GE(m.errors().size(), 8u);
 }
 

@@ -248,7 +248,7 @@ TEST(World, SolveStaticFindsTheRestingPoseWithoutAdvancingTime) {
   const Vec3& half = kSliceHalf;
   const ModelDesc d = SliceOnATable(RotY(2.0 * kDegToRad), Vec3(0.3, 0.0, half.z() + 0.003), k);
   SimOptions o;
-  o.frictionless_supports = true;
+  o.contact.frictionless = true;
   World w = World::Create(Compiled(d), o).value();
   EXPECT_EQ(w.SolveStatic(/*max_iterations=*/3), -1) << "3 capped moves of 0.5 mm cannot reach the table 3 mm down";
   const int iterations = w.SolveStatic();
@@ -282,7 +282,7 @@ TEST(World, SameInputsGiveBitwiseIdenticalSpineRuns) {
       w.SetAppliedLoad(5, l);
       EXPECT_EQ(w.Step(), kStepOk);
     }
-    return HashState(w.state());
+    return w.HashState();
   };
   const uint64_t a = run(400, nullptr), b = run(400, nullptr);
   EXPECT_EQ(a, b);
@@ -295,13 +295,13 @@ TEST(World, ImplicitStepIsPassiveAndConvergesToEnergyConservation) {
   // dissipation of the linearly implicit step), and the loss shrinks ~linearly with dt
   auto loss = [](double h) {
     ModelDesc d = MakeBushingChain();
-    d.gravity_W = Vec3::Zero();
     for (auto& b : d.bushings) {
       b.params.c_trans.setZero();
       b.params.c_rot.setZero();
     }
     SimOptions o;
     o.dt_s = h;
+    o.gravity_W = Vec3::Zero();
     World w = World::Create(Compiled(d), o).value();
     AppliedLoad l;
     l.torque_Nm = Vec3(0.5, 0, 2.0);

@@ -136,8 +136,10 @@ double AxialRotationDeg(bool crack_first, int* cracks) {
   bo.muscle_tone = false;
   const auto spine = BuildSpineModel(LoadSpineParams(DefaultSpineModelPath()).value(), Subject{}, bo).value();
   auto model = std::make_shared<const Model>(Model::Compile(ExtractSegment(spine, "L4-L5").value()).value());
-  const LevelDesc& L = model->desc().levels[0];
-  World w = World::Create(model, SimOptions{}).value();
+  const JointDesc& L = model->desc().joints[0];
+  SimOptions zero_g;  // a segment in vitro
+  zero_g.gravity_W.setZero();
+  World w = World::Create(model, zero_g).value();
   for (int i = 0; i < 300; ++i) w.Step();
   *cracks = 0;
   if (crack_first) {
@@ -146,7 +148,7 @@ double AxialRotationDeg(bool crack_first, int* cracks) {
       l.torque_Nm = L.X_WD0.R.col(2) * (i < 30 ? 30.0 : 0.0);
       w.SetAppliedLoad(1, l);
       w.Step();
-      for (const auto& f : w.outputs().facets) *cracks += f.cracked;
+      for (const auto& f : w.outputs().synovial_joints) *cracks += f.cracked;
     }
     w.ClearAppliedLoads();
     for (int i = 0; i < 1000; ++i) w.Step();

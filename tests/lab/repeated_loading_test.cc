@@ -75,17 +75,16 @@ TEST(Laxity, OverstretchAddsSlackThatRecoversSlowlyAndIncompletely) {
 
 TEST(Laxity, SlackOfALevelsLigamentsWidensItsNeutralZone) {
   const ModelDesc m = BuildSpineModel(Params(), Subject{}, PassiveSpineOptions()).value();
-  const int l = m.FindLevel("T7-T8");
+  const int l = m.FindJoint("T7-T8");
   State s;
   s.ligaments.resize(m.ligaments.size());
   const double nz0 = LevelNeutralZone(m, s, l, 1.0).sum();
   EXPECT_GT(nz0, 0.2 * kDegToRad);
-  for (size_t i = 0; i < m.ligaments.size(); ++i)
-    if (m.ligaments[i].level == l) s.ligaments[i].laxity = 0.05;
+  for (const int i : LigamentsAcross(m, l)) s.ligaments[i].laxity = 0.05;
   const double nz1 = LevelNeutralZone(m, s, l, 1.0).sum();
   EXPECT_GT(nz1, 1.05 * nz0) << "neutral zone " << nz0 * kRadToDeg << " -> " << nz1 * kRadToDeg << " deg";
   // the neighbours are untouched
-  const int n = m.FindLevel("T9-T10");
+  const int n = m.FindJoint("T9-T10");
   EXPECT_DOUBLE_EQ(LevelNeutralZone(m, s, n, 1.0).sum(), LevelNeutralZone(m, State{}, n, 1.0).sum());
 }
 
@@ -94,21 +93,22 @@ TEST(Laxity, SlackOfALevelsLigamentsWidensItsNeutralZone) {
 TEST(Creep, WorldSegmentCreepsWhileRestingUnderLoad) {
   const ModelDesc spine = BuildSpineModel(Params(), Subject{}, PassiveSpineOptions()).value();
   ModelDesc seg = ExtractSegment(spine, "L4-L5").value();
-  seg.gravity_W.setZero();
   auto model = std::make_shared<const Model>(Model::Compile(seg).value());
-  World w = World::Create(model, SimOptions{}).value();
-  const BodyId upper = model->desc().levels[0].upper;
+  SimOptions zero_g;
+  zero_g.gravity_W.setZero();
+  World w = World::Create(model, zero_g).value();
+  const BodyId upper = model->desc().joints[0].upper;
   AppliedLoad flex;
-  flex.torque_Nm = model->desc().levels[0].X_WD0.R.col(1) * 10.0;
+  flex.torque_Nm = model->desc().joints[0].X_WD0.R.col(1) * 10.0;
   w.SetAppliedLoad(upper, flex);
   for (int k = 0; k < 2000; ++k) ASSERT_EQ(w.Step(), kStepOk);
-  const double th0 = w.outputs().bushings[model->desc().levels[0].bushing].rotation_rad.y();
+  const double th0 = w.outputs().bushings[model->desc().joints[0].bushing].rotation_rad.y();
   ASSERT_TRUE(w.Rest(600));
   double slack = 0;
   for (const LigamentState& l : w.state().ligaments) slack = std::max(slack, l.slack());
   EXPECT_GT(slack, 1e-3);
   for (int k = 0; k < 2000; ++k) ASSERT_EQ(w.Step(), kStepOk);
-  const double th1 = w.outputs().bushings[model->desc().levels[0].bushing].rotation_rad.y();
+  const double th1 = w.outputs().bushings[model->desc().joints[0].bushing].rotation_rad.y();
   EXPECT_GT(th1, th0 + 0.3 * kDegToRad) << "flexion " << th0 * kRadToDeg << " -> " << th1 * kRadToDeg << " deg";
 }
 
@@ -117,7 +117,7 @@ TEST(TissueState, ColdTissueIsStifferThanWarm) {
   cold.cold_tissue = true;
   const ModelDesc warm_m = BuildSpineModel(Params(), Subject{}, PassiveSpineOptions()).value();
   const ModelDesc cold_m = BuildSpineModel(Params(), Subject{}, cold).value();
-  const int l = warm_m.FindLevel("L4-L5");
+  const int l = warm_m.FindJoint("L4-L5");
   // flexion under a moment beyond the neutral zone, where the ligaments carry load
   const double warm = LevelNeutralZone(warm_m, State{}, l, 8.0).y(), c = LevelNeutralZone(cold_m, State{}, l, 8.0).y();
   EXPECT_LT(c, 0.99 * warm) << "warm " << warm * kRadToDeg << " deg, cold " << c * kRadToDeg << " deg";

@@ -18,7 +18,7 @@ Fixture Thrust() {
   Fixture f;
   f.model = sim::BuildScenarioModel(sc, sim::LoadSpineParams(sim::DefaultSpineModelPath()).value()).value();
   for (const auto& b : f.model.bodies) f.frame.X_WB.push_back(b.X_WB);
-  const size_t F = f.model.facets.size();
+  const size_t F = f.model.synovial_joints.size();
   f.frame.facet_gap_m.assign(F, 0.0);
   f.frame.facet_pressure_Pa.assign(F, 0.0);
   f.frame.facet_capsule_strain.assign(F, 0.05);
@@ -30,7 +30,7 @@ Fixture Thrust() {
 TEST(VizScene, DrawsEveryBodyFacetAndObject) {
   const Fixture f = Thrust();
   const auto items = BuildDrawList(f.model, f.frame, {});
-  std::vector<int> per_body(f.model.bodies.size(), 0), per_facet(f.model.facets.size(), 0);
+  std::vector<int> per_body(f.model.bodies.size(), 0), per_facet(f.model.synovial_joints.size(), 0);
   int planes = 0, boxes_env = 0;
   for (const DrawItem& it : items) {
     if (it.body >= 0) ++per_body[it.body];
@@ -40,7 +40,7 @@ TEST(VizScene, DrawsEveryBodyFacetAndObject) {
     ASSERT_TRUE(it.model.allFinite());
   }
   for (size_t b = 0; b < per_body.size(); ++b) EXPECT_GT(per_body[b], 0) << f.model.bodies[b].name;
-  for (size_t k = 0; k < per_facet.size(); ++k) EXPECT_EQ(per_facet[k], 1) << f.model.facets[k].name;
+  for (size_t k = 0; k < per_facet.size(); ++k) EXPECT_EQ(per_facet[k], 1) << f.model.synovial_joints[k].name;
   EXPECT_EQ(planes, 1) << "the treatment table";
   EXPECT_EQ(boxes_env, 1) << "the face cradle";
 }
@@ -85,8 +85,8 @@ TEST(VizScene, ColorMapIsClampedAndDiverging) {
 TEST(VizScene, PickFindsTheFacetUnderTheRayAndNothingInEmptySpace) {
   const Fixture f = Thrust();
   const auto items = BuildDrawList(f.model, f.frame, {});
-  const sim::FacetDesc& fd = f.model.facets[14];
-  const Pose& XA = f.frame.X_WB[fd.body_lower];
+  const sim::SynovialJointDesc& fd = f.model.synovial_joints[14];
+  const Pose& XA = f.frame.X_WB[fd.body_a];
   const Eigen::Vector3f p = (XA * fd.p_AoP_A).cast<float>(), n = (XA.R * fd.n_A).cast<float>();
   // from outside along the facet's normal, straight at its centre
   const int hit = Pick(items, p + 0.3f * n, -n);
@@ -97,7 +97,7 @@ TEST(VizScene, PickFindsTheFacetUnderTheRayAndNothingInEmptySpace) {
 
 TEST(VizScene, DiscsColouredByShearWhenAsked) {
   Fixture f = Thrust();
-  const size_t L = f.model.levels.size();
+  const size_t L = f.model.joints.size();
   f.frame.disc_shear_N.assign(L, 0.0);
   f.frame.disc_shear_N[20] = 300.0;
   f.frame.disc_pressure_Pa.assign(L, 0.5e6);

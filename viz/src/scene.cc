@@ -133,8 +133,8 @@ std::vector<DrawItem> BuildDrawList(const sim::ModelDesc& model, const Frame& fr
   if (opt.disc_quantity != DiscQuantity::kNone) {
     const Range dr = DiscRange(opt.disc_quantity);
     const std::vector<double>& v = opt.disc_quantity == DiscQuantity::kShear ? frame.disc_shear_N : frame.disc_pressure_Pa;
-    for (size_t l = 0; l < model.levels.size() && l < v.size(); ++l) {
-      const sim::LevelDesc& L = model.levels[l];
+    for (size_t l = 0; l < model.joints.size() && l < v.size(); ++l) {
+      const sim::JointDesc& L = model.joints[l];
       if (L.lower < 0 || static_cast<size_t>(L.lower) >= nb) continue;
       const sim::BodyDesc& lower = model.bodies[L.lower];
       double rx = 0.02, ry = 0.02;
@@ -151,10 +151,10 @@ std::vector<DrawItem> BuildDrawList(const sim::ModelDesc& model, const Frame& fr
   // facet joints: a disc on the lower body's articular surface, coloured by the quantity; a
   // bubble while the joint holds gas
   const Range r = QuantityRange(opt.facet_quantity);
-  for (size_t f = 0; f < model.facets.size(); ++f) {
-    const sim::FacetDesc& fd = model.facets[f];
-    if (fd.body_lower < 0 || static_cast<size_t>(fd.body_lower) >= nb) continue;
-    const Pose& XA = frame.X_WB[fd.body_lower];
+  for (size_t f = 0; f < model.synovial_joints.size(); ++f) {
+    const sim::SynovialJointDesc& fd = model.synovial_joints[f];
+    if (fd.body_a < 0 || static_cast<size_t>(fd.body_a) >= nb) continue;
+    const Pose& XA = frame.X_WB[fd.body_a];
     const Vec3 p = XA * fd.p_AoP_A, n = XA.R * fd.n_A;
     const double radius = std::sqrt(std::max(fd.area_m2, 1e-6) / kPi);
     DrawItem it;
@@ -208,8 +208,8 @@ std::vector<DrawItem> BuildDrawList(const sim::ModelDesc& model, const Frame& fr
     };
     for (const Frame::Arrow& a : frame.contact_forces) arrow(a.at_W, a.force_W, Rgba{0.3f, 0.85f, 0.4f, 1.f});
     for (const Frame::Arrow& a : frame.applied_forces) arrow(a.at_W, a.force_W, Rgba{0.9f, 0.25f, 0.25f, 1.f});
-    for (size_t l = 0; l < frame.disc_shear_W.size() && l < model.levels.size(); ++l) {
-      const sim::LevelDesc& L = model.levels[l];
+    for (size_t l = 0; l < frame.disc_shear_W.size() && l < model.joints.size(); ++l) {
+      const sim::JointDesc& L = model.joints[l];
       if (L.lower < 0 || static_cast<size_t>(L.lower) >= nb) continue;
       arrow((frame.X_WB[L.lower] * L.X_LD).p, frame.disc_shear_W[l], Rgba{1.f, 0.6f, 0.15f, 1.f});
     }
@@ -227,15 +227,6 @@ std::vector<DrawItem> BuildDrawList(const sim::ModelDesc& model, const Frame& fr
       it.body = static_cast<int>(b);
       out.push_back(it);
     }
-  // the bar a hanging body holds (its shoulders hang from a pin; the hands are ~0.55 m higher)
-  for (const sim::BushingDesc& b : model.bushings) {
-    if (b.body_a != sim::kGround || b.name.rfind("pin", 0) != 0) continue;
-    DrawItem bar;
-    bar.mesh = Mesh::kCylinder;
-    bar.model = Transform(Pose{RotX(0.5 * kPi), b.X_AF.p + Vec3(0, 0, 0.55)}, Vec3(0.016, 0.016, 0.6));
-    bar.color = kObject;
-    out.push_back(bar);
-  }
   // the scene's static objects
   for (const sim::EnvironmentDesc& e : model.environment) {
     DrawItem it;

@@ -145,8 +145,7 @@ Expected<ModelDesc> BuildSpineModel(const SpineParams& P, const Subject& subject
   d.name = P.name;
   // built in the spine frame (standing), placed by options.X_W_spine at the end: gravity as the
   // spine frame sees it, for the muscles' feed-forward
-  const Vec3 g_W(0, 0, -9.81);
-  d.gravity_W = options.X_W_spine.R.transpose() * g_W;
+  const Vec3 g_S = options.X_W_spine.R.transpose() * options.gravity_W;
 
   // [bodies] poses bottom-up: sacrum's S1 endplate centre at the origin, tilted by the slope
   std::vector<VertebraFrames> fr(NB);
@@ -223,7 +222,7 @@ Expected<ModelDesc> BuildSpineModel(const SpineParams& P, const Subject& subject
     const int g = P.level_region[lv];
     const Pose X_AW = fr[A].X_WB.Inverse(), X_BW = fr[B].X_WB.Inverse();
     const Pose X_AD = X_AW * X_WD[lv], X_BD = X_BW * X_WD[lv];
-    LevelDesc L;
+    JointDesc L;
     L.name = P.level_names[lv];
     L.upper = B;
     L.lower = A;
@@ -231,11 +230,9 @@ Expected<ModelDesc> BuildSpineModel(const SpineParams& P, const Subject& subject
     L.X_LD = X_AD;
 
     // a bushing of this level, its frames at the disc centre (axes of D)
-    auto level_bushing = [&](const std::string& what, BushingKind kind) {
+    auto level_bushing = [&](const std::string& what) {
       BushingDesc e;
       e.name = what + " " + L.name;
-      e.kind = kind;
-      e.level = lv;
       e.body_a = A;
       e.body_b = B;
       e.X_AF = X_AD;
@@ -243,7 +240,7 @@ Expected<ModelDesc> BuildSpineModel(const SpineParams& P, const Subject& subject
       return e;
     };
     // disc (or upper-cervical joint) bushing at the disc centre
-    BushingDesc disc = level_bushing(lv < 2 ? "joint" : "disc", lv < 2 ? BushingKind::kJoint : BushingKind::kDisc);
+    BushingDesc disc = level_bushing(lv < 2 ? "joint" : "disc");
     BushingParams& bp = disc.params;
     bp.k_trans = Vec3(P.disc_k_shear[lv], P.disc_k_shear[lv], P.disc_k_tension[lv]);
     bp.k_axial_compression = P.disc_k_compression[lv];
@@ -270,7 +267,6 @@ Expected<ModelDesc> BuildSpineModel(const SpineParams& P, const Subject& subject
       LigamentDesc e;
       e.name = std::string(type) + " " + L.name + suffix;
       e.type = type;
-      e.level = lv;
       e.body_a = A;
       e.body_b = B;
       e.p_AoPa_A = d.bodies[A].p_BoV_B + p_VA;
@@ -314,12 +310,11 @@ Expected<ModelDesc> BuildSpineModel(const SpineParams& P, const Subject& subject
       const double a = P.facet_transverse_rad[lv], b = P.facet_sagittal_rad[lv];
       const Vec3 n_D(-std::cos(a) * std::cos(b), medial * std::sin(a) * std::cos(b), std::sin(b));
       const Vec3 p_D(-sL * P.facet_posterior_m[lv], side * sL * P.facet_lateral_m[lv], 0);
-      FacetDesc f;
+      SynovialJointDesc f;
       f.name = L.name + (side > 0 ? " L" : " R");
-      f.level = lv;
-      f.side = side > 0 ? 'L' : 'R';
-      f.body_lower = A;
-      f.body_upper = B;
+      const char side_name = side > 0 ? 'L' : 'R';
+      f.body_a = A;
+      f.body_b = B;
       f.p_AoP_A = X_AD * p_D;
       f.n_A = (X_AD.R * n_D).normalized();
       f.p_BoQ_B = X_BD * p_D;
@@ -330,12 +325,12 @@ Expected<ModelDesc> BuildSpineModel(const SpineParams& P, const Subject& subject
       f.damping_s_per_m = P.contact_damping_s_per_m;
       f.has_capsule = true;
       f.capsule = P.capsule[g];
-      (side > 0 ? L.facet_left : L.facet_right) = static_cast<int>(d.facets.size());
+      L.synovial.push_back(static_cast<int>(d.synovial_joints.size()));  // [left, right]
       // articular surfaces: superior facet of the lower body, inferior facet of the upper body
       const double r_f = std::sqrt(f.area_m2 / kPi);
       for (const bool upper : {false, true}) {
         GeometryPrimitive g;
-        g.part = std::string(upper ? "facet inferior " : "facet superior ") + f.side;
+        g.part = std::string(upper ? "facet inferior " : "facet superior ") + side_name;
         g.kind = PrimitiveKind::kCylinder;
         const Mat3 R_BG = FrameAlong(upper ? Vec3(X_BD.R * n_D) : Vec3(f.n_A));
         const double offset = (upper ? 1.0 : -1.0) * 0.5 * f.rest_gap_m;  // surfaces either side of the gap
@@ -343,7 +338,7 @@ Expected<ModelDesc> BuildSpineModel(const SpineParams& P, const Subject& subject
         g.size_m = Vec3(r_f, r_f, 0.0005);
         d.bodies[upper ? B : A].geometry.push_back(g);
       }
-      d.facets.push_back(f);
+      d.synovial_joints.push_back(f);
       // capsular ligament across the joint, in the facet plane, spanning capsule_span
       const Vec3 along = (Vec3::UnitZ() - n_D * n_D.z()).normalized();  // up, in the facet plane
       const Vec3 pa_D = p_D - 0.5 * sL * P.capsule_span_m[g] * along;
@@ -351,12 +346,12 @@ Expected<ModelDesc> BuildSpineModel(const SpineParams& P, const Subject& subject
       const Pose X_VA_D = fr[A].X_WV.Inverse() * X_WD[lv];
       const Pose X_VB_D = fr[B].X_WV.Inverse() * X_WD[lv];
       add_lig("CL", 6, X_VA_D * pa_D, X_VB_D * pb_D, side > 0 ? " L" : " R");
-      d.facets.back().capsule_ligament = static_cast<int>(d.ligaments.size()) - 1;
+      d.synovial_joints.back().capsule_ligament = static_cast<int>(d.ligaments.size()) - 1;
     }
 
     // the anterior rib cage across the level: a rotational spring in parallel with the disc
     if (options.rib_cage && P.rib_cage_bridged[lv] > 0) {
-      BushingDesc rc = level_bushing("rib cage", BushingKind::kRibCage);
+      BushingDesc rc = level_bushing("rib cage");
       // D's axes: x lateral bending, y flexion-extension, z axial rotation
       const Vec3 k = P.rib_cage_bridged[lv] * P.rib_cage_k_Nm_per_rad;
       for (int ax = 0; ax < 3; ++ax) rc.params.rot[ax].k0 = k[ax];
@@ -371,8 +366,10 @@ Expected<ModelDesc> BuildSpineModel(const SpineParams& P, const Subject& subject
       Vec3 M_g_W = Vec3::Zero();
       const bool hangs = (held >= 0 && A > held) || !options.muscle_feedforward;
       for (int i = 0; i <= B && !hangs; ++i)
-        M_g_W += (d.bodies[i].X_WB.p - X_WD[lv].p).cross(d.bodies[i].mass_kg * d.gravity_W);
-      BushingDesc mt = level_bushing("muscle tone", BushingKind::kMuscleTone);
+        M_g_W += (d.bodies[i].X_WB.p - X_WD[lv].p).cross(d.bodies[i].mass_kg * g_S);
+      BushingDesc mt = level_bushing("muscle tone");
+      mt.active = true;
+      mt.reflex = lv;  // its protective tone: the level's reflex (below)
       for (int ax = 0; ax < 3; ++ax) {
         const double axis = ax == 2 ? P.muscle_axial_fraction : 1.0;  // z: axial rotation
         mt.params.rot[ax].k0 = P.muscle_stiffness_Nm_per_rad[g] * tone * axis;
@@ -384,11 +381,21 @@ Expected<ModelDesc> BuildSpineModel(const SpineParams& P, const Subject& subject
       mt.params.bias_force = Vec3(0, 0, -m_sag_lat / (sL * P.extensor_moment_arm_m[g]));
       d.bushings.push_back(mt);
     }
-    L.tone_gain = P.tone_gain;
-    L.tone_memory_s = P.tone_memory_s;
-    L.tone_decay_s = P.tone_decay_s;
-    L.tone_max = P.tone_max;
-    d.levels.push_back(L);
+    L.reflex = lv;
+    d.joints.push_back(L);
+  }
+  // protective tone: each level's reflex senses the capsules of the levels above and below it
+  // (a hurt neighbour is guarded) and stiffens the level's muscle tone
+  for (int lv = 0; lv < NL; ++lv) {
+    ReflexDesc r;
+    r.name = "protective tone " + d.joints[lv].name;
+    for (int j : {lv - 1, lv + 1})
+      if (j >= 0 && j < NL) r.sensors.insert(r.sensors.end(), d.joints[j].synovial.begin(), d.joints[j].synovial.end());
+    r.gain = P.tone_gain;
+    r.memory_s = P.tone_memory_s;
+    r.decay_s = P.tone_decay_s;
+    r.max_tone = P.tone_max;
+    d.reflexes.push_back(r);
   }
   // a pin (translation held, rotation free) from the world to the pinned body: the shoulders on a bar
   if (pinned >= 0) {
@@ -431,13 +438,12 @@ Expected<ModelDesc> BuildSpineModel(const SpineParams& P, const Subject& subject
   // place the model: rotate and move every world-fixed quantity
   const Pose& X = options.X_W_spine;
   for (BodyDesc& b : d.bodies) b.X_WB = X * b.X_WB;
-  for (LevelDesc& L : d.levels) L.X_WD0 = X * L.X_WD0;
+  for (JointDesc& L : d.joints) L.X_WD0 = X * L.X_WD0;
   for (BushingDesc& e : d.bushings) if (e.body_a == kGround) e.X_AF = X * e.X_AF;
   for (LigamentDesc& e : d.ligaments) {
     if (e.body_a == kGround) e.p_AoPa_A = X * e.p_AoPa_A;
     if (e.body_b == kGround) e.p_BoPb_B = X * e.p_BoPb_B;
   }
-  d.gravity_W = g_W;
   return d;
 }
 

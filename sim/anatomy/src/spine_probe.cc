@@ -2,117 +2,71 @@
 //
 // Design note. The probe turns the level's upper body about the disc mid-frame with everything
 // else at the model's rest pose and balances a pure moment with the level's own passive elements
-// (bisection on one angle). Rejected: stepping a segment model to equilibrium for each probe
-// (~1000 steps; the long protocols probe every level at every long-series sample).
+// (bisection on one angle): the level's segment (ExtractSegment: no muscle tone, no capsule fluid)
+// evaluated by the engine's StaticProbe, so the probe sees the same element laws a World does.
+// Rejected: stepping a segment model to equilibrium for each probe (~1000 steps; the long
+// protocols probe every level at every long-series sample).
 #include "spinelab/anatomy/spine_probe.h"
 
 #include <algorithm>
 #include <cmath>
 
-#include "forces/assembly.h"
-#include "forces/bushing.h"
-#include "forces/facet.h"
-#include "forces/ligament.h"
-
 namespace spinelab::sim {
-
-using internal::BodyKin;
-
-
-using internal::BodyKin;
 
 namespace {
 constexpr int kBisections = 24;
+constexpr BodyId kUpper = 1;  // ExtractSegment: lower body 0 (fixed), upper body 1
 }  // namespace
 
-LevelProbe::LevelElements LevelProbe::Collect(const ModelDesc& m, int level) {
-  const LevelDesc& L = m.levels[level];
-  LevelElements E;
-  E.A = L.lower;
-  E.B = L.upper;
-  E.p_WD = L.X_WD0.p;
-  E.R_WD = L.X_WD0.R;
-  auto pair = [&](BodyId a, BodyId b) { return (a == E.A && b == E.B) || (a == E.B && b == E.A); };
-  for (size_t i = 0; i < m.bushings.size(); ++i)
-    if (m.bushings[i].kind != BushingKind::kMuscleTone && pair(m.bushings[i].body_a, m.bushings[i].body_b))
-      E.bushings.push_back(static_cast<int>(i));
-  for (size_t i = 0; i < m.ligaments.size(); ++i)
-    if (pair(m.ligaments[i].body_a, m.ligaments[i].body_b)) E.ligaments.push_back(static_cast<int>(i));
-  for (int f : {L.facet_left, L.facet_right})
-    if (f >= 0) E.facets.push_back(f);
-  return E;
+struct LevelProbe::Segment {
+  std::shared_ptr<const Model> model;
+  std::vector<int> ligaments;        // segment ligament k is the source model's ligaments[k]
+  size_t num_model_ligaments = 0;
+  std::vector<Pose> X_WB0;           // rest poses (lower, upper)
+  Vec3 p_WD = Vec3::Zero();
+  Mat3 R_WD = Mat3::Identity();
+  mutable StaticProbe probe;
+  mutable std::vector<LigamentState> slack;
+  mutable std::vector<Pose> X_WB;
+  Segment(std::shared_ptr<const Model> m) : model(m), probe(m) {}
+};
+
+LevelProbe::LevelProbe(const ModelDesc& model, int level) {
+  SPINELAB_THROW_UNLESS(level >= 0 && level < static_cast<int>(model.joints.size()), "level index out of range");
+  std::vector<int> ligaments;
+  auto seg = ExtractSegment(model, model.joints[level].name, &ligaments);
+  SPINELAB_THROW_UNLESS(seg.ok(), "the level's segment could not be extracted");
+  auto compiled = Model::Compile(std::move(seg).value());
+  SPINELAB_THROW_UNLESS(compiled.ok(), "the level's segment does not compile: " + compiled.ErrorText());
+  seg_ = std::make_shared<Segment>(std::make_shared<const Model>(std::move(compiled).value()));
+  seg_->ligaments = std::move(ligaments);
+  seg_->num_model_ligaments = model.ligaments.size();
+  for (const BodyDesc& b : seg_->model->desc().bodies) seg_->X_WB0.push_back(b.X_WB);
+  seg_->p_WD = model.joints[level].X_WD0.p;
+  seg_->R_WD = model.joints[level].X_WD0.R;
+  seg_->slack.resize(seg_->ligaments.size());
+  seg_->X_WB = seg_->X_WB0;
 }
-
-namespace {
-BodyKin RestKin(const ModelDesc& m, BodyId b) {
-  BodyKin k;
-  if (b < 0) return k;
-  k.p_WB = m.bodies[b].X_WB.p;
-  k.R_WB = m.bodies[b].X_WB.R;
-  k.free_index = b;  // any non-negative index: forces are read from the outputs, not assembled
-  return k;
-}
-
-double Slack(const State& s, int i) { return s.ligaments.empty() ? 0.0 : s.ligaments[i].slack(); }
-}  // namespace
-
-LevelProbe::LevelProbe(const ModelDesc& model, int level) : m_(model), E_(Collect(model, level)) {}
 
 // The level's upper body turned by θ about axis `ax` of the disc frame through D: the passive
 // moment about that axis on the upper body [N·m]; `slow_strain` (may be null) receives the strain
-// the slow laws see for every ligament of the level (World::Impl::SlowStrain at this pose).
+// the slow laws see for every ligament of the level at this pose.
 double LevelProbe::PassiveMoment(const State& s, int ax, double theta, std::vector<double>* slow_strain) const {
-  const ModelDesc& m = m_;
-  const LevelElements& E = E_;
-  const Vec3 u = E.R_WD.col(ax);
+  Segment& g = *seg_;
+  const Vec3 u = g.R_WD.col(ax);
   const Mat3 R = Eigen::AngleAxisd(theta, u).toRotationMatrix();
-  const BodyKin a = RestKin(m, E.A);
-  BodyKin b = RestKin(m, E.B);
-  b.p_WB = E.p_WD + R * (b.p_WB - E.p_WD);
-  b.R_WB = R * b.R_WB;
-  auto kin = [&](BodyId id) { return id == E.B ? b : a; };
-  double M = 0;
-  for (int i : E.bushings) {
-    const BushingDesc& e = m.bushings[i];
-    BushingOutput out;
-    const BodyKin ka = kin(e.body_a), kb = kin(e.body_b);
-    internal::AddBushingForces(e, ka, kb, nullptr, &out);
-    const Mat3 R_WF = ka.R_WB * e.X_AF.R;
-    const Vec3 F_W = R_WF * out.force_N, tau_W = R_WF * out.moment_Nm;
-    const Vec3 p_WMo = kb.R_WB * e.X_BM.p + kb.p_WB;
-    const double sign = e.body_b == E.B ? 1.0 : -1.0;  // the output acts on body_b
-    M += sign * (tau_W + (p_WMo - E.p_WD).cross(F_W)).dot(u);
+  const Pose& X0 = g.X_WB0[kUpper];
+  g.X_WB[kUpper] = Pose{R * X0.R, g.p_WD + R * (X0.p - g.p_WD)};
+  for (size_t k = 0; k < g.ligaments.size(); ++k)
+    g.slack[k] = s.ligaments.empty() ? LigamentState{} : s.ligaments[g.ligaments[k]];
+  g.probe.Evaluate(g.X_WB, g.slack);
+  const Vec6 F = g.probe.GeneralizedForce(kUpper);
+  const Vec3 M_D = F.tail<3>() + (g.X_WB[kUpper].p - g.p_WD).cross(F.head<3>());
+  if (slow_strain) {
+    slow_strain->assign(g.num_model_ligaments, 0.0);
+    for (size_t k = 0; k < g.ligaments.size(); ++k) (*slow_strain)[g.ligaments[k]] = g.probe.SlowStrain(static_cast<int>(k));
   }
-  std::vector<double> facet_gap(m.facets.size(), 0.0);
-  for (int f : E.facets) {
-    const FacetDesc& e = m.facets[f];
-    FacetOutput out;
-    const internal::FacetKinematics k = internal::AddFacetForces(e, kin(e.body_lower), kin(e.body_upper), nullptr, &out);
-    const double sign = e.body_upper == E.B ? 1.0 : -1.0;  // contact pushes the upper body along n
-    M += sign * ((k.p_WQ - E.p_WD).cross(out.contact_force_N * k.n_W)).dot(u);
-    facet_gap[f] = k.gap_m;
-  }
-  if (slow_strain) slow_strain->assign(m.ligaments.size(), 0.0);
-  for (int i : E.ligaments) {
-    const LigamentDesc& e = m.ligaments[i];
-    LigamentOutput out;
-    const BodyKin ka = kin(e.body_a), kb = kin(e.body_b);
-    internal::AddLigamentForces(e, Slack(s, i), ka, kb, nullptr, &out);
-    const Vec3 p_WPa = ka.R_WB * e.p_AoPa_A + ka.p_WB, p_WPb = kb.R_WB * e.p_BoPb_B + kb.p_WB;
-    const Vec3 d = p_WPb - p_WPa;
-    if (out.force_N > 0 && d.norm() > 0) {
-      // tension pulls body_b towards body_a at Pb (and body_a towards body_b at Pa)
-      const Vec3 F_on_b = -out.force_N * d.normalized();
-      M += e.body_b == E.B ? ((p_WPb - E.p_WD).cross(F_on_b)).dot(u) : ((p_WPa - E.p_WD).cross(-F_on_b)).dot(u);
-    }
-    if (slow_strain) {
-      double eps = out.fibre_strain;
-      for (int f : E.facets)
-        if (m.facets[f].capsule_ligament == i) eps += internal::OpeningStrain(e.slow, facet_gap[f], m.facets[f].rest_gap_m);
-      (*slow_strain)[i] = eps;
-    }
-  }
-  return M;
+  return M_D.dot(u);
 }
 
 // θ in [lo, hi] where the passive moment balances the applied moment (M_passive + M_applied = 0),
@@ -128,20 +82,22 @@ double LevelProbe::Balance(const State& s, int ax, double applied, double lo, do
   return 0.5 * (lo + hi);
 }
 
+const std::vector<int>& LevelProbe::ligaments() const { return seg_->ligaments; }
+
 Vec3 LevelNeutralZone(const ModelDesc& m, const State& s, int level, double moment_Nm) {
-  SPINELAB_THROW_UNLESS(level >= 0 && level < static_cast<int>(m.levels.size()), "level index out of range");
   const LevelProbe probe(m, level);
   Vec3 range;
   for (int ax = 0; ax < 3; ++ax) {
     const double eq = probe.Balance(s, ax, 0.0, -LevelProbe::kMaxProbe_rad, LevelProbe::kMaxProbe_rad);
-    range[ax] = probe.Balance(s, ax, moment_Nm, eq, eq + LevelProbe::kMaxProbe_rad) - probe.Balance(s, ax, -moment_Nm, eq - LevelProbe::kMaxProbe_rad, eq);
+    range[ax] = probe.Balance(s, ax, moment_Nm, eq, eq + LevelProbe::kMaxProbe_rad) -
+                probe.Balance(s, ax, -moment_Nm, eq - LevelProbe::kMaxProbe_rad, eq);
   }
   return range;
 }
 
 std::vector<Vec3> NeutralZones(const ModelDesc& m, const State& s, double moment_Nm) {
   std::vector<Vec3> out;
-  for (size_t l = 0; l < m.levels.size(); ++l) out.push_back(LevelNeutralZone(m, s, static_cast<int>(l), moment_Nm));
+  for (size_t l = 0; l < m.joints.size(); ++l) out.push_back(LevelNeutralZone(m, s, static_cast<int>(l), moment_Nm));
   return out;
 }
 

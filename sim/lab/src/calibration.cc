@@ -106,7 +106,7 @@ RibCageRom MeasureRibCageRom(const SpineParams& params, double moment_Nm) {
   const ModelDesc without = BuildSpineModel(params, ref, PassiveSpineOptions()).value();
   FlexibilityOptions o;
   o.moment_Nm = moment_Nm;
-  for (const LevelDesc& L : with.levels) {
+  for (const JointDesc& L : with.joints) {
     if (L.name[0] != 'T' || L.name == "T12-L1") continue;  // T1-T2 .. T11-T12
     const FlexibilityResult a = RunFlexibilityTest(with, L.name, o).value();
     const FlexibilityResult b = RunFlexibilityTest(without, L.name, o).value();

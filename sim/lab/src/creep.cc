@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "forces/ligament.h"
+#include "spinelab/sim/laws.h"
 #include "spinelab/anatomy/spine_probe.h"
 
 namespace spinelab::sim {
@@ -17,7 +17,7 @@ Expected<CreepReport> RunCreepCalibration(const SpineParams& params, const Creep
   ModelDesc& m = built.value();
   // viscoelasticity alone: the lasting laxity of an overstretch is a separate law (off here)
   for (LigamentDesc& e : m.ligaments) e.slow.laxity_rate_per_s = 0;
-  const int level = m.FindLevel(o.level);
+  const int level = m.FindJoint(o.level);
   if (level < 0) return std::vector<Diagnostic>{{"", "level", "'" + o.level + "' is not a level (C0-C1 .. L5-S1)"}};
   if (!(o.dt_s > 0 && o.hold_s > o.dt_s && o.recovery_s >= 1800 && o.moment_Nm > 0 && o.test_moment_Nm > 0))
     return std::vector<Diagnostic>{{"", "options", "need dt_s > 0, hold_s > dt_s, recovery_s >= 1800 s and positive moments"}};
@@ -29,7 +29,7 @@ Expected<CreepReport> RunCreepCalibration(const SpineParams& params, const Creep
   auto advance = [&](double applied, double h) {
     const double th = probe.Balance(s, kFlex, applied, -LevelProbe::kMaxProbe_rad, LevelProbe::kMaxProbe_rad);
     probe.PassiveMoment(s, kFlex, th, &strain);
-    for (int i : probe.ligaments()) internal::AdvanceLigamentSlow(m.ligaments[i].slow, strain[i], h, &s.ligaments[i]);
+    for (int i : probe.ligaments()) AdvanceFibreSlowState(m.ligaments[i].slow, strain[i], h, &s.ligaments[i]);
     return th;
   };
   auto test_angle = [&] { return probe.Balance(s, kFlex, o.test_moment_Nm, -LevelProbe::kMaxProbe_rad, LevelProbe::kMaxProbe_rad); };
@@ -90,10 +90,10 @@ Expected<CreepReport> RunCreepCalibration(const SpineParams& params, const Creep
   if (cl >= 0) {
     const LigamentDesc& e = m.ligaments[cl];
     LigamentState ls;
-    const double F0 = internal::LigamentElasticForce(e, o.relaxation_strain, nullptr);
+    const double F0 = LigamentTension(e, o.relaxation_strain);
     const int n = static_cast<int>(std::llround(o.relaxation_s));
-    for (int k = 0; k < n; ++k) internal::AdvanceLigamentSlow(e.slow, o.relaxation_strain - ls.slack(), 1.0, &ls);
-    r.capsule_relaxation_ratio = F0 > 0 ? internal::LigamentElasticForce(e, o.relaxation_strain - ls.slack(), nullptr) / F0 : 0;
+    for (int k = 0; k < n; ++k) AdvanceFibreSlowState(e.slow, o.relaxation_strain - ls.slack(), 1.0, &ls);
+    r.capsule_relaxation_ratio = F0 > 0 ? LigamentTension(e, o.relaxation_strain - ls.slack()) / F0 : 0;
   }
   return r;
 }

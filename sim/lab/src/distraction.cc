@@ -5,7 +5,7 @@
 #include <cmath>
 #include <memory>
 
-#include "forces/capsule.h"
+#include "spinelab/sim/laws.h"
 #include "spinelab/sim/world.h"
 
 namespace spinelab::sim {
@@ -17,20 +17,21 @@ Expected<ModelDesc> JointModel(const ModelDesc& spine, const std::string& level,
   auto seg = ExtractSegment(spine, level);
   if (!seg) return seg.errors();
   ModelDesc d = std::move(seg).value();
-  const LevelDesc L = d.levels[0];
-  const int fi = side == 'L' ? L.facet_left : L.facet_right;
+  const JointDesc L = d.joints[0];
+  // the level's synovial joints are its facets, [left, right]
+  const size_t si = side == 'L' ? 0 : 1;
+  const int fi = si < L.synovial.size() ? L.synovial[si] : -1;
   if (fi < 0) return std::vector<Diagnostic>{{"", "side", std::string("level ") + level + " has no facet on side " + side}};
-  FacetDesc f = d.facets[fi];
+  SynovialJointDesc f = d.synovial_joints[fi];
   if (!f.has_capsule) return std::vector<Diagnostic>{{"", "facet " + f.name, "has no capsule"}};
   std::vector<LigamentDesc> ligs;
   if (f.capsule_ligament >= 0) ligs.push_back(d.ligaments[f.capsule_ligament]);
   f.capsule_ligament = ligs.empty() ? -1 : 0;
   d.ligaments = ligs;
   d.bushings.clear();
-  d.facets = {f};
-  d.levels[0].bushing = -1;
-  d.levels[0].facet_left = side == 'L' ? 0 : -1;
-  d.levels[0].facet_right = side == 'R' ? 0 : -1;
+  d.synovial_joints = {f};
+  d.joints[0].bushing = -1;
+  d.joints[0].synovial = {0};
   // fixture: ground frame at Q with z along the facet normal; free only along z
   const Pose& X_WA = d.bodies[L.lower].X_WB;
   const Pose& X_WB = d.bodies[L.upper].X_WB;
@@ -83,13 +84,14 @@ Expected<DistractionResult> RunDistraction(const ModelDesc& spine, const std::st
   auto model = std::make_shared<const Model>(std::move(compiled).value());
   SimOptions so;
   so.dt_s = o.dt_s;
-  so.bubble_rel_tol = o.bubble_rel_tol;
+  so.gravity_W = Vec3::Zero();  // an isolated joint in a fixture
+  so.synovial.bubble_rel_tol = o.bubble_rel_tol;
   auto w = World::Create(model, so);
   if (!w) return w.errors();
   World& world = w.value();
 
-  const FacetDesc& f = model->desc().facets[fi];
-  const BodyId upper = model->desc().levels[0].upper;
+  const SynovialJointDesc& f = model->desc().synovial_joints[fi];
+  const BodyId upper = model->desc().joints[0].upper;
   const double m_upper = model->desc().bodies[upper].mass_kg;
   const double c_dev = 2 * 0.3 * std::sqrt(o.device_stiffness_N_per_m * m_upper);  // ζ = 0.3
   const Vec3 n_W = model->desc().bodies[0].X_WB.R * f.n_A;  // lower body is fixed
@@ -99,7 +101,7 @@ Expected<DistractionResult> RunDistraction(const ModelDesc& spine, const std::st
   res.side = side;
   res.fluid_volume_m3 = f.capsule.fluid_volume_m3;
   res.capsule = f.capsule;
-  auto gap = [&]() { return world.outputs().facets[fi].gap_m; };
+  auto gap = [&]() { return world.outputs().synovial_joints[fi].gap_m; };
   AppliedLoad closing;
   closing.force_N = -o.closing_force_N * n_W;
   closing.p_BoP_B = f.p_BoQ_B;
@@ -152,18 +154,10 @@ Expected<DistractionResult> RunDistraction(const ModelDesc& spine, const std::st
         res.status = "step failed: " + StepStatusText(st);
         return p;
       }
-      const FacetOutput& out = world.outputs().facets[fi];
+      const SynovialJointOutput& out = world.outputs().synovial_joints[fi];
       // fluid volume balance: V_b − A·Δg + V_drawn = C·(P − P_rest), both sides
-      {
-        const CapsuleState& cs = world.state().capsules[fi];
-        double C = 0;
-        const double rate = internal::BubbleVolumeRate(cs) - f.area_m2 * out.gap_rate_m_per_s;
-        internal::LiquidPressure(f.capsule, f.area_m2, out.gap_m - f.rest_gap_m, out.bubble_volume_m3,
-                                 internal::Occupied(cs), rate, &C);
-        const double residual = out.bubble_volume_m3 - f.area_m2 * (out.gap_m - f.rest_gap_m) + internal::Occupied(cs) +
-                                f.capsule.recoil_time_s * rate - C * (out.pressure_Pa - f.capsule.rest_pressure_Pa);
-        res.max_volume_error_m3 = std::max(res.max_volume_error_m3, std::abs(residual));
-      }
+      res.max_volume_error_m3 =
+          std::max(res.max_volume_error_m3, std::abs(CapsuleVolumeResidual(f, world.state().capsules[fi], out)));
       p.t_s.push_back(t + o.dt_s);
       p.force_N.push_back(F);
       p.gap_m.push_back(out.gap_m);
@@ -204,7 +198,7 @@ Expected<DistractionResult> RunDistraction(const ModelDesc& spine, const std::st
     for (int k = 0; k < 100 && world.state().capsules[fi].mode == CapsuleState::kDynamic; ++k) rest_of(0.1);
     p.rest_gap_after_m = gap();
     if (p.cavitated) {
-      const double V = world.outputs().facets[fi].bubble_volume_m3;
+      const double V = world.outputs().synovial_joints[fi].bubble_volume_m3;
       p.gas_volume_fraction = V / (f.capsule.fluid_volume_m3 + V);
     }
     p.sound = AnalyzeSound(sound, kSoundSampleRate_Hz);

@@ -66,7 +66,7 @@ Expected<FlexibilityResult> RunFlexibilityTest(const ModelDesc& spine, const std
   auto compiled = Model::Compile(std::move(seg).value());
   if (!compiled) return compiled.errors();
   auto model = std::make_shared<const Model>(std::move(compiled).value());
-  const LevelDesc& L = model->desc().levels[0];
+  const JointDesc& L = model->desc().joints[0];
   const int bushing = L.bushing;
   const Mat3 R_WD = L.X_WD0.R;  // lower body is fixed, so D stays put
   // follower preload: along −z of D, through the disc centre, turning with the upper body
@@ -82,6 +82,7 @@ Expected<FlexibilityResult> RunFlexibilityTest(const ModelDesc& spine, const std
 
   SimOptions so;
   so.dt_s = o.dt_s;
+  so.gravity_W = Vec3::Zero();  // in vitro: no gravity
   for (LoadDirection dir : dirs) {
     auto w = World::Create(model, so);
     if (!w) return w.errors();
@@ -116,8 +117,8 @@ Expected<FlexibilityResult> RunFlexibilityTest(const ModelDesc& spine, const std
       const double theta = out.bushings[bushing].rotation_rad[axis];
       if (i + 1 == n_settle || n_settle == 0) theta_ref = n_settle == 0 ? 0.0 : theta;
       for (int s = 0; s < 2; ++s) {
-        const int fi = s == 0 ? L.facet_left : L.facet_right;
-        if (fi >= 0) dr.peak_facet_force_N[s] = std::max(dr.peak_facet_force_N[s], out.facets[fi].contact_force_N);
+        const int fi = static_cast<size_t>(s) < L.synovial.size() ? L.synovial[s] : -1;  // [left, right]
+        if (fi >= 0) dr.peak_facet_force_N[s] = std::max(dr.peak_facet_force_N[s], out.synovial_joints[fi].contact_force_N);
       }
       if (i >= n_settle && i < n_settle + n_ramp && (i - n_settle) % sample_every == 0) {
         dr.curve_moment_Nm.push_back(f * o.moment_Nm);

@@ -10,7 +10,6 @@ ModelDesc MakeBushingChain(double k_rot_Nm_per_rad) {
   const Vec3 half(0.02, 0.0125, 0.015);  // [m] box 0.04 x 0.025 x 0.03
   ModelDesc d;
   d.name = "bushing chain (shared/reference/bushing_chain.md)";
-  d.gravity_W = Vec3(0, 0, -9.81);
   for (int i = 0; i < kBodies; ++i) {
     BodyDesc b;
     b.name = i == 0 ? "sacrum" : "body" + std::to_string(i);

@@ -5,7 +5,6 @@
 #include <cmath>
 #include <memory>
 
-#include "forces/ligament.h"
 #include "spinelab/anatomy/spine_probe.h"
 #include "spinelab/scenario/scenario.h"
 #include "spinelab/sim/world.h"
@@ -83,7 +82,19 @@ double ClearanceShift(const ModelDesc& d, int n_bodies, const Vec3& u, Inside in
   return 0.3;
 }
 
+constexpr double kHandsAboveShoulders_m = 0.55;  // [m] assumed: arms overhead, hands on the bar
+constexpr double kBarRadius_m = 0.016;           // [m] a pull-up bar (32 mm)
+constexpr double kBarHalfLength_m = 0.6;         // [m]
+
+// the engine options a scenario runs with (gravity and everything else at the engine defaults)
+SimOptions ScenarioOptions(const Scenario& sc) {
+  SimOptions so;
+  so.dt_s = sc.dt_s;
+  return so;
+}
+
 struct Scene {
+  Vec3 gravity_W = Vec3::Zero();      // [m/s²] the run's (ScenarioOptions)
   std::vector<BodyId> load_body;
   std::vector<BodyId> pad_body;       // per object (-1 unless a pad)
   std::vector<Vec3> pad_push_W;       // per object: unit push direction
@@ -103,6 +114,8 @@ Expected<ModelDesc> BuildScene(const Scenario& sc, const SpineParams& params, Sc
   bo.ligament_laxity = sc.ligament_laxity;
   bo.cold_tissue = sc.cold_tissue;
   bo.X_W_spine = PostureFrame(sc);
+  scene->gravity_W = ScenarioOptions(sc).gravity_W;
+  bo.gravity_W = scene->gravity_W;
   bo.muscle_feedforward = !IsLyingPosture(sc.posture);
   if (sc.posture == "hanging") {
     bo.fix_sacrum = false;
@@ -149,7 +162,7 @@ Expected<ModelDesc> BuildScene(const Scenario& sc, const SpineParams& params, Sc
     for (int ax = 0; ax < 3; ++ax) sup.params.rot[ax].k0 = params.pelvis_support_k_rot[ax];
     sup.params.c_trans = Vec3::Constant(params.pelvis_support_c_trans);
     sup.params.c_rot = Vec3::Constant(params.pelvis_support_c_rot);
-    sup.params.bias_force = -(pb.X_WB.R.transpose() * (pb.mass_kg * d.gravity_W));
+    sup.params.bias_force = -(pb.X_WB.R.transpose() * (pb.mass_kg * scene->gravity_W));
     d.bushings.push_back(sup);
   }
 
@@ -257,6 +270,20 @@ Expected<ModelDesc> BuildScene(const Scenario& sc, const SpineParams& params, Sc
       }
     }
   }
+  // hanging: the bar the hands hold, above the shoulders' pin (drawn; the shoulders carry the body)
+  if (!bo.pinned_body.empty()) {
+    const BodyId pinned = d.FindBody(bo.pinned_body);
+    for (const BushingDesc& b : d.bushings) {
+      if (b.body_a != kGround || b.body_b != pinned) continue;
+      EnvironmentDesc bar;
+      bar.name = "bar";
+      bar.shape = EnvShape::kCylinder;  // axis along E's y: left-right
+      bar.X_WE.p = b.X_AF.p + Vec3(0, 0, kHandsAboveShoulders_m);
+      bar.half_extents_m = Vec3(kBarRadius_m, kBarHalfLength_m, kBarRadius_m);
+      bar.contact = false;
+      d.environment.push_back(bar);
+    }
+  }
   if (!errors.empty()) return errors;
   return d;
 }
@@ -321,7 +348,7 @@ struct ScenarioRunner::Impl {
       const BodyId pb = scene.pad_body[k];
       AppliedLoad a;
       const double F = std::max(kPadTouch_N, sc.objects[k].force_N * sc.objects[k].profile.Factor(t));
-      a.force_N = F * scene.pad_push_W[k] - d().bodies[pb].mass_kg * d().gravity_W;
+      a.force_N = F * scene.pad_push_W[k] - d().bodies[pb].mass_kg * scene.gravity_W;
       w.SetAppliedLoad(pb, a);
     }
   }
@@ -334,7 +361,8 @@ struct ScenarioRunner::Impl {
   bool AttemptFacet(int f) const {
     const ModelDesc& md = d();
     if (target_level < 0) return true;
-    return f == md.levels[target_level].facet_left || f == md.levels[target_level].facet_right;
+    const std::vector<int>& joints = md.joints[target_level].synovial;
+    return std::find(joints.begin(), joints.end(), f) != joints.end();
   }
 };
 
@@ -355,8 +383,8 @@ void ScenarioRunner::Impl::Record() {
     res.body_orientation.insert(res.body_orientation.end(), {s.q_WB.w(), s.q_WB.x(), s.q_WB.y(), s.q_WB.z()});
     X_WB[b] = Pose{s.q_WB.toRotationMatrix(), s.p_WB};
   }
-  for (size_t l = 0; l < md.levels.size(); ++l) {
-    const BushingOutput& b = out.bushings[md.levels[l].bushing];
+  for (size_t l = 0; l < md.joints.size(); ++l) {
+    const BushingOutput& b = out.bushings[md.joints[l].bushing];
     // flexion (about y), lateral bending to the right (about x), axial rotation to the left (about z)
     res.level_rotation_rad.insert(res.level_rotation_rad.end(), {b.rotation_rad.y(), b.rotation_rad.x(), b.rotation_rad.z()});
     res.disc_compression_N.push_back(b.compression_N);
@@ -364,7 +392,7 @@ void ScenarioRunner::Impl::Record() {
     res.disc_shear_xy_N.insert(res.disc_shear_xy_N.end(), {b.force_N.x(), b.force_N.y()});
     res.disc_torsion_Nm.push_back(b.moment_Nm.z());
     // torsion: Bredt-Batho τ = T / (2 A_m t); transverse shear on a thin ring: τ = 2 V / A_wall
-    const bool disc = md.bushings[md.levels[l].bushing].kind == BushingKind::kDisc;  // C0-C1, C1-C2: no disc
+    const bool disc = md.bushings[md.joints[l].bushing].params.area_m2 > 0;  // C0-C1, C1-C2: no disc
     res.annulus_shear_Pa.push_back(!disc ? 0.0 : std::abs(b.moment_Nm.z()) / (2 * scene.annulus_Am_m2[l] * scene.annulus_t_m[l]) +
                                    2 * b.shear_N / scene.annulus_wall_m2[l]);
     res.disc_pressure_Pa.push_back(b.pressure_Pa);
@@ -372,8 +400,8 @@ void ScenarioRunner::Impl::Record() {
     // on the vertebral bodies over their compressive strength (Myers & Wilson 1997; Bouxsein 2006)
     res.fracture_risk.push_back(b.compression_N / scene.strength_N[l]);
   }
-  for (size_t i = 0; i < md.facets.size(); ++i) {
-    const FacetOutput& f = out.facets[i];
+  for (size_t i = 0; i < md.synovial_joints.size(); ++i) {
+    const SynovialJointOutput& f = out.synovial_joints[i];
     res.facet_gap_m.push_back(f.gap_m);
     res.facet_pressure_Pa.push_back(f.pressure_Pa);
     res.facet_contact_N.push_back(f.contact_force_N);
@@ -385,20 +413,19 @@ void ScenarioRunner::Impl::Record() {
   // slow state
   const State& st = w.state();
   res.sample_kind.push_back(sample_kind);
-  for (size_t l = 0; l < md.levels.size(); ++l) {
+  for (size_t l = 0; l < md.joints.size(); ++l) {
     res.level_hypermobility.push_back(hyper[l]);
-    res.level_tone.push_back(st.levels[l].tone);
+    res.level_tone.push_back(md.joints[l].reflex >= 0 ? st.reflexes[md.joints[l].reflex].tone : 0.0);
     double c = 0;
     for (int i : level_ligaments[l]) c += st.ligaments[i].creep_fast + st.ligaments[i].creep_slow;
     res.level_creep.push_back(level_ligaments[l].empty() ? 0.0 : c / level_ligaments[l].size());
   }
-  for (size_t i = 0; i < md.facets.size(); ++i) {
-    const int cl = md.facets[i].capsule_ligament;
+  for (size_t i = 0; i < md.synovial_joints.size(); ++i) {
+    const int cl = md.synovial_joints[i].capsule_ligament;
     res.facet_laxity.push_back(cl < 0 ? 0.0 : st.ligaments[cl].laxity + st.ligaments[cl].laxity_permanent);
-    if (sample_kind == 1 && cl >= 0 && AttemptFacet(static_cast<int>(i)) && md.facets[i].has_capsule) {
+    if (sample_kind == 1 && cl >= 0 && AttemptFacet(static_cast<int>(i)) && md.synovial_joints[i].has_capsule) {
       // the capsule's strain as its nociceptors and slow laws see it: in-plane plus the opening
-      const double opening = internal::OpeningStrain(md.ligaments[cl].slow, out.facets[i].gap_m, md.facets[i].rest_gap_m);
-      window_peak_strain = std::max(window_peak_strain, out.facets[i].capsule_strain + opening);
+      window_peak_strain = std::max(window_peak_strain, out.synovial_joints[i].capsule_strain + out.synovial_joints[i].capsule_opening_strain);
     }
   }
 }
@@ -469,12 +496,12 @@ void ScenarioRunner::Impl::CollectEvents() {
   World& w = *world;
   // the element outputs are evaluated only when a joint cracked or an event collects its jump
   bool busy = false;
-  const std::vector<FacetOutput>& ev = w.last_step_facets();
-  for (size_t k = 0; k < md.facets.size() && !busy; ++k) busy = ev[k].cracked || open_event[k] >= 0;
+  const std::vector<SynovialJointOutput>& ev = w.last_step_synovial_joints();
+  for (size_t k = 0; k < md.synovial_joints.size() && !busy; ++k) busy = ev[k].cracked || open_event[k] >= 0;
   if (!busy) return;
   const StepOutputs& out = w.outputs();
-  for (size_t k = 0; k < md.facets.size(); ++k) {
-    const FacetOutput& f = out.facets[k];
+  for (size_t k = 0; k < md.synovial_joints.size(); ++k) {
+    const SynovialJointOutput& f = out.synovial_joints[k];
     if (f.cracked) {
       open_event[k] = static_cast<int>(res.cavitations.size());
       res.cavitations.push_back({w.state().capsules[k].dynamic_since_s, static_cast<int>(k), 0.0, 0.0, {}});
@@ -503,8 +530,7 @@ Expected<ScenarioRunner> ScenarioRunner::Create(const Scenario& sc, const SpineP
   auto compiled = Model::Compile(std::move(desc).value());
   if (!compiled) return compiled.errors();
   impl->model = std::make_shared<const Model>(std::move(compiled).value());
-  SimOptions so;
-  so.dt_s = sc.dt_s;
+  const SimOptions so = ScenarioOptions(sc);
   auto w = World::Create(impl->model, so);
   if (!w) return w.errors();
   impl->world = std::make_unique<World>(std::move(w).value());
@@ -519,16 +545,16 @@ Expected<ScenarioRunner> ScenarioRunner::Create(const Scenario& sc, const SpineP
     // calibration.md §3, is that of a joint at rest), so neither suction nor pressure carries the
     // posture
     SimOptions quiet = so;
-    quiet.cavitation = false;
-    quiet.joint_fluid_at_rest = true;
+    quiet.synovial.cavitation = false;
+    quiet.synovial.fluid_at_rest = true;
     // the posture is the subject's habitual one: settling into it raises no protective tone
     // (tone built here and reset at t = 0 would let the body sag then)
-    quiet.habitual_posture = true;
+    quiet.reflex.accept_posture = true;
     // and into the equilibrium its supports give: without friction while settling (skin and
     // clothing have shifted until the supports hold no shear). With it, the shear picked up on the
     // way down stayed in and crept out during the record (supine L5-S1 facet gap 0.92 mm after
     // 1.5 s of settling, 0.73 mm after 8 s; frictionless 0.64 mm after either)
-    quiet.frictionless_supports = true;
+    quiet.contact.frictionless = true;
     auto pre = World::Create(impl->model, quiet);
     if (!pre) return pre.errors();
     impl->SetPadLoads(pre.value(), -1.0);
@@ -579,8 +605,8 @@ Expected<ScenarioRunner> ScenarioRunner::Create(const Scenario& sc, const SpineP
 
   ScenarioResult& res = impl->res;
   for (const auto& b : d.bodies) res.body_names.push_back(b.name);
-  for (const auto& l : d.levels) res.level_names.push_back(l.name);
-  for (const auto& f : d.facets) {
+  for (const auto& l : d.joints) res.level_names.push_back(l.name);
+  for (const auto& f : d.synovial_joints) {
     res.facet_names.push_back(f.name);
     res.facet_nucleation_Pa.push_back(
         f.has_capsule ? f.capsule.nucleation_pressure_abs_Pa - f.capsule.atmospheric_pressure_Pa : 0.0);
@@ -594,7 +620,7 @@ Expected<ScenarioRunner> ScenarioRunner::Create(const Scenario& sc, const SpineP
     scene.artery_rest_m.push_back(PathLength(p, impl->X_WB));
   }
   const double sL = sc.subject.height_m / params.ref_height_m;
-  for (const LevelDesc& L : d.levels) {
+  for (const JointDesc& L : d.joints) {
     scene.strength_N.push_back(std::min(VertebralStrength(params, sc.subject, L.upper, sc.bone_density_t_score),
                                         VertebralStrength(params, sc.subject, L.lower, sc.bone_density_t_score)));
     // the annulus as a thin elliptic ring around the nucleus: outer semi-axes from the smaller
@@ -610,11 +636,11 @@ Expected<ScenarioRunner> ScenarioRunner::Create(const Scenario& sc, const SpineP
   }
   // hanging: the feet carry everything below the shoulders until they leave the floor
   if (sc.posture == "hanging")
-    for (BodyId b = d.FindBody("T3"); b <= pelvis; ++b) scene.below_T2_N += d.bodies[b].mass_kg * 9.81;
+    for (BodyId b = d.FindBody("T3"); b <= pelvis; ++b) scene.below_T2_N += d.bodies[b].mass_kg * -scene.gravity_W.z();
   impl->n_steps = std::llround(sc.duration_s / sc.dt_s);
   impl->every = std::max<int64_t>(1, std::llround(1.0 / (sc.output_rate_Hz * sc.dt_s)));
-  impl->gap_at_crack.assign(d.facets.size(), 0.0);
-  impl->open_event.assign(d.facets.size(), -1);
+  impl->gap_at_crack.assign(d.synovial_joints.size(), 0.0);
+  impl->open_event.assign(d.synovial_joints.size(), -1);
   impl->sum_F.assign(d.bodies.size(), Vec3::Zero());
   impl->sum_T.assign(d.bodies.size(), Vec3::Zero());
   impl->extra_F.assign(d.bodies.size(), Vec3::Zero());
@@ -623,11 +649,10 @@ Expected<ScenarioRunner> ScenarioRunner::Create(const Scenario& sc, const SpineP
     if (std::find(impl->loaded_bodies.begin(), impl->loaded_bodies.end(), b) == impl->loaded_bodies.end()) impl->loaded_bodies.push_back(b);
   if (scene.below_T2_N > 0 && std::find(impl->loaded_bodies.begin(), impl->loaded_bodies.end(), pelvis) == impl->loaded_bodies.end())
     impl->loaded_bodies.push_back(pelvis);
-  impl->level_ligaments.resize(d.levels.size());
-  for (size_t i = 0; i < d.ligaments.size(); ++i)
-    if (d.ligaments[i].level >= 0 && d.ligaments[i].level < static_cast<int>(d.levels.size()))
-      impl->level_ligaments[d.ligaments[i].level].push_back(static_cast<int>(i));
-  impl->target_level = sc.protocol.level.empty() ? -1 : d.FindLevel(sc.protocol.level);
+  // per level the ligaments across it (between its two bodies)
+  impl->level_ligaments.resize(d.joints.size());
+  for (size_t l = 0; l < d.joints.size(); ++l) impl->level_ligaments[l] = LigamentsAcross(d, static_cast<int>(l));
+  impl->target_level = sc.protocol.level.empty() ? -1 : d.FindJoint(sc.protocol.level);
   impl->t0 = std::chrono::steady_clock::now();
   world.AcceptPostureAsBaseline();
   impl->Probe();  // the subject's baseline neutral zones: hypermobility 1
@@ -787,12 +812,12 @@ bool ScenarioRunner::Impl::RunProtocol() {
     a.peak_capsule_strain = window_peak_strain;
     long_sample();  // probes the hypermobility after the attempt
     if (target_level >= 0) {
-      const LevelDesc& L = d().levels[target_level];
+      const JointDesc& L = d().joints[target_level];
       double lax = 0;
       int n_caps = 0;
-      for (int f : {L.facet_left, L.facet_right})
-        if (f >= 0 && d().facets[f].capsule_ligament >= 0) {
-          const LigamentState& ls = w.state().ligaments[d().facets[f].capsule_ligament];
+      for (int f : L.synovial)
+        if (d().synovial_joints[f].capsule_ligament >= 0) {
+          const LigamentState& ls = w.state().ligaments[d().synovial_joints[f].capsule_ligament];
           lax += ls.laxity + ls.laxity_permanent;
           ++n_caps;
         }

@@ -13,9 +13,9 @@ namespace {
 using testing::MakeKin;
 
 // the lumbar L4-L5 left facet of the default model
-sim::FacetDesc LumbarFacet() {
+sim::SynovialJointDesc LumbarFacet() {
   const auto d = sim::BuildSpineModel(sim::LoadSpineParams(sim::DefaultSpineModelPath()).value(), sim::Subject{}).value();
-  return d.facets[d.levels[d.FindLevel("L4-L5")].facet_left];
+  return d.synovial_joints[d.joints[d.FindJoint("L4-L5")].synovial[0]];
 }
 
 TEST(Capsule, RestingPressureIsSlightlySubAtmospheric) {
@@ -40,15 +40,15 @@ TEST(Capsule, OpeningTheJointCreatesSuctionThatPullsItShut) {
   const Vec3 pb = Vec3(0, 0, 0.05) + 1e-4 * f.n_A;
   auto a = MakeKin(Vec3(0, 0, 0), Mat3::Identity(), 0), b = MakeKin(Vec3(0, 0, 0.05), Mat3::Identity(), 1);
   // place the two bodies so that the facet points coincide at rest, then open
-  sim::FacetDesc g = f;
+  sim::SynovialJointDesc g = f;
   g.p_AoP_A = Vec3(-0.035, 0.02, 0.025);
   g.p_BoQ_B = Vec3(-0.035, 0.02, -0.025);
   b.p_WB = pb;
-  const auto k = internal::ComputeFacetKinematics(g, a, b);
+  const auto k = internal::ComputeArticularKinematics(g, a, b);
   EXPECT_NEAR(k.gap_m - g.rest_gap_m, 1e-4, 1e-12);
   internal::ForceAssembly asmb;
   asmb.Reset(2, true, 1e-3);
-  sim::FacetOutput out;
+  sim::SynovialJointOutput out;
   internal::AddCapsuleForces(g, s, a, b, k, &asmb, &out);
   EXPECT_LT(out.pressure_Pa, -1e5);                               // strong suction
   EXPECT_LT(asmb.force(1).head<3>().dot(k.n_W), 0.0);             // B pulled back towards A
@@ -65,7 +65,7 @@ TEST(Capsule, NucleatesOnlyBelowTheThreshold) {
   internal::CapsuleSolverOptions opt;
   for (const double frac : {0.9, 1.1}) {
     sim::CapsuleState s;
-    sim::FacetOutput out;
+    sim::SynovialJointOutput out;
     const double g = f.rest_gap_m + frac * dg_nuc;
     internal::AdvanceCapsule(f, internal::GapPath{g, g, 0, 0}, 0.0, 1e-3, opt, &s, &out);
     EXPECT_EQ(out.cracked, frac > 1.0) << frac;
@@ -74,7 +74,7 @@ TEST(Capsule, NucleatesOnlyBelowTheThreshold) {
   // with cavitation disabled nothing nucleates
   opt.allow_nucleation = false;
   sim::CapsuleState s;
-  sim::FacetOutput out;
+  sim::SynovialJointOutput out;
   const double g = f.rest_gap_m + 2 * dg_nuc;
   internal::AdvanceCapsule(f, internal::GapPath{g, g, 0, 0}, 0.0, 1e-3, opt, &s, &out);
   EXPECT_FALSE(out.cracked);
@@ -83,7 +83,7 @@ TEST(Capsule, NucleatesOnlyBelowTheThreshold) {
 TEST(Capsule, BubbleGrowsAndSettlesIntoAPressureBalance) {
   const auto f = LumbarFacet();
   sim::CapsuleState s;
-  sim::FacetOutput out;
+  sim::SynovialJointOutput out;
   internal::CapsuleSolverOptions opt;
   const double g = f.rest_gap_m + 1e-3;  // held 1 mm open: far past the threshold
   double t = 0;

@@ -89,6 +89,8 @@ BulletWorld::BulletWorld(const sim::ModelDesc& model, int contact_iterations)
   }
 
   for (const sim::EnvironmentDesc& e : model.environment) {
+    const int index = static_cast<int>(&e - model.environment.data());
+    if (!e.contact) continue;  // seen, not touched (a bar the hands hold through the shoulders)
     std::unique_ptr<btCollisionShape> shape;
     switch (e.shape) {
       case sim::EnvShape::kPlane: {
@@ -135,7 +137,7 @@ BulletWorld::BulletWorld(const sim::ModelDesc& model, int contact_iterations)
     info.m_startWorldTransform = ToBt(e.X_WE);
     info.m_friction = e.friction;
     auto body = std::make_unique<btRigidBody>(info);
-    body->setUserIndex(-1 - static_cast<int>(impl_->env.size()));  // environment object -1-e
+    body->setUserIndex(-1 - index);  // environment object -1-e
     w.addRigidBody(body.get(), kGroupEnvironment, kGroupBody);
     impl_->shapes.push_back(std::move(shape));
     impl_->env.push_back(std::move(body));

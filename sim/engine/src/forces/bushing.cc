@@ -114,4 +114,37 @@ double BushingPotentialEnergy(const sim::BushingDesc& e, const BodyKin& a, const
   return E;
 }
 
+// [SECTION] the element type
+
+namespace {
+
+class BushingType final : public sim::ElementType {
+ public:
+  const char* name() const override { return "bushing"; }
+  void Init(const sim::ModelDesc& d, sim::State*, sim::StepOutputs* o) const override { o->bushings.resize(d.bushings.size()); }
+  void AddForces(ElementContext& ctx, ForceAssembly* asmb) const override {
+    const sim::ModelDesc& d = ctx.model;
+    for (size_t i = 0; i < d.bushings.size(); ++i) {
+      const sim::BushingDesc& e = d.bushings[i];
+      const double tone = e.reflex >= 0 ? ctx.state.reflexes[e.reflex].tone : 0.0;
+      AddBushingForces(e, ctx.Kin(e.body_a), ctx.Kin(e.body_b), asmb, &ctx.outputs.bushings[i], 1.0 + tone);
+    }
+  }
+  double PotentialEnergy(const ElementContext& ctx) const override {
+    double E = 0;
+    for (const sim::BushingDesc& e : ctx.model.bushings) E += BushingPotentialEnergy(e, ctx.Kin(e.body_a), ctx.Kin(e.body_b));
+    return E;
+  }
+  void Couplings(const sim::ModelDesc& d, std::vector<std::pair<sim::BodyId, sim::BodyId>>* pairs) const override {
+    for (const sim::BushingDesc& e : d.bushings) pairs->emplace_back(e.body_a, e.body_b);
+  }
+};
+
+}  // namespace
+
+const sim::ElementType& BushingElementType() {
+  static const BushingType type;
+  return type;
+}
+
 }  // namespace spinelab::internal

@@ -40,7 +40,7 @@ double LiquidPressure(const sim::CapsuleParams& c, double area_m2, double dgap_m
   return c.rest_pressure_Pa + load / C;
 }
 
-void RestFluidAtGap(const sim::FacetDesc& e, double gap_m, sim::CapsuleState* s) {
+void RestFluidAtGap(const sim::SynovialJointDesc& e, double gap_m, sim::CapsuleState* s) {
   if (s->mode != sim::CapsuleState::kNoBubble) return;
   s->drawn_in_m3 = 0;
   s->fluid_m3 = e.area_m2 * (gap_m - e.rest_gap_m);
@@ -54,9 +54,9 @@ double BubbleVolumeRate(const sim::CapsuleState& s) {
   return s.mode == sim::CapsuleState::kDynamic ? 4 * kPi * s.radius_m * s.radius_m * s.radius_rate_m_per_s : 0.0;
 }
 
-void AddCapsuleForces(const sim::FacetDesc& e, const sim::CapsuleState& s, const BodyKin& a,
-                      const BodyKin& b, const FacetKinematics& k, ForceAssembly* assembly,
-                      sim::FacetOutput* out) {
+void AddCapsuleForces(const sim::SynovialJointDesc& e, const sim::CapsuleState& s, const BodyKin& a,
+                      const BodyKin& b, const ArticularKinematics& k, ForceAssembly* assembly,
+                      sim::SynovialJointOutput* out) {
   const sim::CapsuleParams& c = e.capsule;
   const double V = BubbleVolume(s);
   const double Vdot = BubbleVolumeRate(s);
@@ -277,8 +277,8 @@ void IntegrateDynamic(const BubbleOde& ode, double t_start, double t_end, double
 
 // [SECTION] stepping
 
-void AdvanceCapsule(const sim::FacetDesc& e, const GapPath& path, double t0_s, double h_s,
-                    const CapsuleSolverOptions& opt, sim::CapsuleState* s, sim::FacetOutput* out) {
+void AdvanceCapsule(const sim::SynovialJointDesc& e, const GapPath& path, double t0_s, double h_s,
+                    const CapsuleSolverOptions& opt, sim::CapsuleState* s, sim::SynovialJointOutput* out) {
   const sim::CapsuleParams& c = e.capsule;
   const double A = e.area_m2;
   const double dg0 = path.g0_m - e.rest_gap_m, dg1 = path.g1_m - e.rest_gap_m;
@@ -331,7 +331,7 @@ void AdvanceCapsule(const sim::FacetDesc& e, const GapPath& path, double t0_s, d
   SettleOrDissolve(c, A, dg1, s);
 }
 
-bool AdvanceCapsuleQuiescent(const sim::FacetDesc& e, double gap_m, double duration_s,
+bool AdvanceCapsuleQuiescent(const sim::SynovialJointDesc& e, double gap_m, double duration_s,
                              sim::CapsuleState* s) {
   if (s->mode == sim::CapsuleState::kDynamic) return false;
   const sim::CapsuleParams& c = e.capsule;

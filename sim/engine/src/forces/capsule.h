@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "forces/assembly.h"
-#include "forces/facet.h"
+#include "forces/articular.h"
 #include "spinelab/sim/model.h"
 #include "spinelab/sim/state.h"
 
@@ -27,7 +27,7 @@ inline double Occupied(const sim::CapsuleState& s) { return s.drawn_in_m3 + s.fl
 
 /// A joint held at gap g for minutes: its fluid content brings it to the resting pressure there
 /// (the draw-in folded in). A joint holding gas keeps its own balance.
-void RestFluidAtGap(const sim::FacetDesc& e, double gap_m, sim::CapsuleState* s);
+void RestFluidAtGap(const sim::SynovialJointDesc& e, double gap_m, sim::CapsuleState* s);
 
 /// Bubble volume [m³] of a capsule state.
 double BubbleVolume(const sim::CapsuleState& s);
@@ -35,9 +35,9 @@ double BubbleVolume(const sim::CapsuleState& s);
 double BubbleVolumeRate(const sim::CapsuleState& s);
 
 /// Pressure force on the articular surfaces and its tangent (plus outputs).
-void AddCapsuleForces(const sim::FacetDesc& e, const sim::CapsuleState& s, const BodyKin& a,
-                      const BodyKin& b, const FacetKinematics& k, ForceAssembly* assembly,
-                      sim::FacetOutput* out);
+void AddCapsuleForces(const sim::SynovialJointDesc& e, const sim::CapsuleState& s, const BodyKin& a,
+                      const BodyKin& b, const ArticularKinematics& k, ForceAssembly* assembly,
+                      sim::SynovialJointOutput* out);
 
 /// Numerical settings of the capsule sub-integration.
 struct CapsuleSolverOptions {
@@ -54,13 +54,13 @@ struct GapPath {
 
 /// Advances the capsule from t0 over h [s] while its gap follows `path`.
 /// Fills out->cracked and out->sound_Pa.
-void AdvanceCapsule(const sim::FacetDesc& e, const GapPath& path, double t0_s, double h_s,
-                    const CapsuleSolverOptions& opt, sim::CapsuleState* s, sim::FacetOutput* out);
+void AdvanceCapsule(const sim::SynovialJointDesc& e, const GapPath& path, double t0_s, double h_s,
+                    const CapsuleSolverOptions& opt, sim::CapsuleState* s, sim::SynovialJointOutput* out);
 
 /// Advances a quiescent capsule (fixed gap, quasi-static bubble) over a long interval, e.g. the
 /// minutes between two manipulations, with an adaptive ODE step. Returns false if the bubble was
 /// still dynamic (call AdvanceCapsule until it settles first).
-bool AdvanceCapsuleQuiescent(const sim::FacetDesc& e, double gap_m, double duration_s,
+bool AdvanceCapsuleQuiescent(const sim::SynovialJointDesc& e, double gap_m, double duration_s,
                              sim::CapsuleState* s);
 
 }  // namespace spinelab::internal

@@ -92,4 +92,24 @@ void AddContactForces(const sim::ModelDesc& model, const std::vector<ContactPoin
   }
 }
 
+namespace {
+
+class ContactType final : public sim::ElementType {
+ public:
+  const char* name() const override { return "contact"; }
+  void AddForces(ElementContext& ctx, ForceAssembly* asmb) const override {
+    ContactLawOptions law;
+    law.frictionless = ctx.options.contact.frictionless;
+    if (ctx.static_solve) law.rigid_stiffness_N_per_m = kStaticSolveRigidStiffness_N_per_m;
+    AddContactForces(ctx.model, ctx.contacts, ctx.kin, law, asmb, &ctx.outputs.contacts);
+  }
+};
+
+}  // namespace
+
+const sim::ElementType& ContactElementType() {
+  static const ContactType type;
+  return type;
+}
+
 }  // namespace spinelab::internal

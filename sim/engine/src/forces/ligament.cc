@@ -96,4 +96,77 @@ void AdvanceLigamentSlow(const sim::LigamentSlowParams& p, double fibre_strain, 
   }
 }
 
+// [SECTION] the element type
+
+namespace {
+
+// for each ligament, the synovial joint whose capsular fibre it is (-1: none)
+struct CapsuleOfFibre : ElementWorkspace {
+  std::vector<int> joint;  // (n_ligaments)
+};
+
+class LigamentType final : public sim::ElementType {
+ public:
+  const char* name() const override { return "ligament"; }
+  void Init(const sim::ModelDesc& d, sim::State* s, sim::StepOutputs* o) const override {
+    s->ligaments.resize(d.ligaments.size());
+    o->ligaments.resize(d.ligaments.size());
+  }
+  std::unique_ptr<ElementWorkspace> MakeWorkspace(const sim::ModelDesc& d) const override {
+    auto w = std::make_unique<CapsuleOfFibre>();
+    w->joint.assign(d.ligaments.size(), -1);
+    for (size_t f = 0; f < d.synovial_joints.size(); ++f)
+      if (d.synovial_joints[f].capsule_ligament >= 0) w->joint[d.synovial_joints[f].capsule_ligament] = static_cast<int>(f);
+    return w;
+  }
+  void AddForces(ElementContext& ctx, ForceAssembly* asmb) const override {
+    const sim::ModelDesc& d = ctx.model;
+    for (size_t i = 0; i < d.ligaments.size(); ++i) {
+      const sim::LigamentDesc& e = d.ligaments[i];
+      AddLigamentForces(e, ctx.state.ligaments[i].slack(), ctx.Kin(e.body_a), ctx.Kin(e.body_b), asmb, &ctx.outputs.ligaments[i]);
+    }
+  }
+  double PotentialEnergy(const ElementContext& ctx) const override {
+    const sim::ModelDesc& d = ctx.model;
+    double E = 0;
+    for (size_t i = 0; i < d.ligaments.size(); ++i) {
+      const sim::LigamentDesc& e = d.ligaments[i];
+      E += LigamentPotentialEnergy(e, ctx.state.ligaments[i].slack(), ctx.Kin(e.body_a), ctx.Kin(e.body_b));
+    }
+    return E;
+  }
+  void Couplings(const sim::ModelDesc& d, std::vector<std::pair<sim::BodyId, sim::BodyId>>* pairs) const override {
+    for (const sim::LigamentDesc& e : d.ligaments) pairs->emplace_back(e.body_a, e.body_b);
+  }
+  bool HasSlowState(const sim::ModelDesc& d) const override {
+    for (const sim::LigamentDesc& e : d.ligaments)
+      if (e.slow.creep_fraction > 0 || e.slow.laxity_rate_per_s > 0) return true;
+    return false;
+  }
+  void AdvanceSlow(ElementContext& ctx, double h) const override {
+    const sim::ModelDesc& d = ctx.model;
+    const auto* caps = static_cast<const CapsuleOfFibre*>(ctx.workspace);
+    for (size_t i = 0; i < d.ligaments.size(); ++i) {
+      const sim::LigamentSlowParams& p = d.ligaments[i].slow;
+      if (p.creep_fraction <= 0 && p.laxity_rate_per_s <= 0) continue;
+      AdvanceLigamentSlow(p, SlowStrain(d, ctx.state, ctx.outputs, i, caps->joint[i]), h, &ctx.state.ligaments[i]);
+    }
+  }
+  void Hash(const sim::State& s, StateHasher* h) const override {
+    for (const sim::LigamentState& l : s.ligaments) {
+      h->Mix(l.creep_fast);
+      h->Mix(l.creep_slow);
+      h->Mix(l.laxity);
+      h->Mix(l.laxity_permanent);
+    }
+  }
+};
+
+}  // namespace
+
+const sim::ElementType& LigamentElementType() {
+  static const LigamentType type;
+  return type;
+}
+
 }  // namespace spinelab::internal

@@ -2,6 +2,8 @@
 #include "spinelab/sim/model.h"
 #include "spinelab/sim/state.h"
 
+#include "forces/element_type.h"
+
 #include <cmath>
 #include <map>
 #include <set>
@@ -73,9 +75,9 @@ BodyId ModelDesc::FindBody(const std::string& n) const {
   return kGround - 1;
 }
 
-int ModelDesc::FindLevel(const std::string& n) const {
-  for (size_t i = 0; i < levels.size(); ++i)
-    if (levels[i].name == n) return static_cast<int>(i);
+int ModelDesc::FindJoint(const std::string& n) const {
+  for (size_t i = 0; i < joints.size(); ++i)
+    if (joints[i].name == n) return static_cast<int>(i);
   return -1;
 }
 
@@ -139,6 +141,8 @@ Expected<Model> Model::Compile(ModelDesc desc) {
     v.Pos(el, "idp_factor", p.idp_factor, "");
     v.Finite(el, "bias_force", p.bias_force);
     v.Finite(el, "bias_moment", p.bias_moment);
+    v.Check(e.reflex >= -1 && e.reflex < static_cast<int>(desc.reflexes.size()), el, "reflex", e.reflex,
+            "-1 or a reflex index");
   }
   for (const LigamentDesc& e : desc.ligaments) {
     const std::string el = "ligament '" + e.name + "'";
@@ -168,18 +172,30 @@ Expected<Model> Model::Compile(ModelDesc desc) {
     v.Pos(el, "slow.laxity_recovery_s", s.laxity_recovery_s, "s");
     v.NonNeg(el, "slow.opening_length_m", s.opening_length_m, "m");
   }
-  for (const LevelDesc& l : desc.levels) {
-    const std::string el = "level '" + l.name + "'";
-    v.NonNeg(el, "tone_gain", l.tone_gain, "");
-    v.Pos(el, "tone_memory_s", l.tone_memory_s, "s");
-    v.Pos(el, "tone_decay_s", l.tone_decay_s, "s");
-    v.NonNeg(el, "tone_max", l.tone_max, "");
+  const int nsj = static_cast<int>(desc.synovial_joints.size());
+  for (const ReflexDesc& r : desc.reflexes) {
+    const std::string el = "reflex '" + r.name + "'";
+    v.NonNeg(el, "gain", r.gain, "");
+    v.Pos(el, "memory_s", r.memory_s, "s");
+    v.Pos(el, "decay_s", r.decay_s, "s");
+    v.NonNeg(el, "max_tone", r.max_tone, "");
+    for (int f : r.sensors) v.Check(f >= 0 && f < nsj, el, "sensors", f, "a synovial joint index");
   }
-  for (const FacetDesc& e : desc.facets) {
-    const std::string el = "facet '" + e.name + "'";
-    v.Body(el, "body_lower", e.body_lower, nb);
-    v.Body(el, "body_upper", e.body_upper, nb);
-    if (e.body_lower == e.body_upper) v.Error(el, "body_lower and body_upper must differ");
+  for (const JointDesc& j : desc.joints) {
+    const std::string el = "joint '" + j.name + "'";
+    v.Body(el, "upper", j.upper, nb);
+    v.Body(el, "lower", j.lower, nb);
+    v.Check(j.bushing >= -1 && j.bushing < static_cast<int>(desc.bushings.size()), el, "bushing", j.bushing, "-1 or a bushing index");
+    for (int f : j.synovial) v.Check(f >= 0 && f < nsj, el, "synovial", f, "a synovial joint index");
+    v.Check(j.reflex >= -1 && j.reflex < static_cast<int>(desc.reflexes.size()), el, "reflex", j.reflex, "-1 or a reflex index");
+    v.Pose(el, "X_WD0", j.X_WD0);
+    v.Pose(el, "X_LD", j.X_LD);
+  }
+  for (const SynovialJointDesc& e : desc.synovial_joints) {
+    const std::string el = "synovial joint '" + e.name + "'";
+    v.Body(el, "body_a", e.body_a, nb);
+    v.Body(el, "body_b", e.body_b, nb);
+    if (e.body_a == e.body_b) v.Error(el, "body_a and body_b must differ");
     v.Finite(el, "p_AoP_A", e.p_AoP_A);
     v.Finite(el, "p_BoQ_B", e.p_BoQ_B);
     v.Check(e.n_A.allFinite() && std::abs(e.n_A.norm() - 1.0) < 1e-9, el, "n_A", e.n_A.norm(),
@@ -190,7 +206,6 @@ Expected<Model> Model::Compile(ModelDesc desc) {
     v.Pos(el, "cartilage_modulus_Pa", e.cartilage_modulus_Pa, "Pa");
     v.Pos(el, "cartilage_thickness_m", e.cartilage_thickness_m, "m");
     v.NonNeg(el, "damping_s_per_m", e.damping_s_per_m, "s/m");
-    v.Check(e.side == 'L' || e.side == 'R', el, "side", e.side, "'L' or 'R'");
     v.Check(e.capsule_ligament >= -1 && e.capsule_ligament < static_cast<int>(desc.ligaments.size()), el,
             "capsule_ligament", e.capsule_ligament, "-1 or a ligament index");
     if (e.has_capsule) {
@@ -231,7 +246,10 @@ Expected<Model> Model::Compile(ModelDesc desc) {
       for (int i = 0; i < 3; ++i) v.Pos(el, "half_extents_m", e.half_extents_m[i], "m");
     v.NonNeg(el, "friction", e.friction, "");
   }
-  v.Finite("model", "gravity_W", desc.gravity_W);
+  for (const auto& t : desc.extra_element_types) {
+    if (!t) v.Error("extra_element_types", "null element type");
+    else t->Validate(desc, &errors);
+  }
   if (!errors.empty()) return errors;
 
   Model m;
@@ -242,61 +260,76 @@ Expected<Model> Model::Compile(ModelDesc desc) {
   return m;
 }
 
-Expected<ModelDesc> ExtractSegment(const ModelDesc& spine, const std::string& level) {
-  const int li = spine.FindLevel(level);
-  if (li < 0) {
-    std::string allowed;
-    for (const LevelDesc& l : spine.levels) allowed += (allowed.empty() ? "" : ", ") + l.name;
-    return std::vector<Diagnostic>{{"", "level", "'" + level + "' is not a level of model '" +
-                                                     spine.name + "'; allowed: " + allowed}};
+std::vector<int> LigamentsAcross(const ModelDesc& model, int joint) {
+  const JointDesc& L = model.joints[joint];
+  std::vector<int> out;
+  for (size_t i = 0; i < model.ligaments.size(); ++i) {
+    const LigamentDesc& e = model.ligaments[i];
+    if ((e.body_a == L.lower && e.body_b == L.upper) || (e.body_a == L.upper && e.body_b == L.lower))
+      out.push_back(static_cast<int>(i));
   }
-  const LevelDesc& L = spine.levels[li];
+  return out;
+}
+
+Expected<ModelDesc> ExtractSegment(const ModelDesc& model, const std::string& joint, std::vector<int>* source_ligaments) {
+  const int li_joint = model.FindJoint(joint);
+  if (li_joint < 0) {
+    std::string allowed;
+    for (const JointDesc& l : model.joints) allowed += (allowed.empty() ? "" : ", ") + l.name;
+    return std::vector<Diagnostic>{{"", "level", "'" + joint + "' is not a level of model '" +
+                                                     model.name + "'; allowed: " + allowed}};
+  }
+  const JointDesc& L = model.joints[li_joint];
   ModelDesc seg;
-  seg.name = spine.name + " segment " + level;
-  seg.gravity_W = Vec3::Zero();  // in vitro flexibility test: no gravity
+  seg.name = model.name + " segment " + joint;
   std::map<BodyId, BodyId> remap{{kGround, kGround}};
   for (BodyId b : {L.lower, L.upper}) {
     remap[b] = static_cast<BodyId>(seg.bodies.size());
-    seg.bodies.push_back(spine.bodies[b]);
+    seg.bodies.push_back(model.bodies[b]);
   }
   seg.bodies[0].fixed = true;
-  auto in_level = [&](BodyId a, BodyId b) {
+  auto in_joint = [&](BodyId a, BodyId b) {
     return (a == L.lower && b == L.upper) || (a == L.upper && b == L.lower);
   };
-  for (const BushingDesc& e : spine.bushings) {
-    if (e.kind == BushingKind::kMuscleTone || !in_level(e.body_a, e.body_b)) continue;
+  for (const BushingDesc& e : model.bushings) {
+    if (e.active || !in_joint(e.body_a, e.body_b)) continue;
     BushingDesc c = e;
     c.body_a = remap[e.body_a];
     c.body_b = remap[e.body_b];
+    c.reflex = -1;
     seg.bushings.push_back(c);
   }
   std::map<int, int> lig_remap;
-  for (size_t li = 0; li < spine.ligaments.size(); ++li) {
-    const LigamentDesc& e = spine.ligaments[li];
-    if (!in_level(e.body_a, e.body_b)) continue;
-    lig_remap[static_cast<int>(li)] = static_cast<int>(seg.ligaments.size());
+  if (source_ligaments) source_ligaments->clear();
+  for (const int li : LigamentsAcross(model, li_joint)) {
+    const LigamentDesc& e = model.ligaments[li];
+    lig_remap[li] = static_cast<int>(seg.ligaments.size());
+    if (source_ligaments) source_ligaments->push_back(li);
     LigamentDesc c = e;
     c.body_a = remap[e.body_a];
     c.body_b = remap[e.body_b];
     seg.ligaments.push_back(c);
   }
-  int fl = -1, fr = -1;
-  for (const FacetDesc& e : spine.facets) {
-    if (!in_level(e.body_lower, e.body_upper)) continue;
-    FacetDesc c = e;
+  std::map<int, int> joint_remap;
+  for (size_t f = 0; f < model.synovial_joints.size(); ++f) {
+    const SynovialJointDesc& e = model.synovial_joints[f];
+    if (!in_joint(e.body_a, e.body_b)) continue;
+    SynovialJointDesc c = e;
     c.capsule_ligament = lig_remap.count(e.capsule_ligament) ? lig_remap[e.capsule_ligament] : -1;
-    c.body_lower = remap[e.body_lower];
-    c.body_upper = remap[e.body_upper];
-    (c.side == 'L' ? fl : fr) = static_cast<int>(seg.facets.size());
-    seg.facets.push_back(c);
+    c.body_a = remap[e.body_a];
+    c.body_b = remap[e.body_b];
+    joint_remap[static_cast<int>(f)] = static_cast<int>(seg.synovial_joints.size());
+    seg.synovial_joints.push_back(c);
   }
-  LevelDesc l = L;
+  JointDesc l = L;
   l.lower = 0;
   l.upper = 1;
   l.bushing = seg.bushings.empty() ? -1 : 0;
-  l.facet_left = fl;
-  l.facet_right = fr;
-  seg.levels.push_back(l);
+  l.synovial.clear();
+  for (int f : L.synovial)
+    if (joint_remap.count(f)) l.synovial.push_back(joint_remap[f]);
+  l.reflex = -1;
+  seg.joints.push_back(l);
   return seg;
 }
 

@@ -11,15 +11,12 @@
 
 #include "bullet/bullet_world.h"
 #include "forces/assembly.h"
-#include "forces/bushing.h"
-#include "forces/capsule.h"
-#include "forces/contact.h"
-#include "forces/facet.h"
-#include "forces/ligament.h"
+#include "forces/element_type.h"
 
 namespace spinelab::sim {
 
 using internal::BodyKin;
+using internal::ElementContext;
 using internal::ForceAssembly;
 
 struct World::Impl {
@@ -33,8 +30,6 @@ struct World::Impl {
   std::vector<BodyKin> kin;           // (n_bodies) written by the kinematics phase
   ForceAssembly assembly;
   std::vector<Vec6> dv;               // (n_free) velocity change from the implicit solve
-  std::vector<double> gap_start;      // (n_facets) [m] facet gaps at the start of the step
-  std::vector<double> gap_rate_start; // (n_facets) [m/s] and their rates
   std::vector<internal::ContactPoint> contacts;  // compliant contact points at the current state
   bool contacts_stale = true;         // a pose changed outside Step: detect again before use
   bool may_touch = false;             // the model has something a compliant body can touch
@@ -43,16 +38,11 @@ struct World::Impl {
     if (may_touch) bullet->DetectContacts(&contacts);
     contacts_stale = false;
   }
-  bool has_capsules = false;
-  bool has_slow = false;              // some ligament creeps or loosens, or some level has tone
-  std::vector<int> ligament_facet;    // (n_ligaments) the facet whose capsule the fibre is, or -1
-  /// strain the slow laws see for ligament i (its fibre strain; a capsule adds its joint's opening)
-  double SlowStrain(size_t i) const {
-    const LigamentDesc& e = model->desc().ligaments[i];
-    const double s = outputs.ligaments[i].strain - state.ligaments[i].slack();
-    const int f = ligament_facet[i];
-    return f < 0 ? s : s + internal::OpeningStrain(e.slow, outputs.facets[f].gap_m, model->desc().facets[f].rest_gap_m);
-  }
+  // the element table (built-in types, then the model's own) and each type's scratch
+  std::vector<const ElementType*> types;
+  std::vector<std::unique_ptr<internal::ElementWorkspace>> workspaces;
+  bool has_step_dynamics = false;     // some element has dynamics of its own over a step (capsules)
+  bool has_slow = false;              // some element has slow state (creep, laxity, tone)
   bool tridiagonal = true;            // banded storage (else dense); the name from bandwidth 1
   int bandwidth = 1;                  // chain bandwidth of the banded system
   int num_border = 0;                 // props: the last free bodies (ForceAssembly border)
@@ -63,24 +53,25 @@ struct World::Impl {
     static const BodyKin kGroundKin;
     return b < 0 ? kGroundKin : kin[b];
   }
+  ElementContext Context(size_t type) {
+    ElementContext c{model->desc(), options, kin, state, outputs, contacts};
+    c.workspace = workspaces[type].get();
+    c.static_solve = static_solve;
+    return c;
+  }
+  // calls f(type, context) for every element type, in table order
+  template <class F>
+  void ForEachType(F&& f) {
+    for (size_t t = 0; t < types.size(); ++t) {
+      ElementContext c = Context(t);
+      f(*types[t], c);
+    }
+  }
   void ComputeKinematics();
   void EvaluateForces(ForceAssembly* assembly);
   /// slow state (creep, laxity, protective tone) over h at the strains in `outputs`
-  void AdvanceSlow(double h);
-  /// how far the capsule strain of level l's neighbours is past its nociceptor strain (>= 0)
-  double NociExcess(int l) const;
-  /// level l in a habitual posture: no protective tone, its neighbours' strain already felt
-  /// capsule i held at the current gap (kinematics computed) for minutes: at its resting
-  /// pressure (options.joint_fluid_at_rest) or, holding gas, advanced quiescently over span_s
-  void RestCapsule(size_t i, double span_s) {
-    const FacetDesc& e = model->desc().facets[i];
-    const double g = internal::ComputeFacetKinematics(e, Kin(e.body_lower), Kin(e.body_upper)).gap_m;
-    if (options.joint_fluid_at_rest) internal::RestFluidAtGap(e, g, &state.capsules[i]);
-    else internal::AdvanceCapsuleQuiescent(e, g, span_s, &state.capsules[i]);
-  }
-  void AcceptLevel(size_t l) {
-    state.levels[l].tone = 0;
-    state.levels[l].noci_peak = NociExcess(static_cast<int>(l));
+  void AdvanceSlow(double h) {
+    ForEachType([&](const ElementType& t, ElementContext& c) { t.AdvanceSlow(c, h); });
   }
 };
 
@@ -89,17 +80,15 @@ struct World::Impl {
 namespace {
 // the largest distance in the free-body order between two chain bodies an element couples (a
 // spine chain: 1); border bodies (the trailing props) may couple to any body
-int ChainBandwidth(const Model& m, int num_border) {
+int ChainBandwidth(const Model& m, const std::vector<const ElementType*>& types, int num_border) {
   const int nc = m.num_free_bodies() - std::max(num_border, 0);
+  std::vector<std::pair<BodyId, BodyId>> pairs;
+  for (const ElementType* t : types) t->Couplings(m.desc(), &pairs);
   int bw = 1;
-  auto see = [&](BodyId a, BodyId b) {
+  for (const auto& [a, b] : pairs) {
     const int fa = m.free_index(a), fb = m.free_index(b);
     if (fa >= 0 && fb >= 0 && fa < nc && fb < nc) bw = std::max(bw, std::abs(fa - fb));
-  };
-  const ModelDesc& d = m.desc();
-  for (const auto& e : d.bushings) see(e.body_a, e.body_b);
-  for (const auto& e : d.ligaments) see(e.body_a, e.body_b);
-  for (const auto& e : d.facets) see(e.body_lower, e.body_upper);
+  }
   return bw;
 }
 // beyond this bandwidth the banded solve costs about what the dense one does
@@ -135,9 +124,10 @@ Expected<World> World::Create(std::shared_ptr<const Model> model, const SimOptio
         "contact_iterations", options.contact_iterations, "1..1000");
   check(std::isfinite(options.max_speed_m_per_s) && options.max_speed_m_per_s > 0,
         "max_speed_m_per_s", options.max_speed_m_per_s, "> 0 m/s");
-  check(std::isfinite(options.bubble_rel_tol) && options.bubble_rel_tol >= 1e-12 &&
-            options.bubble_rel_tol <= 1e-3,
-        "bubble_rel_tol", options.bubble_rel_tol, "1e-12 .. 1e-3");
+  check(std::isfinite(options.synovial.bubble_rel_tol) && options.synovial.bubble_rel_tol >= 1e-12 &&
+            options.synovial.bubble_rel_tol <= 1e-3,
+        "synovial.bubble_rel_tol", options.synovial.bubble_rel_tol, "1e-12 .. 1e-3");
+  if (!options.gravity_W.allFinite()) errors.push_back({"", "options.gravity_W", "must be finite (got NaN or inf)"});
   check(std::isfinite(options.max_angular_speed_rad_per_s) &&
             options.max_angular_speed_rad_per_s > 0,
         "max_angular_speed_rad_per_s", options.max_angular_speed_rad_per_s, "> 0 rad/s");
@@ -148,8 +138,9 @@ Expected<World> World::Create(std::shared_ptr<const Model> model, const SimOptio
   impl->options = options;
   const ModelDesc& d = impl->model->desc();
   impl->bullet = std::make_unique<internal::BulletWorld>(d, options.contact_iterations);
+  impl->types = internal::ElementTypes(d);
   impl->num_border = NumBorderProps(*impl->model);
-  impl->bandwidth = ChainBandwidth(*impl->model, impl->num_border);
+  impl->bandwidth = ChainBandwidth(*impl->model, impl->types, impl->num_border);
   impl->tridiagonal = impl->bandwidth <= kMaxBandwidth && impl->num_border >= 0;
   impl->num_border = std::max(impl->num_border, 0);
   impl->loads.assign(d.bodies.size(), AppliedLoad{});
@@ -159,24 +150,15 @@ Expected<World> World::Create(std::shared_ptr<const Model> model, const SimOptio
     s.p_WB = d.bodies[i].X_WB.p;
     s.q_WB = Quat(d.bodies[i].X_WB.R).normalized();
   }
-  impl->outputs.bushings.resize(d.bushings.size());
-  impl->outputs.ligaments.resize(d.ligaments.size());
-  impl->outputs.facets.resize(d.facets.size());
-  impl->state.capsules.resize(d.facets.size());
-  impl->state.ligaments.resize(d.ligaments.size());
-  impl->state.levels.resize(d.levels.size());
-  for (const LigamentDesc& e : d.ligaments)
-    impl->has_slow = impl->has_slow || e.slow.creep_fraction > 0 || e.slow.laxity_rate_per_s > 0;
-  for (const LevelDesc& l : d.levels) impl->has_slow = impl->has_slow || l.tone_gain > 0;
-  impl->ligament_facet.assign(d.ligaments.size(), -1);
-  for (size_t f = 0; f < d.facets.size(); ++f)
-    if (d.facets[f].capsule_ligament >= 0) impl->ligament_facet[d.facets[f].capsule_ligament] = static_cast<int>(f);
-  impl->gap_start.assign(d.facets.size(), 0.0);
-  impl->gap_rate_start.assign(d.facets.size(), 0.0);
-  for (const FacetDesc& f : d.facets) impl->has_capsules = impl->has_capsules || f.has_capsule;
+  for (const ElementType* t : impl->types) {
+    t->Init(d, &impl->state, &impl->outputs);
+    impl->workspaces.push_back(t->MakeWorkspace(d));
+    impl->has_step_dynamics = impl->has_step_dynamics || t->HasStepDynamics(d);
+    impl->has_slow = impl->has_slow || t->HasSlowState(d);
+  }
   // compliant contact needs an environment object or a prop (bodies never touch each other)
   for (const BodyDesc& b : d.bodies) impl->may_touch = impl->may_touch || (b.prop && !b.shapes.empty());
-  impl->may_touch = impl->may_touch || !d.environment.empty();
+  for (const EnvironmentDesc& e : d.environment) impl->may_touch = impl->may_touch || e.contact;
   impl->RefreshContacts();
   impl->ComputeKinematics();
   impl->EvaluateForces(nullptr);
@@ -202,7 +184,7 @@ const StepOutputs& World::outputs() const {
   return impl_->outputs;
 }
 const StepProfile& World::profile() const { return impl_->profile; }
-const std::vector<FacetOutput>& World::last_step_facets() const { return impl_->outputs.facets; }
+const std::vector<SynovialJointOutput>& World::last_step_synovial_joints() const { return impl_->outputs.synovial_joints; }
 
 void World::SetAppliedLoad(BodyId body, const AppliedLoad& load) {
   SPINELAB_THROW_UNLESS(body >= 0 && body < model().num_bodies(), "body id out of range");
@@ -254,7 +236,7 @@ void World::Impl::EvaluateForces(ForceAssembly* asmb) {
       const BodyKin& k = kin[i];
       if (k.free_index < 0) continue;
       const BodyDesc& b = d.bodies[i];
-      asmb->AddForce(k.free_index, Vec3::Zero(), b.mass_kg * d.gravity_W);
+      asmb->AddForce(k.free_index, Vec3::Zero(), b.mass_kg * options.gravity_W);
       const AppliedLoad& L = loads[i];
       const Vec3 F_W = L.in_body_frame ? Vec3(k.R_WB * L.force_N) : L.force_N;
       const Vec3 T_W = L.in_body_frame ? Vec3(k.R_WB * L.torque_Nm) : L.torque_Nm;
@@ -265,37 +247,8 @@ void World::Impl::EvaluateForces(ForceAssembly* asmb) {
       asmb->AddMass(k.free_index, b.mass_kg, I_W);
     }
   }
-  // compliant contact (points detected at this state)
-  internal::ContactLawOptions law;
-  law.frictionless = options.frictionless_supports;
-  if (static_solve) law.rigid_stiffness_N_per_m = 1e6;  // Bullet resolves these pairs in a step
-  internal::AddContactForces(d, contacts, kin, law, asmb, &outputs.contacts);
-  // force elements, in creation order
-  for (size_t i = 0; i < d.bushings.size(); ++i) {
-    const BushingDesc& e = d.bushings[i];
-    const double tone = e.kind == BushingKind::kMuscleTone && e.level >= 0 ? state.levels[e.level].tone : 0.0;
-    internal::AddBushingForces(e, Kin(e.body_a), Kin(e.body_b), asmb, &outputs.bushings[i], 1.0 + tone);
-  }
-  for (size_t i = 0; i < d.ligaments.size(); ++i) {
-    const LigamentDesc& e = d.ligaments[i];
-    internal::AddLigamentForces(e, state.ligaments[i].slack(), Kin(e.body_a), Kin(e.body_b), asmb, &outputs.ligaments[i]);
-  }
-  for (size_t i = 0; i < d.facets.size(); ++i) {
-    const FacetDesc& e = d.facets[i];
-    if (e.capsule_ligament >= 0) outputs.facets[i].capsule_strain = outputs.ligaments[e.capsule_ligament].strain;
-    const BodyKin& a = Kin(e.body_lower);
-    const BodyKin& b = Kin(e.body_upper);
-    const internal::FacetKinematics k = internal::AddFacetForces(e, a, b, asmb, &outputs.facets[i]);
-    if (e.has_capsule) {
-      // fluid at rest pressure at every gap: no capsule force, no capsule stiffness
-      internal::AddCapsuleForces(e, state.capsules[i], a, b, k, options.joint_fluid_at_rest ? nullptr : asmb,
-                                 &outputs.facets[i]);
-      if (asmb) {
-        gap_start[i] = k.gap_m;
-        gap_rate_start[i] = k.gap_rate_m_per_s;
-      }
-    }
-  }
+  // force elements: the table, in order (contact first)
+  ForEachType([&](const ElementType& t, ElementContext& c) { t.AddForces(c, asmb); });
 }
 
 uint32_t World::Step() {
@@ -331,25 +284,11 @@ uint32_t World::Step() {
     BodyState& s = m.state.bodies[i];
     m.bullet->GetBodyState(i, &s.p_WB, &s.q_WB, &s.v_WB, &s.w_WB);
   }
-  // 6. capsules: bubble dynamics and gas over the step, with the gap moving start -> end
-  if (m.has_capsules) {
-    const double t0 = m.state.time_s;
+  // 6. the elements' own dynamics over the step (capsule bubbles), at the new poses
+  if (m.has_step_dynamics) {
+    const double t_start = m.state.time_s;
     m.ComputeKinematics();
-    internal::CapsuleSolverOptions copt;
-    copt.rel_tol = m.options.bubble_rel_tol;
-    copt.allow_nucleation = m.options.cavitation;
-    const ModelDesc& d = m.model->desc();
-    for (size_t i = 0; i < d.facets.size(); ++i) {
-      const FacetDesc& e = d.facets[i];
-      if (!e.has_capsule) continue;
-      const internal::FacetKinematics k1 = internal::ComputeFacetKinematics(e, m.Kin(e.body_lower), m.Kin(e.body_upper));
-      if (m.options.joint_fluid_at_rest) {
-        internal::RestFluidAtGap(e, k1.gap_m, &m.state.capsules[i]);
-        continue;
-      }
-      const internal::GapPath path{m.gap_start[i], k1.gap_m, m.gap_rate_start[i], k1.gap_rate_m_per_s};
-      internal::AdvanceCapsule(e, path, t0, h, copt, &m.state.capsules[i], &m.outputs.facets[i]);
-    }
+    m.ForEachType([&](const ElementType& t, ElementContext& c) { t.AdvanceStep(c, t_start, h); });
   }
   // 6b. slow state (creep, laxity, protective tone) at the strains of the step's start
   if (m.has_slow) m.AdvanceSlow(h);
@@ -379,48 +318,10 @@ uint32_t World::Step() {
   return status;
 }
 
-void World::Impl::AdvanceSlow(double h) {
-  const ModelDesc& d = model->desc();
-  for (size_t i = 0; i < d.ligaments.size(); ++i) {
-    const LigamentSlowParams& p = d.ligaments[i].slow;
-    if (p.creep_fraction <= 0 && p.laxity_rate_per_s <= 0) continue;
-    internal::AdvanceLigamentSlow(p, SlowStrain(i), h, &state.ligaments[i]);
-  }
-  // protective tone: a level whose capsule is strained past its nociceptors stiffens its neighbours
-  for (size_t l = 0; l < d.levels.size(); ++l) {
-    const LevelDesc& L = d.levels[l];
-    if (L.tone_gain <= 0) continue;
-    if (options.habitual_posture) {
-      AcceptLevel(l);
-      continue;
-    }
-    const double x = NociExcess(static_cast<int>(l));
-    LevelState& ls = state.levels[l];
-    auto fade = [](double r) { return r < 1e-4 ? 1.0 - r : std::exp(-r); };
-    const double m = ls.noci_peak * fade(h / L.tone_memory_s);
-    ls.tone = std::min(L.tone_max, ls.tone * fade(h / L.tone_decay_s) + L.tone_gain * std::max(0.0, x - m));
-    ls.noci_peak = std::max(x, m);
-  }
-}
-
-double World::Impl::NociExcess(int l) const {
-  const ModelDesc& d = model->desc();
-  const int nl = static_cast<int>(d.levels.size());
-  double x = 0;
-  for (int j : {l - 1, l + 1}) {
-    if (j < 0 || j >= nl) continue;
-    for (int f : {d.levels[j].facet_left, d.levels[j].facet_right}) {
-      const int cl = f >= 0 && d.facets[f].has_capsule ? d.facets[f].capsule_ligament : -1;
-      if (cl >= 0) x = std::max(x, SlowStrain(cl) + state.ligaments[cl].slack() - d.facets[f].capsule.nociceptor_strain);
-    }
-  }
-  return x;
-}
-
 void World::AcceptPostureAsBaseline() {
   Impl& m = *impl_;
   outputs();
-  for (size_t l = 0; l < m.state.levels.size(); ++l) m.AcceptLevel(l);
+  m.ForEachType([&](const ElementType& t, ElementContext& c) { t.AcceptBaseline(c); });
 }
 
 int World::SolveStatic(int max_iterations, double tol_m) {
@@ -472,12 +373,9 @@ int World::SolveStatic(int max_iterations, double tol_m) {
     m.bullet->SetBodyState(i, s.p_WB, s.q_WB, s.v_WB, s.w_WB);
   }
   m.bullet->ResetCaches();
-  if (m.has_capsules && m.options.joint_fluid_at_rest) {
-    // the joints' fluid follows the gap at its resting pressure, as in a settle (Step)
-    m.ComputeKinematics();
-    for (size_t i = 0; i < m.model->desc().facets.size(); ++i)
-      if (m.model->desc().facets[i].has_capsule) m.RestCapsule(i, 0.0);
-  }
+  // internal state that follows the pose (a joint's fluid held at rest)
+  m.ComputeKinematics();
+  m.ForEachType([&](const ElementType& t, ElementContext& c) { t.AfterStaticSolve(c); });
   m.contacts_stale = true;
   m.outputs_stale = true;
   return result;
@@ -511,8 +409,8 @@ std::string StepStatusText(uint32_t status) {
 bool World::Rest(double duration_s) {
   SPINELAB_THROW_UNLESS(std::isfinite(duration_s) && duration_s >= 0, "duration_s must be >= 0");
   Impl& m = *impl_;
-  for (const CapsuleState& c : m.state.capsules)
-    if (c.mode == CapsuleState::kDynamic) return false;
+  for (const ElementType* t : m.types)
+    if (t->Busy(m.state)) return false;
   const int64_t steps = std::llround(duration_s / m.options.dt_s);
   const double span = static_cast<double>(steps) * m.options.dt_s;
   for (BodyState& b : m.state.bodies) {
@@ -520,7 +418,6 @@ bool World::Rest(double duration_s) {
     b.w_WB.setZero();
   }
   m.ComputeKinematics();
-  const ModelDesc& d = m.model->desc();
   if (m.has_slow) {
     // element strains at the held pose, then the slow state in growing substeps (its fast
     // parts settle early; the slow parts need few, long steps)
@@ -532,12 +429,7 @@ bool World::Rest(double duration_s) {
       t += hs;
     }
   }
-  for (size_t i = 0; i < d.facets.size(); ++i) {
-    if (!d.facets[i].has_capsule) continue;
-    m.RestCapsule(i, span);
-    m.outputs.facets[i].cracked = false;
-    m.outputs.facets[i].sound_Pa.clear();
-  }
+  m.ForEachType([&](const ElementType& t, ElementContext& c) { t.Rest(c, span); });
   for (size_t i = 0; i < m.state.bodies.size(); ++i) {
     const BodyState& b = m.state.bodies[i];
     m.bullet->SetBodyState(static_cast<int>(i), b.p_WB, b.q_WB, b.v_WB, b.w_WB);
@@ -557,8 +449,10 @@ void World::RestoreState(const State& state) {
                         "state has a different number of bodies than the model");
   impl_->state = state;
   // a state saved without slow state (older callers) starts it from zero
-  impl_->state.ligaments.resize(impl_->model->desc().ligaments.size());
-  impl_->state.levels.resize(impl_->model->desc().levels.size());
+  for (const ElementType* t : impl_->types) {
+    StepOutputs scratch;
+    t->Init(impl_->model->desc(), &impl_->state, &scratch);
+  }
   for (size_t i = 0; i < state.bodies.size(); ++i) {
     const BodyState& s = state.bodies[i];
     impl_->bullet->SetBodyState(static_cast<int>(i), s.p_WB, s.q_WB, s.v_WB, s.w_WB);
@@ -570,19 +464,14 @@ void World::RestoreState(const State& state) {
 
 double World::PotentialEnergy() const {
   outputs();  // refreshes the kinematics cache
-  const Impl& m = *impl_;
+  Impl& m = *impl_;
   const ModelDesc& d = m.model->desc();
   double E = 0;
   for (int i = 0; i < m.model->num_bodies(); ++i) {
     if (d.bodies[i].fixed) continue;
-    E -= d.bodies[i].mass_kg * d.gravity_W.dot(m.kin[i].p_WB);
+    E -= d.bodies[i].mass_kg * m.options.gravity_W.dot(m.kin[i].p_WB);
   }
-  for (const auto& e : d.bushings)
-    E += internal::BushingPotentialEnergy(e, m.Kin(e.body_a), m.Kin(e.body_b));
-  for (const auto& e : d.ligaments)
-    E += internal::LigamentPotentialEnergy(e, m.state.ligaments[&e - d.ligaments.data()].slack(), m.Kin(e.body_a), m.Kin(e.body_b));
-  for (const auto& e : d.facets)
-    E += internal::FacetPotentialEnergy(e, m.Kin(e.body_lower), m.Kin(e.body_upper));
+  m.ForEachType([&](const ElementType& t, ElementContext& c) { E += t.PotentialEnergy(c); });
   return E;
 }
 
@@ -601,43 +490,18 @@ double World::KineticEnergy() const {
   return E;
 }
 
-uint64_t HashState(const State& state) {
-  uint64_t h = 1469598103934665603ull;
-  auto mix = [&](const void* data, size_t n) {
-    const unsigned char* p = static_cast<const unsigned char*>(data);
-    for (size_t i = 0; i < n; ++i) {
-      h ^= p[i];
-      h *= 1099511628211ull;
-    }
-  };
-  mix(&state.step_index, sizeof(state.step_index));
+uint64_t World::HashState() const {
+  internal::StateHasher h;
+  const State& state = impl_->state;
+  h.Mix(&state.step_index, sizeof(state.step_index));
   for (const BodyState& s : state.bodies) {
-    mix(s.p_WB.data(), 3 * sizeof(double));
-    mix(s.q_WB.coeffs().data(), 4 * sizeof(double));
-    mix(s.v_WB.data(), 3 * sizeof(double));
-    mix(s.w_WB.data(), 3 * sizeof(double));
+    h.Mix(s.p_WB.data(), 3 * sizeof(double));
+    h.Mix(s.q_WB.coeffs().data(), 4 * sizeof(double));
+    h.Mix(s.v_WB.data(), 3 * sizeof(double));
+    h.Mix(s.w_WB.data(), 3 * sizeof(double));
   }
-  for (const CapsuleState& c : state.capsules) {
-    mix(&c.mode, sizeof(c.mode));
-    mix(&c.radius_m, sizeof(double));
-    mix(&c.radius_rate_m_per_s, sizeof(double));
-    mix(&c.gas_mol, sizeof(double));
-    mix(&c.drawn_in_m3, sizeof(double));
-    mix(&c.fluid_m3, sizeof(double));
-    mix(&c.cavitations, sizeof(c.cavitations));
-    mix(c.sound_filter, sizeof(c.sound_filter));
-  }
-  for (const LigamentState& l : state.ligaments) {
-    mix(&l.creep_fast, sizeof(double));
-    mix(&l.creep_slow, sizeof(double));
-    mix(&l.laxity, sizeof(double));
-    mix(&l.laxity_permanent, sizeof(double));
-  }
-  for (const LevelState& l : state.levels) {
-    mix(&l.tone, sizeof(double));
-    mix(&l.noci_peak, sizeof(double));
-  }
-  return h;
+  for (const ElementType* t : impl_->types) t->Hash(state, &h);
+  return h.value();
 }
 
 }  // namespace spinelab::sim

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "spinelab/sim/model.h"
+#include "spinelab/sim/options.h"
 #include "spinelab/sim/status.h"
 
 namespace spinelab::sim {
@@ -154,8 +155,11 @@ struct SpineBuildOptions {
   /// segments (Wilke et al. 2017) kept only the rib stumps
   bool rib_cage = true;
   /// the whole model is built in its own (spine) frame, then placed by this pose: lying,
-  /// kneeling and leaning postures. Gravity stays -z in W; the feed-forward sees it rotated.
+  /// kneeling and leaning postures. Gravity stays as it is in W; the feed-forward sees it rotated.
   Pose X_W_spine;
+  /// [m/s²] the run's gravity in W, which the muscles' feed-forward balances: pass the run's
+  /// SimOptions::gravity_W (the default is the same)
+  Vec3 gravity_W = SimOptions{}.gravity_W;
 };
 
 /// Options for specimen-like runs (flexibility, calibration): no muscle tone, no rib cage (rib

@@ -4,16 +4,18 @@
 /// neutral-zone probe behind the hypermobility index, and the level probe the creep calibration
 /// turns to its equilibrium.
 
+#include <memory>
 #include <vector>
 
 #include "spinelab/sim/math.h"
 #include "spinelab/sim/model.h"
+#include "spinelab/sim/probe.h"
 #include "spinelab/sim/state.h"
 
 namespace spinelab::sim {
 
-/// One level's passive elements (disc and joint bushings, not muscle tone; ligaments; facet
-/// cartilage; no capsule fluid), evaluated with the level's upper body turned about an axis of
+/// One level's passive elements (its segment, ExtractSegment: disc, joint and rib-cage bushings,
+/// not muscle tone; ligaments; facet cartilage; no capsule fluid), evaluated with the level's upper body turned about an axis of
 /// the disc mid-frame through its centre, everything else at the model's rest pose.
 class LevelProbe {
  public:
@@ -26,18 +28,12 @@ class LevelProbe {
   /// θ in [lo, hi] [rad] where the passive moment balances `applied_Nm`, assuming the passive
   /// moment falls with θ (bisection).
   double Balance(const State& state, int axis, double applied_Nm, double lo_rad, double hi_rad) const;
-  const std::vector<int>& ligaments() const { return E_.ligaments; }
+  /// The source model's indices of the level's ligaments.
+  const std::vector<int>& ligaments() const;
 
  private:
-  struct LevelElements {
-    BodyId A = kGround, B = kGround;
-    std::vector<int> bushings, ligaments, facets;
-    Vec3 p_WD = Vec3::Zero();
-    Mat3 R_WD = Mat3::Identity();
-  };
-  static LevelElements Collect(const ModelDesc& m, int level);
-  const ModelDesc& m_;
-  LevelElements E_;
+  struct Segment;
+  std::shared_ptr<Segment> seg_;  // the level's segment and its probe (shared: copies share scratch)
 };
 
 /// Quasi-static neutral-zone probe of level `level`: the upper body turned about the disc

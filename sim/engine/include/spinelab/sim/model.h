@@ -18,6 +18,8 @@
 
 namespace spinelab::sim {
 
+class ElementType;  // a type of force element the engine does not ship (engine/src/forces/element_type.h)
+
 /// Index of a body in creation order; kGround (-1) is the fixed world.
 using BodyId = int;
 constexpr BodyId kGround = -1;
@@ -80,11 +82,8 @@ struct AxisLaw {
   double k2_neg = 0;   ///< [N·m/rad²] stiffening beyond the neutral zone, θ < 0, >= 0
 };
 
-/// What a bushing represents (changes reporting only, not the law).
-enum class BushingKind { kGeneric, kDisc, kJoint, kMuscleTone, kRibCage };
-
-/// A 6-DOF bushing between frame F on body A and frame M on body B (a disc, an upper-cervical
-/// joint, active muscle tone, or a generic linear bushing). Deflection: p = R_WFᵀ(p_WMo − p_WFo)
+/// A 6-DOF bushing between frame F on body A and frame M on body B (in the human model: a disc,
+/// an upper-cervical joint, the rib cage's stiffness, active muscle tone, a support). Deflection: p = R_WFᵀ(p_WMo − p_WFo)
 /// [m], θ = rotation vector of R_FM [rad], rates in F. Law per axis, on B at Mo, in F:
 ///   f_i = −k_i p_i − c_i ṗ_i   (z uses k_axial_compression when p_z < 0),
 ///   m_i = −s·M_i(θ_i) − c_r,i ω_i,   s = 1 + preload_gain·(F_c / 1000 N)^preload_exponent,
@@ -99,7 +98,7 @@ struct BushingParams {
   Vec3 c_rot = Vec3::Zero();          ///< [N·m·s/rad] rotational damping per axis
   double preload_gain = 0;            ///< [-] stiffening per (F_c/1000 N)^exponent
   double preload_exponent = 1;        ///< [-] > 0
-  double area_m2 = 0;                 ///< [m²] disc cross-section (0: not a disc, no IDP)
+  double area_m2 = 0;                 ///< [m²] cross-section carrying the pressure (a disc's; 0: none, no IDP)
   double idp_factor = 1.5;            ///< [-] IDP = factor·F_c/area (Nachemson; calibrated)
   Vec3 bias_force = Vec3::Zero();     ///< [N] constant force on B, in F (active muscle)
   Vec3 bias_moment = Vec3::Zero();    ///< [N·m] constant moment on B, in F (active muscle)
@@ -107,13 +106,15 @@ struct BushingParams {
 
 struct BushingDesc {
   std::string name;                   ///< e.g. "disc T7-T8"
-  BushingKind kind = BushingKind::kGeneric;
   BodyId body_a = kGround;            ///< lower body A (or kGround)
   BodyId body_b = kGround;            ///< upper body B
   Pose X_AF;                          ///< frame F on A
   Pose X_BM;                          ///< frame M on B (coincides with F at rest)
   BushingParams params;
-  int level = -1;                     ///< spinal level index, -1 if none
+  /// active (muscle): left out of passive probes and specimen extracts (ExtractSegment)
+  bool active = false;
+  /// the reflex (ReflexDesc index) whose tone scales the moment laws by 1 + tone, or -1
+  int reflex = -1;
 };
 
 /// Slow behaviour of a ligament or capsule fibre (docs/repeated_loading.md): creep and recovery
@@ -123,7 +124,7 @@ struct BushingDesc {
 ///   dc_i/dt = (c*_i − c_i)/τ,  τ = creep_time_s while c_i < c*_i (loading), else
 ///   recovery_fast_s / recovery_slow_s (recovery: fast then slow, incomplete after 30 min);
 ///   laxity: dx/dt = (1 − p)·r·max(0, ε_f − ε_d) − x/τ_x,  dx_perm/dt = p·r·max(0, ε_f − ε_d).
-/// Protective tone (LevelDesc) is driven by the same capsular strain past the nociceptor strain.
+/// Protective tone (ReflexDesc) is driven by the same capsular strain past the nociceptor strain.
 struct LigamentSlowParams {
   double creep_fraction = 0;          ///< [-] φ: equilibrium creep per unit fibre strain above ε_ref (0: elastic)
   double creep_time_s = 564;          ///< [s] τ under load, > 0
@@ -135,8 +136,8 @@ struct LigamentSlowParams {
   double laxity_rate_per_s = 0;       ///< [1/s] r, >= 0
   double laxity_permanent_fraction = 0;  ///< [-] p, share that never recovers, 0..1
   double laxity_recovery_s = 1e7;     ///< [s] τ_x, > 0
-  /// [m] capsular fibres only (FacetDesc::capsule_ligament): the fibre length across the joint
-  /// space that takes up the facet's opening; the slow laws see ε_f + max(0, g − g_rest)/ℓ
+  /// [m] capsular fibres only (SynovialJointDesc::capsule_ligament): the fibre length across the
+  /// joint space that takes up the joint's opening; the slow laws see ε_f + max(0, g − g_rest)/ℓ
   /// (a pop's cavity holds the capsule stretched until the gas dissolves); 0: not a capsule
   double opening_length_m = 0;
 };
@@ -147,7 +148,7 @@ struct LigamentSlowParams {
 /// plus damping c·L̇ while taut, the total clamped at >= 0. k is the linear-region stiffness.
 struct LigamentDesc {
   std::string name;                   ///< e.g. "ALL T7-T8"
-  std::string type;                   ///< ALL, PLL, LF, ISL, SSL, ITL, CL
+  std::string type;                   ///< what it is, for reports (the spine: ALL, PLL, LF, ISL, SSL, ITL, CL)
   BodyId body_a = kGround;
   Vec3 p_AoPa_A = Vec3::Zero();       ///< [m] attachment on A, in A (from A's COM)
   BodyId body_b = kGround;
@@ -156,11 +157,10 @@ struct LigamentDesc {
   double slack_length_m = 0;          ///< [m] L0, > 0
   double toe_strain = 0;              ///< [-] end of the toe region, >= 0
   double damping_Ns_per_m = 0;        ///< [N·s/m] >= 0
-  int level = -1;
   LigamentSlowParams slow;            ///< creep, recovery, laxity (State::ligaments)
 };
 
-/// The joint capsule of a facet: synovial fluid, capsule compliance, cavitation and gas
+/// The capsule of a synovial joint: synovial fluid, capsule compliance, cavitation and gas
 /// (docs/capsule.md). All SI; pressures are gauge (relative to atmospheric) unless "abs".
 ///   volume balance:  V_c = V_bubble − A·(g − g_rest) + V_drawn is taken up by the capsule,
 ///   a Kelvin–Voigt wall:  P − P_rest = (V_c + τ_recoil·dV_c/dt) / C(P),
@@ -201,17 +201,17 @@ struct CapsuleParams {
   double tissue_lowpass_Hz = 2000;        ///< [Hz] corner of the tissue path (2nd-order Butterworth)
 };
 
-/// Facet (zygapophyseal) joint: a planar articular surface through point P on the lower body A
-/// with unit normal n (in A, pointing from A's surface towards B's, i.e. the opening direction),
-/// and the matching point Q on the upper body B. Gap g = g_rest + n_W·(p_WQ − p_WP) [m]. When
-/// g < 0 the cartilage layers are compressed by δ = −g and push the bodies apart along n:
+/// Synovial joint: a planar articular surface through point P on body A with unit normal n (in
+/// A, pointing from A's surface towards B's, i.e. the opening direction), and the matching point
+/// Q on body B, with (optionally) its capsule of synovial fluid (CapsuleParams). In the human
+/// model: the facet (zygapophyseal) joints, later the rib joints. Gap g = g_rest + n_W·(p_WQ −
+/// p_WP) [m]. When g < 0 the cartilage layers are compressed by δ = −g and push the bodies apart
+/// along n:
 ///   F = A_c·E_c·(δ/h_c)^1.5·(1 + α·δ̇)   (elastic foundation, Hunt–Crossley damping), F >= 0.
-struct FacetDesc {
+struct SynovialJointDesc {
   std::string name;                   ///< e.g. "T7-T8 L"
-  int level = -1;
-  char side = 'L';                    ///< 'L' or 'R' (subject's left/right)
-  BodyId body_lower = kGround;        ///< A
-  BodyId body_upper = kGround;        ///< B
+  BodyId body_a = kGround;            ///< A (the spine: the lower vertebra)
+  BodyId body_b = kGround;            ///< B (the spine: the upper vertebra)
   Vec3 p_AoP_A = Vec3::Zero();        ///< [m] surface point on A
   Vec3 n_A = Vec3::UnitZ();           ///< [-] unit opening normal in A
   Vec3 p_BoQ_B = Vec3::Zero();        ///< [m] surface point on B
@@ -233,6 +233,7 @@ struct EnvironmentDesc {
   Pose X_WE;                          ///< pose; plane normal is E's +z; cylinder axis E's +y
   Vec3 half_extents_m = Vec3::Zero(); ///< [m] box half sizes; cylinder (r, half-length, r)
   double friction = 0.6;              ///< [-] Coulomb coefficient
+  bool contact = true;                ///< false: part of the scene, touched by nothing (drawn only)
 };
 
 /// A measured path (no force): via points fixed to bodies, e.g. a vertebral artery through the
@@ -245,41 +246,52 @@ struct PathDesc {
 /// Length [m] of a path for the given body poses (indexed by BodyId).
 double PathLength(const PathDesc& path, const std::vector<Pose>& X_WB);
 
-/// A spinal level (intervertebral joint) and the elements that belong to it.
-struct LevelDesc {
+/// A joint between two bodies as a whole (the spine: an intervertebral level) and the elements
+/// that act across it, for reports and probes. The engine only carries it: it adds no force.
+struct JointDesc {
   std::string name;                   ///< "T7-T8"
-  BodyId upper = kGround;
-  BodyId lower = kGround;
-  int bushing = -1;                   ///< disc/joint bushing index
-  int facet_left = -1, facet_right = -1;
-  Pose X_WD0;                         ///< disc mid-frame D at rest in W (for reports)
+  BodyId upper = kGround;             ///< B, the body the joint's outputs act on
+  BodyId lower = kGround;             ///< A
+  int bushing = -1;                   ///< the primary bushing (a disc or joint), or -1
+  std::vector<int> synovial;          ///< its synovial joints (the spine: [left facet, right facet])
+  int reflex = -1;                    ///< the reflex guarding it (ReflexDesc index), or -1
+  Pose X_WD0;                         ///< joint mid-frame D at rest in W (the disc's; for reports)
   Pose X_LD;                          ///< D in the lower body's frame
-  /// protective muscle tone (State::levels[].tone, multiplying the level's muscle-tone stiffness
-  /// by 1 + tone): x = how far the neighbouring levels' capsule strain is past its nociceptor
-  /// strain (>= 0); m is its remembered peak, fading with tone_memory_s once x falls,
-  /// m ← max(x, m·e^(−h/τ_m)); x beyond the faded peak adds tone_gain·(x − m·e^(−h/τ_m)): each
-  /// fresh loading past the threshold adds tone, a held strain or a quick vibration does not;
-  /// tone decays as −tone/tone_decay_s; tone <= tone_max
-  double tone_gain = 0;               ///< [-] per unit of strain past the threshold, >= 0
-  double tone_memory_s = 300;         ///< [s] τ_m, > 0
-  double tone_decay_s = 3600;         ///< [s] > 0
-  double tone_max = 0;                ///< [-] >= 0
 };
 
-/// Editable description of a mechanical model: bodies, force elements, environment, gravity.
+/// Protective muscle tone, a reflex (State::reflexes): the bushings that name it scale their
+/// moment laws by 1 + tone. Its drive x is how far the capsule strain of the synovial joints it
+/// senses is past each one's own nociceptor strain (>= 0; capsule fibre strain plus the joint's
+/// opening, LigamentSlowParams::opening_length_m); m is its remembered peak, fading with
+/// memory_s once x falls, m ← max(x, m·e^(−h/τ_m)); x beyond the faded peak adds
+/// gain·(x − m·e^(−h/τ_m)): each fresh loading past the threshold adds tone, a held strain or a
+/// quick vibration does not; tone decays as −tone/decay_s; tone <= max_tone.
+struct ReflexDesc {
+  std::string name;
+  std::vector<int> sensors;           ///< synovial joints whose capsular fibres it senses
+  double gain = 0;                    ///< [-] per unit of strain past the threshold, >= 0
+  double memory_s = 300;              ///< [s] τ_m, > 0
+  double decay_s = 3600;              ///< [s] > 0
+  double max_tone = 0;                ///< [-] >= 0
+};
+
+/// Editable description of a mechanical model: bodies, force elements, environment. Gravity is
+/// the run's (SimOptions::gravity_W), not the model's.
 struct ModelDesc {
   std::string name;
   std::vector<BodyDesc> bodies;
   std::vector<BushingDesc> bushings;
   std::vector<LigamentDesc> ligaments;
-  std::vector<FacetDesc> facets;
+  std::vector<SynovialJointDesc> synovial_joints;
+  std::vector<ReflexDesc> reflexes;
   std::vector<EnvironmentDesc> environment;
-  std::vector<LevelDesc> levels;
+  std::vector<JointDesc> joints;
   std::vector<PathDesc> paths;
-  Vec3 gravity_W = Vec3(0, 0, -9.81); ///< [m/s²] in W
+  /// element types beyond the engine's own, evaluated after them (each holds its elements)
+  std::vector<std::shared_ptr<const ElementType>> extra_element_types;
 
   BodyId FindBody(const std::string& name) const;   ///< kGround-1 (-2) when absent
-  int FindLevel(const std::string& name) const;     ///< -1 when absent
+  int FindJoint(const std::string& name) const;     ///< -1 when absent
 };
 
 /// Compiled, validated, immutable model. Build with Compile().
@@ -301,8 +313,13 @@ class Model {
   int num_free_ = 0;
 };
 
-/// A two-body model of one functional spinal unit: the level's upper and lower bodies (lower
-/// fixed) and only the elements of that level, poses as in the source model.
-Expected<ModelDesc> ExtractSegment(const ModelDesc& spine, const std::string& level);
+/// The ligaments that span joint `joint` of `model` (those between its two bodies), in model order.
+std::vector<int> LigamentsAcross(const ModelDesc& model, int joint);
+
+/// A two-body model of one joint (the spine: a functional spinal unit): the joint's upper and
+/// lower bodies (lower fixed) and only the passive elements between them, poses as in the source.
+/// `source_ligaments` (may be null) receives, per ligament of the segment, its index in `model`.
+Expected<ModelDesc> ExtractSegment(const ModelDesc& model, const std::string& joint,
+                                   std::vector<int>* source_ligaments = nullptr);
 
 }  // namespace spinelab::sim

@@ -19,7 +19,7 @@ struct BodyState {
   Vec3 w_WB = Vec3::Zero();           ///< [rad/s] angular velocity in W
 };
 
-/// Internal state of one facet capsule (written by step/capsules).
+/// Internal state of one synovial joint's capsule (written by step/capsules).
 struct CapsuleState {
   enum Mode : int32_t { kNoBubble = 0, kDynamic = 1, kQuasiStatic = 2 };
   int32_t mode = kNoBubble;           ///< bubble regime
@@ -42,23 +42,20 @@ struct LigamentState {
   double slack() const { return creep_fast + creep_slow + laxity + laxity_permanent; }
 };
 
-/// Slow state of a spinal level.
-struct LevelState {
+/// Slow state of a reflex (ReflexDesc).
+struct ReflexState {
   double tone = 0;                    ///< [-] protective muscle tone: muscle stiffness × (1 + tone)
-  double noci_peak = 0;               ///< [-] remembered peak of the neighbours' capsule strain past the nociceptor strain
+  double noci_peak = 0;               ///< [-] remembered peak of the sensed capsule strain past the nociceptor strain
 };
 
 struct State {
   int64_t step_index = 0;             ///< steps taken; time_s = step_index * dt_s
   double time_s = 0;                  ///< [s] derived from step_index (never accumulated)
   std::vector<BodyState> bodies;      ///< (n_bodies), creation order
-  std::vector<CapsuleState> capsules; ///< (n_facets), zero-initialised when no capsule
+  std::vector<CapsuleState> capsules; ///< (n_synovial_joints), zero-initialised when no capsule
   std::vector<LigamentState> ligaments; ///< (n_ligaments) creep and laxity
-  std::vector<LevelState> levels;     ///< (n_levels) protective tone
+  std::vector<ReflexState> reflexes;  ///< (n_reflexes) protective tone
 };
-
-/// FNV-1a hash of the bit patterns of every number in the state (determinism tests).
-uint64_t HashState(const State& state);
 
 /// Per-bushing outputs of the last force evaluation (written by step/forces).
 struct BushingOutput {
@@ -78,7 +75,7 @@ struct LigamentOutput {
   double force_N = 0;                 ///< [N] tension (>= 0)
 };
 
-struct FacetOutput {
+struct SynovialJointOutput {
   double gap_m = 0;                   ///< [m] articular gap g (negative: cartilage compressed)
   double gap_rate_m_per_s = 0;        ///< [m/s] ġ
   double contact_force_N = 0;         ///< [N] cartilage contact force (>= 0)
@@ -88,6 +85,9 @@ struct FacetOutput {
   double fluid_force_N = 0;           ///< [N] pressure force along n (negative: suction)
   double bubble_volume_m3 = 0;        ///< [m³] gas/vapour cavity
   double capsule_strain = 0;          ///< [-] capsular fibre strain incl. the in-situ pre-strain
+  /// [-] the strain the joint's opening adds to its capsular fibre, max(0, g − g_rest)/ℓ
+  /// (LigamentSlowParams::opening_length_m): what the fibre's slow laws and nociceptors see on top
+  double capsule_opening_strain = 0;
   bool cracked = false;               ///< a nucleation happened in the last step
   std::vector<float> sound_Pa;        ///< acoustic pressure at the listener during the last
                                       ///< step, at kSoundSampleRate_Hz (empty when quiet)
@@ -107,7 +107,7 @@ struct ContactOutput {
 struct StepOutputs {
   std::vector<BushingOutput> bushings;
   std::vector<LigamentOutput> ligaments;
-  std::vector<FacetOutput> facets;
+  std::vector<SynovialJointOutput> synovial_joints;
   std::vector<ContactOutput> contacts;  ///< compliant contact points at the current state
 };
 

@@ -66,9 +66,10 @@ class World {
   const SimOptions& options() const;
   const State& state() const;
   /// Element outputs from the force evaluation of the last Step() (or Create()).
-  /// The facets' step events as the last step left them, without re-evaluating the element
-  /// outputs: `cracked` and `sound_Pa` are current; the other fields may be from before the step.
-  const std::vector<FacetOutput>& last_step_facets() const;
+  /// The synovial joints' step events as the last step left them, without re-evaluating the
+  /// element outputs: `cracked` and `sound_Pa` are current; the other fields may be from before
+  /// the step.
+  const std::vector<SynovialJointOutput>& last_step_synovial_joints() const;
   const StepOutputs& outputs() const;
   const StepProfile& profile() const;
 
@@ -85,9 +86,9 @@ class World {
   /// Fails (returns false) while a bubble is still in its violent phase: Step() until it settles.
   bool Rest(double duration_s);
 
-  /// The current posture is the subject's habitual one: no protective tone, and the capsule
-  /// strains it holds count as already felt (only fresh loadings past the nociceptor strain
-  /// add tone). Called at the start of scenario runs, after settling.
+  /// The current posture is the baseline: reflexes hold no tone, and the capsule strains it holds
+  /// count as already felt (only fresh loadings past the nociceptor strain add tone). Scenario
+  /// runs call it at their start, after settling (the subject's habitual posture).
   void AcceptPostureAsBaseline();
 
   /// Scales every body's velocity by `factor` in [0, 1] (kinetic damping: settling a posture
@@ -111,6 +112,10 @@ class World {
   double PotentialEnergy() const;
   /// Kinetic energy [J].
   double KineticEnergy() const;
+
+  /// FNV-1a hash of the bit patterns of every number in the state: step index, bodies, and each
+  /// element type's state (determinism tests).
+  uint64_t HashState() const;
 
  private:
   struct Impl;

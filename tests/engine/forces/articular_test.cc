@@ -1,5 +1,5 @@
 // Facet joint: gap measurement, contact only when closed, direction, third law, energy.
-#include "forces/facet.h"
+#include "forces/articular.h"
 
 #include <gtest/gtest.h>
 
@@ -10,10 +10,10 @@ namespace {
 
 using testing::MakeKin;
 
-sim::FacetDesc MakeFacet() {
-  sim::FacetDesc f;
-  f.body_lower = 0;
-  f.body_upper = 1;
+sim::SynovialJointDesc MakeFacet() {
+  sim::SynovialJointDesc f;
+  f.body_a = 0;
+  f.body_b = 1;
   f.p_AoP_A = Vec3(-0.035, -0.02, 0.015);
   f.n_A = Vec3(-std::sqrt(0.5), std::sqrt(0.5), 0);  // right lumbar facet: posterior-medial
   f.p_BoQ_B = Vec3(-0.035, -0.02, -0.015);
@@ -26,9 +26,9 @@ sim::FacetDesc MakeFacet() {
 }
 
 TEST(Facet, GapAtRestIsTheClearanceAndNoForce) {
-  sim::FacetOutput out;
+  sim::SynovialJointOutput out;
   auto [fa, fb] = testing::PairForces([&](internal::ForceAssembly* a) {
-    internal::AddFacetForces(MakeFacet(), MakeKin(Vec3::Zero(), Mat3::Identity(), 0), MakeKin(Vec3(0, 0, 0.03), Mat3::Identity(), 1), a, &out);
+    internal::AddArticularForces(MakeFacet(), MakeKin(Vec3::Zero(), Mat3::Identity(), 0), MakeKin(Vec3(0, 0, 0.03), Mat3::Identity(), 1), a, &out);
   });
   EXPECT_NEAR(out.gap_m, 0.5e-3, 1e-15);
   EXPECT_EQ(out.contact_force_N, 0.0);
@@ -39,9 +39,9 @@ TEST(Facet, ClosingCompressesCartilageAndPushesAlongTheNormal) {
   const auto f = MakeFacet();
   // move B by 0.8 mm against the normal: gap -0.3 mm
   const Vec3 pb = Vec3(0, 0, 0.03) - 0.8e-3 * f.n_A;
-  sim::FacetOutput out;
+  sim::SynovialJointOutput out;
   auto [fa, fb] = testing::PairForces([&](internal::ForceAssembly* a) {
-    internal::AddFacetForces(f, MakeKin(Vec3::Zero(), Mat3::Identity(), 0), MakeKin(pb, Mat3::Identity(), 1), a, &out);
+    internal::AddArticularForces(f, MakeKin(Vec3::Zero(), Mat3::Identity(), 0), MakeKin(pb, Mat3::Identity(), 1), a, &out);
   });
   EXPECT_NEAR(out.gap_m, -0.3e-3, 1e-12);
   const double expected = 160e-6 * 10e6 * std::pow(0.3 / 1.6, 1.5);
@@ -60,8 +60,8 @@ TEST(Facet, AxialRotationLoadsTheContralateralFacet) {
   const Mat3 R = RotZ(0.03);
   const Vec3 pb = Vec3(0, 0, 0.03);
   const auto a = MakeKin(Vec3::Zero(), Mat3::Identity(), -1), b = MakeKin(pb, R, 0);
-  EXPECT_LT(internal::ComputeFacetKinematics(right, a, b).gap_m, right.rest_gap_m);
-  EXPECT_GT(internal::ComputeFacetKinematics(left, a, b).gap_m, left.rest_gap_m);
+  EXPECT_LT(internal::ComputeArticularKinematics(right, a, b).gap_m, right.rest_gap_m);
+  EXPECT_GT(internal::ComputeArticularKinematics(left, a, b).gap_m, left.rest_gap_m);
 }
 
 TEST(Facet, ForceIsMinusGradientOfPotentialEnergy) {
@@ -70,14 +70,14 @@ TEST(Facet, ForceIsMinusGradientOfPotentialEnergy) {
   const Vec3 pb = Vec3(0, 0, 0.03) - 0.9e-3 * f.n_A + Vec3(0, 0, 1e-4);
   internal::ForceAssembly asmb;
   asmb.Reset(1, true, 1e-3);
-  sim::FacetOutput out;
-  internal::AddFacetForces(f, a, MakeKin(pb, Mat3::Identity(), 0), &asmb, &out);
+  sim::SynovialJointOutput out;
+  internal::AddArticularForces(f, a, MakeKin(pb, Mat3::Identity(), 0), &asmb, &out);
   for (int i = 0; i < 3; ++i) {
     const double h = 1e-9;
     Vec3 dp = Vec3::Zero();
     dp[i] = h;
-    const double dE = (internal::FacetPotentialEnergy(f, a, MakeKin(pb + dp, Mat3::Identity(), 0)) -
-                       internal::FacetPotentialEnergy(f, a, MakeKin(pb - dp, Mat3::Identity(), 0))) / (2 * h);
+    const double dE = (internal::ArticularPotentialEnergy(f, a, MakeKin(pb + dp, Mat3::Identity(), 0)) -
+                       internal::ArticularPotentialEnergy(f, a, MakeKin(pb - dp, Mat3::Identity(), 0))) / (2 * h);
     EXPECT_NEAR(asmb.force(0)[i], -dE, 1e-4 * (1 + std::abs(dE)));
   }
 }

@@ -1,13 +1,13 @@
-#include "forces/facet.h"
+#include "forces/articular.h"
 
 #include <algorithm>
 #include <cmath>
 
 namespace spinelab::internal {
 
-FacetKinematics ComputeFacetKinematics(const sim::FacetDesc& e, const BodyKin& a,
+ArticularKinematics ComputeArticularKinematics(const sim::SynovialJointDesc& e, const BodyKin& a,
                                        const BodyKin& b) {
-  FacetKinematics k;
+  ArticularKinematics k;
   k.p_WP = a.R_WB * e.p_AoP_A + a.p_WB;
   k.n_W = a.R_WB * e.n_A;
   k.p_WQ = b.R_WB * e.p_BoQ_B + b.p_WB;
@@ -18,7 +18,7 @@ FacetKinematics ComputeFacetKinematics(const sim::FacetDesc& e, const BodyKin& a
   return k;
 }
 
-double FacetContactForce(const sim::FacetDesc& e, double compression_m, double* dF_dcompression) {
+double CartilageContactForce(const sim::SynovialJointDesc& e, double compression_m, double* dF_dcompression) {
   if (compression_m <= 0) {
     if (dF_dcompression) *dF_dcompression = 0;
     return 0;
@@ -31,14 +31,14 @@ double FacetContactForce(const sim::FacetDesc& e, double compression_m, double* 
   return AE * r * sr;
 }
 
-FacetKinematics AddFacetForces(const sim::FacetDesc& e, const BodyKin& a, const BodyKin& b,
-                               ForceAssembly* assembly, sim::FacetOutput* out) {
-  const FacetKinematics k = ComputeFacetKinematics(e, a, b);
+ArticularKinematics AddArticularForces(const sim::SynovialJointDesc& e, const BodyKin& a, const BodyKin& b,
+                               ForceAssembly* assembly, sim::SynovialJointOutput* out) {
+  const ArticularKinematics k = ComputeArticularKinematics(e, a, b);
   const double compression = -k.gap_m;
   double F = 0;
   if (compression > 0) {
     double dF = 0;
-    const double F_el = FacetContactForce(e, compression, &dF);
+    const double F_el = CartilageContactForce(e, compression, &dF);
     const double closing_speed = -k.gap_rate_m_per_s;
     F = std::max(0.0, F_el * (1.0 + e.damping_s_per_m * closing_speed));
     if (assembly) {
@@ -62,8 +62,8 @@ FacetKinematics AddFacetForces(const sim::FacetDesc& e, const BodyKin& a, const 
   return k;
 }
 
-double FacetPotentialEnergy(const sim::FacetDesc& e, const BodyKin& a, const BodyKin& b) {
-  const FacetKinematics k = ComputeFacetKinematics(e, a, b);
+double ArticularPotentialEnergy(const sim::SynovialJointDesc& e, const BodyKin& a, const BodyKin& b) {
+  const ArticularKinematics k = ComputeArticularKinematics(e, a, b);
   const double c = -k.gap_m;
   if (c <= 0) return 0;
   const double h = e.cartilage_thickness_m;
