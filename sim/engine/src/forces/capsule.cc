@@ -251,8 +251,12 @@ void IntegrateDynamic(const BubbleOde& ode, double t_start, double t_end, double
                       sim::CapsuleState* s, std::vector<float>* sound) {
   BubbleState x{s->radius_m, s->radius_rate_m_per_s, s->gas_mol};
   const double fs = sim::kSoundSampleRate_Hz * kOversample;
+  // nothing elapses (a bubble nucleated at the very end of the step): the dense-output stepper
+  // would interpolate a step it never took (uninitialised memory; valgrind found it)
+  if (!(t_end > t_start)) return;
   std::vector<double> times{t_start};
-  const int64_t k0 = static_cast<int64_t>(std::floor(t_start * fs)) + 1;
+  int64_t k0 = static_cast<int64_t>(std::floor(t_start * fs)) + 1;
+  while (k0 / fs <= t_start) ++k0;  // the grid strictly after the start, whatever the rounding
   for (int64_t k = k0; k / fs < t_end; ++k) times.push_back(k / fs);
   times.push_back(t_end);
   const Biquad lowpass(ode.c.tissue_lowpass_Hz, fs);
