@@ -2,6 +2,8 @@
 // the seated twist (one side opens, the other is loaded).
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "spinelab/scenario/scenario.h"
 
 namespace spinelab::sim {
@@ -111,6 +113,44 @@ TEST(ScenarioFile, OverridesApplyAndAreValidated) {
   auto nokey = LoadScenario(Scenario("seated_twist.toml"), {"subjekt.body_mass_kg=60"});
   ASSERT_FALSE(nokey.ok());
   EXPECT_NE(nokey.ErrorText().find("'subjekt' does not exist"), std::string::npos) << nokey.ErrorText();
+}
+
+// a scenario built in code gets the checks and the messages of one read from a file
+// (Validate, called by the reader and by the runner)
+TEST(Validate, CodeBuiltScenariosGetTheFileChecksAndMessages) {
+  auto file = LoadScenario(Scenario("chair_twist.toml"), {"object.0.friction=3"});
+  ASSERT_FALSE(file.ok());
+  sim::Scenario sc = LoadScenario(Scenario("chair_twist.toml")).value();
+  EXPECT_TRUE(Validate(sc).empty()) << Validate(sc).front().Format();
+  sc.where.clear();
+  sc.file.clear();
+  sc.objects[0].friction = 3;
+  sc.loads[0].profile.thrust_s = 0;
+  sc.subject.body_mass_kg = std::nan("");
+  ScenarioObject pad;
+  pad.kind = ScenarioObject::Kind::kPad;  // no touch, no size
+  sc.objects.push_back(pad);
+  const std::vector<Diagnostic> bad = Validate(sc);
+  auto has = [&](const std::string& key, const std::string& text) {
+    for (const Diagnostic& d : bad)
+      if (d.path == key && d.message.find(text) != std::string::npos) return true;
+    return false;
+  };
+  EXPECT_TRUE(has("object.0.friction", "value 3 is out of range; allowed: [0, 2] [-]"));
+  // the same words as from the file (there with where it was given: here the --set)
+  EXPECT_NE(file.ErrorText().find("object.0.friction: value 3 is out of range; allowed: [0, 2] [-]"), std::string::npos)
+      << file.ErrorText();
+  EXPECT_NE(file.ErrorText().find("--set object.0.friction=3 (on "), std::string::npos) << file.ErrorText();
+  EXPECT_TRUE(has("load.0.thrust_s", "allowed: [0.005, 10] s"));
+  EXPECT_TRUE(has("subject.body_mass_kg", "value nan is out of range"));
+  const std::string k = "object." + std::to_string(sc.objects.size() - 1) + ".";
+  EXPECT_TRUE(has(k + "touch", "a pad needs `touch`"));
+  EXPECT_TRUE(has(k + "size_mm", "every size > 0 mm"));
+  EXPECT_EQ(bad.size(), 5u);
+  // the runner refuses it with the same diagnostics, before building anything
+  auto run = RunScenario(sc, LoadSpineParams(DefaultSpineModelPath()).value());
+  ASSERT_FALSE(run.ok());
+  EXPECT_EQ(run.errors().size(), bad.size());
 }
 
 // the first `duration_s` of a shipped scenario (its baseline: every technique starts at >= 1 s)

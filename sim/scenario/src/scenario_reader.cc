@@ -13,6 +13,7 @@
 
 #include <toml++/toml.h>
 
+#include "scenario_keys.h"
 #include "spinelab/sim/world.h"
 
 namespace spinelab::sim {
@@ -81,18 +82,24 @@ class ScenarioReader {
       const bool index = !part.empty() && part.find_first_not_of("0123456789") == std::string::npos;
       path += index ? "[" + part + "]" : (path.empty() ? "" : ".") + part;
     }
-    return root_.at_path(path).node();
+    const toml::node* n = root_.at_path(path).node();
+    if (n) where_[key] = Where(n, key);
+    return n;
   }
+  std::map<std::string, std::string>& where() { return where_; }
   int Line(const toml::node* n) const { return n ? static_cast<int>(n->source().begin.line) : 0; }
+  // a value given with --set is reported as such (it has no line in the file)
+  std::string Where(const toml::node* n, const std::string& key) const {
+    if (const auto o = overridden_.find(key); o != overridden_.end()) return "--set " + key + "=" + o->second + " (on " + file_ + ")";
+    return file_ + (Line(n) > 0 ? ":" + std::to_string(Line(n)) : "");
+  }
   void Error(const toml::node* n, const std::string& key, const std::string& msg) {
-    if (const auto o = overridden_.find(key); o != overridden_.end()) {
-      errors_.push_back({"--set " + key + "=" + o->second + " (on " + file_ + ")", key, msg});
-      return;
-    }
-    errors_.push_back({file_ + (Line(n) > 0 ? ":" + std::to_string(Line(n)) : ""), key, msg});
+    errors_.push_back({Where(n, key), key, msg});
   }
 
-  double Number(const std::string& key, double def, double lo, double hi, const std::string& unit, bool required = false) {
+  // a number (its range is checked by Validate, from the key's range in scenario_keys.h)
+  double Number(const std::string& key, double def, bool required = false) {
+    const std::string unit = internal::RangeOf(key).unit;
     const toml::node* n = Node(key);
     if (!n) {
       if (required) Error(nullptr, key, "missing (required), in " + unit);
@@ -103,9 +110,18 @@ class ScenarioReader {
       Error(n, key, "must be a number in " + unit);
       return def;
     }
-    if (!std::isfinite(*v) || *v < lo || *v > hi)
-      Error(n, key, "value " + FormatNumber(*v) + " is out of range; allowed: [" + FormatNumber(lo) + ", " + FormatNumber(hi) + "] " + unit);
     return *v;
+  }
+  // a number checked here already (stored as an integer, or not stored as given): out of range
+  // reports and gives the default
+  double Checked(const std::string& key, double def, bool required = false) {
+    const internal::KeyRange& r = internal::RangeOf(key);
+    const double v = Number(key, def, required);
+    if (!std::isfinite(v) || v < r.lo || v > r.hi) {
+      Error(Node(key), key, "value " + FormatNumber(v) + " is out of range; allowed: [" + FormatNumber(r.lo) + ", " + FormatNumber(r.hi) + "] " + r.unit);
+      return def;
+    }
+    return v;
   }
   std::string Text(const std::string& key, const std::string& def, const std::set<std::string>& allowed = {},
                     bool required = false) {
@@ -126,7 +142,9 @@ class ScenarioReader {
     }
     return *v;
   }
-  Vec3 Vector(const std::string& key, double limit, const std::string& unit) {
+  Vec3 Vector(const std::string& key) {
+    const double limit = internal::RangeOf(key).hi;
+    const std::string unit = internal::RangeOf(key).unit;
     const toml::node* n = Node(key);
     if (!n) return Vec3::Zero();
     const toml::array* a = n->as_array();
@@ -153,14 +171,14 @@ class ScenarioReader {
              : kind == "thrust"          ? LoadProfile::Kind::kThrust
              : kind == "oscillation"     ? LoadProfile::Kind::kOscillation
                                          : LoadProfile::Kind::kConstant;
-    P.start_s = Number(k + "start_s", 0, 0, 3600, "s");
-    P.ramp_s = Number(k + "ramp_s", 0, 0, 3600, "s");
-    P.hold_s = Number(k + "hold_s", 0, 0, 3600, "s");
-    P.release_s = Number(k + "release_s", 0, 0, 3600, "s");
-    P.preload_fraction = Number(k + "preload_fraction", 0, 0, 1, "[-]");
-    P.thrust_s = Number(k + "thrust_s", 0.1, 0.005, 10, "s");
-    P.frequency_Hz = Number(k + "frequency_Hz", 1, 0.01, 100, "Hz");
-    P.repetitions = static_cast<int>(Number(k + "repetitions", 1, 1, 100000, "[-]"));
+    P.start_s = Number(k + "start_s", 0);
+    P.ramp_s = Number(k + "ramp_s", 0);
+    P.hold_s = Number(k + "hold_s", 0);
+    P.release_s = Number(k + "release_s", 0);
+    P.preload_fraction = Number(k + "preload_fraction", 0);
+    P.thrust_s = Number(k + "thrust_s", P.thrust_s);
+    P.frequency_Hz = Number(k + "frequency_Hz", P.frequency_Hz);
+    P.repetitions = static_cast<int>(Checked(k + "repetitions", 1));
     return P;
   }
   const toml::array* TableArray(const std::string& key) {
@@ -195,6 +213,7 @@ class ScenarioReader {
   std::string file_;
   std::set<std::string> seen_;
   std::map<std::string, std::string> overridden_;
+  std::map<std::string, std::string> where_;  // key -> where it was given (Scenario::where)
   std::vector<Diagnostic> errors_;
 };
 
@@ -279,32 +298,32 @@ Expected<Scenario> LoadScenarioText(const std::string& text, const std::string& 
 
   ScenarioReader r(root, path);
   r.SetOverrides(s.overrides);
-  r.Number("schema_version", 0, 1, 1, "(this spinelab reads schema_version 1)", true);
+  r.Checked("schema_version", 0, true);
   s.title = r.Text("scenario.title", "", {}, true);
   s.article = r.Text("scenario.article", "");
   s.technique = r.Text("scenario.technique", "");
   s.notice = r.Text("scenario.notice", "");
-  s.subject.body_mass_kg = r.Number("subject.body_mass_kg", 75, 30, 200, "kg");
-  s.subject.height_m = r.Number("subject.height_m", 1.75, 1.2, 2.2, "m");
-  s.bone_density_t_score = r.Number("subject.bone_density_t_score", 0, -6, 4, "(T-score)");
-  s.ligament_laxity = r.Number("subject.ligament_laxity", 0, 0, 0.3, "[-] (fraction of slack length)");
+  s.subject.body_mass_kg = r.Number("subject.body_mass_kg", 75);
+  s.subject.height_m = r.Number("subject.height_m", 1.75);
+  s.bone_density_t_score = r.Number("subject.bone_density_t_score", 0);
+  s.ligament_laxity = r.Number("subject.ligament_laxity", 0);
   s.cold_tissue = r.Text("subject.tissue", "warm", {"warm", "cold"}) == "cold";
   s.posture = r.Text("posture.kind", "standing",
                      {"standing", "seated", "kneeling", "hanging", "supine", "prone", "side_lying", "quadruped"});
   s.lying_side = r.Text("posture.lying_side", "left", {"left", "right"});
-  s.trunk_tilt_rad = r.Number("posture.trunk_tilt_deg", 0, -90, 90, "deg") * kDegToRad;
+  s.trunk_tilt_rad = r.Number("posture.trunk_tilt_deg", 0) * kDegToRad;
   s.pelvis = r.Text("posture.pelvis", "fixed", {"fixed", "supported", "free"});
-  s.muscle_tone = r.Number("posture.muscle_tone", 1.0, 0, 5, "[-] (multiplier)");
-  s.neck_muscle_tone = r.Number("posture.neck_muscle_tone", s.muscle_tone, 0, 5, "[-] (multiplier)");
-  s.feet_off_s = r.Number("posture.feet_off_s", 1.0, 0, 3600, "s");
-  s.duration_s = r.Number("run.duration_s", 5, 0.01, 3600, "s", true);
-  s.dt_s = r.Number("run.dt_s", 1e-3, 1e-5, 5e-3, "s");
+  s.muscle_tone = r.Number("posture.muscle_tone", 1.0);
+  s.neck_muscle_tone = r.Number("posture.neck_muscle_tone", s.muscle_tone);
+  s.feet_off_s = r.Number("posture.feet_off_s", 1.0);
+  s.duration_s = r.Number("run.duration_s", 5, true);
+  s.dt_s = r.Number("run.dt_s", 1e-3);
   // lying: settle onto the floor; upright: into the posture under gravity; hanging settles in the
   // record (the feet leave the floor at feet_off_s); a long protocol settles between its attempts
   const bool upright_settle = s.posture != "hanging" && root.get("protocol") == nullptr;
-  s.settle_s = r.Number("run.settle_s", IsLyingPosture(s.posture) ? 1.5 : upright_settle ? 1.0 : 0.0, 0, 60, "s");
-  s.output_rate_Hz = r.Number("run.output_rate_Hz", 200, 1, 10000, "Hz");
-  s.seed = static_cast<uint64_t>(r.Number("run.seed", 1, 0, 4294967295.0, ""));
+  s.settle_s = r.Number("run.settle_s", IsLyingPosture(s.posture) ? 1.5 : upright_settle ? 1.0 : 0.0);
+  s.output_rate_Hz = r.Number("run.output_rate_Hz", 200);
+  s.seed = static_cast<uint64_t>(r.Checked("run.seed", 1));
   if (const toml::array* arr = r.TableArray("load")) {
     {
       for (size_t i = 0; i < arr->size(); ++i) {
@@ -313,11 +332,11 @@ Expected<Scenario> LoadScenarioText(const std::string& text, const std::string& 
         L.name = r.Text(k + "name", "load " + std::to_string(i));
         L.body = r.Text(k + "body", "", {}, true);
         L.body_line = r.Line(r.Node(k + "body"));
-        L.force_N = r.Vector(k + "force_N", 1e4, "N");
-        L.torque_Nm = r.Vector(k + "torque_Nm", 1e3, "N·m");
+        L.force_N = r.Vector(k + "force_N");
+        L.torque_Nm = r.Vector(k + "torque_Nm");
         if (!r.Node(k + "force_N") && !r.Node(k + "torque_Nm"))  // (a zero given on purpose is fine)
           r.Error(r.Node(k + "body"), k + "force_N", "a load needs `force_N` or `torque_Nm` (neither is given)");
-        L.point_m = r.Vector(k + "point_mm", 500, "mm") * 1e-3;
+        L.point_m = r.Vector(k + "point_mm") * 1e-3;
         L.body_frame = r.Text(k + "frame", "world", {"world", "body"}) == "body";
         const std::string phase = r.Text(k + "phase", "attempt", {"attempt", "between", "always"});
         L.phase = phase == "between" ? ScenarioLoad::Phase::kBetween
@@ -339,45 +358,27 @@ Expected<Scenario> LoadScenarioText(const std::string& text, const std::string& 
                : kind == "pad" ? ScenarioObject::Kind::kPad
                                : ScenarioObject::Kind::kFloor;
       o.has_position = r.Node(k + "position_mm") != nullptr;
-      o.position_m = r.Vector(k + "position_mm", 5000, "mm") * 1e-3;
+      o.position_m = r.Vector(k + "position_mm") * 1e-3;
       o.touch = r.Text(k + "touch", "");
       o.touch_line = r.Line(r.Node(k + "touch"));
       o.under = r.Text(k + "under", "");
-      if (!o.under.empty() && (o.kind != ScenarioObject::Kind::kFloor || !o.touch.empty()))
-        r.Error(r.Node(k + "under"), k + "under", "only a floor without `touch` can be placed under another object");
-      if (!o.under.empty() && std::none_of(s.objects.begin(), s.objects.end(), [&](const ScenarioObject& x) {
-            return x.name == o.under && x.kind != ScenarioObject::Kind::kPad;
-          })) {
-        std::string names;
-        for (const auto& x : s.objects) names += (names.empty() ? "" : ", ") + x.name;
-        r.Error(r.Node(k + "under"), k + "under", "value '" + o.under + "' is not an object listed before it; allowed: " + (names.empty() ? "(none)" : names));
-      }
       if (r.Node(k + "side")) {
-        const Vec3 side = r.Vector(k + "side", 1e3, "[-] (a direction)");
+        const Vec3 side = r.Vector(k + "side");
         if (side.norm() < 1e-9)
           r.Error(r.Node(k + "side"), k + "side", "must be a non-zero direction [x, y, z]");
         else
           o.side = side.normalized();
       }
-      o.offset_m = r.Vector(k + "offset_mm", 300, "mm") * 1e-3;
+      o.offset_m = r.Vector(k + "offset_mm") * 1e-3;
       o.side_in_body = r.Text(k + "side_frame", "world", {"world", "body"}) == "body";
-      o.size_m = r.Vector(k + "size_mm", 5000, "mm") * 1e-3;
-      o.radius_m = r.Number(k + "radius_mm", 75, 5, 1000, "mm") * 1e-3;
-      o.length_m = r.Number(k + "length_mm", 900, 10, 5000, "mm") * 1e-3;
+      o.size_m = r.Vector(k + "size_mm") * 1e-3;
+      o.radius_m = r.Number(k + "radius_mm", 75) * 1e-3;
+      o.length_m = r.Number(k + "length_mm", 900) * 1e-3;
       o.axis = r.Text(k + "axis", "y", {"x", "y"})[0];
-      o.friction = r.Number(k + "friction", 0.6, 0, 2, "[-]");
-      o.force_N = r.Number(k + "force_N", 0, 0, 5000, "N");
-      o.mass_kg = r.Number(k + "mass_kg", 0.5, 0.05, 20, "kg");
+      o.friction = r.Number(k + "friction", 0.6);
+      o.force_N = r.Number(k + "force_N", 0);
+      o.mass_kg = r.Number(k + "mass_kg", 0.5);
       o.profile = r.Profile(k);
-      const bool sized = o.kind == ScenarioObject::Kind::kBox || o.kind == ScenarioObject::Kind::kPad;
-      if (sized && !(o.size_m.minCoeff() > 0))
-        r.Error(r.Node(k + "size_mm"), k + "size_mm", "a box or pad needs size_mm = [x, y, z] with every size > 0 mm");
-      if (o.kind != ScenarioObject::Kind::kFloor && o.kind != ScenarioObject::Kind::kPad && o.touch.empty() && !o.has_position)
-        r.Error(r.Node(k + "kind"), k + "touch", "a " + kind + " needs `touch` (a body) or `position_mm`");
-      if (o.side_in_body && o.touch.empty())
-        r.Error(r.Node(k + "side_frame"), k + "side_frame", "\"body\" needs `touch` (the body whose axes `side` is in)");
-      if (o.kind == ScenarioObject::Kind::kPad && o.touch.empty())
-        r.Error(r.Node(k + "kind"), k + "touch", "a pad needs `touch`: the body it presses on");
       s.objects.push_back(o);
     }
   }
@@ -387,15 +388,13 @@ Expected<Scenario> LoadScenarioText(const std::string& text, const std::string& 
       ScenarioMotion m;
       m.name = r.Text(k + "name", "motion " + std::to_string(i));
       m.body = r.Text(k + "body", "sacrum", {"sacrum"});
-      m.rotation_rad = r.Vector(k + "rotation_deg", 180, "deg") * kDegToRad;
-      m.translation_m = r.Vector(k + "translation_mm", 1000, "mm") * 1e-3;
+      m.rotation_rad = r.Vector(k + "rotation_deg") * kDegToRad;
+      m.translation_m = r.Vector(k + "translation_mm") * 1e-3;
       if (!r.Node(k + "rotation_deg") && !r.Node(k + "translation_mm"))
         r.Error(arr->get(i), k + "rotation_deg", "a motion needs `rotation_deg` or `translation_mm` (neither is given)");
       m.profile = r.Profile(k);
       s.motions.push_back(m);
     }
-    if (!s.motions.empty() && (s.pelvis != "fixed" || s.posture == "hanging"))
-      r.Error(r.Node("motion"), "motion", "a prescribed motion drives the held pelvis: needs posture.pelvis = \"fixed\" and a posture other than hanging");
   }
   if (const toml::node* pn = root.get("protocol")) {  // (not marked seen: its keys are checked one by one)
     ScenarioProtocol& P = s.protocol;
@@ -403,41 +402,26 @@ Expected<Scenario> LoadScenarioText(const std::string& text, const std::string& 
     const bool has_days = r.Node("protocol.days") != nullptr, has_hours = r.Node("protocol.duration_h") != nullptr;
     if (has_days == has_hours)
       r.Error(pn, "protocol", "needs exactly one of `days` (1-365) and `duration_h` (0.01-8760)");
-    const double days = has_days ? r.Number("protocol.days", 1, 1, 365, "days") : 0;
+    const double days = has_days ? r.Checked("protocol.days", 1) : 0;
     if (has_days && days != std::round(days))
       r.Error(r.Node("protocol.days"), "protocol.days", "value " + FormatNumber(days) + " is not allowed; allowed: a whole number of days 1..365 (or use duration_h)");
-    P.duration_s = has_days ? 86400.0 * std::round(days) : 3600.0 * r.Number("protocol.duration_h", 1, 0.01, 8760, "h");
-    P.every_days = static_cast<int>(r.Number("protocol.every_days", 1, 1, 365, "days"));
-    P.per_day = static_cast<int>(r.Number("protocol.per_day", 0, 0, 1000, "[-] (attempts)"));
-    P.first_at_s = 3600 * r.Number("protocol.first_at_h", 9, 0, 24, "h");
-    P.interval_s = 60 * r.Number("protocol.interval_min", 30, 0.1, 1440, "min");
-    P.attempt_s = r.Number("protocol.attempt_s", 1, 0.05, 60, "s");
-    P.hold_s = r.Number("protocol.hold_s", 0, 0, 3600, "s");
-    P.window_s = r.Number("protocol.window_s", P.attempt_s, 0, 60, "s");
-    P.sample_s = 60 * r.Number("protocol.sample_min", 60, 1, 1440, "min");
-    P.rebalance_s = 60 * r.Number("protocol.rebalance_min", 10, 1, 600, "min");
-    P.settle_s = r.Number("protocol.settle_s", 1, 0.1, 60, "s");
+    P.duration_s = has_days ? 86400.0 * std::round(days) : 3600.0 * r.Checked("protocol.duration_h", 1);
+    P.every_days = static_cast<int>(r.Checked("protocol.every_days", 1));
+    P.per_day = static_cast<int>(r.Checked("protocol.per_day", 0));
+    P.first_at_s = 3600 * r.Number("protocol.first_at_h", 9);
+    P.interval_s = 60 * r.Number("protocol.interval_min", 30);
+    P.attempt_s = r.Number("protocol.attempt_s", 1);
+    P.hold_s = r.Number("protocol.hold_s", 0);
+    P.window_s = r.Number("protocol.window_s", P.attempt_s);
+    P.sample_s = 60 * r.Number("protocol.sample_min", 60);
+    P.rebalance_s = 60 * r.Number("protocol.rebalance_min", 10);
+    P.settle_s = r.Number("protocol.settle_s", 1);
     P.level = r.Text("protocol.level", "");
-    const double last_h = (P.first_at_s + (P.per_day > 0 ? P.per_day - 1 : 0) * P.interval_s) / 3600;
-    if (last_h > 24)
-      r.Error(r.Node("protocol.interval_min"), "protocol.interval_min",
-              "the day's last attempt would be at " + FormatNumber(last_h) + " h; allowed: first_at_h + (per_day - 1) x interval_min <= 24 h (the day's attempts end within the day)");
-    if (P.window_s > P.attempt_s)
-      r.Error(r.Node("protocol.window_s"), "protocol.window_s", "value " + FormatNumber(P.window_s) + " is out of range; allowed: <= attempt_s (" + FormatNumber(P.attempt_s) + " s)");
-    if (!P.level.empty()) {
-      static const char* kLevels[] = {"C0-C1", "C1-C2", "C2-C3", "C3-C4", "C4-C5", "C5-C6", "C6-C7", "C7-T1", "T1-T2",
-                                      "T2-T3", "T3-T4", "T4-T5", "T5-T6", "T6-T7", "T7-T8", "T8-T9", "T9-T10",
-                                      "T10-T11", "T11-T12", "T12-L1", "L1-L2", "L2-L3", "L3-L4", "L4-L5", "L5-S1"};
-      if (std::none_of(std::begin(kLevels), std::end(kLevels), [&](const char* l) { return P.level == l; }))
-        r.Error(r.Node("protocol.level"), "protocol.level", "value '" + P.level + "' is not a level; allowed: C0-C1 .. L5-S1 (e.g. T7-T8)");
-    }
-  } else {
-    for (size_t i = 0; i < s.loads.size(); ++i)
-      if (s.loads[i].phase != ScenarioLoad::Phase::kAttempt)
-        r.Error(r.Node("load." + std::to_string(i) + ".phase"), "load." + std::to_string(i) + ".phase",
-                "only a scenario with a [protocol] table has phases; allowed here: attempt");
   }
   r.CheckUnknown(root, "");
+  // the values and the rules between them (also for scenarios built in code)
+  s.where = std::move(r.where());
+  for (Diagnostic& d : Validate(s)) r.errors().push_back(std::move(d));
   if (!r.errors().empty()) return std::move(r.errors());
   return s;
 }

@@ -521,6 +521,8 @@ void ScenarioRunner::Impl::CollectEvents() {
 }
 
 Expected<ScenarioRunner> ScenarioRunner::Create(const Scenario& sc, const SpineParams& params) {
+  // the same checks and messages as a scenario read from a file
+  if (std::vector<Diagnostic> bad = Validate(sc); !bad.empty()) return bad;
   auto impl = std::make_unique<Impl>();
   impl->sc = sc;
   impl->params = params;

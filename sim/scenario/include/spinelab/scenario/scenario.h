@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -27,8 +28,8 @@ struct LoadProfile {
   double hold_s = 0;           ///< [s] hold
   double release_s = 0;        ///< [s] fall back to zero
   double preload_fraction = 0; ///< [-] thrust: preload as a fraction of the peak
-  double thrust_s = 0;         ///< [s] thrust: duration of the half-sine impulse
-  double frequency_Hz = 0;     ///< [Hz] oscillation
+  double thrust_s = 0.1;       ///< [s] thrust: duration of the half-sine impulse
+  double frequency_Hz = 1;     ///< [Hz] oscillation
   int repetitions = 1;         ///< [-] oscillation cycles
 
   /// f(t) at time t [s].
@@ -137,7 +138,16 @@ struct Scenario {
   std::vector<ScenarioMotion> motions;
   ScenarioProtocol protocol;
   std::vector<std::pair<std::string, std::string>> overrides;  ///< applied --set key=value
+  /// where each key read from the file was given ("file:line", or the --set that gave it); a
+  /// scenario built in code has none and its messages name the key alone
+  std::map<std::string, std::string> where;
 };
+
+/// Every value of the scenario in its allowed range and every rule between values (an object
+/// under an earlier one, a pad's body, a protocol's day...), whether it was read from a file or
+/// built in code. Called by the reader and by ScenarioRunner::Create; one Diagnostic per problem.
+/// (Body names need the model: ScenarioRunner::Create and CheckScenario report those.)
+std::vector<Diagnostic> Validate(const Scenario& scenario);
 
 /// Postures in which the body lies supported (supine, prone, side_lying, quadruped): the muscles
 /// keep tone without carrying the weight, and the run settles into its supports first.
