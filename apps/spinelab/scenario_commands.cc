@@ -69,13 +69,14 @@ void PrintSummary(const Scenario& sc, const ScenarioResult& r, const ScenarioSum
   if (sc.protocol.enabled) std::printf("%s", ProtocolReport(sc, r).c_str());
   const RiskThresholds th;
   for (const LevelSummary& l : s.levels) {
-    if (l.peak_capsule_strain >= th.capsule_nociceptor_strain) {
+    if (l.nociceptor_strain > 0 && l.peak_capsule_strain >= l.nociceptor_strain) {
       // a strain the posture itself holds is said so: the technique adds only the difference
-      const std::string posture = l.baseline_capsule_strain >= th.capsule_nociceptor_strain
+      const std::string posture = l.baseline_capsule_strain >= l.nociceptor_strain
           ? fmt::format("; {:.2f} in the posture before the technique", l.baseline_capsule_strain) : "";
       std::printf("risk: %s capsule strain %.2f above the nociceptor threshold (%.2f)%s%s\n", l.level.c_str(),
-                  l.peak_capsule_strain, th.capsule_nociceptor_strain,
-                  l.peak_capsule_strain >= th.capsule_damage_strain ? ", above the pain-behaviour strain (0.34)" : "",
+                  l.peak_capsule_strain, l.nociceptor_strain,
+                  l.pain_strain > 0 && l.peak_capsule_strain >= l.pain_strain
+                      ? fmt::format(", above the pain-behaviour strain ({:.2f})", l.pain_strain).c_str() : "",
                   posture.c_str());
     }
     if (l.peak_fracture_risk >= 0.5 * th.fracture_risk)

@@ -379,7 +379,10 @@ int Run(Options o) {
           ImGui::Text("gap %.2f mm   fluid %.1f kPa   contact %.0f N", F.facet_gap_m[fi] * 1e3, F.facet_pressure_Pa[fi] * 1e-3,
                       F.facet_contact_N[fi]);
           const double e = F.facet_capsule_strain[fi];
-          ImGui::Text("capsule strain %.3f  %s", e, e >= 0.34 ? "above the pain-behaviour strain 0.34" : e >= 0.10 ? "above the nociceptor threshold 0.10" : "(nociceptors from 0.10)");
+          const sim::CapsuleParams& cap = R.model.synovial_joints[fi].capsule;  // its own thresholds
+          ImGui::Text("capsule strain %.3f  %s %.2f", e,
+                      e >= cap.pain_strain ? "above the pain-behaviour strain" : e >= cap.nociceptor_strain ? "above the nociceptor threshold" : "(nociceptors from",
+                      e >= cap.pain_strain ? cap.pain_strain : cap.nociceptor_strain);
           if (F.facet_bubble_radius_m[fi] > 0) ImGui::Text("gas bubble radius %.2f mm", F.facet_bubble_radius_m[fi] * 1e3);
         } else if (scene.selected_body >= 0) {
           ImGui::Separator();
@@ -393,7 +396,8 @@ int Run(Options o) {
             for (int fi : R.model.joints[l].synovial)
               if (fi >= 0)
                 ImGui::Text("  %s: gap %.2f mm, strain %.3f%s", R.model.synovial_joints[fi].name.c_str(), F.facet_gap_m[fi] * 1e3,
-                            F.facet_capsule_strain[fi], F.facet_capsule_strain[fi] >= 0.10 ? " (nociceptors)" : "");
+                            F.facet_capsule_strain[fi],
+                            F.facet_capsule_strain[fi] >= R.model.synovial_joints[fi].capsule.nociceptor_strain ? " (nociceptors)" : "");
           }
           const Vec3 p = F.X_WB[b].p;
           ImGui::TextDisabled("centre of mass (%.3f, %.3f, %.3f) m", p.x(), p.y(), p.z());
@@ -503,7 +507,8 @@ int Run(Options o) {
             for (int fi : L.synovial) {
               ImGui::Text("%s: gap %.2f mm, %.1f kPa, strain %.3f%s, contact %.0f N", R.model.synovial_joints[fi].name.c_str(),
                           cur.facet_gap_m[fi] * 1e3, cur.facet_pressure_Pa[fi] * 1e-3, cur.facet_capsule_strain[fi],
-                          cur.facet_capsule_strain[fi] >= 0.10 ? " (nociceptors)" : "", cur.facet_contact_N[fi]);
+                          cur.facet_capsule_strain[fi] >= R.model.synovial_joints[fi].capsule.nociceptor_strain ? " (nociceptors)" : "",
+                          cur.facet_contact_N[fi]);
             }
             scene.selected_body = L.upper;
           }

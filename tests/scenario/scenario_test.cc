@@ -2,6 +2,7 @@
 // the seated twist (one side opens, the other is loaded).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "spinelab/scenario/scenario.h"
@@ -274,6 +275,29 @@ TEST(Summary, NamesTheJointThatCameClosestToAPop) {
   // nothing under suction: no joint is named
   r.facet_pressure_Pa.assign(9, 1e3);
   EXPECT_EQ(Summarize(sc, r).closest_pop_facet, -1);
+}
+
+// the summary's capsule thresholds are each level's own, from the model's capsules (the lower of
+// its two), not a number of the summary's
+TEST(Summary, CapsuleThresholdsComeFromTheModel) {
+  auto sc = LoadScenario(Scenario("seated_twist.toml"), {"run.duration_s=0.05"}).value();
+  SpineParams params = LoadSpineParams(DefaultSpineModelPath()).value();
+  auto r = RunScenario(sc, params).value();
+  const ScenarioSummary s = Summarize(sc, r);
+  const ModelDesc m = BuildScenarioModel(sc, params).value();
+  for (const LevelSummary& l : s.levels) {
+    const JointDesc& J = m.joints[m.FindJoint(l.level)];
+    double noci = 0, pain = 0;
+    for (int f : J.synovial) {
+      const SynovialJointDesc& e = m.synovial_joints[f];
+      if (!e.has_capsule) continue;
+      noci = noci > 0 ? std::min(noci, e.capsule.nociceptor_strain) : e.capsule.nociceptor_strain;
+      pain = pain > 0 ? std::min(pain, e.capsule.pain_strain) : e.capsule.pain_strain;
+    }
+    EXPECT_DOUBLE_EQ(l.nociceptor_strain, noci) << l.level;
+    EXPECT_DOUBLE_EQ(l.pain_strain, pain) << l.level;
+  }
+  EXPECT_DOUBLE_EQ(s.levels[10].nociceptor_strain, 0.11);  // models/spine_adult.toml, Lu et al. 2005
 }
 
 TEST(StandingBackBend, ExtensionLoadsTheFacets) {

@@ -612,6 +612,8 @@ Expected<ScenarioRunner> ScenarioRunner::Create(const Scenario& sc, const SpineP
     res.facet_names.push_back(f.name);
     res.facet_nucleation_Pa.push_back(
         f.has_capsule ? f.capsule.nucleation_pressure_abs_Pa - f.capsule.atmospheric_pressure_Pa : 0.0);
+    res.facet_nociceptor_strain.push_back(f.has_capsule ? f.capsule.nociceptor_strain : 0.0);
+    res.facet_pain_strain.push_back(f.has_capsule ? f.capsule.pain_strain : 0.0);
   }
   res.environment = d.environment;
   // safety: artery rest lengths (every model has the neck); per level the weaker vertebra's strength
@@ -899,6 +901,9 @@ ScenarioSummary Summarize(const Scenario& sc, const ScenarioResult& r) {
       if (n.compare(0, s.level.size() + 1, s.level + " ") != 0) continue;
       const int side = n.back() == 'L' ? 0 : 1;
       s.baseline_capsule_strain = std::max(s.baseline_capsule_strain, r.facet_capsule_strain[t0 * F + f]);
+      auto lower = [](double have, double x) { return x > 0 && (have <= 0 || x < have) ? x : have; };
+      if (f < r.facet_nociceptor_strain.size()) s.nociceptor_strain = lower(s.nociceptor_strain, r.facet_nociceptor_strain[f]);
+      if (f < r.facet_pain_strain.size()) s.pain_strain = lower(s.pain_strain, r.facet_pain_strain[f]);
       for (size_t t = t0; t < T; ++t) {
         s.peak_facet_contact_N = std::max(s.peak_facet_contact_N, r.facet_contact_N[t * F + f]);
         s.peak_capsule_strain = std::max(s.peak_capsule_strain, r.facet_capsule_strain[t * F + f]);

@@ -180,6 +180,7 @@ struct ScenarioResult {
   std::vector<double> facet_gap_m, facet_pressure_Pa, facet_contact_N, facet_capsule_strain,
       facet_bubble_radius_m;                        ///< [T][F]
   std::vector<double> facet_nucleation_Pa;          ///< [F] gauge fluid pressure at which the joint cracks (0: no capsule)
+  std::vector<double> facet_nociceptor_strain, facet_pain_strain;  ///< [F] [-] its capsule's thresholds (model; 0: no capsule)
   struct Cavitation {
     double time_s;
     int facet;
@@ -228,6 +229,7 @@ struct LevelSummary {
   double idp_baseline_Pa = 0, idp_change_Pa = 0;  ///< [Pa] at baseline; extreme change from it (signed)
   double facet_opening_m[2] = {0, 0};       ///< [m] largest gap increase from baseline, [0] left, [1] right
   double peak_fracture_risk = 0;            ///< [-] vertebral load over strength
+  double nociceptor_strain = 0, pain_strain = 0;  ///< [-] the lower of its capsules' thresholds (model; 0: none known)
 };
 struct ScenarioSummary {
   double baseline_time_s = 0;
@@ -246,10 +248,10 @@ struct ScenarioSummary {
   bool has_arteries = false;
 };
 
-/// Risk thresholds the summary flags (docs/scenarios.md gives the sources).
+/// Risk thresholds the summary flags that are not in the model (docs/scenarios.md gives the
+/// sources). The capsules' nociceptor and pain strains are the model's own (CapsuleParams, per
+/// joint: LevelSummary::nociceptor_strain, pain_strain).
 struct RiskThresholds {
-  double capsule_nociceptor_strain = 0.10;  ///< [-] afferent activation (Lu et al. 2005, calibration.md §4)
-  double capsule_damage_strain = 0.34;      ///< [-] pain behaviour (Winkelstein group, calibration.md §4)
   double artery_strain = 0.062;             ///< [-] mean strain in a neck manipulation (Symons et al. 2002)
   double artery_failure_strain = 0.39;      ///< [-] lowest failure strain (Symons et al. 2002: 39-62 %)
   double fracture_risk = 1.0;               ///< [-] load = strength
