@@ -111,7 +111,7 @@ int Batch(const CommonOptions& c, BatchArgs& a) {
   };
 
   // everything is checked before anything runs (each rank checks the same, so all agree)
-  auto params = sim::LoadSpineParams(c.model_path);
+  auto params = io::LoadModelSpec(c.model_path);  // a model file, or FILE.h5:RUN
   if (!params) return report("invalid model file:\n" + params.ErrorText()), 2;
   auto plan_or = io::PlanBatch(a.request);
   if (!plan_or) return report("invalid batch:\n" + plan_or.ErrorText()), 2;

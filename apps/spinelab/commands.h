@@ -6,14 +6,18 @@
 #include <CLI/CLI.hpp>
 
 #include "spinelab/anatomy/spine.h"
+#include "spinelab/io/results.h"
 
 namespace spinelab::cli {
 
 struct CommonOptions {
-  std::string model_path;     // --model
+  std::string model_path;     // --model: a model file (TOML), or FILE.h5:RUN (the model_text stored with a run)
   double body_mass_kg = 75;   // --body-mass-kg
   double height_m = 1.75;     // --height-m
 };
+
+/// --model's check: an existing file, or FILE.h5:RUN with FILE existing (the run is checked when read).
+CLI::Validator ModelSpecValidator();
 
 /// Loads the model file and builds the subject's spine; on failure prints
 /// "spinelab <command>: ..." with every diagnostic and returns nullopt (exit code 2).

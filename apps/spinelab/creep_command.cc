@@ -14,7 +14,7 @@ using namespace spinelab::sim;
 
 namespace {
 int RunCreep(const CommonOptions& c, const CreepOptions& o, bool curve) {
-  auto params = LoadSpineParams(c.model_path);
+  auto params = io::LoadModelSpec(c.model_path);  // a model file, or FILE.h5:RUN
   if (!params) {
     std::fprintf(stderr, "spinelab creep: invalid model file:\n%s\n", params.ErrorText().c_str());
     return 2;

@@ -5,9 +5,23 @@
 #include "spinelab/anatomy/spine.h"
 
 namespace spinelab::cli {
+CLI::Validator ModelSpecValidator() {
+  return CLI::Validator(
+      [](std::string& spec) -> std::string {
+        std::FILE* f = std::fopen(spec.c_str(), "rb");
+        if (!f && spec.rfind(':') != std::string::npos) f = std::fopen(spec.substr(0, spec.rfind(':')).c_str(), "rb");
+        if (f) {
+          std::fclose(f);
+          return "";
+        }
+        return "model not found: '" + spec + "' (a model file, or FILE.h5:RUN for the model stored with a run)";
+      },
+      "FILE.toml|FILE.h5:RUN");
+}
+
 std::optional<sim::ModelDesc> LoadSpineOrReport(const CommonOptions& c, const char* command,
                                                  const sim::SpineBuildOptions& options) {
-  auto params = sim::LoadSpineParams(c.model_path);
+  auto params = io::LoadModelSpec(c.model_path);  // a model file, or FILE.h5:RUN
   if (!params) {
     std::fprintf(stderr, "spinelab %s: invalid model file:\n%s\n", command, params.ErrorText().c_str());
     return std::nullopt;
@@ -26,7 +40,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   spinelab::cli::CommonOptions common;
   common.model_path = spinelab::sim::DefaultSpineModelPath();
-  app.add_option("--model", common.model_path, "spine model file (TOML)")->check(CLI::ExistingFile);
+  app.add_option("--model", common.model_path, "spine model file (TOML), or FILE.h5:RUN: the model_text stored with that run")
+      ->check(spinelab::cli::ModelSpecValidator());
   app.add_option("--body-mass-kg", common.body_mass_kg, "subject body mass [kg]")->check(CLI::Range(30.0, 200.0));
   app.add_option("--height-m", common.height_m, "subject height [m]")->check(CLI::Range(1.2, 2.2));
   int exit_code = 0;

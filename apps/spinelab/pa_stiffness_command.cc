@@ -13,7 +13,7 @@ using namespace spinelab::sim;
 
 namespace {
 int RunPaStiffness(const CommonOptions& c) {
-  auto params = LoadSpineParams(c.model_path);
+  auto params = io::LoadModelSpec(c.model_path);  // a model file, or FILE.h5:RUN
   if (!params) {
     std::fprintf(stderr, "spinelab pa-stiffness: invalid model file:\n%s\n", params.ErrorText().c_str());
     return 2;

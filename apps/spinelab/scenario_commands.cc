@@ -13,7 +13,6 @@
 #include "spinelab/io/h5.h"
 #include "spinelab/io/results.h"
 #include "spinelab/scenario/protocol.h"
-#include "spinelab/scenario/protocol.h"
 #include "spinelab/scenario/scenario.h"
 #include "spinelab/anatomy/spine.h"
 
@@ -93,9 +92,28 @@ void PrintSummary(const Scenario& sc, const ScenarioResult& r, const ScenarioSum
               r.steps * sc.dt_s / std::max(r.wall_time_s, 1e-9));
 }
 
+// the results file -o, created once every input is valid (false: said why on stderr)
+bool OpenOutput(const std::string& output, bool overwrite, std::unique_ptr<io::H5Handle>* file) {
+  if (!overwrite) {
+    if (FILE* probe = std::fopen(output.c_str(), "r")) {
+      std::fclose(probe);
+      std::fprintf(stderr, "spinelab: -o %s exists; pass --overwrite to replace it\n", output.c_str());
+      return false;
+    }
+  }
+  auto f = io::CreateFile(output, true);
+  if (!f) {
+    std::fprintf(stderr, "spinelab: %s\n", f.ErrorText().c_str());
+    return false;
+  }
+  *file = std::make_unique<io::H5Handle>(std::move(f).value());
+  io::WriteFileHeader(**file);
+  return true;
+}
+
 int RunFiles(const CommonOptions& c, const RunArgs& a, bool compare) {
   // validate everything before simulating anything
-  auto params = LoadSpineParams(c.model_path);
+  auto params = io::LoadModelSpec(c.model_path);  // a model file, or FILE.h5:RUN
   if (!params) {
     std::fprintf(stderr, "spinelab: invalid model file:\n%s\n", params.ErrorText().c_str());
     return 2;
@@ -111,22 +129,7 @@ int RunFiles(const CommonOptions& c, const RunArgs& a, bool compare) {
     return 2;
   }
   std::unique_ptr<io::H5Handle> file;
-  if (!a.output.empty()) {
-    if (!a.overwrite) {
-      if (FILE* probe = std::fopen(a.output.c_str(), "r")) {
-        std::fclose(probe);
-        std::fprintf(stderr, "spinelab: -o %s exists; pass --overwrite to replace it\n", a.output.c_str());
-        return 2;
-      }
-    }
-    auto f = io::CreateFile(a.output, true);
-    if (!f) {
-      std::fprintf(stderr, "spinelab: %s\n", f.ErrorText().c_str());
-      return 2;
-    }
-    file = std::make_unique<io::H5Handle>(std::move(f).value());
-    io::WriteFileHeader(*file);
-  }
+  if (!a.output.empty() && !OpenOutput(a.output, a.overwrite, &file)) return 2;
   std::vector<ScenarioSummary> sums;
   int failed = 0;
   for (const Scenario& sc : scenarios) {
@@ -195,6 +198,73 @@ int RunFiles(const CommonOptions& c, const RunArgs& a, bool compare) {
   return failed ? 3 : 0;
 }
 
+struct RerunArgs {
+  std::string input, run, output;
+  bool overwrite = false;
+};
+
+// `spinelab rerun`: the stored runs again, each with its stored scenario text, overrides and model
+// text (not today's files on disk), into a new results file under the same run names
+int Rerun(const RerunArgs& a) {
+  auto runs = io::ListRuns(a.input);
+  if (!runs) {
+    std::fprintf(stderr, "spinelab rerun: %s\n", runs.ErrorText().c_str());
+    return 2;
+  }
+  const std::vector<std::string> names = a.run.empty() ? runs.value() : std::vector<std::string>{a.run};
+  if (names.empty()) {
+    std::fprintf(stderr, "spinelab rerun: %s: no runs in this file\n", a.input.c_str());
+    return 2;
+  }
+  // validate everything before simulating or writing anything
+  struct Job {
+    std::string run;
+    Scenario scenario;
+    SpineParams params;
+  };
+  std::vector<Job> jobs;
+  std::string errors;
+  for (const std::string& name : names) {
+    auto stored = io::ReadRun(a.input, name);
+    if (!stored) {
+      errors += stored.ErrorText() + "\n";
+      continue;
+    }
+    auto sc = io::StoredScenario(stored.value());
+    auto params = io::StoredModel(stored.value());
+    if (!sc) errors += sc.ErrorText() + "\n";
+    if (!params) errors += params.ErrorText() + "\n";
+    if (sc && params) jobs.push_back({name, std::move(sc).value(), std::move(params).value()});
+  }
+  if (!errors.empty()) {
+    std::fprintf(stderr, "spinelab rerun: cannot rerun:\n%s", errors.c_str());
+    return 2;
+  }
+  std::unique_ptr<io::H5Handle> file;
+  if (!OpenOutput(a.output, a.overwrite, &file)) return 2;
+  int failed = 0;
+  for (const Job& j : jobs) {
+    auto r = RunScenario(j.scenario, j.params);
+    if (!r) {
+      std::fprintf(stderr, "spinelab rerun: %s:%s: %s\n", a.input.c_str(), j.run.c_str(), r.ErrorText().c_str());
+      return 2;
+    }
+    PrintSummary(j.scenario, r.value(), Summarize(j.scenario, r.value()));
+    if (r.value().status != "ok") {
+      ++failed;
+      std::fprintf(stderr, "spinelab rerun: %s:%s: run failed: %s\n", a.input.c_str(), j.run.c_str(), r.value().error.c_str());
+    }
+    auto w = io::WriteRun(*file, j.run, j.scenario, r.value());
+    if (!w) {
+      std::fprintf(stderr, "spinelab rerun: %s: %s\n", a.output.c_str(), w.ErrorText().c_str());
+      return 2;
+    }
+  }
+  std::printf("wrote %s (%zu run%s from %s, each on its stored scenario and model)\n", a.output.c_str(), jobs.size(),
+              jobs.size() == 1 ? "" : "s", a.input.c_str());
+  return failed ? 3 : 0;
+}
+
 int List() {
   const std::string dir = std::string(SPINELAB_SOURCE_DIR) + "/scenarios";
   std::vector<std::string> files;
@@ -229,6 +299,14 @@ void AddScenarioCommands(CLI::App& app, CommonOptions& common, int* exit_code) {
   cmp->add_option("scenarios", b->files, "two scenario files")->required()->expected(2)->check(CLI::ExistingFile);
   cmp->add_option("--set", b->set, "override a value in both: key.path=value");
   cmp->callback([&common, b, exit_code] { *exit_code = RunFiles(common, *b, true); });
+
+  auto ra = std::make_shared<RerunArgs>();
+  CLI::App* rerun = app.add_subcommand("rerun", "run stored runs again from their stored scenario text, overrides and model text");
+  rerun->add_option("file", ra->input, "results file (HDF5)")->required()->check(CLI::ExistingFile);
+  rerun->add_option("--run", ra->run, "the run to rerun (default: every run of the file)");
+  rerun->add_option("-o,--output", ra->output, "results file to write (HDF5)")->required();
+  rerun->add_flag("--overwrite", ra->overwrite, "replace an existing results file");
+  rerun->callback([ra, exit_code] { *exit_code = Rerun(*ra); });
 
   CLI::App* list = app.add_subcommand("list", "list the scenarios with their titles");
   list->callback([exit_code] { *exit_code = List(); });

@@ -1,8 +1,7 @@
 #include "recording.h"
 
-#include <sstream>
 
-#include "spinelab/io/h5.h"
+#include "spinelab/io/results.h"
 
 namespace spinelab::viewer {
 
@@ -123,79 +122,35 @@ Expected<Recording> RecordScenario(const std::string& path, const std::string& m
 }
 
 std::vector<std::string> ListRuns(const std::string& h5_path) {
-  auto f = io::OpenFileReadOnly(h5_path);
-  if (!f) return {};
-  return io::ListGroups(f.value(), "runs");
+  auto runs = io::ListRuns(h5_path);
+  return runs ? runs.value() : std::vector<std::string>{};
 }
 
 Expected<Recording> ReadResults(const std::string& h5_path, const std::string& run_in, const std::string& model_path) {
-  auto f = io::OpenFileReadOnly(h5_path);
-  if (!f) return f.errors();
-  const auto runs = io::ListGroups(f.value(), "runs");
-  if (runs.empty()) return std::vector<Diagnostic>{{h5_path, "runs", "no runs in this file"}};
-  std::string run = run_in.empty() ? runs.front() : run_in;
-  if (std::find(runs.begin(), runs.end(), run) == runs.end()) {
-    std::string list;
-    for (const auto& r : runs) list += (list.empty() ? "" : ", ") + r;
-    return std::vector<Diagnostic>{{h5_path, "--run", "'" + run + "' is not a run of this file; allowed: " + list}};
-  }
-  const std::string base = "runs/" + run;
-  auto text = io::ReadStringAttr(f.value(), base, "scenario_text");
-  if (!text) return text.errors();
-  auto params = sim::LoadSpineParams(model_path);
-  if (!params) return params.errors();
-  // the run's --set/--sweep values on top of the stored file (older files have none)
-  std::vector<std::string> overrides;
-  if (auto o = io::ReadStringAttr(f.value(), base, "overrides")) {
-    std::stringstream lines(o.value());
-    for (std::string line; std::getline(lines, line);)
-      if (!line.empty()) overrides.push_back(line);
-  }
-  auto sc = sim::LoadScenarioText(text.value(), run + ".toml", overrides);
+  auto runs = io::ListRuns(h5_path);
+  if (!runs) return runs.errors();
+  if (runs.value().empty()) return std::vector<Diagnostic>{{h5_path, "runs", "no runs in this file"}};
+  const std::string run = run_in.empty() ? runs.value().front() : run_in;
+  auto stored = io::ReadRun(h5_path, run);  // the datasets through io's table (run_layout.h)
+  if (!stored) return stored.errors();
+  const io::StoredRun& s = stored.value();
+  auto sc = io::StoredScenario(s);
   if (!sc) return sc.errors();
+  // the model the run ran on (its stored model_text), not today's model file; older files have
+  // none and fall back to the model file, saying so
+  std::string fallback;
+  auto params = s.has_model_text ? io::StoredModel(s) : io::LoadModelSpec(model_path);
+  if (!params) return params.errors();
+  if (!s.has_model_text) fallback = "this run stores no model_text: the model is today's " + model_path;
   auto model = sim::BuildScenarioModel(sc.value(), params.value());
   if (!model) return model.errors();
-  sim::ScenarioResult r;
-  std::vector<uint64_t> dims;
-  auto read = [&](const std::string& name, std::vector<double>* out) -> bool {
-    auto v = io::ReadDoubles(f.value(), base + "/" + name, &dims);
-    if (!v) return false;
-    *out = std::move(v).value();
-    return true;
-  };
-  bool ok = read("time", &r.time_s) && read("bodies/position", &r.body_position_m) &&
-            read("bodies/orientation", &r.body_orientation) && read("facets/gap", &r.facet_gap_m) &&
-            read("facets/fluid_pressure", &r.facet_pressure_Pa) && read("facets/capsule_strain", &r.facet_capsule_strain) &&
-            read("facets/contact_force", &r.facet_contact_N) && read("facets/bubble_radius", &r.facet_bubble_radius_m) &&
-            read("levels/disc_shear", &r.disc_shear_N) && read("levels/disc_pressure", &r.disc_pressure_Pa);
-  auto levels = io::ReadStrings(f.value(), base + "/levels/name");
-  if (levels) r.level_names = levels.value();
-  if (!ok) return std::vector<Diagnostic>{{h5_path, base, "missing or unreadable datasets (not a spinelab results file?)"}};
-  auto bodies = io::ReadStrings(f.value(), base + "/bodies/name");
-  auto facets = io::ReadStrings(f.value(), base + "/facets/name");
-  if (!bodies || !facets) return std::vector<Diagnostic>{{h5_path, base, "missing body or facet names"}};
-  r.body_names = bodies.value();
-  r.facet_names = facets.value();
+  const sim::ScenarioResult& r = s.result;
   if (r.body_names.size() != model.value().bodies.size() || r.facet_names.size() != model.value().synovial_joints.size())
-    return std::vector<Diagnostic>{{h5_path, base, "the stored run does not match the model rebuilt from its scenario (another model file?)"}};
-  std::vector<double> ct, jump, idx;
-  if (read("events/cavitation/time", &ct) && read("events/cavitation/gap_jump", &jump)) {
-    // facet index from the names (stored as integers)
-    auto names = io::ReadStrings(f.value(), base + "/events/cavitation/facet_name");
-    std::vector<uint64_t> sdims;
-    auto sound = io::ReadDoubles(f.value(), base + "/events/cavitation/sound", &sdims);
-    for (size_t i = 0; i < ct.size(); ++i) {
-      int fi = 0;
-      if (names)
-        fi = static_cast<int>(std::find(r.facet_names.begin(), r.facet_names.end(), names.value()[i]) - r.facet_names.begin());
-      r.cavitations.push_back({ct[i], fi, jump[i], 0.0, {}});
-      if (sound && sdims.size() == 2 && sdims[0] == ct.size())
-        for (uint64_t k = 0; k < sdims[1]; ++k) r.cavitations.back().sound_Pa.push_back(static_cast<float>(sound.value()[i * sdims[1] + k]));
-    }
-  }
+    return std::vector<Diagnostic>{{h5_path, "runs/" + run, "the stored run does not match the model rebuilt from its scenario (another model file?)"}};
   Recording rec = FromResult(sc.value(), std::move(model).value(), r);
   rec.scenario = sc.value();
   rec.source = h5_path + " : " + run;
+  if (!fallback.empty()) rec.notice = rec.notice.empty() ? fallback : rec.notice + " (" + fallback + ")";
   return rec;
 }
 

@@ -35,8 +35,8 @@ void SyncFromRunner(const sim::ScenarioRunner& runner, Recording* rec);
 
 /// Simulates the scenario (whole run) and records every frame.
 Expected<Recording> RecordScenario(const std::string& scenario_path, const std::string& model_path);
-/// Reads run `run` (empty: the first) of a results file; the model is rebuilt from the stored
-/// scenario text.
+/// Reads run `run` (empty: the first) of a results file (io::ReadRun); the model is rebuilt from
+/// the stored scenario text on the stored model_text (`model_path` only for files without one).
 Expected<Recording> ReadResults(const std::string& h5_path, const std::string& run, const std::string& model_path);
 /// The runs in a results file.
 std::vector<std::string> ListRuns(const std::string& h5_path);

@@ -266,6 +266,17 @@ Expected<std::vector<std::string>> ReadStrings(const H5Handle& loc, const std::s
   return out;
 }
 
+Expected<std::vector<int64_t>> ReadInts(const H5Handle& loc, const std::string& name) {
+  Id ds{H5Dopen2(loc.id(), name.c_str(), H5P_DEFAULT), H5Dclose};
+  if (ds.id < 0) return std::vector<Diagnostic>{{"", name, "no such dataset"}};
+  Id space{H5Dget_space(ds.id), H5Sclose};
+  const hssize_t n = H5Sget_simple_extent_npoints(space.id);
+  std::vector<int64_t> out(n > 0 ? static_cast<size_t>(n) : 0);
+  if (n > 0 && H5Dread(ds.id, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()) < 0)
+    return std::vector<Diagnostic>{{"", name, "read failed"}};
+  return out;
+}
+
 bool Flush(const H5Handle& file) { return H5Fflush(file.id(), H5F_SCOPE_GLOBAL) >= 0; }
 
 std::vector<std::string> ListGroups(const H5Handle& loc, const std::string& path) {

@@ -1,6 +1,9 @@
 // LoadSpineParams: strict reader of models/*.toml. Every numeric parameter is an inline table
 // { value = ..., source = "..." }; keys carry their unit, converted here to SI exactly once.
+#include <cerrno>
 #include <cmath>
+#include <cstring>
+#include <fstream>
 #include <set>
 #include <sstream>
 
@@ -174,9 +177,17 @@ class Reader {
 }  // namespace
 
 Expected<SpineParams> LoadSpineParams(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::vector<Diagnostic>{{path, "", std::string("cannot read model file: ") + std::strerror(errno)}};
+  std::ostringstream text;
+  text << in.rdbuf();
+  return LoadSpineParamsText(text.str(), path);
+}
+
+Expected<SpineParams> LoadSpineParamsText(const std::string& text, const std::string& path) {
   toml::table root;
   try {
-    root = toml::parse_file(path);
+    root = toml::parse(text, path);
   } catch (const toml::parse_error& e) {
     const auto& b = e.source().begin;
     return std::vector<Diagnostic>{{path + ":" + std::to_string(b.line), "",
@@ -186,6 +197,7 @@ Expected<SpineParams> LoadSpineParams(const std::string& path) {
   }
   SpineParams p;
   p.file = path;
+  p.text = text;
   Reader r(root, path, &p);
   constexpr double mm = 1e-3, deg = kDegToRad;
   const size_t NB = kSpineBodies, NL = kSpineLevels;

@@ -616,6 +616,8 @@ Expected<ScenarioRunner> ScenarioRunner::Create(const Scenario& sc, const SpineP
     res.facet_pain_strain.push_back(f.has_capsule ? f.capsule.pain_strain : 0.0);
   }
   res.environment = d.environment;
+  res.model_file = params.file;
+  res.model_text = params.text;
   // safety: artery rest lengths (every model has the neck); per level the weaker vertebra's strength
   impl->X_WB.resize(d.bodies.size());
   for (size_t b = 0; b < d.bodies.size(); ++b) impl->X_WB[b] = d.bodies[b].X_WB;

@@ -62,6 +62,8 @@ bool WriteAttr(const H5Handle& loc, const std::string& name, int64_t value);
 Expected<std::vector<double>> ReadDoubles(const H5Handle& loc, const std::string& name, std::vector<uint64_t>* dims);
 Expected<std::string> ReadStringAttr(const H5Handle& loc, const std::string& obj, const std::string& name);
 Expected<std::vector<std::string>> ReadStrings(const H5Handle& loc, const std::string& name);
+/// A 1-D dataset of integers.
+Expected<std::vector<int64_t>> ReadInts(const H5Handle& loc, const std::string& name);
 
 Expected<double> ReadDoubleAttr(const H5Handle& loc, const std::string& obj, const std::string& name);
 Expected<int64_t> ReadIntAttr(const H5Handle& loc, const std::string& obj, const std::string& name);

@@ -35,6 +35,7 @@ struct LigamentTypeParams {
 /// All spine parameters, in SI and radians (converted once by LoadSpineParams).
 struct SpineParams {
   std::string file;                       ///< path it was loaded from
+  std::string text;                       ///< the whole TOML text it was parsed from (stored with results)
   std::string name;
   double ref_body_mass_kg = 75, ref_height_m = 1.75;
   double sacral_slope_rad = 0;
@@ -118,6 +119,9 @@ extern const std::array<const char*, 7> kLigamentTypes;
 /// Loads and validates a spine parameter file. Every problem (unknown key, missing source, wrong
 /// array length, out-of-range value) is reported with file:line, key, value and allowed range.
 Expected<SpineParams> LoadSpineParams(const std::string& path);
+/// The same from a model file's text (e.g. the model_text stored with a result); `path` names it
+/// in messages and becomes SpineParams::file.
+Expected<SpineParams> LoadSpineParamsText(const std::string& text, const std::string& path);
 
 /// The subject the model is scaled to: masses ∝ body mass, lengths ∝ height.
 struct Subject {
