@@ -56,7 +56,7 @@ void AddAppliedForces(const Recording& rec, viz::Frame* f) {
     if (b < 0 || static_cast<size_t>(b) >= f->X_WB.size()) continue;
     const Pose& X = f->X_WB[b];
     const Vec3 push = X.R.col(2);  // a pad's z axis is its push direction
-    const double F = std::max(2.0, o.force_N * o.profile.Factor(t));
+    const double F = o.PushForce(t);
     f->applied_forces.push_back({X.p - push * (F * 0.0005 + 0.02), push * F});
   }
 }

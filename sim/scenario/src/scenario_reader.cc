@@ -49,6 +49,8 @@ double LoadProfile::Factor(double t) const {
   return 0;
 }
 
+double ScenarioObject::PushForce(double t) const { return std::max(kPadTouch_N, force_N * profile.Factor(t)); }
+
 std::vector<double> ScenarioProtocol::AttemptTimes() const {
   std::vector<double> t;
   for (int day = 0; day * 86400.0 < duration_s; day += every_days)

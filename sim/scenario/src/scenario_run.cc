@@ -326,7 +326,6 @@ struct ScenarioRunner::Impl {
   int64_t sample_kind = 1;
   int target_level = -1;
   double window_peak_strain = 0;
-  static constexpr double kPadTouch_N = 2.0;  // [N] assumed: a hand resting on the skin
 
   const ModelDesc& d() const { return model->desc(); }
   // why a step failed, for status/error: the time, the check that tripped and the fastest body
@@ -347,7 +346,7 @@ struct ScenarioRunner::Impl {
       if (scene.pad_body[k] < 0) continue;
       const BodyId pb = scene.pad_body[k];
       AppliedLoad a;
-      const double F = std::max(kPadTouch_N, sc.objects[k].force_N * sc.objects[k].profile.Factor(t));
+      const double F = sc.objects[k].PushForce(t);
       a.force_N = F * scene.pad_push_W[k] - d().bodies[pb].mass_kg * scene.gravity_W;
       w.SetAppliedLoad(pb, a);
     }

@@ -75,6 +75,10 @@ struct ScenarioObject {
   double force_N = 0;                 ///< [N] peak push, along -side
   double mass_kg = 0.5;               ///< [kg] hand
   LoadProfile profile;
+  /// [N] a pad's push at time t [s]: its profile's force, never less than a hand resting on the
+  /// skin (kPadTouch_N, 2 N: assumed)
+  double PushForce(double t) const;
+  static constexpr double kPadTouch_N = 2.0;
 };
 
 /// Prescribed motion of the held pelvis (sacrum): rotation about W's axes through its centre of
