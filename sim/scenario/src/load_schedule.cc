@@ -1,0 +1,67 @@
+// The load schedule: the scenario's loads, pads and prescribed pelvis motions at time t.
+#include "runner_impl.h"
+
+namespace spinelab::sim {
+
+void ScenarioRunner::Impl::ApplyLoads(double t) {
+  const ModelDesc& md = d();
+  World& w = *world;
+  const BodyId pelvis = scene.pelvis;
+  // loads on the same body add up: each as a force and a moment about the COM, in W
+  sum_F = extra_F;
+  sum_T = extra_T;
+  for (size_t k = 0; k < sc.loads.size(); ++k) {
+    const ScenarioLoad& L = sc.loads[k];
+    const double f = L.phase == ScenarioLoad::Phase::kBetween ? between_factor
+                     : L.phase == ScenarioLoad::Phase::kAlways ? 1.0
+                     : attempt_on                              ? L.profile.Factor(t - attempt_start)
+                                                               : 0.0;
+    const BodyId b = scene.load_body[k];
+    const BodyState& bs = w.state().bodies[b];
+    const Mat3 R = bs.q_WB.toRotationMatrix();
+    const Vec3 F_W = f * (L.body_frame ? Vec3(R * L.force_N) : L.force_N);
+    const Vec3 T_W = f * (L.body_frame ? Vec3(R * L.torque_Nm) : L.torque_Nm);
+    const Vec3 r_W = R * (md.bodies[b].p_BoV_B + L.point_m);
+    sum_F[b] += F_W;
+    sum_T[b] += T_W + r_W.cross(F_W);
+  }
+  if (scene.below_T2_N > 0) {
+    // the legs stand on the floor until the feet leave it: they carry the weight below the
+    // shoulders and hold the pelvis where it stood (the pelvis-support law, explicit), fading
+    // to nothing over 2 s from feet_off_s
+    const double f = 1.0 - std::clamp((t - sc.feet_off_s) / 2.0, 0.0, 1.0);
+    const BodyState& ps = w.state().bodies[pelvis];
+    const Mat3 R0 = scene.X_W_pelvis0.R;
+    const Vec3 dth = RotationVector(ps.q_WB.toRotationMatrix() * R0.transpose());
+    sum_F[pelvis] += f * (Vec3(0, 0, scene.below_T2_N) + params.pelvis_support_k_trans * (scene.X_W_pelvis0.p - ps.p_WB) -
+                          params.pelvis_support_c_trans * ps.v_WB);
+    const Vec3 k_rot_W = (R0 * params.pelvis_support_k_rot.asDiagonal() * R0.transpose()) * dth;
+    sum_T[pelvis] += f * (-k_rot_W - params.pelvis_support_c_rot * ps.w_WB);
+  }
+  for (BodyId b : loaded_bodies) {
+    AppliedLoad a;
+    a.force_N = sum_F[b];
+    a.torque_Nm = sum_T[b];
+    w.SetAppliedLoad(b, a);
+  }
+  const double ta = attempt_on ? t - attempt_start : -1.0;  // profiles are 0 before they start
+  SetPadLoads(w, ta);
+  if (!sc.motions.empty()) {
+    // the held pelvis follows the prescribed motions (rotations composed in file order)
+    auto pose_at = [&](double tt) {
+      Pose X = scene.X_W_pelvis0;
+      for (const ScenarioMotion& m : sc.motions) {
+        const double f = m.profile.Factor(tt);
+        X.R = RotationFromVector(f * m.rotation_rad) * X.R;
+        X.p += f * m.translation_m;
+      }
+      return X;
+    };
+    const Pose X1 = pose_at(ta < 0 ? ta : ta + sc.dt_s), X0 = pose_at(ta);
+    const Vec3 v = (X1.p - X0.p) / sc.dt_s;
+    const Vec3 w_W = RotationVector(X1.R * X0.R.transpose()) / sc.dt_s;
+    w.SetHeldBodyMotion(pelvis, X0, v, w_W);
+  }
+}
+
+}  // namespace spinelab::sim

@@ -1,0 +1,101 @@
+// The recorder: what each output sample stores (the HDF5 run datasets), the derived safety
+// measures (annulus shear stress, fracture risk), the probes, and the cavitation events.
+#include "runner_impl.h"
+#include "spinelab/anatomy/spine_probe.h"
+
+namespace spinelab::sim {
+
+void ScenarioRunner::Impl::Probe() {
+  const std::vector<Vec3> nz = NeutralZones(d(), world->state(), params.hypermobility_probe_moment_Nm);
+  if (nz0.empty()) nz0 = nz;
+  hyper = HypermobilityIndex(nz, nz0);
+}
+
+void ScenarioRunner::Impl::Record() {
+  const ModelDesc& md = d();
+  World& w = *world;
+  const StepOutputs& out = w.outputs();
+  res.time_s.push_back(w.state().time_s);
+  for (size_t b = 0; b < md.bodies.size(); ++b) {
+    const BodyState& s = w.state().bodies[b];
+    res.body_position_m.insert(res.body_position_m.end(), {s.p_WB.x(), s.p_WB.y(), s.p_WB.z()});
+    res.body_orientation.insert(res.body_orientation.end(), {s.q_WB.w(), s.q_WB.x(), s.q_WB.y(), s.q_WB.z()});
+    X_WB[b] = Pose{s.q_WB.toRotationMatrix(), s.p_WB};
+  }
+  for (size_t l = 0; l < md.joints.size(); ++l) {
+    const BushingOutput& b = out.bushings[md.joints[l].bushing];
+    // flexion (about y), lateral bending to the right (about x), axial rotation to the left (about z)
+    res.level_rotation_rad.insert(res.level_rotation_rad.end(), {b.rotation_rad.y(), b.rotation_rad.x(), b.rotation_rad.z()});
+    res.disc_compression_N.push_back(b.compression_N);
+    res.disc_shear_N.push_back(b.shear_N);
+    res.disc_shear_xy_N.insert(res.disc_shear_xy_N.end(), {b.force_N.x(), b.force_N.y()});
+    res.disc_torsion_Nm.push_back(b.moment_Nm.z());
+    // torsion: Bredt-Batho τ = T / (2 A_m t); transverse shear on a thin ring: τ = 2 V / A_wall
+    const bool disc = md.bushings[md.joints[l].bushing].params.area_m2 > 0;  // C0-C1, C1-C2: no disc
+    res.annulus_shear_Pa.push_back(!disc ? 0.0 : std::abs(b.moment_Nm.z()) / (2 * scene.annulus_Am_m2[l] * scene.annulus_t_m[l]) +
+                                   2 * b.shear_N / scene.annulus_wall_m2[l]);
+    res.disc_pressure_Pa.push_back(b.pressure_Pa);
+    // factor of risk for a vertebral compression fracture: the compressive force the disc puts
+    // on the vertebral bodies over their compressive strength (Myers & Wilson 1997; Bouxsein 2006)
+    res.fracture_risk.push_back(b.compression_N / scene.strength_N[l]);
+  }
+  for (size_t i = 0; i < md.synovial_joints.size(); ++i) {
+    const SynovialJointOutput& f = out.synovial_joints[i];
+    res.facet_gap_m.push_back(f.gap_m);
+    res.facet_pressure_Pa.push_back(f.pressure_Pa);
+    res.facet_contact_N.push_back(f.contact_force_N);
+    res.facet_capsule_strain.push_back(f.capsule_strain);
+    res.facet_bubble_radius_m.push_back(w.state().capsules[i].radius_m);
+  }
+  for (size_t p = 0; p < scene.artery_rest_m.size(); ++p)
+    res.artery_strain.push_back(PathLength(md.paths[p], X_WB) / scene.artery_rest_m[p] - 1.0);
+  // slow state
+  const State& st = w.state();
+  res.sample_kind.push_back(sample_kind);
+  for (size_t l = 0; l < md.joints.size(); ++l) {
+    res.level_hypermobility.push_back(hyper[l]);
+    res.level_tone.push_back(md.joints[l].reflex >= 0 ? st.reflexes[md.joints[l].reflex].tone : 0.0);
+    double c = 0;
+    for (int i : level_ligaments[l]) c += st.ligaments[i].creep_fast + st.ligaments[i].creep_slow;
+    res.level_creep.push_back(level_ligaments[l].empty() ? 0.0 : c / level_ligaments[l].size());
+  }
+  for (size_t i = 0; i < md.synovial_joints.size(); ++i) {
+    const int cl = md.synovial_joints[i].capsule_ligament;
+    res.facet_laxity.push_back(cl < 0 ? 0.0 : st.ligaments[cl].laxity + st.ligaments[cl].laxity_permanent);
+    if (sample_kind == 1 && cl >= 0 && AttemptFacet(static_cast<int>(i)) && md.synovial_joints[i].has_capsule) {
+      // the capsule's strain as its nociceptors and slow laws see it: in-plane plus the opening
+      window_peak_strain = std::max(window_peak_strain, out.synovial_joints[i].capsule_strain + out.synovial_joints[i].capsule_opening_strain);
+    }
+  }
+}
+
+void ScenarioRunner::Impl::CollectEvents() {
+  const ModelDesc& md = d();
+  World& w = *world;
+  // the element outputs are evaluated only when a joint cracked or an event collects its jump
+  bool busy = false;
+  const std::vector<SynovialJointOutput>& ev = w.last_step_synovial_joints();
+  for (size_t k = 0; k < md.synovial_joints.size() && !busy; ++k) busy = ev[k].cracked || open_event[k] >= 0;
+  if (!busy) return;
+  const StepOutputs& out = w.outputs();
+  for (size_t k = 0; k < md.synovial_joints.size(); ++k) {
+    const SynovialJointOutput& f = out.synovial_joints[k];
+    if (f.cracked) {
+      open_event[k] = static_cast<int>(res.cavitations.size());
+      res.cavitations.push_back({w.state().capsules[k].dynamic_since_s, static_cast<int>(k), 0.0, 0.0, {}});
+      gap_at_crack[k] = f.gap_m;
+    }
+    if (open_event[k] >= 0) {
+      // the event collects its sound and the joint's opening for 50 ms
+      auto& ev = res.cavitations[open_event[k]];
+      for (float p : f.sound_Pa) {
+        ev.sound_peak_Pa = std::max(ev.sound_peak_Pa, std::abs(static_cast<double>(p)));
+        if (ev.sound_Pa.size() < static_cast<size_t>(0.02 * kSoundSampleRate_Hz)) ev.sound_Pa.push_back(p);
+      }
+      ev.gap_jump_m = std::max(ev.gap_jump_m, f.gap_m - gap_at_crack[k]);
+      if (w.state().time_s - ev.time_s > 0.05) open_event[k] = -1;
+    }
+  }
+}
+
+}  // namespace spinelab::sim

@@ -1,0 +1,81 @@
+// The scenario runner's state, shared by its parts: runner.cc (create, step), load_schedule.cc,
+// recorder.cc (records and events), protocol_run.cc (internal to spinelab_scenario).
+#pragma once
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <memory>
+
+#include "scene.h"
+#include "spinelab/scenario/scenario.h"
+#include "spinelab/sim/world.h"
+
+namespace spinelab::sim {
+
+struct ScenarioRunner::Impl {
+  Scenario sc;
+  SpineParams params;
+  Scene scene;
+  std::shared_ptr<const Model> model;
+  std::unique_ptr<World> world;
+  ScenarioResult res;
+  std::vector<Pose> X_WB;
+  std::vector<double> gap_at_crack;
+  std::vector<int> open_event;  // cavitation rows still collecting sound/jump
+  std::vector<Vec3> sum_F, sum_T, extra_F, extra_T;
+  std::vector<BodyId> loaded_bodies;
+  int64_t n_steps = 0, every = 1, step = 0;
+  std::chrono::steady_clock::time_point t0;
+  // repeated loading: baseline neutral zones, the last probed hypermobility, per-level ligaments
+  std::vector<Vec3> nz0;
+  std::vector<double> hyper;
+  std::vector<std::vector<int>> level_ligaments;
+  // protocols: loads are timed from the current attempt's start; between-loads have a factor
+  double attempt_start = 0;
+  bool attempt_on = true;
+  double between_factor = 0;
+  double between_ramp = -1;    // [s] between-loads return over this long (-1: at once)
+  double between_from = 0;     // [s] from this time
+  int64_t sample_kind = 1;
+  int target_level = -1;
+  double window_peak_strain = 0;
+
+  const ModelDesc& d() const { return model->desc(); }
+  // why a step failed, for status/error: the time, the check that tripped and the fastest body
+  std::string UnstableText(uint32_t st) const {
+    const State& state = world->state();
+    size_t fast = 0;
+    for (size_t i = 1; i < state.bodies.size(); ++i)
+      if (state.bodies[i].v_WB.squaredNorm() > state.bodies[fast].v_WB.squaredNorm()) fast = i;
+    std::string text = "unstable at t = " + FormatNumber(state.time_s) + " s: " + StepStatusText(st);
+    if (fast < state.bodies.size() && fast < d().bodies.size() && std::isfinite(state.bodies[fast].v_WB.norm()))
+      text += "; fastest body '" + d().bodies[fast].name + "' at " + FormatNumber(state.bodies[fast].v_WB.norm()) +
+              " m/s, " + FormatNumber(state.bodies[fast].w_WB.norm()) + " rad/s";
+    return text + ". Check the loads (one the body cannot bear throws it), or try a smaller run.dt_s";
+  }
+  void SetPadLoads(World& w, double t) {
+    // the practitioner carries the pad's weight; the profile's push comes on top of the touch
+    for (size_t k = 0; k < sc.objects.size(); ++k) {
+      if (scene.pad_body[k] < 0) continue;
+      const BodyId pb = scene.pad_body[k];
+      AppliedLoad a;
+      const double F = sc.objects[k].PushForce(t);
+      a.force_N = F * scene.pad_push_W[k] - d().bodies[pb].mass_kg * scene.gravity_W;
+      w.SetAppliedLoad(pb, a);
+    }
+  }
+  void Record();
+  void ApplyLoads(double t);
+  void CollectEvents();
+  void Probe();
+  bool StepOnce(bool window);
+  bool RunProtocol();
+  bool AttemptFacet(int f) const {
+    const ModelDesc& md = d();
+    if (target_level < 0) return true;
+    const std::vector<int>& joints = md.joints[target_level].synovial;
+    return std::find(joints.begin(), joints.end(), f) != joints.end();
+  }
+};
+}  // namespace spinelab::sim
