@@ -179,17 +179,10 @@ int RunFiles(const CommonOptions& c, const RunArgs& a, bool compare) {
     std::printf("%-34s %5s %12s %10s %8s %8s %9s  %s\n", "scenario", "pops", "annulus kPa", "dshear N", "capsule",
                 "fract", "artery %", "worst level");
     for (size_t i = 0; i < sums.size(); ++i) {
-      const ScenarioSummary& s = sums[i];
-      double ann = 0, sh = 0, caps = 0, fr = 0;
-      std::string worst;
-      for (const LevelSummary& l : s.levels) {
-        if (l.peak_annulus_shear_Pa > ann) ann = l.peak_annulus_shear_Pa, worst = l.level;
-        sh = std::max(sh, l.peak_shear_change_N);
-        caps = std::max(caps, l.peak_capsule_strain);
-        fr = std::max(fr, l.peak_fracture_risk);
-      }
-      std::printf("%-34s %5d %12.0f %10.0f %8.2f %8.2f %9.1f  %s\n", scenarios[i].name.c_str(), s.cavitations, ann * 1e-3, sh, caps,
-                  fr, 100 * std::max(s.peak_artery_strain[0], s.peak_artery_strain[1]), worst.c_str());
+      const ScenarioHeadline h = Headline(sums[i]);
+      std::printf("%-34s %5d %12.0f %10.0f %8.2f %8.2f %9.1f  %s\n", scenarios[i].name.c_str(), sums[i].cavitations,
+                  h.peak_annulus_shear_Pa * 1e-3, h.peak_shear_change_N, h.peak_capsule_strain, h.peak_fracture_risk,
+                  100 * h.peak_artery_strain, h.worst_level.c_str());
     }
     std::printf("(peaks over the run, changes from each scenario's baseline; capsule strain incl. pre-strain;\n"
                 " fract = vertebral load over strength; teaching and research indicators, not medical advice)\n");

@@ -300,6 +300,32 @@ TEST(Summary, CapsuleThresholdsComeFromTheModel) {
   EXPECT_DOUBLE_EQ(s.levels[10].nociceptor_strain, 0.11);  // models/spine_adult.toml, Lu et al. 2005
 }
 
+// the one-line headline of a run (the CLI's table, the batch index): the peaks over the levels,
+// and the worst level is the one with the largest annulus shear; none when no level has any
+TEST(Summary, HeadlineTakesThePeaksOverTheLevels) {
+  ScenarioSummary s;
+  EXPECT_EQ(Headline(s).worst_level, "");
+  LevelSummary a, b;
+  a.level = "T6-T7", b.level = "L4-L5";
+  a.peak_annulus_shear_Pa = 2e5, b.peak_annulus_shear_Pa = 3e5;
+  a.peak_shear_N = 40, b.peak_shear_N = 10;
+  a.peak_capsule_strain = 0.05, b.peak_capsule_strain = 0.2;
+  a.peak_fracture_risk = 0.4, b.peak_fracture_risk = 0.1;
+  a.peak_shear_change_N = 7, b.peak_shear_change_N = 3;
+  s.levels = {a, b};
+  s.peak_artery_strain[0] = 0.01, s.peak_artery_strain[1] = 0.03;
+  ScenarioHeadline h = Headline(s);
+  EXPECT_EQ(h.worst_level, "L4-L5");
+  EXPECT_DOUBLE_EQ(h.peak_annulus_shear_Pa, 3e5);
+  EXPECT_DOUBLE_EQ(h.peak_shear_N, 40);
+  EXPECT_DOUBLE_EQ(h.peak_shear_change_N, 7);
+  EXPECT_DOUBLE_EQ(h.peak_capsule_strain, 0.2);
+  EXPECT_DOUBLE_EQ(h.peak_fracture_risk, 0.4);
+  EXPECT_DOUBLE_EQ(h.peak_artery_strain, 0.03);
+  for (LevelSummary& l : s.levels) l.peak_annulus_shear_Pa = 0;
+  EXPECT_EQ(Headline(s).worst_level, "");
+}
+
 TEST(StandingBackBend, ExtensionLoadsTheFacets) {
   auto sc = LoadScenario(std::string(SPINELAB_SOURCE_DIR) + "/scenarios/standing_back_bend.toml").value();
   auto r = RunScenario(sc, LoadSpineParams(DefaultSpineModelPath()).value()).value();

@@ -291,16 +291,14 @@ RunRecord ExecuteRun(const BatchPlan& plan, int index, const sim::SpineParams& p
   row.error = res.error;
   row.cavitations = static_cast<int64_t>(res.cavitations.size());
   const sim::ScenarioSummary s = sim::Summarize(*rec.scenario, res);
-  double ann = -1;
-  for (const sim::LevelSummary& l : s.levels) {
-    row.peak_disc_shear_N = std::max(row.peak_disc_shear_N, l.peak_shear_N);
-    row.peak_disc_shear_change_N = std::max(row.peak_disc_shear_change_N, l.peak_shear_change_N);
-    row.peak_capsule_strain = std::max(row.peak_capsule_strain, l.peak_capsule_strain);
-    row.peak_fracture_risk = std::max(row.peak_fracture_risk, l.peak_fracture_risk);
-    if (l.peak_annulus_shear_Pa > ann) ann = l.peak_annulus_shear_Pa, row.worst_level = l.level;
-  }
-  row.peak_annulus_shear_stress_Pa = std::max(ann, 0.0);
-  row.peak_artery_strain = std::max(s.peak_artery_strain[0], s.peak_artery_strain[1]);
+  const sim::ScenarioHeadline h = sim::Headline(s);
+  row.peak_disc_shear_N = h.peak_shear_N;
+  row.peak_disc_shear_change_N = h.peak_shear_change_N;
+  row.peak_capsule_strain = h.peak_capsule_strain;
+  row.peak_fracture_risk = h.peak_fracture_risk;
+  row.worst_level = h.worst_level;
+  row.peak_annulus_shear_stress_Pa = h.peak_annulus_shear_Pa;
+  row.peak_artery_strain = h.peak_artery_strain;
   row.nearest_pop_fraction = s.closest_pop_fraction();
   return rec;
 }

@@ -81,4 +81,17 @@ ScenarioSummary Summarize(const Scenario& sc, const ScenarioResult& r) {
   return out;
 }
 
+ScenarioHeadline Headline(const ScenarioSummary& s) {
+  ScenarioHeadline h;
+  for (const LevelSummary& l : s.levels) {
+    if (l.peak_annulus_shear_Pa > h.peak_annulus_shear_Pa) h.peak_annulus_shear_Pa = l.peak_annulus_shear_Pa, h.worst_level = l.level;
+    h.peak_shear_N = std::max(h.peak_shear_N, l.peak_shear_N);
+    h.peak_shear_change_N = std::max(h.peak_shear_change_N, l.peak_shear_change_N);
+    h.peak_capsule_strain = std::max(h.peak_capsule_strain, l.peak_capsule_strain);
+    h.peak_fracture_risk = std::max(h.peak_fracture_risk, l.peak_fracture_risk);
+  }
+  h.peak_artery_strain = std::max(s.peak_artery_strain[0], s.peak_artery_strain[1]);
+  return h;
+}
+
 }  // namespace spinelab::sim

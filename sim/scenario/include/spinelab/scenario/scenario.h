@@ -253,6 +253,18 @@ struct ScenarioSummary {
   bool has_arteries = false;
 };
 
+/// The whole run in one line (the CLI's table, the batch index): the peaks over all levels.
+struct ScenarioHeadline {
+  double peak_annulus_shear_Pa = 0;   ///< [Pa] the largest over the levels
+  std::string worst_level;            ///< the level where it is largest ("" if no level has any)
+  double peak_shear_N = 0;            ///< [N] disc shear
+  double peak_shear_change_N = 0;     ///< [N] what the technique adds to the disc shear
+  double peak_capsule_strain = 0;     ///< [-]
+  double peak_fracture_risk = 0;      ///< [-]
+  double peak_artery_strain = 0;      ///< [-] the larger of left and right
+};
+ScenarioHeadline Headline(const ScenarioSummary& summary);
+
 /// Risk thresholds the summary flags that are not in the model (docs/scenarios.md gives the
 /// sources). The capsules' nociceptor and pain strains are the model's own (CapsuleParams, per
 /// joint: LevelSummary::nociceptor_strain, pain_strain).
