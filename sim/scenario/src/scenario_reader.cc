@@ -1,5 +1,5 @@
-// Scenarios: strict TOML loading with overrides, load profiles, and the run loop that records
-// what the HDF5 writer stores.
+// The scenario reader: strict TOML loading (every key known, every value where it was given)
+// with --set overrides, and the load profiles. Validation is scenario_validate.cc.
 #include "spinelab/scenario/scenario.h"
 
 #include <algorithm>
