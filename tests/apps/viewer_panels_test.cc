@@ -16,9 +16,12 @@
 namespace spinelab::viewer {
 namespace {
 
-// one ImGui frame of the control window, as the app draws it; the commands it queued
-std::vector<Command> DrawOnce(const AppState& s) {
+// one ImGui frame of the control window, as the app draws it, the mouse at `mouse` [px] with
+// its left button down or up; the commands it queued
+std::vector<Command> DrawOnce(const AppState& s, ImVec2 mouse = ImVec2(-1, -1), bool down = false) {
   ImGuiIO& io = ImGui::GetIO();
+  io.MousePos = mouse;
+  io.MouseDown[0] = down;
   io.DisplaySize = ImVec2(1280, 720);
   io.DeltaTime = 1.f / 60;
   CommandQueue queue;
@@ -70,6 +73,32 @@ TEST_F(ViewerPanels, ARecordedComparisonDrawsAndQueuesNothingWithoutInput) {
     s.scene.selected_body = picked_facet < 0 ? 1 : -1;
     for (int frame = 0; frame < 3; ++frame) EXPECT_TRUE(DrawOnce(s).empty());
   }
+}
+
+// a click (press, release) at `at` [px] after frames with the mouse there; the commands queued
+std::vector<Command> Click(const AppState& s, ImVec2 at) {
+  std::vector<Command> all;
+  for (bool down : {false, false, false, true, false})  // the first frames lay the window out
+    for (Command& c : DrawOnce(s, at, down)) all.push_back(std::move(c));
+  return all;
+}
+
+// the control window lays out as on screen (the default font and style; window at 10, 10): the
+// Play/Pause button is the first widget under the title and the source
+const ImVec2 kPauseButton_px(38, 84);
+
+TEST_F(ViewerPanels, AClickOnPauseQueuesPauseAndOnPlayQueuesPlay) {
+  AppState s = ToyState();
+  s.panel_visible = DefaultPanelVisibility();
+  AdvanceFrame(&s, 0.0);
+  ASSERT_TRUE(s.playing);
+  std::vector<Command> queued = Click(s, kPauseButton_px);
+  ASSERT_EQ(queued.size(), 1u);
+  EXPECT_TRUE(std::holds_alternative<Pause>(queued.front()));
+  s.playing = false;  // as ApplyCommands would
+  queued = Click(s, kPauseButton_px);
+  ASSERT_EQ(queued.size(), 1u);
+  EXPECT_TRUE(std::holds_alternative<Play>(queued.front()));
 }
 
 TEST_F(ViewerPanels, TheOpenExplorePanelQueuesItsLoadEachFrameAndAHiddenOneNothing) {
