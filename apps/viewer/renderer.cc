@@ -106,37 +106,6 @@ std::vector<float> PlaneMesh() {
 }
 }  // namespace
 
-Eigen::Vector3f Camera::Eye() const {
-  return target + distance_m * Eigen::Vector3f(std::cos(pitch_rad) * std::cos(yaw_rad), std::cos(pitch_rad) * std::sin(yaw_rad),
-                                               std::sin(pitch_rad));
-}
-
-Eigen::Matrix4f Camera::View() const {
-  const Eigen::Vector3f eye = Eye();
-  const Eigen::Vector3f f = (target - eye).normalized();
-  const Eigen::Vector3f s = f.cross(Eigen::Vector3f::UnitZ()).normalized();
-  const Eigen::Vector3f u = s.cross(f);
-  Eigen::Matrix4f V = Eigen::Matrix4f::Identity();
-  V.block<1, 3>(0, 0) = s.transpose();
-  V.block<1, 3>(1, 0) = u.transpose();
-  V.block<1, 3>(2, 0) = -f.transpose();
-  V(0, 3) = -s.dot(eye);
-  V(1, 3) = -u.dot(eye);
-  V(2, 3) = f.dot(eye);
-  return V;
-}
-
-Eigen::Matrix4f Camera::Projection(float aspect) const {
-  const float n = 0.02f, far = 20.f, t = std::tan(0.5f * fov_rad);
-  Eigen::Matrix4f P = Eigen::Matrix4f::Zero();
-  P(0, 0) = 1.f / (aspect * t);
-  P(1, 1) = 1.f / t;
-  P(2, 2) = -(far + n) / (far - n);
-  P(2, 3) = -2.f * far * n / (far - n);
-  P(3, 2) = -1.f;
-  return P;
-}
-
 Renderer::MeshGL Renderer::Upload(const std::vector<float>& data) {
   MeshGL m;
   glGenVertexArrays(1, &m.vao);

@@ -3,22 +3,10 @@
 // camera. Used only by spinelab-viewer.
 #include <vector>
 
-#include <Eigen/Dense>
-
+#include "camera.h"
 #include "spinelab/viz/scene.h"
 
 namespace spinelab::viewer {
-
-struct Camera {
-  float yaw_rad = 1.5708f;    // 90 deg: looking at the subject's left side
-  float pitch_rad = 0.15f;
-  float distance_m = 1.6f;
-  Eigen::Vector3f target = Eigen::Vector3f(0, 0, 0.35f);
-  float fov_rad = 0.8f;
-  Eigen::Matrix4f View() const;
-  Eigen::Matrix4f Projection(float aspect) const;
-  Eigen::Vector3f Eye() const;
-};
 
 class Renderer {
  public:

@@ -1,0 +1,100 @@
+#pragma once
+// The viewer's state in one struct, and the functions that change it: loading what to show,
+// advancing the playback each frame, and applying the panels' commands. No GL and no ImGui here:
+// tests/apps/viewer_app_test.cc drives it headless.
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "camera.h"
+#include "commands.h"
+#include "recording.h"
+#include "spinelab/scenario/scenario.h"
+#include "spinelab/viz/scene.h"
+
+namespace spinelab::viewer {
+
+inline constexpr float kMinSpeed = 0.01f, kMaxSpeed = 100.f;  ///< [-] playback speed range
+/// The pops play at up to this speed (slow motion plays them too).
+inline constexpr float kMaxAudibleSpeed = 4.f;
+/// The facet colour quantities by name (the --quantity option), in viz::FacetQuantity order.
+inline constexpr const char* kFacetQuantityNames[] = {"gap", "fluid_pressure", "capsule_strain", "contact_force"};
+/// The level the explore panel starts on (else the first).
+inline constexpr const char* kDefaultExploreLevel = "T7-T8";
+
+enum class Mode {
+  kRecorded,  ///< a recorded run (a results file)
+  kLive,      ///< a scenario simulated frame by frame
+  kCompare,   ///< two recorded runs side by side, same time and camera
+};
+
+/// How the view starts (the command line).
+struct ViewSettings {
+  std::string quantity = "capsule_strain";  ///< one of kFacetQuantityNames
+  std::string view = "side";                ///< one of kViewNames
+  float speed = 1;                          ///< [-]
+  bool headless = false;                    ///< --frames: playback stops at the end instead of looping
+};
+
+struct AppState {
+  Mode mode = Mode::kRecorded;
+  Source source;
+  Recording rec;                           ///< the run shown (compare: the left one)
+  std::optional<Recording> rec2;           ///< compare: the right-hand run
+  std::optional<sim::ScenarioRunner> live; ///< live: the runner (only ApplyCommands and AdvanceFrame touch it)
+  // [SECTION] playback
+  double t_s = 0;            ///< [s] playback time
+  double t_end_s = 0;        ///< [s] end of what can be shown (live: the simulation's head)
+  double t_prev_s = 0;       ///< [s] playback time one frame ago (the pops passed in between play)
+  bool playing = true;
+  float speed = 1;           ///< [-] simulated seconds per second of frame time
+  bool headless = false;     ///< fixed frames (--frames): at the end the playback stays there; else a
+                             ///< recorded run starts again (live: waits at the simulation's head)
+  size_t frame_index = 0;    ///< rec.frames index at t_s
+  viz::Frame frame;          ///< the frame on screen (live at the head: the world now), with applied forces
+  // [SECTION] view
+  Camera camera;
+  viz::SceneOptions scene;   ///< quantities, toggles, the picked facet or body
+  std::vector<viz::DrawItem> drawn;  ///< the scene as last drawn (single view), for picking
+  std::vector<bool> panel_visible;   ///< per panel table row
+  // [SECTION] plot: the facet plotted; until one is chosen it follows the run (first pop, else
+  // the closest to one, else the deepest suction so far)
+  int plot_facet = 0;
+  bool plot_chosen = false;
+  // [SECTION] live and explore
+  ExploreApply explore;          ///< the explore load last applied (level, torque, forces)
+  bool explore_open = false;     ///< the explore panel starts open (--explore)
+  double live_time_s = 0;        ///< [s] the simulation's time
+  double sim_ms_per_frame = 0;   ///< [ms] wall time spent simulating in the last frame
+  std::string live_status = "ok", live_error;
+  bool audio_available = false;  ///< an audio device plays the pops
+};
+
+/// Loads what to show (simulating a live scenario's first frame, or recording both compare
+/// runs) and sets the view up; errors name the file and what is wrong.
+Expected<AppState> LoadAppState(const Source& source, const ViewSettings& settings);
+/// The state for recordings already made (tests, LoadAppState): time at the first frame, the
+/// camera framing the first frame.
+AppState MakeAppState(Recording rec, std::optional<Recording> rec2, const ViewSettings& settings);
+
+/// One frame of playback, `step_s` [s] of frame time: advances the time by step × speed while
+/// playing, simulates a live run up to it (bounded work), wraps or clamps at the end, finds the
+/// frame to show and lets the plot follow the run. Returns the cavitations (rec.cavitations
+/// indices) the playback passed, to be heard.
+std::vector<size_t> AdvanceFrame(AppState* state, double step_s);
+
+/// Applies the queued commands in order and empties the queue. Returns a message per refused
+/// command (it changed nothing).
+std::vector<std::string> ApplyCommands(AppState* state, CommandQueue* queue);
+
+/// What the empty viewer offers: the scenarios next to the model's folder (path, title) and the
+/// runs of the results files in results/.
+struct SourceList {
+  std::string scenario_dir;
+  std::vector<std::pair<std::string, std::string>> scenarios;              ///< path, title
+  std::vector<std::pair<std::string, std::vector<std::string>>> results;  ///< file, its runs
+};
+SourceList ListSources(const std::string& model_path);
+
+}  // namespace spinelab::viewer

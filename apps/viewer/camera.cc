@@ -1,0 +1,74 @@
+#include "camera.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "spinelab/sim/math.h"
+
+namespace spinelab::viewer {
+
+Eigen::Vector3f Camera::Eye() const {
+  return target + distance_m * Eigen::Vector3f(std::cos(pitch_rad) * std::cos(yaw_rad), std::cos(pitch_rad) * std::sin(yaw_rad),
+                                               std::sin(pitch_rad));
+}
+
+Eigen::Matrix4f Camera::View() const {
+  const Eigen::Vector3f eye = Eye();
+  const Eigen::Vector3f f = (target - eye).normalized();
+  const Eigen::Vector3f s = f.cross(Eigen::Vector3f::UnitZ()).normalized();
+  const Eigen::Vector3f u = s.cross(f);
+  Eigen::Matrix4f V = Eigen::Matrix4f::Identity();
+  V.block<1, 3>(0, 0) = s.transpose();
+  V.block<1, 3>(1, 0) = u.transpose();
+  V.block<1, 3>(2, 0) = -f.transpose();
+  V(0, 3) = -s.dot(eye);
+  V(1, 3) = -u.dot(eye);
+  V(2, 3) = f.dot(eye);
+  return V;
+}
+
+Eigen::Matrix4f Camera::Projection(float aspect) const {
+  const float n = 0.02f, far = 20.f, t = std::tan(0.5f * fov_rad);
+  Eigen::Matrix4f P = Eigen::Matrix4f::Zero();
+  P(0, 0) = 1.f / (aspect * t);
+  P(1, 1) = 1.f / t;
+  P(2, 2) = -(far + n) / (far - n);
+  P(2, 3) = -2.f * far * n / (far - n);
+  P(3, 2) = -1.f;
+  return P;
+}
+
+bool SetView(const std::string& v, Camera* c) {
+  if (v == "back") c->yaw_rad = static_cast<float>(kPi), c->pitch_rad = 0.1f;
+  else if (v == "top") c->yaw_rad = 1.5708f, c->pitch_rad = 1.45f;
+  else if (v == "side") c->yaw_rad = 1.5708f, c->pitch_rad = 0.12f;  // the subject's left
+  else return false;
+  return true;
+}
+
+void FrameBodies(const viz::Frame& f, Camera* c) {
+  if (f.X_WB.empty()) return;
+  Eigen::Vector3f lo = Eigen::Vector3f::Constant(1e9f), hi = -lo;
+  for (const auto& X : f.X_WB) {
+    lo = lo.cwiseMin(X.p.cast<float>());
+    hi = hi.cwiseMax(X.p.cast<float>());
+  }
+  c->target = 0.5f * (lo + hi);
+  c->distance_m = std::max(0.6f, 1.5f * (hi - lo).norm());
+}
+
+void Orbit(float dx, float dy, Camera* c) {
+  c->yaw_rad -= 0.005f * dx;
+  c->pitch_rad = std::clamp(c->pitch_rad + 0.005f * dy, -1.5f, 1.5f);
+}
+
+void Pan(float dx, float dy, Camera* c) {
+  const Eigen::Matrix4f V = c->View();
+  c->target += c->distance_m * 0.0015f * (-dx * V.block<1, 3>(0, 0).transpose() + dy * V.block<1, 3>(1, 0).transpose());
+}
+
+void Zoom(float wheel, Camera* c) { c->distance_m *= std::pow(0.9f, wheel); }
+
+int SceneViewX(int framebuffer_width) { return std::min(framebuffer_width / 3, 440); }
+
+}  // namespace spinelab::viewer

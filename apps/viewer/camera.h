@@ -1,0 +1,38 @@
+#pragma once
+// The orbit camera of the 3D view and where the view sits in the window (no GL: the app state
+// and its tests use it without a context).
+#include <string>
+
+#include <Eigen/Dense>
+
+#include "spinelab/viz/scene.h"
+
+namespace spinelab::viewer {
+
+struct Camera {
+  float yaw_rad = 1.5708f;    // 90 deg: looking at the subject's left side
+  float pitch_rad = 0.15f;
+  float distance_m = 1.6f;
+  Eigen::Vector3f target = Eigen::Vector3f(0, 0, 0.35f);
+  float fov_rad = 0.8f;
+  Eigen::Matrix4f View() const;
+  Eigen::Matrix4f Projection(float aspect) const;
+  Eigen::Vector3f Eye() const;
+};
+
+/// The named views ("side": the subject's left, "back", "top"), as the --view option lists them.
+inline constexpr const char* kViewNames[] = {"side", "back", "top"};
+/// Turns the camera to a named view; false (camera unchanged) for a name not in kViewNames.
+bool SetView(const std::string& name, Camera* camera);
+/// Frames the bodies: target at their centre, distance to fit.
+void FrameBodies(const viz::Frame& frame, Camera* camera);
+/// Mouse orbit, pan and zoom [px of mouse travel; wheel notches].
+void Orbit(float dx_px, float dy_px, Camera* camera);
+void Pan(float dx_px, float dy_px, Camera* camera);
+void Zoom(float wheel, Camera* camera);
+
+/// Left edge [px] of the 3D view: the control panel keeps the strip left of it, so the scene is
+/// framed and picked in the rest of the window (a body behind the panel could not be seen).
+int SceneViewX(int framebuffer_width);
+
+}  // namespace spinelab::viewer

@@ -1,0 +1,9 @@
+#pragma once
+#include "app_state.h"
+
+namespace spinelab::viewer {
+
+/// The run's title and where it comes from.
+void DrawTitlePanel(const AppState& state, CommandQueue* queue);
+
+}  // namespace spinelab::viewer

@@ -1,0 +1,207 @@
+// The viewer's app state driven through its command queue, without GL or a window: playback
+// time, seeking, stepping, picking, the plot's facet, explore loads on a live run, loading.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+#include <string>
+
+#include "app_state.h"
+#include "viewer_toy_recording.h"
+
+namespace spinelab::viewer {
+namespace {
+
+// applies one command; the refusal message ("" when applied)
+std::string Do(AppState* s, Command c) {
+  CommandQueue q;
+  q.Push(std::move(c));
+  const std::vector<std::string> refused = ApplyCommands(s, &q);
+  EXPECT_TRUE(q.empty());
+  return refused.empty() ? "" : refused.front();
+}
+
+TEST(ViewerApp, PlayAdvancesBySpeedTimesTheFrameTime) {
+  AppState s = ToyState();
+  ASSERT_EQ(Do(&s, SetSpeed{2.f}), "");
+  ASSERT_EQ(Do(&s, Play{}), "");
+  AdvanceFrame(&s, 0.1);
+  EXPECT_DOUBLE_EQ(s.t_s, 0.2);
+  EXPECT_EQ(s.frame_index, 2u);
+  EXPECT_DOUBLE_EQ(s.frame.time_s, 0.2) << "the frame on screen is the one at the playback time";
+  ASSERT_EQ(Do(&s, Pause{}), "");
+  AdvanceFrame(&s, 0.3);
+  EXPECT_DOUBLE_EQ(s.t_s, 0.2) << "paused: time stands";
+}
+
+TEST(ViewerApp, SeekClampsToTheRunsTimeRangeAndRefusesNonFiniteTimes) {
+  AppState s = ToyState();
+  EXPECT_EQ(Do(&s, Seek{-5.0}), "");
+  EXPECT_EQ(s.t_s, 0.0);
+  EXPECT_EQ(Do(&s, Seek{99.0}), "");
+  EXPECT_EQ(s.t_s, 1.0);
+  EXPECT_EQ(Do(&s, Seek{0.55}), "");
+  EXPECT_EQ(s.t_s, 0.55);
+  const std::string why = Do(&s, Seek{std::numeric_limits<double>::quiet_NaN()});
+  EXPECT_NE(why.find("not finite"), std::string::npos) << why;
+  EXPECT_EQ(s.t_s, 0.55) << "a refused command changes nothing";
+  ASSERT_EQ(Do(&s, Pause{}), "");
+  AdvanceFrame(&s, 1.0 / 60);
+  EXPECT_EQ(s.frame_index, 6u) << "the first frame at or after 0.55 s";
+}
+
+TEST(ViewerApp, StepForwardGoesToTheNextFrameAndPauses) {
+  AppState s = ToyState();
+  ASSERT_EQ(Do(&s, Seek{0.3}), "");
+  AdvanceFrame(&s, 0.0);
+  ASSERT_EQ(s.frame_index, 3u);
+  EXPECT_EQ(Do(&s, StepForward{}), "");
+  EXPECT_DOUBLE_EQ(s.t_s, 4 * kFrameStep_s);
+  EXPECT_FALSE(s.playing);
+  ASSERT_EQ(Do(&s, Seek{1.0}), "");
+  AdvanceFrame(&s, 0.0);
+  EXPECT_EQ(Do(&s, StepForward{}), "");
+  EXPECT_DOUBLE_EQ(s.t_s, 1.0) << "the last frame stays the last";
+}
+
+TEST(ViewerApp, SpeedIsClampedToItsRange) {
+  AppState s = ToyState();
+  EXPECT_EQ(Do(&s, SetSpeed{1000.f}), "");
+  EXPECT_EQ(s.speed, kMaxSpeed);
+  EXPECT_EQ(Do(&s, SetSpeed{0.f}), "");
+  EXPECT_EQ(s.speed, kMinSpeed);
+  EXPECT_NE(Do(&s, SetSpeed{std::numeric_limits<float>::infinity()}), "");
+  EXPECT_EQ(s.speed, kMinSpeed);
+}
+
+TEST(ViewerApp, ARecordedRunLoopsInteractivelyAndStopsAtTheEndHeadless) {
+  AppState looping = ToyState(false), headless = ToyState(true);
+  for (AppState* s : {&looping, &headless}) {
+    ASSERT_EQ(Do(s, Seek{0.95}), "");
+    AdvanceFrame(s, 0.1);
+  }
+  EXPECT_EQ(looping.t_s, 0.0) << "past the end: back to the start";
+  EXPECT_EQ(headless.t_s, 1.0) << "--frames: stays at the end";
+}
+
+TEST(ViewerApp, PickJointOutOfRangeIsRefused) {
+  AppState s = ToyState();
+  std::string why = Do(&s, PickJoint{2});
+  EXPECT_NE(why.find("joint 2"), std::string::npos) << why;
+  EXPECT_NE(why.find("0..1"), std::string::npos) << why;
+  EXPECT_NE(Do(&s, PickJoint{-1}), "");
+  EXPECT_EQ(s.scene.selected_facet, -1);
+  EXPECT_FALSE(s.plot_chosen);
+  EXPECT_EQ(Do(&s, PickBody{1}), "");
+  EXPECT_EQ(s.scene.selected_body, 1);
+  EXPECT_EQ(Do(&s, PickJoint{1}), "");
+  EXPECT_EQ(s.scene.selected_facet, 1);
+  EXPECT_EQ(s.scene.selected_body, -1) << "a facet and a body are not picked at once";
+  EXPECT_EQ(s.plot_facet, 1) << "the plot shows the picked joint";
+  EXPECT_TRUE(s.plot_chosen);
+  EXPECT_NE(Do(&s, PickBody{7}), "");
+  EXPECT_EQ(s.scene.selected_facet, 1);
+  EXPECT_EQ(Do(&s, ClearPick{}), "");
+  EXPECT_EQ(s.scene.selected_facet, -1);
+}
+
+TEST(ViewerApp, ThePlotFollowsTheRunUntilAFacetIsChosen) {
+  AppState s = ToyState();
+  AdvanceFrame(&s, 0.0);
+  EXPECT_EQ(s.plot_facet, 1) << "no pop, no summary: the deepest suction (the right facet)";
+  s.rec.cavitations.push_back({0.5, 0, 0.4e-3, {}});
+  AdvanceFrame(&s, 0.0);
+  EXPECT_EQ(s.plot_facet, 0) << "the first to pop";
+  EXPECT_NE(Do(&s, SetPlotFacet{2}), "");
+  EXPECT_EQ(Do(&s, SetPlotFacet{1}), "");
+  AdvanceFrame(&s, 0.0);
+  EXPECT_EQ(s.plot_facet, 1) << "chosen: it stays";
+}
+
+TEST(ViewerApp, ThePopsThePlaybackPassesAreHeardAtUpTo4x) {
+  AppState s = ToyState(true);
+  s.rec.cavitations = {{0.25, 0, 0.4e-3, {}}, {0.75, 1, 0.4e-3, {}}};
+  EXPECT_EQ(AdvanceFrame(&s, 0.3), std::vector<size_t>{0});
+  EXPECT_EQ(AdvanceFrame(&s, 0.3), std::vector<size_t>{});
+  EXPECT_EQ(AdvanceFrame(&s, 0.3), std::vector<size_t>{1});
+  ASSERT_EQ(Do(&s, Seek{0.0}), "");
+  ASSERT_EQ(Do(&s, SetSpeed{8.f}), "");
+  AdvanceFrame(&s, 0.0);
+  EXPECT_TRUE(AdvanceFrame(&s, 0.1).empty()) << "faster than 4x the pops are not played";
+}
+
+TEST(ViewerApp, CommandsApplyInTheOrderTheyWereQueued) {
+  AppState s = ToyState();
+  CommandQueue q;
+  q.Push(Seek{0.3});
+  q.Push(Pause{});
+  q.Push(Seek{0.7});
+  q.Push(PickJoint{9});  // refused, the rest still applies
+  q.Push(SetFacetQuantity{viz::FacetQuantity::kGap});
+  const std::vector<std::string> refused = ApplyCommands(&s, &q);
+  EXPECT_EQ(refused.size(), 1u);
+  EXPECT_TRUE(q.empty());
+  EXPECT_EQ(s.t_s, 0.7);
+  EXPECT_FALSE(s.playing);
+  EXPECT_EQ(s.scene.facet_quantity, viz::FacetQuantity::kGap);
+}
+
+TEST(ViewerApp, ViewsPanelsAndExploreRefuseWhatDoesNotExist) {
+  AppState s = ToyState();
+  EXPECT_NE(Do(&s, SetCameraView{"below"}), "");
+  EXPECT_EQ(Do(&s, SetCameraView{"back"}), "");
+  EXPECT_FLOAT_EQ(s.camera.yaw_rad, static_cast<float>(kPi));
+  s.panel_visible = {true, true};
+  EXPECT_NE(Do(&s, ShowPanel{2, false}), "");
+  EXPECT_EQ(Do(&s, ShowPanel{1, false}), "");
+  EXPECT_FALSE(s.panel_visible[1]);
+  const std::string why = Do(&s, ExploreApply{0, {1, 0, 0}, 0, 0});
+  EXPECT_NE(why.find("live"), std::string::npos) << why;
+}
+
+TEST(ViewerApp, LoadRunOfAMissingFileIsRefusedAndKeepsWhatIsShown) {
+  AppState s = ToyState();
+  ASSERT_EQ(Do(&s, Seek{0.4}), "");
+  LoadRun load;
+  load.source.scenario = "/nonexistent/scenario.toml";
+  load.source.model = sim::DefaultSpineModelPath();
+  const std::string why = Do(&s, load);
+  EXPECT_NE(why.find("/nonexistent/scenario.toml"), std::string::npos) << why;
+  EXPECT_EQ(s.rec.name, "toy");
+  EXPECT_EQ(s.t_s, 0.4);
+}
+
+// a live scenario: the runner steps to the playback time; an explore traction on T7-T8 lifts T8
+TEST(ViewerApp, ExploreApplyLoadsTheLevelOfALiveRun) {
+  Source src;
+  src.scenario = std::string(SPINELAB_SOURCE_DIR) + "/scenarios/dead_hang.toml";
+  src.model = sim::DefaultSpineModelPath();
+  src.explore = true;
+  ViewSettings settings;
+  settings.headless = true;
+  auto a = LoadAppState(src, settings), b = LoadAppState(src, settings);
+  ASSERT_TRUE(a) << a.ErrorText();
+  ASSERT_TRUE(b) << b.ErrorText();
+  AppState &loaded = a.value(), &free = b.value();
+  ASSERT_EQ(loaded.mode, Mode::kLive);
+  ASSERT_TRUE(loaded.explore_open);
+  const int level = loaded.explore.level;
+  ASSERT_EQ(loaded.rec.model.joints[level].name, kDefaultExploreLevel);
+  EXPECT_NE(Do(&loaded, ExploreApply{static_cast<int>(loaded.rec.model.joints.size()), {}, 0, 0}), "");
+  ExploreApply pull{level, {0, 0, 0}, 300.f, 0.f};
+  ASSERT_EQ(Do(&loaded, pull), "");
+  const int upper = loaded.rec.model.joints[level].upper;
+  EXPECT_EQ(loaded.scene.selected_body, upper);
+  EXPECT_EQ(loaded.explore.traction_N, 300.f);
+  for (int n = 0; n < 12; ++n) {
+    AdvanceFrame(&loaded, 1.0 / 60);
+    AdvanceFrame(&free, 1.0 / 60);
+  }
+  EXPECT_NEAR(loaded.live_time_s, 12.0 / 60, 1e-3) << "simulated up to the playback time";
+  EXPECT_DOUBLE_EQ(loaded.t_s, free.t_s);
+  const double lift_m = loaded.frame.X_WB[upper].p.z() - free.frame.X_WB[upper].p.z();
+  EXPECT_GT(lift_m, 1e-5) << "300 N of traction along T8's axis lifts it";
+}
+
+}  // namespace
+}  // namespace spinelab::viewer
