@@ -1,5 +1,7 @@
 // Scene building without OpenGL: every body's parts, a coloured disc per facet joint, a bubble
 // where there is gas, the scene's objects; colours follow the chosen quantity.
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include "spinelab/scenario/scenario.h"
@@ -71,6 +73,21 @@ TEST(VizScene, FacetColourFollowsTheQuantityAndGasShowsABubble) {
     if (it.facet >= 0 && it.mesh == Mesh::kCylinder) {
       EXPECT_NEAR(it.color.b, ColorMap(0).b, 1e-6);
     }
+}
+
+// the capsule-strain colours end at the model's own pain-behaviour strain (models/*.toml), so a
+// red capsule means what the summary's pain flag means; a model without capsules gets 0..1
+TEST(VizScene, CapsuleStrainColoursEndAtTheModelsPainStrain) {
+  Fixture f = Thrust();
+  double pain = 0;
+  for (const sim::SynovialJointDesc& j : f.model.synovial_joints)
+    if (j.has_capsule) pain = std::max(pain, j.capsule.pain_strain);
+  ASSERT_GT(pain, 0);
+  EXPECT_DOUBLE_EQ(QuantityRange(FacetQuantity::kCapsuleStrain, f.model).hi, pain);
+  for (sim::SynovialJointDesc& j : f.model.synovial_joints) j.capsule.pain_strain = 0.5 * pain;
+  EXPECT_DOUBLE_EQ(QuantityRange(FacetQuantity::kCapsuleStrain, f.model).hi, 0.5 * pain);
+  for (sim::SynovialJointDesc& j : f.model.synovial_joints) j.has_capsule = false;
+  EXPECT_DOUBLE_EQ(QuantityRange(FacetQuantity::kCapsuleStrain, f.model).hi, 1.0);
 }
 
 TEST(VizScene, ColorMapIsClampedAndDiverging) {

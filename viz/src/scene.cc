@@ -34,11 +34,16 @@ const char* QuantityName(FacetQuantity q) {
   return "";
 }
 
-Range QuantityRange(FacetQuantity q) {
+Range QuantityRange(FacetQuantity q, const sim::ModelDesc& model) {
   switch (q) {
     case FacetQuantity::kGap: return {-0.2, 1.5};
     case FacetQuantity::kFluidPressure: return {-100, 50};
-    case FacetQuantity::kCapsuleStrain: return {0.0, 0.34};  // up to the pain-behaviour strain
+    case FacetQuantity::kCapsuleStrain: {  // up to the pain-behaviour strain
+      double pain = 0;
+      for (const sim::SynovialJointDesc& f : model.synovial_joints)
+        if (f.has_capsule) pain = std::max(pain, f.capsule.pain_strain);
+      return {0.0, pain > 0 ? pain : 1.0};  // no capsule: strain up to 1
+    }
     case FacetQuantity::kContactForce: return {0.0, 150.0};
   }
   return {};
@@ -150,7 +155,7 @@ std::vector<DrawItem> BuildDrawList(const sim::ModelDesc& model, const Frame& fr
   }
   // facet joints: a disc on the lower body's articular surface, coloured by the quantity; a
   // bubble while the joint holds gas
-  const Range r = QuantityRange(opt.facet_quantity);
+  const Range r = QuantityRange(opt.facet_quantity, model);
   for (size_t f = 0; f < model.synovial_joints.size(); ++f) {
     const sim::SynovialJointDesc& fd = model.synovial_joints[f];
     if (fd.body_a < 0 || static_cast<size_t>(fd.body_a) >= nb) continue;

@@ -15,7 +15,7 @@ void DrawDisplayPanel(const AppState& s, CommandQueue* queue) {
   if (ImGui::Checkbox("arrows (applied red, contact green, disc shear orange; 2 cm per 40 N)", &arrows)) queue->Push(ShowArrows{arrows});
   if (ImGui::Checkbox("soft tissue (the surfaces that touch floor, roller, hands)", &tissue)) queue->Push(ShowTissue{tissue});
   {  // colour bar
-    const viz::Range r = viz::QuantityRange(s.scene.facet_quantity);
+    const viz::Range r = viz::QuantityRange(s.scene.facet_quantity, s.rec.model);
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const ImVec2 p0 = ImGui::GetCursorScreenPos();
     const float w = ImGui::GetContentRegionAvail().x;

@@ -35,8 +35,9 @@ const char* QuantityName(FacetQuantity q);   ///< "gap [mm]", ...
 struct Range {
   double lo = 0, hi = 1;  ///< in display units (mm, kPa, -, N)
 };
-/// Fixed physical ranges, so colours mean the same in every run and every frame.
-Range QuantityRange(FacetQuantity q);
+/// Fixed physical ranges, so colours mean the same in every run and every frame of a model. The
+/// capsule strain runs up to the model's pain-behaviour strain (the largest of its capsules').
+Range QuantityRange(FacetQuantity q, const sim::ModelDesc& model);
 /// The value in display units.
 double DisplayValue(FacetQuantity q, double value_si);
 
