@@ -18,10 +18,11 @@ namespace {
 
 // one ImGui frame of the control window, as the app draws it, the mouse at `mouse` [px] with
 // its left button down or up; the commands it queued
-std::vector<Command> DrawOnce(const AppState& s, ImVec2 mouse = ImVec2(-1, -1), bool down = false) {
+std::vector<Command> DrawOnce(const AppState& s, ImVec2 mouse = ImVec2(-1, -1), bool down = false, int button = 0) {
   ImGuiIO& io = ImGui::GetIO();
   io.MousePos = mouse;
-  io.MouseDown[0] = down;
+  io.MouseDown[0] = down && button == 0;
+  io.MouseDown[1] = down && button == 1;
   io.DisplaySize = ImVec2(1280, 720);
   io.DeltaTime = 1.f / 60;
   CommandQueue queue;
@@ -76,10 +77,10 @@ TEST_F(ViewerPanels, ARecordedComparisonDrawsAndQueuesNothingWithoutInput) {
 }
 
 // a click (press, release) at `at` [px] after frames with the mouse there; the commands queued
-std::vector<Command> Click(const AppState& s, ImVec2 at) {
+std::vector<Command> Click(const AppState& s, ImVec2 at, int button = 0) {
   std::vector<Command> all;
   for (bool down : {false, false, false, true, false})  // the first frames lay the window out
-    for (Command& c : DrawOnce(s, at, down)) all.push_back(std::move(c));
+    for (Command& c : DrawOnce(s, at, down, button)) all.push_back(std::move(c));
   return all;
 }
 
@@ -99,6 +100,21 @@ TEST_F(ViewerPanels, AClickOnPauseQueuesPauseAndOnPlayQueuesPlay) {
   queued = Click(s, kPauseButton_px);
   ASSERT_EQ(queued.size(), 1u);
   EXPECT_TRUE(std::holds_alternative<Play>(queued.front()));
+}
+
+TEST_F(ViewerPanels, TheRightClickMenuHidesAPanel) {
+  AppState s = ToyState();
+  s.panel_visible = DefaultPanelVisibility();
+  AdvanceFrame(&s, 0.0);
+  const ImVec2 in_window(200, 45);  // on the title panel's lines
+  EXPECT_TRUE(Click(s, in_window, 1).empty()) << "the right click opens the menu";
+  // the menu opens at the mouse; its first row is the first panel's
+  const std::vector<Command> queued = Click(s, ImVec2(in_window.x + 20, in_window.y + 10));
+  ASSERT_EQ(queued.size(), 1u);
+  const auto* show = std::get_if<ShowPanel>(&queued.front());
+  ASSERT_NE(show, nullptr);
+  EXPECT_EQ(show->panel, 0);
+  EXPECT_FALSE(show->visible);
 }
 
 TEST_F(ViewerPanels, TheOpenExplorePanelQueuesItsLoadEachFrameAndAHiddenOneNothing) {
