@@ -6,6 +6,7 @@
 #include <cctype>
 #include <cerrno>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <set>
@@ -19,6 +20,12 @@
 #include "spinelab/sim/status.h"
 
 namespace spinelab::sim::internal {
+
+/// A model file by name: $SPINELAB_MODELS/<file>, else the source tree's models/<file>.
+inline std::string ModelPath(const std::string& file) {
+  if (const char* env = std::getenv("SPINELAB_MODELS")) return std::string(env) + "/" + file;
+  return std::string(SPINELAB_SOURCE_DIR) + "/models/" + file;
+}
 
 /// The text of a model file, or a diagnostic naming it.
 inline Expected<std::string> ReadModelFile(const std::string& path) {

@@ -1,8 +1,6 @@
 // LoadRibCageParams: strict reader of models/ribcage_*.toml with the spine's reader
 // (param_reader.h): every numeric parameter is { value = ..., source = "..." }, the unit is in
 // the key, converted here to SI exactly once.
-#include <cstdlib>
-
 #include "param_reader.h"
 #include "spinelab/anatomy/rib_cage.h"
 #include "spinelab/sim/math.h"
@@ -190,9 +188,6 @@ Expected<RibCageParams> LoadRibCageParamsText(const std::string& text, const std
   return p;
 }
 
-std::string DefaultRibCageModelPath() {
-  if (const char* env = std::getenv("SPINELAB_MODELS")) return std::string(env) + "/ribcage_adult.toml";
-  return std::string(SPINELAB_SOURCE_DIR) + "/models/ribcage_adult.toml";
-}
+std::string DefaultRibCageModelPath() { return internal::ModelPath("ribcage_adult.toml"); }
 
 }  // namespace spinelab::sim

@@ -1,8 +1,6 @@
 // LoadSpineParams: strict reader of models/spine_*.toml (the reader itself: param_reader.h).
 // Every numeric parameter is an inline table { value = ..., source = "..." }; keys carry their
 // unit, converted here to SI exactly once.
-#include <cstdlib>
-
 #include "param_reader.h"
 #include "spinelab/sim/math.h"
 #include "spinelab/anatomy/spine.h"
@@ -275,9 +273,6 @@ Expected<SpineParams> LoadSpineParamsText(const std::string& text, const std::st
   return p;
 }
 
-std::string DefaultSpineModelPath() {
-  if (const char* env = std::getenv("SPINELAB_MODELS")) return std::string(env) + "/spine_adult.toml";
-  return std::string(SPINELAB_SOURCE_DIR) + "/models/spine_adult.toml";
-}
+std::string DefaultSpineModelPath() { return internal::ModelPath("spine_adult.toml"); }
 
 }  // namespace spinelab::sim

@@ -148,7 +148,7 @@ struct RibCageGeometry {
 /// by BuildSpineModel (V has B's axes at BodyDesc::p_BoV_B).
 std::array<Pose, kRibLevels> ThoracicVertebraFrames(const ModelDesc& model);
 
-/// Builds the cage. `X_SV` are the V frames of T1..T12 in S. Fails (with the rib/part named) if
+/// Builds the cage for a subject BuildSpineModel accepts. `X_SV` are the V frames of T1..T12 in S. Fails (with the rib/part named) if
 /// a rib's arc, chord and sagitta admit no shape, or the sternum cannot span its levels.
 Expected<RibCageGeometry> ComputeRibCageGeometry(const RibCageParams& ribs, const SpineParams& spine,
                                                  const Subject& subject,
