@@ -1,0 +1,113 @@
+#pragma once
+/// @file rib_cage.h
+/// The rib cage's parameters (models/ribcage_adult.toml, loaded and validated): ribs 1–12 per
+/// side, the sternum (manubrium + body), the costal cartilages, the costovertebral (CV) and
+/// costotransverse (CT) synovial joints, their ligaments and the intercostal tissue. All values
+/// in SI and radians, converted once by LoadRibCageParams. Nothing in the simulation consumes
+/// them yet (issue 20): rib_geometry.h turns them into bodies' geometry and masses.
+
+#include <array>
+#include <string>
+#include <vector>
+
+#include "spinelab/anatomy/spine.h"
+#include "spinelab/sim/status.h"
+
+namespace spinelab::sim {
+
+constexpr int kRibLevels = 12;  ///< ribs 1–12 per side, rib i on thoracic vertebra T_i
+
+/// Where a rib's costal cartilage ends.
+enum class CartilageAttach {
+  kSternum,         ///< ribs 1–7: a costal notch of the sternum
+  kCartilageAbove,  ///< ribs 8–10: the cartilage of the rib above
+  kFree,            ///< ribs 11–12: floating, ends in the abdominal wall
+};
+
+/// All rib-cage parameters, SI. Per-rib vectors have kRibLevels entries (rib 1 first).
+struct RibCageParams {
+  std::string file;  ///< path it was loaded from
+  std::string text;  ///< the whole TOML text (stored with results when the ribs are simulated)
+  std::string name;
+  double ref_body_mass_kg = 75, ref_height_m = 1.75;  ///< the subject the values are for
+
+  // [ribs] the bony rib, head to costochondral junction, in its vertebra's frame V
+  std::vector<double> arc_length_m;        ///< [m] along the rib, head to anterior end
+  std::vector<double> chord_m;             ///< [m] straight head to anterior end
+  std::vector<double> sagitta_m;           ///< [m] largest distance of the rib from its chord (a check)
+  double curvature_ratio = 4;              ///< [-] radius of curvature at the front / at the tubercle
+  std::vector<double> descent_rad;         ///< [rad] rib plane turned down about the neck axis from V's transverse plane
+  std::vector<double> head_posterior_m;    ///< [m] CV articular point behind the VB centroid (x = −value)
+  std::vector<double> head_lateral_m;      ///< [m] CV articular point from the midline
+  std::vector<double> head_superior_m;     ///< [m] CV articular point above the VB centroid
+  std::vector<double> neck_length_m;       ///< [m] head to tubercle
+  std::vector<double> neck_angle_rad;      ///< [rad] neck behind the lateral axis, in V's transverse plane
+  std::vector<double> tubercle_superior_m; ///< [m] tubercle (CT articular point) above the VB centroid
+  std::vector<double> section_height_m;    ///< [m] shaft cross-section, superior–inferior (ellipse axis)
+  std::vector<double> section_thickness_m; ///< [m] shaft cross-section, internal–external (ellipse axis)
+  double cortical_thickness_m = 0;         ///< [m] cortical shell of the section
+  double cortical_density_kg_per_m3 = 0;   ///< [kg/m³] wet cortical bone
+  double marrow_density_kg_per_m3 = 0;     ///< [kg/m³] the section's interior (trabeculae and marrow)
+  std::vector<int> head_vertebrae;         ///< 2: head on T_(i-1) and T_i (two demifacets); 1: on T_i only
+  std::vector<bool> has_costotransverse;   ///< the tubercle articulates with T_i's transverse process
+  std::vector<double> dry_mass_kg;         ///< [kg] macerated (dry) rib, literature check of the mass
+
+  // [sternum] in the spine frame, placed from the vertebrae
+  double manubrium_length_m = 0, manubrium_width_m = 0, manubrium_thickness_m = 0;
+  double body_length_m = 0, body_width_m = 0, body_thickness_m = 0;
+  double sternal_angle_rad = 0;       ///< [rad] between manubrium and body (π: straight)
+  double sternum_fill_fraction = 0;   ///< [-] bone volume / bounding box
+  double sternum_density_kg_per_m3 = 0;
+  double superior_aperture_ap_m = 0;  ///< [m] front of T1's body to the jugular notch, horizontally
+  int jugular_notch_level = 0;        ///< index into SpineParams::level_names: the notch at that disc's height
+  int sternal_angle_level = 0;        ///< index into SpineParams::level_names
+  std::vector<double> notch_position_m;  ///< (7) [m] along the sternum from the jugular notch, ribs 1–7
+
+  // [costal_cartilage] per rib
+  std::vector<CartilageAttach> cartilage_attach;
+  std::vector<double> cartilage_length_m;      ///< [m] bony rib end to its attachment (free end for 11–12)
+  std::vector<double> cartilage_height_m;      ///< [m] section, superior–inferior (ellipse axis)
+  std::vector<double> cartilage_thickness_m;   ///< [m] section, anterior–posterior (ellipse axis)
+  double cartilage_modulus_Pa = 0;             ///< [Pa] instantaneous Young's modulus
+  double cartilage_density_kg_per_m3 = 0;
+  double cartilage_relaxation_time_s = 0;      ///< [s] stress relaxation time constant
+  double cartilage_relaxed_fraction = 0;       ///< [-] long-time / instantaneous modulus
+
+  // [costovertebral] and [costotransverse] synovial joints; the capsule's other properties are
+  // the thoracic facet capsule's (SpineParams::capsule[1]) with the fluid volume below
+  std::vector<double> cv_area_m2, ct_area_m2;              ///< [m²] articular area per rib
+  std::vector<double> cv_fluid_m3, ct_fluid_m3;            ///< [m³] synovial fluid per joint
+  std::vector<double> ct_facet_elevation_rad;              ///< [rad] CT facet normal above the horizontal
+  double ct_facet_azimuth_rad = 0;   ///< [rad] CT facet normal (from the transverse process to the tubercle) ahead of lateral
+  double joint_rest_gap_m = 0;       ///< [m] articular clearance at rest
+  double joint_capsule_span_m = 0;   ///< [m] capsular fibre length across the joint
+
+  // [ligaments] tension-only, toe region then linear (the spine's ligament law)
+  double radiate_k_N_per_m = 0, costotransverse_k_N_per_m = 0, superior_costotransverse_k_N_per_m = 0;
+  double rib_ligament_toe_strain = 0;  ///< [-]
+
+  // [intercostal] tissue between neighbouring ribs
+  double intercostal_modulus_Pa = 0;      ///< [Pa]
+  double intercostal_thickness_m = 0;     ///< [m] muscle and membrane layers together
+  int intercostal_links_per_space = 0;    ///< springs along each intercostal space
+
+  // [calibration_targets] printed and asserted when the ribs are simulated (issue 20)
+  double cv_translation_at_28N_m = 0;     ///< [m] median along the rib (J Biomech 2024)
+  double cv_rotation_range_rad = 0;       ///< [rad] under ±0.1 N·m (J Biomech 2024)
+  double chest_stiffness_N_per_m = 0;     ///< [N/m] sternal compression (CPR)
+
+  std::vector<ParamOrigin> origins;  ///< every parameter read, with its line and source
+};
+
+/// Loads and validates a rib-cage parameter file. Every problem (unknown key, missing source,
+/// wrong array length, out-of-range value, a level that is not thoracic) is reported with
+/// file:line, key, value and what is allowed. `spine` supplies the level names.
+Expected<RibCageParams> LoadRibCageParams(const std::string& path, const SpineParams& spine);
+/// The same from a file's text; `path` names it in messages and becomes RibCageParams::file.
+Expected<RibCageParams> LoadRibCageParamsText(const std::string& text, const std::string& path,
+                                              const SpineParams& spine);
+
+/// Default rib-cage file: $SPINELAB_MODELS/ribcage_adult.toml, else the source tree's models/.
+std::string DefaultRibCageModelPath();
+
+}  // namespace spinelab::sim
