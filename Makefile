@@ -2,11 +2,13 @@
 BUILD      ?= build
 BUILD_ASAN ?= build-asan
 BUILD_PEERS ?= build-peers
+BUILD_FUZZ ?= build-fuzz
+FUZZ_S     ?= 60
 JOBS       ?= 2
 CMAKE_GEN  := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
 LAUNCHER   := $(shell command -v ccache >/dev/null 2>&1 && echo "-DCMAKE_CXX_COMPILER_LAUNCHER=ccache")
 
-.PHONY: all deps configure build run test test-sanitize bench bench-peers clean
+.PHONY: all deps configure build run test test-sanitize fuzz bench bench-peers clean
 
 all: build
 
@@ -48,6 +50,18 @@ test-sanitize: deps
 	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 	  ctest --test-dir $(BUILD_ASAN) --output-on-failure -j$(JOBS)
 
+# libFuzzer (clang, ASan + UBSan) on the scenario reader (TOML + --set), the model reader and
+# io::ReadRun on arbitrary bytes, FUZZ_S seconds each from a seed corpus of the project's own
+# scenarios, models, test files and results (docs/reliability.md); not part of `make test`
+fuzz:
+	@./scripts/install-deps.sh --fuzz
+	cmake -S . -B $(BUILD_FUZZ) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Fuzz -DCMAKE_CXX_FLAGS_FUZZ="-O1 -g1" -DCMAKE_CXX_COMPILER=clang++ \
+	  -DSPINELAB_SANITIZE=ON -DSPINELAB_FUZZ=ON -DSPINELAB_BUILD_BENCHMARKS=OFF $(LAUNCHER)
+	cmake --build $(BUILD_FUZZ) -j$(JOBS) --target fuzz_scenario fuzz_model fuzz_run_file
+	@test -f $(BUILD)/CMakeCache.txt || cmake -S . -B $(BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Release $(LAUNCHER)
+	cmake --build $(BUILD) -j$(JOBS) --target spinelab
+	./scripts/run-fuzz.sh $(BUILD_FUZZ) $(FUZZ_S) $(BUILD)/bin/spinelab
+
 bench: build
 	$(BUILD)/bin/spinelab_benchmarks --benchmark_min_time=0.5
 
@@ -59,4 +73,4 @@ bench-peers: deps
 	/usr/bin/python3 benchmarks/peers/run_peers.py --bin $(BUILD_PEERS)/bin --runs 5
 
 clean:
-	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_PEERS)
+	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_PEERS) $(BUILD_FUZZ)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages spinelab needs, only those that are missing.
 # Fast (a dpkg query) when everything is present. Run as root or with sudo.
+# --fuzz: also clang and its libFuzzer runtime, for `make fuzz` only (`make test` needs no clang).
 set -euo pipefail
 
 packages=(
@@ -21,6 +22,10 @@ packages=(
   hdf5-tools                    # h5dump in tests
   python3-h5py python3-numpy python3-matplotlib python3-pandas   # examples and their tests (use /usr/bin/python3)
 )
+
+if [ "${1:-}" = "--fuzz" ]; then
+  packages+=(clang libclang-rt-14-dev)   # libFuzzer + ASan/UBSan runtimes (`make fuzz`)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "commands.h"
+#include "spinelab/io/atomic_file.h"
 #include "spinelab/io/wav.h"
 #include "spinelab/lab/distraction.h"
 #include "spinelab/anatomy/spine.h"
@@ -59,14 +60,11 @@ std::string PullJson(const PullResult& p, bool with_after, const CapsuleParams& 
 int RunDistract(const CommonOptions& c, const DistractArgs& a) {
   // refuse an unwritable output before simulating anything
   if (!a.wav.empty()) {
-    const std::string probe = a.wav + ".tmp";
-    std::ofstream f(probe, std::ios::binary);
-    if (!f) {
-      std::fprintf(stderr, "spinelab distract: --wav '%s': cannot write there (check the folder exists and is writable)\n", a.wav.c_str());
+    io::AtomicFile probe(a.wav, "--wav");  // (its temporary file goes again at once)
+    if (auto ok = probe.Open(); !ok) {
+      std::fprintf(stderr, "spinelab distract: %s\n", ok.ErrorText().c_str());
       return 2;
     }
-    f.close();
-    std::remove(probe.c_str());
   }
   const auto spine = LoadSpineOrReport(c, "distract");
   if (!spine) return 2;

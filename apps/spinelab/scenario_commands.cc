@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "commands.h"
+#include "spinelab/io/atomic_file.h"
 #include "spinelab/io/h5.h"
 #include "spinelab/io/results.h"
 #include "spinelab/scenario/protocol.h"
@@ -92,23 +93,56 @@ void PrintSummary(const Scenario& sc, const ScenarioResult& r, const ScenarioSum
               r.steps * sc.dt_s / std::max(r.wall_time_s, 1e-9));
 }
 
-// the results file -o, created once every input is valid (false: said why on stderr)
-bool OpenOutput(const std::string& output, bool overwrite, std::unique_ptr<io::H5Handle>* file) {
-  if (!overwrite) {
-    if (FILE* probe = std::fopen(output.c_str(), "r")) {
-      std::fclose(probe);
-      std::fprintf(stderr, "spinelab: -o %s exists; pass --overwrite to replace it\n", output.c_str());
-      return false;
-    }
+// the results file -o, opened once every input is valid (its folder checked writable then). The
+// runs are built in an HDF5 file in memory and put on disk whole at the end, through -o's
+// temporary file renamed over it (Commit): a failed or killed command, or a full disk, leaves -o
+// as it was. (Written by HDF5 straight to disk, a full disk failed inside HDF5's own bookkeeping
+// and crashed it at exit.)
+struct Output {
+  std::unique_ptr<io::AtomicFile> atomic;
+  std::unique_ptr<io::H5Handle> h5;
+  explicit operator bool() const { return h5 != nullptr; }
+  // false: said why on stderr; -o is as it was
+  bool Commit() {
+    auto image = io::FileImage(*h5);
+    h5.reset();
+    auto done = image ? atomic->Write(image.value()) : Expected<bool>(image.errors());
+    if (done) done = atomic->Commit();
+    if (!done) std::fprintf(stderr, "spinelab: %s; %s is as it was\n", done.ErrorText().c_str(), atomic->path().c_str());
+    return done.ok();
   }
-  auto f = io::CreateFile(output, true);
+};
+
+bool OpenOutput(const std::string& output, bool overwrite, Output* out) {
+  auto atomic = std::make_unique<io::AtomicFile>(output, "-o");
+  if (!overwrite && io::PathExists(output) && !io::IsFolder(output)) {
+    std::fprintf(stderr, "spinelab: -o %s exists; pass --overwrite to replace it\n", output.c_str());
+    return false;
+  }
+  auto ok = atomic->Open();  // a folder, or a folder that cannot be written: said now
+  auto f = ok ? io::CreateMemoryFile() : Expected<io::H5Handle>(ok.errors());
   if (!f) {
     std::fprintf(stderr, "spinelab: %s\n", f.ErrorText().c_str());
     return false;
   }
-  *file = std::make_unique<io::H5Handle>(std::move(f).value());
-  io::WriteFileHeader(**file);
+  out->atomic = std::move(atomic);
+  out->h5 = std::make_unique<io::H5Handle>(std::move(f).value());
+  io::WriteFileHeader(*out->h5);
   return true;
+}
+
+// every scenario checked against the model, and the run names distinct (one group each), before
+// any output is opened: an error here leaves every file as it was
+std::string CheckRuns(const std::vector<Scenario>& scenarios, const SpineParams& params) {
+  std::string errors;
+  for (size_t i = 0; i < scenarios.size(); ++i) {
+    if (std::vector<Diagnostic> bad = Validate(scenarios[i], params); !bad.empty()) errors += InputError::Join(bad) + "\n";
+    for (size_t j = 0; j < i; ++j)
+      if (scenarios[j].name == scenarios[i].name)
+        errors += scenarios[i].file + ": the run name '" + scenarios[i].name + "' (the file name) is taken by " +
+                  scenarios[j].file + "; allowed: scenario files with different names in one results file\n";
+  }
+  return errors;
 }
 
 int RunFiles(const CommonOptions& c, const RunArgs& a, bool compare) {
@@ -124,11 +158,12 @@ int RunFiles(const CommonOptions& c, const RunArgs& a, bool compare) {
     auto s = LoadScenario(f, a.set);
     if (!s) errors += s.ErrorText() + "\n"; else scenarios.push_back(std::move(s).value());
   }
+  if (errors.empty()) errors = CheckRuns(scenarios, params.value());
   if (!errors.empty()) {
     std::fprintf(stderr, "spinelab: invalid scenario:\n%s", errors.c_str());
     return 2;
   }
-  std::unique_ptr<io::H5Handle> file;
+  Output file;
   if (!a.output.empty() && !OpenOutput(a.output, a.overwrite, &file)) return 2;
   std::vector<ScenarioSummary> sums;
   int failed = 0;
@@ -146,9 +181,9 @@ int RunFiles(const CommonOptions& c, const RunArgs& a, bool compare) {
                    sc.file.c_str(), r.value().error.c_str());
     }
     if (file) {
-      auto w = io::WriteRun(*file, sc.name, sc, r.value());
+      auto w = io::WriteRun(*file.h5, sc.name, sc, r.value());
       if (!w) {
-        std::fprintf(stderr, "spinelab: %s: %s\n", a.output.c_str(), w.ErrorText().c_str());
+        std::fprintf(stderr, "spinelab: %s: %s; %s is as it was\n", a.output.c_str(), w.ErrorText().c_str(), a.output.c_str());
         return 2;
       }
     }
@@ -187,7 +222,10 @@ int RunFiles(const CommonOptions& c, const RunArgs& a, bool compare) {
     std::printf("(peaks over the run, changes from each scenario's baseline; capsule strain incl. pre-strain;\n"
                 " fract = vertebral load over strength; teaching and research indicators, not medical advice)\n");
   }
-  if (file) std::printf("wrote %s\n", a.output.c_str());
+  if (file) {
+    if (!file.Commit()) return 2;
+    std::printf("wrote %s\n", a.output.c_str());
+  }
   return failed ? 3 : 0;
 }
 
@@ -229,11 +267,13 @@ int Rerun(const RerunArgs& a) {
     if (!params) errors += params.ErrorText() + "\n";
     if (sc && params) jobs.push_back({name, std::move(sc).value(), std::move(params).value()});
   }
+  for (const Job& j : jobs)  // (the stored scenario on its stored model)
+    if (std::vector<Diagnostic> bad = Validate(j.scenario, j.params); !bad.empty()) errors += InputError::Join(bad) + "\n";
   if (!errors.empty()) {
     std::fprintf(stderr, "spinelab rerun: cannot rerun:\n%s", errors.c_str());
     return 2;
   }
-  std::unique_ptr<io::H5Handle> file;
+  Output file;
   if (!OpenOutput(a.output, a.overwrite, &file)) return 2;
   int failed = 0;
   for (const Job& j : jobs) {
@@ -247,12 +287,13 @@ int Rerun(const RerunArgs& a) {
       ++failed;
       std::fprintf(stderr, "spinelab rerun: %s:%s: run failed: %s\n", a.input.c_str(), j.run.c_str(), r.value().error.c_str());
     }
-    auto w = io::WriteRun(*file, j.run, j.scenario, r.value());
+    auto w = io::WriteRun(*file.h5, j.run, j.scenario, r.value());
     if (!w) {
-      std::fprintf(stderr, "spinelab rerun: %s: %s\n", a.output.c_str(), w.ErrorText().c_str());
+      std::fprintf(stderr, "spinelab rerun: %s: %s; %s is as it was\n", a.output.c_str(), w.ErrorText().c_str(), a.output.c_str());
       return 2;
     }
   }
+  if (!file.Commit()) return 2;
   std::printf("wrote %s (%zu run%s from %s, each on its stored scenario and model)\n", a.output.c_str(), jobs.size(),
               jobs.size() == 1 ? "" : "s", a.input.c_str());
   return failed ? 3 : 0;
@@ -291,6 +332,8 @@ void AddScenarioCommands(CLI::App& app, CommonOptions& common, int* exit_code) {
   CLI::App* cmp = app.add_subcommand("compare", "two scenarios side by side (e.g. twist versus traction)");
   cmp->add_option("scenarios", b->files, "two scenario files")->required()->expected(2)->check(CLI::ExistingFile);
   cmp->add_option("--set", b->set, "override a value in both: key.path=value");
+  cmp->add_option("-o,--output", b->output, "results file (HDF5) with both runs");
+  cmp->add_flag("--overwrite", b->overwrite, "replace an existing results file");
   cmp->callback([&common, b, exit_code] { *exit_code = RunFiles(common, *b, true); });
 
   auto ra = std::make_shared<RerunArgs>();

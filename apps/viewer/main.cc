@@ -22,6 +22,7 @@
 #include <imgui_impl_opengl3.h>
 #include <stb_image_write.h>
 
+#include "spinelab/io/atomic_file.h"
 #include "app_state.h"
 #include "audio.h"
 #include "panels/panel_table.h"
@@ -48,7 +49,8 @@ bool SavePng(const std::string& path, int w, int h) {
   std::vector<unsigned char> flipped(px.size());
   for (int y = 0; y < h; ++y)
     std::copy_n(&px[static_cast<size_t>(h - 1 - y) * w * 3], w * 3, &flipped[static_cast<size_t>(y) * w * 3]);
-  return stbi_write_png(path.c_str(), w, h, 3, flipped.data(), w * 3) != 0;
+  io::AtomicFile out(path);  // a screenshot replaces the old one whole, or not at all
+  return stbi_write_png(out.temp_path().c_str(), w, h, 3, flipped.data(), w * 3) != 0 && out.Commit().ok();
 }
 
 // An OpenGL 3.3 core window with Dear ImGui on it, or null (with a message) when there is no

@@ -3,11 +3,8 @@
 
 #include <hdf5.h>
 
-#include <fcntl.h>
-#include <unistd.h>
-
+#include <algorithm>
 #include <atomic>
-#include <cerrno>
 #include <cstring>
 
 namespace spinelab::io {
@@ -32,6 +29,28 @@ Id VarUtf8() {
   H5Tset_size(t, H5T_VARIABLE);
   H5Tset_cset(t, H5T_CSET_UTF8);
   return Id{t, H5Tclose};  // a prvalue: no copy, so one close
+}
+
+// the number of values of a dataset; false when its header claims more than its file could hold
+// (a damaged file would otherwise have us allocate whatever it claims) or its shape is malformed
+bool DatasetPoints(hid_t ds, hid_t space, size_t* n) {
+  const int rank = H5Sget_simple_extent_ndims(space);
+  const hssize_t points = H5Sget_simple_extent_npoints(space);
+  if (rank < 0 || rank > H5S_MAX_RANK || points < 0) return false;
+  const Id type{H5Dget_type(ds), H5Tclose};
+  const size_t each = type.id < 0 || H5Tis_variable_str(type.id) > 0 ? 1 : std::max<size_t>(H5Tget_size(type.id), 1);
+  const Id file{H5Iget_file_id(ds), H5Fclose};
+  hsize_t file_bytes = 0;
+  if (file.id < 0 || H5Fget_filesize(file.id, &file_bytes) < 0) return false;
+  if (static_cast<hsize_t>(points) > file_bytes / each) return false;
+  *n = static_cast<size_t>(points);
+  return true;
+}
+
+// an attribute holds one value (a scalar, or an array of one): what the readers read into one variable
+bool OneValue(hid_t attr) {
+  const Id space{H5Aget_space(attr), H5Sclose};
+  return space.id >= 0 && H5Sget_simple_extent_npoints(space.id) == 1;
 }
 
 bool WriteUnitsAndShape(hid_t ds, const std::string& units, const std::string& shape) {
@@ -79,6 +98,19 @@ Expected<H5Handle> CreateMemoryFile() {
   return H5Handle(f, H5Handle::Kind::kFile);
 }
 
+Expected<H5Handle> OpenFileImage(const void* data, size_t size) {
+  SilenceThisThread();
+  static std::atomic<int> counter{0};
+  Id fapl{H5Pcreate(H5P_FILE_ACCESS), H5Pclose};
+  // the core driver reads the image (HDF5 copies it), nothing touches the disk
+  if (H5Pset_fapl_core(fapl.id, 1 << 16, 0) < 0 || H5Pset_file_image(fapl.id, const_cast<void*>(data), size) < 0)
+    return std::vector<Diagnostic>{{"", "", "cannot open an HDF5 file image"}};
+  const std::string name = "spinelab-image-" + std::to_string(counter++);
+  const hid_t f = H5Fopen(name.c_str(), H5F_ACC_RDONLY, fapl.id);
+  if (f < 0) return std::vector<Diagnostic>{{"", "", "cannot open as HDF5"}};
+  return H5Handle(f, H5Handle::Kind::kFile);
+}
+
 Expected<std::vector<char>> FileImage(const H5Handle& file) {
   if (H5Fflush(file.id(), H5F_SCOPE_GLOBAL) < 0) return std::vector<Diagnostic>{{"", "", "HDF5 flush failed"}};
   const ssize_t n = H5Fget_file_image(file.id(), nullptr, 0);
@@ -87,28 +119,6 @@ Expected<std::vector<char>> FileImage(const H5Handle& file) {
   if (H5Fget_file_image(file.id(), image.data(), image.size()) != n)
     return std::vector<Diagnostic>{{"", "", "cannot take the HDF5 file image"}};
   return image;
-}
-
-Expected<bool> WriteFileSynced(const std::string& path, const std::vector<char>& image) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  if (fd < 0) return std::vector<Diagnostic>{{path, "", std::string("cannot create: ") + std::strerror(errno)}};
-  size_t done = 0;
-  while (done < image.size()) {
-    const ssize_t w = ::write(fd, image.data() + done, image.size() - done);
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) {
-      const int e = errno;
-      ::close(fd);
-      return std::vector<Diagnostic>{{path, "", "write failed after " + std::to_string(done) + " of " + std::to_string(image.size()) +
-                                                    " bytes: " + std::strerror(e)}};
-    }
-    done += static_cast<size_t>(w);
-  }
-  const bool synced = ::fsync(fd) == 0;
-  const int e = errno;
-  if (::close(fd) != 0 || !synced)
-    return std::vector<Diagnostic>{{path, "", std::string("cannot sync to disk: ") + std::strerror(e)}};
-  return true;
 }
 
 Expected<H5Handle> CreateFile(const std::string& path, bool overwrite) {
@@ -213,11 +223,10 @@ Expected<std::vector<double>> ReadDoubles(const H5Handle& loc, const std::string
   Id ds{H5Dopen2(loc.id(), name.c_str(), H5P_DEFAULT), H5Dclose};
   if (ds.id < 0) return std::vector<Diagnostic>{{"", name, "no such dataset"}};
   Id space{H5Dget_space(ds.id), H5Sclose};
-  const int rank = H5Sget_simple_extent_ndims(space.id);
-  std::vector<hsize_t> d(static_cast<size_t>(std::max(rank, 0)));
+  size_t n = 0;
+  if (!DatasetPoints(ds.id, space.id, &n)) return std::vector<Diagnostic>{{"", name, "malformed dataset (its shape claims more than the file holds)"}};
+  std::vector<hsize_t> d(static_cast<size_t>(H5Sget_simple_extent_ndims(space.id)));
   H5Sget_simple_extent_dims(space.id, d.data(), nullptr);
-  size_t n = 1;
-  for (hsize_t x : d) n *= x;
   std::vector<double> out(n);
   if (n && H5Dread(ds.id, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()) < 0)
     return std::vector<Diagnostic>{{"", name, "read failed"}};
@@ -233,7 +242,9 @@ Expected<std::string> ReadStringAttr(const H5Handle& loc, const std::string& obj
   if (object.id < 0) return std::vector<Diagnostic>{{"", obj, "no such object"}};
   Id attr{H5Aopen(object.id, name.c_str(), H5P_DEFAULT), H5Aclose};
   if (attr.id < 0) return std::vector<Diagnostic>{{"", obj + "@" + name, "no such attribute"}};
+  if (!OneValue(attr.id)) return std::vector<Diagnostic>{{"", obj + "@" + name, "is not a single value"}};
   Id type{H5Aget_type(attr.id), H5Tclose};
+  if (H5Tget_class(type.id) != H5T_STRING) return std::vector<Diagnostic>{{"", obj + "@" + name, "is not a string"}};
   if (H5Tis_variable_str(type.id) > 0) {
     char* s = nullptr;
     Id mem{H5Tcopy(H5T_C_S1), H5Tclose};
@@ -254,8 +265,9 @@ Expected<std::vector<std::string>> ReadStrings(const H5Handle& loc, const std::s
   Id ds{H5Dopen2(loc.id(), name.c_str(), H5P_DEFAULT), H5Dclose};
   if (ds.id < 0) return std::vector<Diagnostic>{{"", name, "no such dataset"}};
   Id space{H5Dget_space(ds.id), H5Sclose};
-  hsize_t n = 0;
-  H5Sget_simple_extent_dims(space.id, &n, nullptr);
+  size_t n = 0;
+  if (!DatasetPoints(ds.id, space.id, &n) || H5Sget_simple_extent_ndims(space.id) != 1)
+    return std::vector<Diagnostic>{{"", name, "malformed dataset (not a 1-D list of strings the file can hold)"}};
   std::vector<char*> ptrs(n, nullptr);
   const Id type = VarUtf8();
   if (n && H5Dread(ds.id, type.id, H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()) < 0)
@@ -270,8 +282,9 @@ Expected<std::vector<int64_t>> ReadInts(const H5Handle& loc, const std::string& 
   Id ds{H5Dopen2(loc.id(), name.c_str(), H5P_DEFAULT), H5Dclose};
   if (ds.id < 0) return std::vector<Diagnostic>{{"", name, "no such dataset"}};
   Id space{H5Dget_space(ds.id), H5Sclose};
-  const hssize_t n = H5Sget_simple_extent_npoints(space.id);
-  std::vector<int64_t> out(n > 0 ? static_cast<size_t>(n) : 0);
+  size_t n = 0;
+  if (!DatasetPoints(ds.id, space.id, &n)) return std::vector<Diagnostic>{{"", name, "malformed dataset (its shape claims more than the file holds)"}};
+  std::vector<int64_t> out(n);
   if (n > 0 && H5Dread(ds.id, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()) < 0)
     return std::vector<Diagnostic>{{"", name, "read failed"}};
   return out;
@@ -306,6 +319,7 @@ Expected<T> ReadScalarAttr(const H5Handle& loc, const std::string& obj, const st
   if (object.id < 0) return std::vector<Diagnostic>{{"", obj, "no such object"}};
   Id attr{H5Aopen(object.id, name.c_str(), H5P_DEFAULT), H5Aclose};
   if (attr.id < 0) return std::vector<Diagnostic>{{"", obj + "@" + name, "no such attribute"}};
+  if (!OneValue(attr.id)) return std::vector<Diagnostic>{{"", obj + "@" + name, "is not a single value"}};
   T v{};
   if (H5Aread(attr.id, mem_type, &v) < 0) return std::vector<Diagnostic>{{"", obj + "@" + name, "read failed"}};
   return v;

@@ -85,7 +85,10 @@ Expected<std::vector<std::string>> ListRuns(const std::string& path) {
 Expected<StoredRun> ReadRun(const std::string& path, const std::string& run) {
   auto f = OpenFileReadOnly(path);
   if (!f) return std::vector<Diagnostic>{{path, "", "cannot open as an HDF5 results file"}};
-  const H5Handle& F = f.value();
+  return ReadRun(f.value(), path, run);
+}
+
+Expected<StoredRun> ReadRun(const H5Handle& F, const std::string& path, const std::string& run) {
   const auto runs = ListGroups(F, "runs");
   if (std::find(runs.begin(), runs.end(), run) == runs.end()) {
     std::string list;

@@ -1,6 +1,8 @@
 // WAV (RIFF, WAVE_FORMAT_IEEE_FLOAT = 3) writer and reader, little-endian.
 #include "spinelab/io/wav.h"
 
+#include "spinelab/io/atomic_file.h"
+
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -41,17 +43,9 @@ Expected<bool> WriteWav(const std::string& path, const std::vector<float>& sampl
     std::memcpy(&u, &s, 4);
     Put32(&b, u);
   }
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary);
-    if (!out) return std::vector<Diagnostic>{{path, "--wav", "cannot open '" + tmp + "' for writing (check the folder exists and is writable)"}};
-    out.write(b.data(), static_cast<std::streamsize>(b.size()));
-    if (!out) return std::vector<Diagnostic>{{path, "--wav", "write failed (disk full?)"}};
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    return std::vector<Diagnostic>{{path, "--wav", "cannot replace the file"}};
-  }
+  AtomicFile out(path, "--wav");  // the old file stays until the new one is complete
+  if (auto w = out.Write(std::vector<char>(b.begin(), b.end())); !w) return w.errors();
+  if (auto c = out.Commit(); !c) return c.errors();
   return true;
 }
 

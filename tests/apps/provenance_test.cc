@@ -4,6 +4,8 @@
 // `--model FILE.h5:RUN` takes the model from a run. Bad input: a clear error, non-zero exit, no output.
 #include <gtest/gtest.h>
 
+#include "apps/cli_util.h"
+
 #include <algorithm>
 #include <array>
 #include <cstdio>
@@ -18,27 +20,10 @@ namespace {
 
 using namespace spinelab;
 
-struct CmdResult {
-  int exit_code;
-  std::string output;  // stdout + stderr
-};
+using spinelab::testing::CmdResult;
+using spinelab::testing::Exec;
 
-CmdResult Exec(const std::string& args) {
-  const std::string cmd = std::string(SPINELAB_BIN) + " " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string out;
-  std::array<char, 4096> buf;
-  while (size_t n = fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
-  const int status = pclose(p);
-  return {WEXITSTATUS(status), out};
-}
-
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using spinelab::testing::Slurp;
 
 bool FileExists(const std::string& path) { return std::ifstream(path).good(); }
 

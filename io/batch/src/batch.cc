@@ -21,6 +21,7 @@
 
 #include <fmt/format.h>
 
+#include "spinelab/io/atomic_file.h"
 #include "spinelab/io/h5.h"
 #include "spinelab/io/results.h"
 
@@ -78,24 +79,7 @@ struct Rng {
   uint64_t Below(uint64_t n) { return Next() % n; }  // n is small: the modulo bias is below 1e-12
 };
 
-// makes a rename in the folder durable (the files themselves are synced when written)
-bool FsyncDir(const std::string& dir) {
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
-  if (fd < 0) return false;
-  const bool ok = ::fsync(fd) == 0;
-  ::close(fd);
-  return ok;
-}
 
-bool FileExists(const std::string& path) {
-  struct stat st;
-  return ::stat(path.c_str(), &st) == 0;
-}
-
-std::string DirOf(const std::string& path) {
-  const size_t slash = path.find_last_of('/');
-  return slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
-}
 
 std::string BaseOf(const std::string& path) {
   const size_t slash = path.find_last_of('/');
@@ -353,16 +337,13 @@ Expected<ShardImage> BuildShard(const BatchPlan& plan, const RunRecord& rec) {
 
 Expected<IndexRow> SaveShard(const std::string& shard_dir, const BatchPlan& plan, const ShardImage& image) {
   const PlannedRun& p = plan.runs[static_cast<size_t>(image.row.batch_index)];
-  const std::string final_path = ShardFile(shard_dir, p), tmp = final_path + ".tmp";
+  AtomicFile out(ShardFile(shard_dir, p));  // (a shard that exists is complete)
   auto fail = [&](const std::string& why) {
-    std::remove(tmp.c_str());
-    return Expected<IndexRow>(std::vector<Diagnostic>{{tmp, p.name, why}});
+    return Expected<IndexRow>(std::vector<Diagnostic>{{out.temp_path(), p.name, why}});
   };
   // no HDF5 here, so no lock: the other workers go on meanwhile
-  auto saved = WriteFileSynced(tmp, image.bytes);
-  if (!saved) return fail(saved.errors().front().message + " (disk full, file size limit or no permission?)");
-  if (std::rename(tmp.c_str(), final_path.c_str()) != 0) return fail("cannot rename to " + final_path);
-  FsyncDir(shard_dir);
+  if (auto saved = out.Write(image.bytes); !saved) return fail(saved.errors().front().message);
+  if (auto done = out.Commit(); !done) return fail(done.errors().front().message);
   return image.row;
 }
 
@@ -421,12 +402,12 @@ Expected<Study> Study::Open(const std::string& path, const BatchPlan& plan, bool
   auto err = [&](const std::string& key, const std::string& why) {
     return Expected<Study>(std::vector<Diagnostic>{{path, key, why}});
   };
-  const bool exists = FileExists(path), dir_exists = FileExists(s.shard_dir_);
+  const bool exists = PathExists(path), dir_exists = PathExists(s.shard_dir_);
   if ((exists || dir_exists) && !resume && !overwrite)
     return err("-o", std::string(exists ? "exists" : s.shard_dir_ + " exists") +
                          "; pass --resume to finish that batch or --overwrite to replace it");
   if (resume && overwrite) return err("-o", "--resume and --overwrite exclude each other");
-  if (!FileExists(DirOf(path))) return err("-o", "folder " + DirOf(path) + " does not exist");
+  if (!PathExists(FolderOf(path))) return err("-o", "folder " + FolderOf(path) + " does not exist");
   if (exists && resume) {
     std::lock_guard<std::mutex> lock(H5Mutex());
     auto f = OpenFileReadOnly(path);
@@ -449,12 +430,12 @@ Expected<Study> Study::Open(const std::string& path, const BatchPlan& plan, bool
       closedir(d);
     }
   }
-  if (!FileExists(s.shard_dir_) && ::mkdir(s.shard_dir_.c_str(), 0777) != 0)
+  if (!PathExists(s.shard_dir_) && ::mkdir(s.shard_dir_.c_str(), 0777) != 0)
     return err("-o", "cannot create the run folder " + s.shard_dir_ + ": " + std::strerror(errno));
   // finished shards of an earlier attempt; half-written ones (*.tmp) are dropped
   for (size_t i = 0; i < plan.runs.size(); ++i) {
     std::remove((ShardFile(s.shard_dir_, plan.runs[i]) + ".tmp").c_str());
-    if (!resume || !FileExists(ShardFile(s.shard_dir_, plan.runs[i]))) continue;
+    if (!resume || !PathExists(ShardFile(s.shard_dir_, plan.runs[i]))) continue;
     auto row = ReadShardRow(s.shard_dir_, plan, static_cast<int>(i));
     if (!row) return row.errors();
     s.rows_[i] = std::move(row).value();
@@ -497,11 +478,8 @@ Expected<bool> Study::RecordShard(int index) {
 
 Expected<bool> Study::WriteStudyFile() {
   const auto t0 = std::chrono::steady_clock::now();
-  const std::string tmp = path_ + ".tmp";
-  auto fail = [&](const std::string& why) {
-    std::remove(tmp.c_str());
-    return Expected<bool>(std::vector<Diagnostic>{{path_, "", why}});
-  };
+  AtomicFile out(path_);
+  auto fail = [&](const std::string& why) { return Expected<bool>(std::vector<Diagnostic>{{path_, "", why}}); };
   std::vector<char> image;
   {
     std::lock_guard<std::mutex> lock(H5Mutex());
@@ -562,10 +540,8 @@ Expected<bool> Study::WriteStudyFile() {
     if (!bytes) return fail(bytes.ErrorText());
     image = std::move(bytes).value();
   }
-  auto saved = WriteFileSynced(tmp, image);
-  if (!saved) return fail(saved.errors().front().message + " (disk full, file size limit or no permission?)");
-  if (std::rename(tmp.c_str(), path_.c_str()) != 0) return fail("cannot rename " + tmp + " to the study file");
-  FsyncDir(DirOf(path_));
+  if (auto saved = out.Write(image); !saved) return fail(saved.errors().front().message);
+  if (auto done = out.Commit(); !done) return fail(done.errors().front().message);
   dirty_ = false;
   last_write_end_ = std::chrono::steady_clock::now();
   last_write_s_ = std::chrono::duration<double>(last_write_end_ - t0).count();

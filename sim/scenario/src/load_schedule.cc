@@ -3,7 +3,7 @@
 
 namespace spinelab::sim {
 
-void ScenarioRunner::Impl::ApplyLoads(double t) {
+std::string ScenarioRunner::Impl::ApplyLoads(double t) {
   const ModelDesc& md = d();
   World& w = *world;
   const BodyId pelvis = scene.pelvis;
@@ -39,6 +39,17 @@ void ScenarioRunner::Impl::ApplyLoads(double t) {
     sum_T[pelvis] += f * (-k_rot_W - params.pelvis_support_c_rot * ps.w_WB);
   }
   for (BodyId b : loaded_bodies) {
+    if (!sum_F[b].allFinite() || !sum_T[b].allFinite()) {
+      // an overflowing load: the run stops as failed (the engine refuses it), saying whose
+      std::string from;
+      for (size_t k = 0; k < sc.loads.size(); ++k)
+        if (scene.load_body[k] == b) from += (from.empty() ? "" : ", ") + ("load." + std::to_string(k) + " '" + sc.loads[k].name + "'");
+      if (!extra_F[b].allFinite() || !extra_T[b].allFinite()) from += (from.empty() ? "" : ", ") + std::string("the extra (interactive) load");
+      return "non-finite load at t = " + FormatNumber(t) + " s on body '" + md.bodies[b].name + "' (force_N [" +
+             FormatNumber(sum_F[b].x()) + ", " + FormatNumber(sum_F[b].y()) + ", " + FormatNumber(sum_F[b].z()) + "], torque_Nm [" +
+             FormatNumber(sum_T[b].x()) + ", " + FormatNumber(sum_T[b].y()) + ", " + FormatNumber(sum_T[b].z()) + "]) from " +
+             (from.empty() ? std::string("the posture's support") : from) + "; check those loads' force_N, torque_Nm and profile";
+    }
     AppliedLoad a;
     a.force_N = sum_F[b];
     a.torque_Nm = sum_T[b];
@@ -62,6 +73,7 @@ void ScenarioRunner::Impl::ApplyLoads(double t) {
     const Vec3 w_W = RotationVector(X1.R * X0.R.transpose()) / sc.dt_s;
     w.SetHeldBodyMotion(pelvis, X0, v, w_W);
   }
+  return "";
 }
 
 }  // namespace spinelab::sim

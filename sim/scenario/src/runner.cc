@@ -6,7 +6,7 @@ namespace spinelab::sim {
 
 Expected<ScenarioRunner> ScenarioRunner::Create(const Scenario& sc, const SpineParams& params) {
   // the same checks and messages as a scenario read from a file
-  if (std::vector<Diagnostic> bad = Validate(sc); !bad.empty()) return bad;
+  if (std::vector<Diagnostic> bad = Validate(sc, params); !bad.empty()) return bad;
   auto impl = std::make_unique<Impl>();
   impl->sc = sc;
   impl->params = params;
@@ -172,15 +172,11 @@ void ScenarioRunner::SetExtraLoad(BodyId body, const Vec3& force_W, const Vec3& 
 bool ScenarioRunner::Step() {
   Impl& m = *impl_;
   if (done()) return false;
-  m.ApplyLoads(m.world->state().time_s);
+  if (const std::string bad = m.ApplyLoads(m.world->state().time_s); !bad.empty()) return m.Fail(bad);
   const uint32_t st = m.world->Step();
   ++m.res.steps;
   ++m.step;
-  if (st != kStepOk) {
-    m.res.status = "failed";
-    m.res.error = m.UnstableText(st);
-    return false;
-  }
+  if (st != kStepOk) return m.Fail(m.UnstableText(st));
   m.CollectEvents();
   if (m.step % m.every == 0) m.Record();
   return !done();
@@ -191,14 +187,10 @@ bool ScenarioRunner::Impl::StepOnce(bool window) {
     between_factor = std::max(0.0, 1.0 - (world->state().time_s - attempt_start) / 0.3);
   if (!attempt_on && between_ramp > 0)    // and returns after it
     between_factor = std::clamp((world->state().time_s - between_from) / between_ramp, 0.0, 1.0);
-  ApplyLoads(world->state().time_s);
+  if (const std::string bad = ApplyLoads(world->state().time_s); !bad.empty()) return Fail(bad);
   const uint32_t st = world->Step();
   ++res.steps;
-  if (st != kStepOk) {
-    res.status = "failed";
-    res.error = UnstableText(st);
-    return false;
-  }
+  if (st != kStepOk) return Fail(UnstableText(st));
   CollectEvents();
   const int64_t k = std::llround((world->state().time_s - attempt_start) / sc.dt_s);
   if (window && k % every == 0) {

@@ -49,6 +49,7 @@ struct ScenarioRunner::Impl {
     for (size_t i = 1; i < state.bodies.size(); ++i)
       if (state.bodies[i].v_WB.squaredNorm() > state.bodies[fast].v_WB.squaredNorm()) fast = i;
     std::string text = "unstable at t = " + FormatNumber(state.time_s) + " s: " + StepStatusText(st);
+    if (!world->failure_detail().empty()) text += " from " + world->failure_detail();
     if (fast < state.bodies.size() && fast < d().bodies.size() && std::isfinite(state.bodies[fast].v_WB.norm()))
       text += "; fastest body '" + d().bodies[fast].name + "' at " + FormatNumber(state.bodies[fast].v_WB.norm()) +
               " m/s, " + FormatNumber(state.bodies[fast].w_WB.norm()) + " rad/s";
@@ -66,7 +67,14 @@ struct ScenarioRunner::Impl {
     }
   }
   void Record();
-  void ApplyLoads(double t);
+  // the loads at time t on the world; "" or why they cannot be applied (a non-finite sum: the run fails)
+  std::string ApplyLoads(double t);
+  // the run stops as failed with `why` (false, for returning)
+  bool Fail(const std::string& why) {
+    res.status = "failed";
+    res.error = why;
+    return false;
+  }
   void CollectEvents();
   void Probe();
   bool StepOnce(bool window);

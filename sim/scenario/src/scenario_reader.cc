@@ -65,6 +65,12 @@ std::vector<double> ScenarioProtocol::AttemptTimes() const {
 
 namespace {
 
+// a value as written in TOML, for messages ("T13" with its quotes, [0, 0] ...)
+std::string ValueText(const toml::node& n) {
+  std::ostringstream os;
+  n.visit([&](const auto& v) { os << v; });
+  return os.str();
+}
 
 class ScenarioReader {
  public:
@@ -109,7 +115,8 @@ class ScenarioReader {
     }
     const auto v = n->value<double>();
     if (!v) {
-      Error(n, key, "must be a number in " + unit);
+      const internal::KeyRange& r = internal::RangeOf(key);
+      Error(n, key, "value " + ValueText(*n) + " is not a number; allowed: [" + FormatNumber(r.lo) + ", " + FormatNumber(r.hi) + "] " + unit);
       return def;
     }
     return *v;
@@ -133,8 +140,10 @@ class ScenarioReader {
       return def;
     }
     const auto v = n->value<std::string>();
-    if (!v) {
-      Error(n, key, "must be a string");
+    if (!v || !n->is_string()) {
+      std::string list;
+      for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+      Error(n, key, "value " + ValueText(*n) + " is not a string; allowed: " + (list.empty() ? std::string("text in quotes") : list));
       return def;
     }
     if (!allowed.empty() && !allowed.count(*v)) {
@@ -152,13 +161,13 @@ class ScenarioReader {
     const toml::array* a = n->as_array();
     Vec3 out = Vec3::Zero();
     if (!a || a->size() != 3) {
-      Error(n, key, "must be an array of 3 numbers [x, y, z] in " + unit);
+      Error(n, key, "value " + ValueText(*n) + " is not an array of 3 numbers; allowed: [x, y, z] with |x| <= " + FormatNumber(limit) + " " + unit);
       return out;
     }
     for (int i = 0; i < 3; ++i) {
       const auto v = (*a)[i].value<double>();
       if (!v || !std::isfinite(*v) || std::abs(*v) > limit) {
-        Error(n, key + "[" + std::to_string(i) + "]", "must be a number with |value| <= " + FormatNumber(limit) + " " + unit);
+        Error(n, key + "[" + std::to_string(i) + "]", "value " + ValueText((*a)[i]) + " is out of range; allowed: a number with |value| <= " + FormatNumber(limit) + " " + unit);
         continue;
       }
       out[i] = *v;
@@ -187,7 +196,7 @@ class ScenarioReader {
     const toml::node* n = Node(key);
     if (!n) return nullptr;
     const toml::array* a = n->as_array();
-    if (!a) Error(n, key, "must be an array of tables ([[" + key + "]])");
+    if (!a) Error(n, key, "value " + ValueText(*n) + " is not an array of tables; allowed: [[" + key + "]] tables");
     return a;
   }
 
@@ -333,7 +342,6 @@ Expected<Scenario> LoadScenarioText(const std::string& text, const std::string& 
         ScenarioLoad L;
         L.name = r.Text(k + "name", "load " + std::to_string(i));
         L.body = r.Text(k + "body", "", {}, true);
-        L.body_line = r.Line(r.Node(k + "body"));
         L.force_N = r.Vector(k + "force_N");
         L.torque_Nm = r.Vector(k + "torque_Nm");
         if (!r.Node(k + "force_N") && !r.Node(k + "torque_Nm"))  // (a zero given on purpose is fine)
@@ -362,12 +370,11 @@ Expected<Scenario> LoadScenarioText(const std::string& text, const std::string& 
       o.has_position = r.Node(k + "position_mm") != nullptr;
       o.position_m = r.Vector(k + "position_mm") * 1e-3;
       o.touch = r.Text(k + "touch", "");
-      o.touch_line = r.Line(r.Node(k + "touch"));
       o.under = r.Text(k + "under", "");
       if (r.Node(k + "side")) {
         const Vec3 side = r.Vector(k + "side");
         if (side.norm() < 1e-9)
-          r.Error(r.Node(k + "side"), k + "side", "must be a non-zero direction [x, y, z]");
+          r.Error(r.Node(k + "side"), k + "side", "value " + ValueText(*r.Node(k + "side")) + " is not allowed; allowed: a non-zero direction [x, y, z]");
         else
           o.side = side.normalized();
       }

@@ -131,7 +131,7 @@ class Checker {
     const internal::KeyRange& r = internal::RangeOf(key);
     for (int i = 0; i < 3; ++i)
       if (!std::isfinite(value[i]) || value[i] < r.lo || value[i] > r.hi)
-        Error(key + "[" + std::to_string(i) + "]", "must be a number with |value| <= " + FormatNumber(r.hi) + " " + r.unit);
+        Error(key + "[" + std::to_string(i) + "]", "value " + FormatNumber(value[i]) + " is out of range; allowed: a number with |value| <= " + FormatNumber(r.hi) + " " + r.unit);
   }
   void OneOf(const std::string& key, const std::string& value, std::initializer_list<const char*> allowed) {
     std::string list;
@@ -207,7 +207,9 @@ std::vector<Diagnostic> Validate(const Scenario& s) {
       for (size_t j = 0; j < i; ++j) names += (names.empty() ? "" : ", ") + s.objects[j].name;
       c.Error(k + "under", "value '" + o.under + "' is not an object listed before it; allowed: " + (names.empty() ? "(none)" : names));
     }
-    if (!(std::abs(o.side.norm() - 1.0) < 1e-9)) c.Error(k + "side", "must be a non-zero direction [x, y, z]");
+    if (!(std::abs(o.side.norm() - 1.0) < 1e-9))
+      c.Error(k + "side", "value [" + FormatNumber(o.side.x()) + ", " + FormatNumber(o.side.y()) + ", " + FormatNumber(o.side.z()) +
+                              "] is not allowed; allowed: a unit direction [x, y, z]");
     c.Vector(k + "offset_mm", o.offset_m * 1e3);
     c.Vector(k + "size_mm", o.size_m * 1e3);
     c.Number(k + "radius_mm", o.radius_m * 1e3);
@@ -262,7 +264,36 @@ std::vector<Diagnostic> Validate(const Scenario& s) {
         std::none_of(std::begin(internal::kLevels), std::end(internal::kLevels), [&](const char* l) { return P.level == l; }))
       c.Error("protocol.level", "value '" + P.level + "' is not a level; allowed: C0-C1 .. L5-S1 (e.g. T7-T8)");
   }
+  // names: `under` and the viewer find objects by name, and a pad is a body under its name
+  for (size_t i = 0; i < s.objects.size(); ++i)
+    for (size_t j = 0; j < i; ++j)
+      if (s.objects[j].name == s.objects[i].name)
+        c.Error("object." + std::to_string(i) + ".name", "value '" + s.objects[i].name + "' is the name of object " +
+                                                            std::to_string(j) + " too; allowed: a name no other object has");
   return c.errors;
+}
+
+std::vector<Diagnostic> Validate(const Scenario& s, const SpineParams& params) {
+  std::vector<Diagnostic> errors = Validate(s);
+  Checker c(s);
+  std::string allowed;
+  for (const std::string& b : params.body_names) allowed += (allowed.empty() ? "" : ", ") + b;
+  const auto is_body = [&](const std::string& name) {
+    return std::find(params.body_names.begin(), params.body_names.end(), name) != params.body_names.end();
+  };
+  const auto body = [&](const std::string& key, const std::string& name) {
+    if (!name.empty() && !is_body(name)) c.Error(key, "value '" + name + "' is not a body of the model; allowed: " + allowed);
+  };
+  for (size_t i = 0; i < s.loads.size(); ++i) body("load." + std::to_string(i) + ".body", s.loads[i].body);
+  for (size_t i = 0; i < s.objects.size(); ++i) {
+    const ScenarioObject& o = s.objects[i];
+    body("object." + std::to_string(i) + ".touch", o.touch);
+    if (o.kind == ScenarioObject::Kind::kPad && is_body(o.name))
+      c.Error("object." + std::to_string(i) + ".name",
+              "value '" + o.name + "' is the name of a body of the model (a pad is a body under its name); allowed: any other name");
+  }
+  for (Diagnostic& d : c.errors) errors.push_back(std::move(d));
+  return errors;
 }
 
 }  // namespace spinelab::sim

@@ -117,20 +117,8 @@ Expected<ModelDesc> BuildScene(const Scenario& sc, const SpineParams& params, Sc
   ModelDesc d = std::move(built).value();
   std::vector<Diagnostic> errors;
   const int n_spine = static_cast<int>(d.bodies.size());
-  const std::string allowed = "head, C1..C7, T1..T12, L1..L5, sacrum";
-  auto find = [&](const std::string& name, const std::string& key, int line) {
-    const BodyId b = d.FindBody(name);
-    if (b < 0 || b >= n_spine)
-      errors.push_back({sc.file + (line > 0 ? ":" + std::to_string(line) : ""), key,
-                        "value '" + name + "' is not a body; allowed: " + allowed});
-    return b;
-  };
-  for (size_t i = 0; i < sc.loads.size(); ++i)
-    scene->load_body.push_back(find(sc.loads[i].body, "load." + std::to_string(i) + ".body", sc.loads[i].body_line));
-  for (size_t i = 0; i < sc.objects.size(); ++i)
-    if (!sc.objects[i].touch.empty())
-      find(sc.objects[i].touch, "object." + std::to_string(i) + ".touch", sc.objects[i].touch_line);
-  if (!errors.empty()) return errors;
+  // (every body name was checked by Validate(sc, params), before anything was built)
+  for (const ScenarioLoad& L : sc.loads) scene->load_body.push_back(d.FindBody(L.body));
   scene->pelvis = d.FindBody("sacrum");
 
   // the pelvis on its legs: a support from the ground carrying its weight
@@ -277,6 +265,7 @@ bool IsLyingPosture(const std::string& p) {
 }
 
 Expected<ModelDesc> BuildScenarioModel(const Scenario& sc, const SpineParams& params) {
+  if (std::vector<Diagnostic> bad = Validate(sc, params); !bad.empty()) return bad;
   Scene scene;
   return BuildScene(sc, params, &scene);
 }

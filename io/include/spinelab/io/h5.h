@@ -4,6 +4,7 @@
 /// of doubles/ints/strings with a `units` attribute, and attributes. Errors come back as
 /// Expected/bool with the path named; the HDF5 library's own error printing is silenced.
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -34,14 +35,14 @@ class H5Handle {
 /// Creates (truncates when `overwrite`) or opens for appending a results file.
 Expected<H5Handle> CreateFile(const std::string& path, bool overwrite);
 Expected<H5Handle> OpenFileReadOnly(const std::string& path);
-/// A file built in memory (HDF5's core driver), put on disk whole by FileImage and WriteFileSynced: a full disk
-/// or a size limit then fails one plain write, never HDF5 half-way through its own bookkeeping.
+/// Opens the bytes of an HDF5 file (a file image, e.g. FileImage's) read-only, in memory.
+Expected<H5Handle> OpenFileImage(const void* data, size_t size);
+/// A file built in memory (HDF5's core driver), put on disk whole by FileImage and WriteFileSynced
+/// (atomic_file.h): a full disk or a size limit then fails one plain write, never HDF5 half-way
+/// through its own bookkeeping.
 Expected<H5Handle> CreateMemoryFile();
 /// The memory file's bytes (flushed): what the file on disk would hold.
 Expected<std::vector<char>> FileImage(const H5Handle& file);
-/// Writes bytes to `path` (created or truncated) and syncs them to disk; no HDF5 call, so it
-/// needs no lock. The error names the path and the system's reason (e.g. no space left).
-Expected<bool> WriteFileSynced(const std::string& path, const std::vector<char>& bytes);
 /// Opens the group at `path` below `loc`, creating it (and its parents) if needed.
 Expected<H5Handle> Group(const H5Handle& loc, const std::string& path);
 bool Exists(const H5Handle& loc, const std::string& path);

@@ -38,6 +38,8 @@ Expected<std::vector<std::string>> ListRuns(const std::string& path);
 /// Reads run `run` of the file at `path` through the dataset table. Errors name the file, the
 /// run and the dataset or attribute (a run not in the file lists the runs there).
 Expected<StoredRun> ReadRun(const std::string& path, const std::string& run);
+/// The same from an open file; `path` names it in messages (and becomes StoredRun::file).
+Expected<StoredRun> ReadRun(const H5Handle& file, const std::string& path, const std::string& run);
 /// The run's scenario: its scenario_text with its overrides applied.
 Expected<sim::Scenario> StoredScenario(const StoredRun& run);
 /// The model the run ran on, parsed from its model_text (named "<file>:<run>"); an error naming

@@ -32,6 +32,7 @@ struct World::Impl {
   std::vector<Vec6> dv;               // (n_free) velocity change from the implicit solve
   std::vector<internal::ContactPoint> contacts;  // compliant contact points at the current state
   bool contacts_stale = true;         // a pose changed outside Step: detect again before use
+  std::string failure_detail;         // the last failed step's source of a non-finite force
   bool may_touch = false;             // the model has something a compliant body can touch
   void RefreshContacts() {
     if (!contacts_stale) return;
@@ -69,6 +70,8 @@ struct World::Impl {
   }
   void ComputeKinematics();
   void EvaluateForces(ForceAssembly* assembly);
+  // which source made the assembly non-finite (the step has failed; its forces are evaluated again)
+  std::string NonFiniteSource();
   /// slow state (creep, laxity, protective tone) over h at the strains in `outputs`
   void AdvanceSlow(double h) {
     ForEachType([&](const ElementType& t, ElementContext& c) { t.AdvanceSlow(c, h); });
@@ -251,6 +254,31 @@ void World::Impl::EvaluateForces(ForceAssembly* asmb) {
   ForEachType([&](const ElementType& t, ElementContext& c) { t.AddForces(c, asmb); });
 }
 
+std::string World::Impl::NonFiniteSource() {
+  const ModelDesc& d = model->desc();
+  const int n = model->num_bodies();
+  // (applied loads are finite: SetAppliedLoad refuses others) each element type alone into a scratch system: the first whose forces are not finite, and the
+  // bodies it made so
+  std::string found;
+  ForEachType([&](const ElementType& t, ElementContext& c) {
+    if (!found.empty()) return;
+    ForceAssembly one;
+    one.Reset(model->num_free_bodies(), tridiagonal, options.dt_s, num_border, bandwidth);
+    t.AddForces(c, &one);
+    if (one.AllFinite()) return;
+    std::string bodies;
+    int count = 0;
+    for (int i = 0; i < n; ++i)
+      if (const int fi = model->free_index(i); fi >= 0 && !one.force(fi).allFinite())
+        bodies += (count++ ? ", '" : "'") + d.bodies[i].name + "'";
+    found = std::string("the ") + t.name() + " elements on bod" + (count == 1 ? "y " : "ies ") + bodies +
+            " (check their parameters in the model)";
+  });
+  return found.empty() ? "a body's weight, load or inertia (check its mass and inertia)" : found;
+}
+
+const std::string& World::failure_detail() const { return impl_->failure_detail; }
+
 uint32_t World::Step() {
   Impl& m = *impl_;
   using Clock = std::chrono::steady_clock;
@@ -264,7 +292,11 @@ uint32_t World::Step() {
   // 2. force elements: forces and tangents into the implicit system
   m.assembly.Reset(m.model->num_free_bodies(), m.tridiagonal, h, m.num_border, m.bandwidth);
   m.EvaluateForces(&m.assembly);
-  if (!m.assembly.AllFinite()) return kStepNonFiniteForce;
+  m.failure_detail.clear();
+  if (!m.assembly.AllFinite()) {
+    m.failure_detail = m.NonFiniteSource();
+    return kStepNonFiniteForce;
+  }
   const auto t1 = Clock::now();
   // 3. implicit solve for the velocity change of every free body
   if (!m.assembly.Solve(&m.dv)) return kStepSolveFailed;

@@ -61,6 +61,10 @@ class World {
   /// Advances one dt. Never throws; returns kStepOk or flags (the state is then not advanced
   /// further by callers; record the status).
   uint32_t Step();
+  /// After a Step() that returned kStepNonFiniteForce: where the non-finite force came from, e.g.
+  /// "the ligament elements on bodies 'L4', 'L5' (check their parameters in the model)"; empty
+  /// after a good step.
+  const std::string& failure_detail() const;
 
   const Model& model() const;
   const SimOptions& options() const;

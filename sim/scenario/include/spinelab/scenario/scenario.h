@@ -44,7 +44,6 @@ struct ScenarioLoad {
   std::string name;
   Phase phase = Phase::kAttempt;
   std::string body;                   ///< body name, e.g. "T1"
-  int body_line = 0;                  ///< line of `body` in the file (0: not from the file), for messages
   Vec3 force_N = Vec3::Zero();        ///< [N] at `point`, in W (or B if body frame)
   Vec3 torque_Nm = Vec3::Zero();      ///< [N·m]
   Vec3 point_m = Vec3::Zero();        ///< [m] from the vertebral-body centroid, in the body's axes
@@ -62,7 +61,6 @@ struct ScenarioObject {
   Vec3 position_m = Vec3::Zero();     ///< [m] centre (floor: a point on it), W; used when `touch` is empty
   bool has_position = false;
   std::string touch;                  ///< body whose trunk surface the object is placed against
-  int touch_line = 0;                 ///< line of `touch` in the file (0: not from the file), for messages
   std::string under;                  ///< floor: under this (earlier) object, e.g. a roller resting on it
   Vec3 side = Vec3(0, 0, -1);         ///< [-] direction from that body to the object (unit), W or body axes
   Vec3 offset_m = Vec3::Zero();       ///< [m] contact point moved from the surface point, touched body's axes
@@ -149,9 +147,14 @@ struct Scenario {
 
 /// Every value of the scenario in its allowed range and every rule between values (an object
 /// under an earlier one, a pad's body, a protocol's day...), whether it was read from a file or
-/// built in code. Called by the reader and by ScenarioRunner::Create; one Diagnostic per problem.
-/// (Body names need the model: ScenarioRunner::Create and CheckScenario report those.)
+/// built in code. Called by the reader; one Diagnostic per problem. Body names need the model:
+/// the overload below.
 std::vector<Diagnostic> Validate(const Scenario& scenario);
+/// Validate(scenario) and every check that needs the model: each load's `body` and object's
+/// `touch` is a body of `params` (not T13), no pad is named like a body. ScenarioRunner::Create
+/// and BuildScenarioModel call it; the commands call it for every scenario before they touch
+/// any output, so a bad file never costs a results file.
+std::vector<Diagnostic> Validate(const Scenario& scenario, const SpineParams& params);
 
 /// Postures in which the body lies supported (supine, prone, side_lying, quadruped): the muscles
 /// keep tone without carrying the weight, and the run settles into its supports first.

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Runs the three libFuzzer targets of BUILD_DIR for SECONDS each (`make fuzz`, docs/reliability.md).
+# Seeds: the shipped scenarios and the bad-input test files (with a few --set overrides), the
+# model files, and short results files written by SPINELAB (the normal build's); plus every
+# regression input found so far. A crash stops with its input in BUILD_DIR/fuzz/artifacts/
+# (add it to tests/fuzz/regressions/<target>/ once fixed). Prints the executions per target.
+set -euo pipefail
+BUILD=${1:?usage: run-fuzz.sh BUILD_DIR SECONDS [SPINELAB]}
+SECONDS_EACH=${2:-60}
+BIN=${3:-build/bin/spinelab}
+SRC=$(cd "$(dirname "$0")/.." && pwd)
+W=$BUILD/fuzz
+rm -rf "$W/seeds" && mkdir -p "$W"/seeds/{scenario,model,run_file} "$W"/corpus/{scenario,model,run_file} "$W/artifacts"
+
+# scenario seeds: each file alone, and with overrides after a NUL (fuzz_entry.h)
+for f in "$SRC"/scenarios/*.toml "$SRC"/tests/testdata/scenarios/*.toml; do
+  cp "$f" "$W/seeds/scenario/$(basename "$f")"
+done
+printf '%s\0subject.body_mass_kg=60\0load.0.body="T13"\0object.0.touch=T99' "$(cat "$SRC/scenarios/chair_twist.toml")" \
+  > "$W/seeds/scenario/chair_twist_set.bin"
+printf '%s\0protocol.per_day=3\0load.0.torque_Nm=[0,0,1e400]' "$(cat "$SRC/scenarios/repeated_popping.toml")" \
+  > "$W/seeds/scenario/repeated_popping_set.bin"
+cp "$SRC"/models/*.toml "$W/seeds/model/"
+
+# results seeds: an ordinary run, a failed one and a protocol, each short
+"$BIN" run "$SRC/scenarios/seated_twist.toml" --set run.duration_s=0.02 --set run.settle_s=0 --set run.output_rate_Hz=100 \
+  -o "$W/seeds/run_file/ordinary.h5" --overwrite >/dev/null
+"$BIN" run "$SRC/scenarios/thoracic_thrust.toml" --set run.duration_s=0.02 --set run.settle_s=0 --set run.output_rate_Hz=100 \
+  -o "$W/seeds/run_file/pad.h5" --overwrite >/dev/null
+
+status=0
+for t in scenario model run_file; do
+  log=$W/$t.log
+  # run_file: libhdf5 itself crashes on some damaged files (tests/fuzz/hdf5_library_crashes/):
+  # fork mode goes on past them, so the whole FUZZ_S is fuzzed; each crash is kept as an artifact
+  extra=()
+  [ "$t" = run_file ] && extra=(-fork=1 -ignore_crashes=1 -ignore_ooms=1)
+  before=$(ls "$W/artifacts" | wc -l)
+  set +e
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+    LSAN_OPTIONS=suppressions=$SRC/tests/lsan.supp \
+    "$BUILD/bin/fuzz_$t" "${extra[@]}" -max_total_time="$SECONDS_EACH" -print_final_stats=1 -timeout=20 -rss_limit_mb=4096 \
+    -max_len=262144 -artifact_prefix="$W/artifacts/${t}-" \
+    "$W/corpus/$t" "$W/seeds/$t" "$SRC/tests/fuzz/regressions/$t" >"$log" 2>&1
+  rc=$?
+  set -e
+  execs=$(grep -m1 'stat::number_of_executed_units' "$log" | awk '{print $2}')
+  [ -z "$execs" ] && execs=$(grep -a -o '^#[0-9]*' "$log" | tail -1 | tr -d '#')
+  found=$(( $(ls "$W/artifacts" | wc -l) - before ))
+  [ $found -gt 0 ] && rc=1
+  if [ $rc -eq 0 ]; then
+    echo "fuzz_$t: clean, ${execs:-?} executions in ${SECONDS_EACH} s"
+  else
+    echo "fuzz_$t: FAILED (exit $rc, $found new artifacts) after ${execs:-?} executions; see $log and $W/artifacts/"
+    grep -m3 'ERROR\|SUMMARY\|Test unit written' "$log" || true
+    status=1
+  fi
+done
+exit $status
