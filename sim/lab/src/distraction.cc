@@ -207,7 +207,7 @@ Expected<DistractionResult> RunDistraction(const ModelDesc& spine, const std::st
     const std::vector<float> heard = RadiateThroughTissue(f.capsule, sound, kSoundSampleRate_Hz,
                                                           static_cast<size_t>(kPopWindow_s * kSoundSampleRate_Hz));
     p.sound = AnalyzeSound(heard, kSoundSampleRate_Hz);
-    if (p.sound.peak_Pa > 0) p.sound_Pa.assign(heard.begin(), heard.begin() + p.sound.last_sample + 1);
+    if (p.sound.peak_Pa > 0) p.sound_Pa = heard;
     if (p.cavitated && first_crack_time < 0) first_crack_time = t_start + t_crack;
     return p;
   };

@@ -46,7 +46,7 @@ struct PullResult {
   double peak_capsule_strain = 0;     ///< [-] largest capsular fibre strain (incl. pre-strain)
   SoundSummary sound;
   std::vector<float> sound_Pa;        ///< [Pa] the pop as heard at 10 cm (RadiateThroughTissue), from the
-                                      ///< nucleation to its last sample above 10 % of the peak
+                                      ///< nucleation on, at least kPopWindow_s (empty: no pop)
   std::vector<double> t_s, force_N, gap_m;  ///< force–gap curve of the pull (every step)
 };
 
