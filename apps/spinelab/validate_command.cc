@@ -387,7 +387,7 @@ bool ScenarioRows(const SpineParams& params, bool quick, Table* t, Writer* w, st
     if (name == "lumbar_side_posture_positioning") idp("lying on the side", 0.12);
     if (name == "standing_back_bend") idp("standing", 0.50);
     if (name == "cervical_rotation_thrust" && sum.has_arteries)
-      t->Compare({"vertebral artery", "vertebral artery strain in a rotation thrust (far side)", "%",
+      t->Compare({"vertebral artery", "vertebral artery strain in a rotation thrust, change from the baseline (larger side)", "%",
                   100 * std::max(sum.peak_artery_strain[0], sum.peak_artery_strain[1]), "", "6.2 ± 1.3 (failure 39 – 62)", 4.9,
                   7.5, "Symons et al. 2002 (cadaveric, neck manipulation)", "held out", ""});
   }
