@@ -38,6 +38,8 @@ run: build
 	$(BUILD)/bin/spinelab batch scenarios/seated_twist.toml scenarios/dead_hang.toml --sweep subject.body_mass_kg=55:95:3 \
 	  -o results/study.h5 --overwrite -j$(JOBS)
 	/usr/bin/python3 examples/plot_study.py results/study.h5 -o results/study.png
+	$(BUILD)/bin/spinelab run scenarios/lumbar_side_posture_thrust.toml --wav results/side_posture_pops.wav
+	$(BUILD)/bin/spinelab validate --out results/validation
 
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j$(JOBS)

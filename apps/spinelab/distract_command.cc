@@ -139,7 +139,7 @@ void AddDistractCommand(CLI::App& app, CommonOptions& common, int* exit_code) {
   cmd->add_option("--again-after-s", a->again_after_s, "pull again this long after the first crack [s], e.g. 300,1500")
       ->delimiter(',')
       ->check(CLI::Range(0.001, 86400.0));
-  cmd->add_option("--wav", a->wav, "write the pop (acoustic pressure in Pa at 10 cm, 44.1 kHz float WAV)");
+  cmd->add_option("--wav", a->wav, "write the pop as heard at 10 cm (16-bit PCM, 44.1 kHz, full scale 1 Pa = 94 dB SPL, at least 0.1 s)");
   cmd->add_flag("--json", a->json, "print JSON");
   cmd->callback([&common, a, exit_code] { *exit_code = RunDistract(common, *a); });
 }

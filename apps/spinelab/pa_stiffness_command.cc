@@ -18,26 +18,19 @@ int RunPaStiffness(const CommonOptions& c) {
     std::fprintf(stderr, "spinelab pa-stiffness: invalid model file:\n%s\n", params.ErrorText().c_str());
     return 2;
   }
-  struct Row {
-    const char* body;
-    double target_N_per_mm;
-    const char* role;
-  };
-  // Edmondston SJ et al. 1999 Man Ther 4(3):157, 20 healthy subjects, prone
-  const Row rows[] = {{"T4", 9.1, "held out"}, {"T7", 10.7, "calibrated"}, {"T10", 11.4, "held out"}};
   std::printf("PA stiffness, prone, 50-200 N (Edmondston et al. 1999, Man Ther 4:157)\n");
   std::printf("%-5s %10s %10s %8s %12s %12s  %s\n", "body", "model", "measured", "ratio", "hand mm", "vertebra mm", "");
   int outside = 0;
-  for (const Row& row : rows) {
+  for (const PaStiffnessTarget& row : PaStiffnessTargets()) {
     auto r = MeasurePaStiffness(params.value(), Subject{c.body_mass_kg, c.height_m}, row.body);
     if (!r) {
       std::fprintf(stderr, "spinelab pa-stiffness: %s\n", r.ErrorText().c_str());
       return 3;
     }
-    const double k = r.value().stiffness_N_per_m * 1e-3, ratio = k / row.target_N_per_mm;
-    const bool ok = std::abs(ratio - 1) <= 0.5;
+    const double k = r.value().stiffness_N_per_m * 1e-3, ratio = k / row.stiffness_N_per_mm;
+    const bool ok = std::abs(ratio - 1) <= kPaStiffnessTolerance;
     outside += !ok;
-    std::printf("%-5s %10.1f %10.1f %8.2f %12.1f %12.1f  %s%s\n", row.body, k, row.target_N_per_mm, ratio,
+    std::printf("%-5s %10.1f %10.1f %8.2f %12.1f %12.1f  %s%s\n", row.body, k, row.stiffness_N_per_mm, ratio,
                 r.value().pad_travel_m * 1e3, r.value().vertebra_travel_m * 1e3, row.role, ok ? "" : "  * outside +-50 %");
   }
   std::printf("(N/mm, 50-200 N; the hand's travel includes the skin under it and the chest on the table)\n");

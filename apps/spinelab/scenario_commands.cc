@@ -13,9 +13,11 @@
 #include "spinelab/io/atomic_file.h"
 #include "spinelab/io/h5.h"
 #include "spinelab/io/results.h"
+#include "spinelab/io/wav.h"
 #include "spinelab/scenario/protocol.h"
 #include "spinelab/scenario/scenario.h"
 #include "spinelab/anatomy/spine.h"
+#include "spinelab/sim/state.h"
 
 namespace spinelab::cli {
 
@@ -28,6 +30,7 @@ struct RunArgs {
   std::string output;
   std::vector<std::string> set;
   bool overwrite = false;
+  std::string wav;  // run --wav: every pop of the run on its time line
 };
 
 void PrintSummary(const Scenario& sc, const ScenarioResult& r, const ScenarioSummary& s) {
@@ -91,6 +94,30 @@ void PrintSummary(const Scenario& sc, const ScenarioResult& r, const ScenarioSum
   std::printf("status: %s%s; %lld steps in %.2f s wall (%.0fx real time)\n\n", r.status.c_str(),
               r.error.empty() ? "" : (": " + r.error).c_str(), static_cast<long long>(r.steps), r.wall_time_s,
               r.steps * sc.dt_s / std::max(r.wall_time_s, 1e-9));
+}
+
+constexpr double kMaxWav_s = 600;  // [s] longest time line `run --wav` writes (53 MB)
+
+// every pop of the run (events/cavitation/sound: as heard at 10 cm) at its time, padded to the
+// run's end; full scale 1 Pa unless a louder mix needs more (said in the file's comment)
+bool WritePopTimeline(const std::string& path, const Scenario& sc, const ScenarioResult& r) {
+  std::vector<io::WavClip> clips;
+  for (const auto& c : r.cavitations) clips.push_back({c.time_s, &c.sound_Pa});
+  const int fs = static_cast<int>(kSoundSampleRate_Hz);
+  const std::vector<float> track = io::MixOnTimeline(clips, sc.duration_s, fs);
+  double peak = 0;
+  for (float p : track) peak = std::max(peak, std::abs(static_cast<double>(p)));
+  io::WavOptions o;
+  o.lead_s = 0;  // the file's time is the run's time
+  o.full_scale_Pa = std::max(io::kWavFullScale_Pa, peak);
+  if (auto w = io::WriteWav(path, track, fs, o); !w) {
+    std::fprintf(stderr, "spinelab run: %s\n", w.ErrorText().c_str());
+    return false;
+  }
+  std::printf("wrote %s: %zu pop%s on the run's %.2f s time line (16-bit PCM, 44.1 kHz, full scale %.3g Pa)\n",
+              path.c_str(), r.cavitations.size(), r.cavitations.size() == 1 ? "" : "s",
+              std::max(0.1, static_cast<double>(track.size()) / fs), o.full_scale_Pa);
+  return true;
 }
 
 // the results file -o, opened once every input is valid (its folder checked writable then). The
@@ -163,6 +190,26 @@ int RunFiles(const CommonOptions& c, const RunArgs& a, bool compare) {
     std::fprintf(stderr, "spinelab: invalid scenario:\n%s", errors.c_str());
     return 2;
   }
+  if (!a.wav.empty()) {
+    // one time line: one scenario, short enough to listen to
+    std::string why;
+    if (scenarios.size() != 1)
+      why = fmt::format("takes one scenario (the pops of one run on its time line), got {}", scenarios.size());
+    else if (scenarios[0].protocol.enabled)
+      why = scenarios[0].file + " is a protocol over days; its time line is far too long to listen to";
+    else if (scenarios[0].duration_s > kMaxWav_s)
+      why = fmt::format("{}: run.duration_s = {} s; allowed: at most {} s on one WAV time line", scenarios[0].file,
+                        scenarios[0].duration_s, kMaxWav_s);
+    if (!why.empty()) {
+      std::fprintf(stderr, "spinelab run: --wav %s: %s\n", a.wav.c_str(), why.c_str());
+      return 2;
+    }
+    io::AtomicFile probe(a.wav, "--wav");  // an unwritable --wav is said before anything runs
+    if (auto ok = probe.Open(); !ok) {
+      std::fprintf(stderr, "spinelab run: %s\n", ok.ErrorText().c_str());
+      return 2;
+    }
+  }
   Output file;
   if (!a.output.empty() && !OpenOutput(a.output, a.overwrite, &file)) return 2;
   std::vector<ScenarioSummary> sums;
@@ -187,6 +234,7 @@ int RunFiles(const CommonOptions& c, const RunArgs& a, bool compare) {
         return 2;
       }
     }
+    if (!a.wav.empty() && !WritePopTimeline(a.wav, sc, r.value())) return 2;
     sums.push_back(s);
   }
   if (compare && sums.size() == 2) {
@@ -326,6 +374,7 @@ void AddScenarioCommands(CLI::App& app, CommonOptions& common, int* exit_code) {
   run->add_option("-o,--output", a->output, "results file (HDF5)");
   run->add_option("--set", a->set, "override a value: key.path=value (repeatable)");
   run->add_flag("--overwrite", a->overwrite, "replace an existing results file");
+  run->add_option("--wav", a->wav, "write every pop of the run on its time line (one scenario; 16-bit PCM, 44.1 kHz, 1 Pa full scale)");
   run->callback([&common, a, exit_code] { *exit_code = RunFiles(common, *a, false); });
 
   auto b = std::make_shared<RunArgs>();

@@ -1,5 +1,7 @@
 #include "audio.h"
 
+#include "spinelab/io/wav.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -70,9 +72,7 @@ bool AudioPlayer::available() const {
 void AudioPlayer::Play(const std::vector<float>& pressure_Pa, double rate_Hz) {
 #ifdef SPINELAB_HAVE_OPENAL
   if (!impl_->device || pressure_Pa.empty()) return;
-  std::vector<int16_t> pcm(pressure_Pa.size());
-  for (size_t i = 0; i < pcm.size(); ++i)
-    pcm[i] = static_cast<int16_t>(std::clamp(static_cast<double>(pressure_Pa[i]), -1.0, 1.0) * 32767.0);
+  const std::vector<int16_t> pcm = io::PcmFromPressure(pressure_Pa);  // as the WAV files: 1 Pa full scale
   // a free voice of the pool (the oldest is reused)
   const size_t k = impl_->next++ % impl_->sources.size();
   alSourceStop(impl_->sources[k]);

@@ -88,7 +88,7 @@ std::vector<RunDataset> MakeTable() {
       Doubles("facets/capsule_strain", "-", "T,F", "T x F, incl. in-situ pre-strain", &R::facet_capsule_strain),
       Doubles("facets/bubble_radius", "m", "T,F", "T x F, equivalent sphere", &R::facet_bubble_radius_m),
       // one row per crack; the pops zero-padded to the longest
-      {"events/cavitation/sound", K::kDouble, "Pa", "N,S", "N x S: the pop at 10 cm, first 20 ms, 44100 Hz (zero-padded)", false,
+      {"events/cavitation/sound", K::kDouble, "Pa", "N,S", "N x S: the pop as heard at 10 cm (through the tissue ring), its first 20 ms from the nucleation, 44100 Hz", false,
        [](const R& r) {
          size_t S = 0;
          for (const C& c : r.cavitations) S = std::max(S, c.sound_Pa.size());

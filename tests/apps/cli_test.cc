@@ -133,10 +133,12 @@ TEST(Cli, DistractJsonAndWavAgree) {
   auto w = spinelab::io::ReadWav(wav);
   ASSERT_TRUE(w.ok()) << w.ErrorText();
   EXPECT_EQ(w.value().sample_rate_Hz, 44100);
+  EXPECT_EQ(w.value().bits_per_sample, 16);
+  EXPECT_GE(w.value().samples.size(), 4410u) << "padded to at least 0.1 s";
   const auto s = spinelab::sim::AnalyzeSound(w.value().samples, 44100);
   const double peak = JsonNumber(r.output, "sound_peak_Pa_10cm"), dur = JsonNumber(r.output, "sound_duration_ms");
-  EXPECT_NEAR(s.peak_Pa, peak, 1e-4 * peak);
-  EXPECT_NEAR(w.value().samples.size() / 44.1, dur, 1.0 / 44.1 + 1e-3 * dur);
+  EXPECT_NEAR(s.peak_Pa, peak, 1.0 / 32767 + 1e-3 * peak);  // 16-bit, 1 Pa full scale
+  EXPECT_NEAR(s.duration_s * 1e3, dur, 2.0 / 44.1 + 0.02 * dur);
 }
 
 TEST(Cli, DistractRefusesAnUnwritableWavBeforeSimulating) {

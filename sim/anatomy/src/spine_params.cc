@@ -195,6 +195,8 @@ Expected<SpineParams> LoadSpineParamsText(const std::string& text, const std::st
     const double recoil = r.Scalar("capsule.recoil_time_ms", 1e-3, 0, 1e3, "ms");
     const double rho_air = r.Scalar("capsule.air_density_kg_per_m3", 1, 0.1, 10, "kg/m^3");
     const double lowpass = r.Scalar("capsule.tissue_lowpass_Hz", 1, 50, 20000, "Hz");
+    const double ring = r.Scalar("capsule.tissue_ring_Hz", 1, 20, 19000, "Hz");
+    const double ring_zeta = r.Scalar("capsule.tissue_ring_damping_ratio", 1, 0.01, 0.99, "[-]");
     const double nuc = r.Scalar("capsule.nucleation_pressure_abs_kPa", kPa, -1e5, 6, "kPa");
     const double r0 = r.Scalar("capsule.nucleus_radius_um", 1e-6, 1, 1000, "um");
     const double rho = r.Scalar("capsule.density_kg_per_m3", 1, 500, 2000, "kg/m^3");
@@ -225,6 +227,8 @@ Expected<SpineParams> LoadSpineParamsText(const std::string& text, const std::st
       c.recoil_time_s = recoil;
       c.air_density_kg_per_m3 = rho_air;
       c.tissue_lowpass_Hz = lowpass;
+      c.tissue_ring_Hz = ring;
+      c.tissue_ring_damping_ratio = ring_zeta;
       c.nucleation_pressure_abs_Pa = nuc;
       c.nucleus_radius_m = r0;
       c.density_kg_per_m3 = rho;

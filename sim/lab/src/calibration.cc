@@ -343,4 +343,52 @@ bool WriteCalibratedParams(const std::string& path, const SpineParams& p, std::s
   return true;
 }
 
+RomReport MeasureRomReport(const ModelDesc& spine, const SpineParams& params, const CalibrationTargets& targets,
+                           double dt_s) {
+  RomReport rep;
+  auto inside = [](double v, const std::array<double, 3>& t) { return v >= t[0] && v <= t[2]; };
+  std::array<std::array<double, 5>, 3> lumbar{};
+  for (const JointDesc& L : spine.joints) {
+    const RomTarget* t = targets.Find(L.name);
+    if (!t) continue;
+    FlexibilityOptions o = RomOptionsFor(*t);
+    o.dt_s = dt_s;
+    RomLevelCheck c;
+    c.target = *t;
+    c.result = RunFlexibilityTest(spine, L.name, o).value();
+    c.rom_deg = {c.result.fe_rom_rad * kRadToDeg, c.result.lb_rom_rad * kRadToDeg, c.result.ar_rom_rad * kRadToDeg};
+    c.inside = {inside(c.rom_deg[0], t->fe_deg), inside(c.rom_deg[1], t->lb_deg), inside(c.rom_deg[2], t->ar_deg)};
+    c.ok = c.result.status == "ok" && c.inside[0] && c.inside[1] && c.inside[2];
+    if (L.name[0] == 'L') {
+      const int i = L.name[1] - '1';
+      if (i >= 0 && i < 5)
+        for (int ax = 0; ax < 3; ++ax) lumbar[ax][i] = c.rom_deg[ax];
+    }
+    rep.levels.push_back(std::move(c));
+  }
+  // lumbar distribution (Christophy et al. 2012)
+  for (int ax = 0; ax < 3; ++ax) {
+    double sum = 0;
+    for (double v : lumbar[ax]) sum += v;
+    bool ok = true;
+    for (int i = 0; i < 5; ++i) {
+      rep.lumbar_share[ax][i] = lumbar[ax][i] / sum;
+      ok = ok && std::abs(rep.lumbar_share[ax][i] - targets.lumbar_shares[ax][i]) <= targets.share_tolerance;
+    }
+    rep.share_ok[ax] = ok;
+  }
+  // preload stiffening (Gardner-Morse & Stokes 2004)
+  for (int k = 0; k < 2; ++k) {
+    const double f = rep.preload_N[k];
+    rep.preload_ratio[k] = 0.5 * (PreloadStiffnessRatio(spine, "L2-L3", f) + PreloadStiffnessRatio(spine, "L4-L5", f));
+    rep.preload_target[k] = k == 0 ? targets.ratio_250N : targets.ratio_500N;
+    rep.preload_ok[k] = std::abs(rep.preload_ratio[k] / rep.preload_target[k] - 1) <= targets.ratio_tolerance;
+  }
+  // the rib cage (whole-body models only) against Liebsch et al. 2017
+  rep.rib_cage = MeasureRibCageRom(params, targets.rib_cage_moment_Nm);
+  for (int ax = 0; ax < 3; ++ax)
+    rep.rib_cage_ok[ax] = std::abs(rep.rib_cage.increase(ax) - targets.rib_cage_rom_increase[ax]) <= targets.rib_cage_tolerance;
+  return rep;
+}
+
 }  // namespace spinelab::sim

@@ -98,4 +98,22 @@ Expected<CreepReport> RunCreepCalibration(const SpineParams& params, const Creep
   return r;
 }
 
+std::vector<CreepCheck> CreepChecks(const CreepReport& r) {
+  const char* mb = "McGill & Brown 1992, Clin Biomech 7:43";
+  std::vector<CreepCheck> c;
+  auto add = [&](std::string q, std::string unit, double v, std::string lit, double lo, double hi, std::string src, bool target) {
+    CreepCheck k{std::move(q), std::move(unit), v, std::move(lit), lo, hi, std::move(src), target, true};
+    k.pass = !target || (v >= lo && v <= hi);
+    c.push_back(std::move(k));
+  };
+  add("creep time constant", "min", r.tau_fit_s / 60, "9.4", 0.9 * 9.4, 1.1 * 9.4, mb, true);
+  add("creep over the hold", "deg", r.creep_rad * kRadToDeg, "(not a target)", 0, 0, mb, false);
+  add("stiffness regained 2 min after", "-", r.recovery_2min, "~0.5 (0.4-0.6)", 0.4, 0.6, mb, true);
+  // incomplete, and more than after 2 min
+  add("stiffness regained 30 min after", "-", r.recovery_30min, "< 1 (incomplete)", r.recovery_2min, 0.95, mb, true);
+  add("capsule force after 300 s / at once", "-", r.capsule_relaxation_ratio, "0.6-0.8", 0.6, 0.8,
+      "J Biomech Eng 2005 127:15 Table 1 (calibration.md 4)", true);
+  return c;
+}
+
 }  // namespace spinelab::sim

@@ -1,6 +1,8 @@
 // Distraction test of one facet joint (see distraction.h).
 #include "spinelab/lab/distraction.h"
 
+#include "spinelab/sim/tissue_ring.h"
+
 #include <algorithm>
 #include <cmath>
 #include <memory>
@@ -201,9 +203,11 @@ Expected<DistractionResult> RunDistraction(const ModelDesc& spine, const std::st
       const double V = world.outputs().synovial_joints[fi].bubble_volume_m3;
       p.gas_volume_fraction = V / (f.capsule.fluid_volume_m3 + V);
     }
-    p.sound = AnalyzeSound(sound, kSoundSampleRate_Hz);
-    if (p.sound.peak_Pa > 0)
-      p.sound_Pa.assign(sound.begin() + p.sound.first_sample, sound.begin() + p.sound.last_sample + 1);
+    // what is heard: the bubble's sound through the tissue ring, from the nucleation on
+    const std::vector<float> heard = RadiateThroughTissue(f.capsule, sound, kSoundSampleRate_Hz,
+                                                          static_cast<size_t>(kPopWindow_s * kSoundSampleRate_Hz));
+    p.sound = AnalyzeSound(heard, kSoundSampleRate_Hz);
+    if (p.sound.peak_Pa > 0) p.sound_Pa = heard;
     if (p.cavitated && first_crack_time < 0) first_crack_time = t_start + t_crack;
     return p;
   };

@@ -72,4 +72,9 @@ Expected<PaStiffnessResult> MeasurePaStiffness(const SpineParams& params, const 
   return out;
 }
 
+const std::vector<PaStiffnessTarget>& PaStiffnessTargets() {
+  static const std::vector<PaStiffnessTarget> rows = {{"T4", 9.1, "held out"}, {"T7", 10.7, "calibrated"}, {"T10", 11.4, "held out"}};
+  return rows;
+}
+
 }  // namespace spinelab::sim

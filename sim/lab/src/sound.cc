@@ -30,7 +30,7 @@ SoundSummary AnalyzeSound(const std::vector<float>& x, double fs) {
   // spectrum of the audible window, zero-padded to a power of two, DC removed
   size_t n = 1;
   while (n < last - first + 1) n <<= 1;
-  n = std::max<size_t>(n * 4, 1024);
+  n = std::max<size_t>(n * 4, 8192);  // ≤ 5.4 Hz bins at 44.1 kHz
   std::vector<float> w(n, 0.0f);
   double mean = 0;
   for (size_t i = first; i <= last; ++i) mean += x[i];

@@ -2,6 +2,7 @@
 // measures (annulus shear stress, fracture risk), the probes, and the cavitation events.
 #include "runner_impl.h"
 #include "spinelab/anatomy/spine_probe.h"
+#include "spinelab/sim/tissue_ring.h"
 
 namespace spinelab::sim {
 
@@ -87,10 +88,18 @@ void ScenarioRunner::Impl::CollectEvents() {
     }
     if (open_event[k] >= 0) {
       // the event collects its sound and the joint's opening for 50 ms
+      // (the sound heard: the bubble's through the tissue ring, RadiateThroughTissue)
       auto& ev = res.cavitations[open_event[k]];
-      for (float p : f.sound_Pa) {
-        ev.sound_peak_Pa = std::max(ev.sound_peak_Pa, std::abs(static_cast<double>(p)));
-        if (ev.sound_Pa.size() < static_cast<size_t>(0.02 * kSoundSampleRate_Hz)) ev.sound_Pa.push_back(p);
+      if (event_source.size() < res.cavitations.size()) event_source.resize(res.cavitations.size());
+      std::vector<float>& src = event_source[open_event[k]];
+      const size_t window = static_cast<size_t>(kPopWindow_s * kSoundSampleRate_Hz);
+      const size_t before = src.size();
+      for (float p : f.sound_Pa)
+        if (src.size() < window) src.push_back(p);
+      if (src.size() > before || (f.cracked && ev.sound_Pa.empty())) {
+        ev.sound_Pa = RadiateThroughTissue(md.synovial_joints[k].capsule, src, kSoundSampleRate_Hz, window);
+        ev.sound_peak_Pa = 0;
+        for (float p : ev.sound_Pa) ev.sound_peak_Pa = std::max(ev.sound_peak_Pa, std::abs(static_cast<double>(p)));
       }
       ev.gap_jump_m = std::max(ev.gap_jump_m, f.gap_m - gap_at_crack[k]);
       if (w.state().time_s - ev.time_s > 0.05) open_event[k] = -1;

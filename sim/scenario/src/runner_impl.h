@@ -23,6 +23,7 @@ struct ScenarioRunner::Impl {
   std::vector<Pose> X_WB;
   std::vector<double> gap_at_crack;
   std::vector<int> open_event;  // cavitation rows still collecting sound/jump
+  std::vector<std::vector<float>> event_source;  // per cavitation row: the bubble's sound (its first kPopWindow_s)
   std::vector<Vec3> sum_F, sum_T, extra_F, extra_T;
   std::vector<BodyId> loaded_bodies;
   int64_t n_steps = 0, every = 1, step = 0;

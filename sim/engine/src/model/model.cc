@@ -236,6 +236,10 @@ Expected<Model> Model::Compile(ModelDesc desc) {
       v.Check(c.tissue_lowpass_Hz > 0 && c.tissue_lowpass_Hz < 0.45 * kSoundSampleRate_Hz * 10, el,
               "capsule.tissue_lowpass_Hz", c.tissue_lowpass_Hz, "(0, 198450) Hz");
       v.Pos(el, "capsule.air_density_kg_per_m3", c.air_density_kg_per_m3, "kg/m³");
+      v.Check(c.tissue_ring_Hz > 0 && c.tissue_ring_Hz < 0.45 * kSoundSampleRate_Hz, el, "capsule.tissue_ring_Hz",
+              c.tissue_ring_Hz, "(0, 19845) Hz");
+      v.Check(c.tissue_ring_damping_ratio > 0 && c.tissue_ring_damping_ratio < 1, el,
+              "capsule.tissue_ring_damping_ratio", c.tissue_ring_damping_ratio, "(0, 1) [-] (an underdamped ring)");
       v.NonNeg(el, "capsule.recoil_time_s", c.recoil_time_s, "s");
     }
   }

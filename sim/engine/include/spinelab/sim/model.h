@@ -170,7 +170,8 @@ struct LigamentDesc {
 ///   nucleation when P_abs <= nucleation pressure; Rayleigh–Plesset bubble (equivalent sphere):
 ///   ρ(R R̈ + 1.5 Ṙ²) = p_gas + p_vap − P_abs − 2σ/R − 4μṘ/R,  p_gas = n·R_g·T/V;
 ///   sound at distance r in air: p = ρ_air·V̈/(4π r) (tissue carries the volume velocity to the skin),
-///   low-passed by the soft-tissue path (2nd-order Butterworth at tissue_lowpass_Hz);
+///   low-passed by the soft-tissue path (2nd-order Butterworth at tissue_lowpass_Hz); what is
+///   heard is that through the tissue ring (RadiateThroughTissue, spinelab/sim/tissue_ring.h);
 ///   gas: fills toward the fluid gas tension with time constant τ_fill while the bubble is
 ///   violent, then dn/dt = G·(p_tissue − p_gas) with G = D·S·A_exchange/L_capsule.
 struct CapsuleParams {
@@ -199,6 +200,8 @@ struct CapsuleParams {
   double listener_distance_m = 0.1;       ///< [m] where the sound pressure is reported
   double air_density_kg_per_m3 = 1.2;     ///< [kg/m³] medium the listener hears through
   double tissue_lowpass_Hz = 2000;        ///< [Hz] corner of the tissue path (2nd-order Butterworth)
+  double tissue_ring_Hz = 333;            ///< [Hz] natural frequency of the tissue ring (spinelab/sim/tissue_ring.h)
+  double tissue_ring_damping_ratio = 0.2; ///< [-] its damping ratio ζ, in (0, 1)
 };
 
 /// Synovial joint: a planar articular surface through point P on body A with unit normal n (in

@@ -63,6 +63,28 @@ struct RibCageRom {
 };
 RibCageRom MeasureRibCageRom(const SpineParams& params, double moment_Nm);
 
+/// The calibration report (`spinelab rom --report`, `spinelab validate`): every level with a
+/// target at its target moment (lower vertebra fixed, no preload), the lumbar level shares, the
+/// preload stiffening and the rib cage, each with its pass flag (inside the band / tolerance).
+struct RomLevelCheck {
+  RomTarget target;
+  FlexibilityResult result;
+  std::array<double, 3> rom_deg{};    ///< [deg] full ranges [fe, lb, ar]
+  std::array<bool, 3> inside{};       ///< each inside its target band
+  bool ok = false;                    ///< all three inside and the test ran
+};
+struct RomReport {
+  std::vector<RomLevelCheck> levels;                 ///< in the model's level order
+  std::array<std::array<double, 5>, 3> lumbar_share{};  ///< [fe, lb, ar][L1-L2..L5-S1] model
+  std::array<bool, 3> share_ok{};
+  std::array<double, 2> preload_N{250, 500}, preload_ratio{}, preload_target{};
+  std::array<bool, 2> preload_ok{};
+  RibCageRom rib_cage;
+  std::array<bool, 3> rib_cage_ok{};
+};
+RomReport MeasureRomReport(const ModelDesc& passive_spine, const SpineParams& params,
+                           const CalibrationTargets& targets, double dt_s = 1e-3);
+
 /// Rewrites the calibrated keys (k2_*, preload_*) of a model file in place, keeping everything
 /// else byte for byte. Returns false (with `error`) when a key is not found or the file cannot be
 /// written.

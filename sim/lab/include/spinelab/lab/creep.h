@@ -44,4 +44,18 @@ struct CreepReport {
 /// protocol calibrates the viscoelastic creep and recovery alone.
 Expected<CreepReport> RunCreepCalibration(const SpineParams& params, const CreepOptions& options = {});
 
+/// One comparison of the creep report with the literature (`spinelab creep`, `spinelab validate`).
+struct CreepCheck {
+  std::string quantity, unit;
+  double model = 0;
+  std::string literature;        ///< the value or band as the source gives it
+  double low = 0, high = 0;      ///< the band that passes (low > high: not a target)
+  std::string source;
+  bool target = true;            ///< false: reported, not compared
+  bool pass = true;
+};
+/// McGill & Brown 1992 (time constant 9.4 min ± 10 %, ~half the stiffness back after 2 min,
+/// incomplete after 30 min) and the capsule's relaxation ratio 0.6-0.8 (J Biomech Eng 2005 127:15).
+std::vector<CreepCheck> CreepChecks(const CreepReport& report);
+
 }  // namespace spinelab::sim

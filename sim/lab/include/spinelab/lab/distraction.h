@@ -45,7 +45,8 @@ struct PullResult {
   double rest_gap_after_m = 0;        ///< [m] gap after release and relaxation
   double peak_capsule_strain = 0;     ///< [-] largest capsular fibre strain (incl. pre-strain)
   SoundSummary sound;
-  std::vector<float> sound_Pa;        ///< the audible window of the pop
+  std::vector<float> sound_Pa;        ///< [Pa] the pop as heard at 10 cm (RadiateThroughTissue), from the
+                                      ///< nucleation on, at least kPopWindow_s (empty: no pop)
   std::vector<double> t_s, force_N, gap_m;  ///< force–gap curve of the pull (every step)
 };
 

@@ -5,6 +5,7 @@
 /// calibrates the trunk's soft-tissue contact (models/spine_adult.toml, [tissue]).
 
 #include <string>
+#include <vector>
 
 #include "spinelab/anatomy/spine.h"
 #include "spinelab/sim/status.h"
@@ -23,5 +24,16 @@ struct PaStiffnessResult {
 /// to 200 N over 2 s; the stiffness is taken between 50 and 200 N (quasi-static).
 Expected<PaStiffnessResult> MeasurePaStiffness(const SpineParams& params, const Subject& subject,
                                                const std::string& body);
+
+/// The literature the PA stiffness is checked against: Edmondston SJ et al. 1999 Man Ther 4(3):157,
+/// 20 healthy subjects, prone, 50-200 N. T7 calibrates the chest's contact; T4 and T10 are held out.
+struct PaStiffnessTarget {
+  const char* body;
+  double stiffness_N_per_mm;
+  const char* role;                ///< "calibrated" or "held out"
+};
+const std::vector<PaStiffnessTarget>& PaStiffnessTargets();
+constexpr double kPaStiffnessTolerance = 0.5;  ///< [-] |model / measured − 1| that passes
+constexpr const char* kPaStiffnessSource = "Edmondston et al. 1999, Man Ther 4:157";
 
 }  // namespace spinelab::sim
