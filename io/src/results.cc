@@ -208,4 +208,35 @@ Expected<sim::SpineParams> LoadModelSpec(const std::string& spec) {
   return StoredModel(stored.value());
 }
 
+Expected<ResultsFile> ResultsFile::Create(const std::string& path, bool overwrite, const std::string& key,
+                                          const std::string& overwrite_flag) {
+  auto atomic = std::make_unique<AtomicFile>(path, key);
+  if (!overwrite && PathExists(path) && !IsFolder(path))
+    return std::vector<Diagnostic>{{"", "", key + " " + path + " exists; pass " + overwrite_flag + " to replace it"}};
+  auto ok = atomic->Open();  // a folder, or a folder that cannot be written: said now
+  if (!ok) return ok.errors();
+  auto f = CreateMemoryFile();
+  if (!f) return f.errors();
+  auto h5 = std::make_unique<H5Handle>(std::move(f).value());
+  if (!WriteFileHeader(*h5)) return std::vector<Diagnostic>{{path, "", "HDF5 write of the file header failed"}};
+  return ResultsFile(std::move(atomic), std::move(h5));
+}
+
+Expected<bool> ResultsFile::Add(const std::string& run, const sim::Scenario& scenario, const sim::ScenarioResult& result) {
+  if (!h5_) return std::vector<Diagnostic>{{path(), run, "the file is already committed; nothing can be added"}};
+  auto w = WriteRun(*h5_, run, scenario, result);
+  if (!w) return std::vector<Diagnostic>{{"", "", path() + ": " + w.ErrorText() + "; " + path() + " is as it was"}};
+  return true;
+}
+
+Expected<bool> ResultsFile::Commit() {
+  if (!h5_) return std::vector<Diagnostic>{{path(), "", "the file is already committed"}};
+  auto image = FileImage(*h5_);
+  h5_.reset();
+  auto done = image ? atomic_->Write(image.value()) : Expected<bool>(image.errors());
+  if (done) done = atomic_->Commit();
+  if (!done) return std::vector<Diagnostic>{{"", "", done.ErrorText() + "; " + path() + " is as it was"}};
+  return true;
+}
+
 }  // namespace spinelab::io

@@ -287,6 +287,27 @@ RunRecord ExecuteRun(const BatchPlan& plan, int index, const sim::SpineParams& p
   return rec;
 }
 
+Expected<int> CheckPlannedRuns(const BatchPlan& plan, const BatchRequest& request) {
+  const std::vector<std::string>& files = request.scenario_files;
+  std::vector<std::string> first_error(files.size());
+  std::vector<int> bad(files.size(), 0), total(files.size(), 0);
+  for (const PlannedRun& r : plan.runs) {
+    const size_t f = static_cast<size_t>(std::find(files.begin(), files.end(), r.scenario_file) - files.begin());
+    if (f >= files.size()) continue;
+    ++total[f];
+    auto s = sim::LoadScenario(r.scenario_file, r.overrides);
+    if (!s && !bad[f]++) first_error[f] = s.ErrorText();
+  }
+  std::string errors;
+  int invalid = 0;
+  for (size_t f = 0; f < bad.size(); ++f) {
+    if (bad[f] == total[f] && total[f] > 0) errors += first_error[f] + "\n";
+    invalid += bad[f];
+  }
+  if (!errors.empty()) return std::vector<Diagnostic>{{"", "", "invalid scenario or value (no run could start):\n" + errors}};
+  return invalid;
+}
+
 // [SECTION] shards
 
 std::string ShardDirFor(const std::string& study_path) {
@@ -546,6 +567,53 @@ Expected<bool> Study::WriteStudyFile() {
   last_write_end_ = std::chrono::steady_clock::now();
   last_write_s_ = std::chrono::duration<double>(last_write_end_ - t0).count();
   return true;
+}
+
+// [SECTION] the study's runner
+
+StudyRunner::StudyRunner(Study* study) : study_(study), todo_(study->Todo()) {}
+
+int StudyRunner::Next() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return next_ < todo_.size() && !stopped_ ? todo_[next_++] : -1;
+}
+
+bool StudyRunner::Done(const Expected<IndexRow>& row) {
+  Expected<bool> w = row.errors();
+  if (row) {  // (the study file rewritten: the workers meanwhile take their next runs)
+    std::lock_guard<std::mutex> lock(record_mutex_);
+    w = study_->Record(row.value());
+  }
+  if (!w) Stop(w.ErrorText());  // the first failure is the cause
+  return w.ok();
+}
+
+bool StudyRunner::DoneElsewhere(int index) {
+  Expected<bool> w = true;
+  {
+    std::lock_guard<std::mutex> lock(record_mutex_);
+    w = study_->RecordShard(index);
+  }
+  if (!w) Stop(w.ErrorText());
+  return w.ok();
+}
+
+void StudyRunner::Stop(const std::string& why) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (error_.empty()) error_ = why;
+  stopped_ = true;
+}
+
+std::string StudyRunner::error() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return error_;
+}
+
+PoolHooks StudyRunner::Hooks() {
+  PoolHooks h;
+  h.next = [this] { return Next(); };
+  h.on_done = [this](const Expected<IndexRow>& row) { return Done(row); };
+  return h;
 }
 
 // [SECTION] the pool
