@@ -65,6 +65,11 @@ class Tmp(unittest.TestCase):
     def path(self, name):
         return os.path.join(self.dir, name)
 
+    @staticmethod
+    def read(path):
+        with open(path, "rb") as f:
+            return f.read()
+
 
 class CliIdentity(Tmp):
     """run() equals `spinelab run -o`, bit for bit; save() writes the CLI's file; load() reads it."""
@@ -129,7 +134,8 @@ class CliIdentity(Tmp):
         self.assertEqual(a.attrs["model_file"], f + ":dead_hang")
 
     def test_summary_and_text(self):
-        text = open(TWIST).read()
+        with open(TWIST) as f:
+            text = f.read()
         r = spinelab.run(text, overrides={"run.duration_s": 2.5}, name="seated_twist")
         s = r.summary
         self.assertIsInstance(s, pd.DataFrame)
@@ -196,11 +202,11 @@ class Errors(Tmp):
     def test_results_errors(self):
         r = spinelab.run(TWIST, overrides={"run.duration_s": 0.2})
         f = r.save(self.path("x.h5"))
-        before = open(f, "rb").read()
+        before = self.read(f)
         with self.assertRaises(spinelab.ResultsError) as e:
             r.save(f)
         self.assertIn("overwrite=True", str(e.exception))
-        self.assertEqual(open(f, "rb").read(), before, "the old file is as it was")
+        self.assertEqual(self.read(f), before, "the old file is as it was")
         r.save(f, overwrite=True)
         with self.assertRaises(spinelab.ResultsError):
             r.save(self.path("no/such/folder/x.h5"))
