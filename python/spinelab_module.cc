@@ -359,6 +359,10 @@ py::tuple Batch(const std::vector<std::string>& files, const std::vector<std::st
   if (!runner.error().empty())
     Throw("BatchError", "stopped: " + runner.error() + "\n" + std::to_string(study.done_count()) + " of " +
                             std::to_string(plan.runs.size()) + " runs are safe in " + out + " (finish with resume=True)");
+  if (interrupt.stopped())
+    py::print("spinelab.batch: interrupted; " + std::to_string(study.done_count()) + " of " + std::to_string(plan.runs.size()) +
+                  " runs are safe in " + out + " (finish with resume=True)",
+              py::arg("file") = py::module_::import("sys").attr("stderr"));
   interrupt.Raise();
   return py::make_tuple(out, interrupt.stopped());
 }

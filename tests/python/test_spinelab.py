@@ -362,6 +362,22 @@ class Threads(Tmp):
         self.assertFalse(sim.done, "the simulation goes on after an interrupted step()")
         sim.step(10)
 
+    def test_ctrl_c_stops_a_batch_which_resume_finishes(self):
+        args = dict(sweep={"subject.body_mass_kg": (50, 100, 6)}, overrides={"run.duration_s": 40.0}, jobs=1,
+                    out=self.path("study.h5"))
+        timer = threading.Timer(1.0, lambda: os.kill(os.getpid(), signal.SIGINT))
+        timer.start()
+        t0 = time.monotonic()
+        with self.assertRaises(KeyboardInterrupt):
+            spinelab.batch([TWIST], **args)
+        stopped_s = time.monotonic() - t0
+        done = spinelab.read_index(self.path("study.h5"))  # the study file is complete
+        self.assertLess(len(done), 6, f"stopped after {stopped_s:.1f} s")
+        self.assertTrue((done["status"] == "ok").all())
+        df = spinelab.batch([TWIST], resume=True, **args)
+        self.assertEqual(len(df), 6)
+        pd.testing.assert_frame_equal(df.iloc[:len(done)].reset_index(drop=True), done)
+
     def test_help_shows_units(self):
         text = pydoc.render_doc(spinelab.run, renderer=pydoc.plaintext)
         self.assertIn("kg", text)
