@@ -19,6 +19,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "spinelab/anatomy/spine.h"
@@ -191,27 +192,16 @@ class Result {
       if (Column(d)) out[d.name] = std::string(*d.shape ? d.shape : d.axes);
     return out;
   }
+  // the run group's attributes, as WriteRun writes them (io::RunAttributes); a loaded run keeps
+  // the version that wrote it
   py::dict Attrs() const {
-    using namespace io::run_attr;
     py::dict a;
-    std::vector<std::string> overrides;
-    for (const auto& [k, v] : scenario_.overrides) overrides.push_back(k + "=" + v);
-    a[kScenario] = scenario_.name;
-    a[kTitle] = scenario_.title;
-    a[kScenarioText] = scenario_.text;
-    a[kOverrides] = overrides;
-    a[kModelText] = result_.model_text;
-    a[kModelFile] = result_.model_file;
-    a[kStatus] = result_.status;
-    a[kError] = result_.error;
-    a[kSeed] = static_cast<int64_t>(scenario_.seed);
-    a[kVersion] = stored_ ? stored_->spinelab_version : std::string(SPINELAB_VERSION);
-    a[kWallTime] = result_.wall_time_s;
-    a[kDt] = scenario_.dt_s;
-    a[kSteps] = static_cast<int64_t>(result_.steps);
-    a["file"] = stored_ ? stored_->file : std::string();
+    for (const io::RunAttribute& x : io::RunAttributes(scenario_, result_))
+      std::visit([&](const auto& v) { a[x.name.c_str()] = v; }, x.value);
+    if (stored_) a[io::run_attr::kVersion] = stored_->spinelab_version;
     return a;
   }
+  std::string File() const { return stored_ ? stored_->file : std::string(); }
   // per level, SI (the CLI's table; angles in rad)
   py::dict Summary() const {
     const sim::ScenarioSummary s = sim::Summarize(scenario_, result_);
@@ -520,6 +510,7 @@ PYBIND11_MODULE(_core, m) {
       .def("units", &Result::Units)
       .def("shapes", &Result::Shapes)
       .def("attrs", &Result::Attrs)
+      .def_property_readonly("file", &Result::File)
       .def("summary", &Result::Summary)
       .def("save", &Result::Save, py::arg("path"), py::arg("overwrite"));
 

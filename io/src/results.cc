@@ -30,13 +30,7 @@ bool WriteFileHeader(const H5Handle& file) {
                                "See docs/hdf5.md."));
 }
 
-Expected<bool> WriteRun(const H5Handle& file, const std::string& run, const sim::Scenario& sc,
-                        const sim::ScenarioResult& r) {
-  const std::string base = "runs/" + run;
-  if (Exists(file, base)) return std::vector<Diagnostic>{{"", base, "a run of this name is already in the file"}};
-  auto g = Group(file, base);
-  if (!g) return g.errors();
-  const H5Handle& G = g.value();
+std::vector<RunAttribute> RunAttributes(const sim::Scenario& sc, const sim::ScenarioResult& r) {
   std::string params = "{";
   for (size_t i = 0; i < sc.overrides.size(); ++i)
     params += (i ? ", " : "") + ("\"" + JsonEscape(sc.overrides[i].first) + "\": \"" + JsonEscape(sc.overrides[i].second) + "\"");
@@ -44,15 +38,39 @@ Expected<bool> WriteRun(const H5Handle& file, const std::string& run, const sim:
   std::string overrides;  // one key=value per line, as given to --set: a reader rebuilds the run's scenario with them
   for (const auto& [k, v] : sc.overrides) overrides += k + "=" + v + "\n";
   using namespace run_attr;
-  bool ok = WriteAttr(G, kOverrides, overrides) && WriteAttr(G, kScenario, sc.name) && WriteAttr(G, kTitle, sc.title) &&
-            WriteAttr(G, kScenarioText, sc.text) && WriteAttr(G, kParameters, params) &&
-            WriteAttr(G, kStatus, r.status) && WriteAttr(G, kError, r.error) &&
-            WriteAttr(G, kSeed, static_cast<int64_t>(sc.seed)) &&
-            WriteAttr(G, kVersion, std::string(SPINELAB_VERSION)) &&
-            WriteAttr(G, kWallTime, r.wall_time_s) && WriteAttr(G, kDt, sc.dt_s) &&
-            WriteAttr(G, kSteps, static_cast<int64_t>(r.steps));
-  if (!r.model_text.empty())  // the model it ran on, whole: a rerun needs no model file
-    ok = ok && WriteAttr(G, run_attr::kModelText, r.model_text) && WriteAttr(G, run_attr::kModelFile, r.model_file);
+  std::vector<RunAttribute> a = {
+      {kOverrides, overrides},
+      {kScenario, sc.name},
+      {kTitle, sc.title},
+      {kScenarioText, sc.text},
+      {kParameters, params},
+      {kStatus, r.status},
+      {kError, r.error},
+      {kSeed, static_cast<int64_t>(sc.seed)},
+      {kVersion, std::string(SPINELAB_VERSION)},
+      {kWallTime, r.wall_time_s},
+      {kDt, sc.dt_s},
+      {kSteps, static_cast<int64_t>(r.steps)},
+  };
+  if (!r.model_text.empty()) {  // the model it ran on, whole: a rerun needs no model file
+    a.push_back({kModelText, r.model_text});
+    a.push_back({kModelFile, r.model_file});
+  }
+  return a;
+}
+
+Expected<bool> WriteRun(const H5Handle& file, const std::string& run, const sim::Scenario& sc,
+                        const sim::ScenarioResult& r) {
+  const std::string base = "runs/" + run;
+  if (Exists(file, base)) return std::vector<Diagnostic>{{"", base, "a run of this name is already in the file"}};
+  auto g = Group(file, base);
+  if (!g) return g.errors();
+  const H5Handle& G = g.value();
+  bool ok = true;
+  for (const RunAttribute& a : RunAttributes(sc, r)) {
+    if (!ok) break;
+    ok = std::visit([&](const auto& v) { return WriteAttr(G, a.name, v); }, a.value);
+  }
   // every dataset through the one table (run_layout.h)
   for (const RunDataset& d : RunDatasets()) {
     if (!ok) break;

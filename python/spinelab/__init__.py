@@ -47,8 +47,8 @@ def _overrides(overrides: Union[None, Mapping[str, Any], Iterable[str]]) -> List
         return []
     if isinstance(overrides, Mapping):
         return [f"{k}={_toml_value(v)}" for k, v in overrides.items()]
-    if isinstance(overrides, str):
-        return [overrides]
+    if isinstance(overrides, str):  # one key=value per line (a run's `overrides` attribute)
+        return [line for line in overrides.splitlines() if line.strip()]
     return [str(o) for o in overrides]
 
 
@@ -120,10 +120,16 @@ class Result:
 
     @property
     def attrs(self) -> Dict[str, Any]:
-        """The run's attributes (docs/hdf5.md): scenario, title, scenario_text, overrides,
-        model_text, model_file, status, error, seed, spinelab_version, wall_time_s [s], dt_s [s],
-        steps; and file (where it was loaded from, "" for a fresh run)."""
+        """The run's attributes, as the file has them (docs/hdf5.md): scenario, title,
+        scenario_text, overrides (one key=value per line), parameters (JSON of the overrides),
+        model_text, model_file, status, error, seed, spinelab_version, wall_time_s [s],
+        dt_s [s], steps."""
         return self._core.attrs()
+
+    @property
+    def file(self) -> str:
+        """The results file it was loaded from ("" for a run made here)."""
+        return self._core.file
 
     @property
     def run(self) -> str:

@@ -94,6 +94,9 @@ class CliIdentity(Tmp):
             self.assertEqual(attrs(c), attrs(p))
         # the file read back is the run
         back = spinelab.load(out, run=r.run)
+        self.assertEqual(back.file, out)
+        with h5py.File(out, "r") as c:
+            self.assertEqual(back.attrs, attrs(c["runs/" + run]), "attrs are the file's")
         for name in r.keys():
             self.assertTrue(same_bits(back[name], r[name]), name)
         self.assertEqual(back.model_text, r.model_text)
@@ -109,7 +112,11 @@ class CliIdentity(Tmp):
     def test_seated_twist_with_overrides(self):
         r = self.check_scenario(TWIST, {"subject.body_mass_kg": 60, "run.duration_s": 2.5},
                                 ["subject.body_mass_kg=60", "run.duration_s=2.5"])
-        self.assertEqual(r.attrs["overrides"], ["subject.body_mass_kg=60", "run.duration_s=2.5"])
+        self.assertEqual(r.attrs["overrides"], "subject.body_mass_kg=60\nrun.duration_s=2.5\n")
+        self.assertEqual(r.attrs["parameters"], '{"subject.body_mass_kg": "60", "run.duration_s": "2.5"}')
+        # the run again from its own attributes, on its own model
+        again = spinelab.run(r.attrs["scenario_text"], overrides=r.attrs["overrides"], model=r, name=r.run)
+        self.assertTrue(same_bits(again["levels/disc_shear"], r["levels/disc_shear"]))
         self.assertEqual(r["levels/disc_shear"].shape, (len(r.time), len(r["levels/name"])))
         self.assertEqual(r.units["levels/disc_shear"], "N")
         self.assertEqual(r.status, "ok")

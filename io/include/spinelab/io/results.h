@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "spinelab/io/atomic_file.h"
@@ -17,6 +18,15 @@
 #include "spinelab/scenario/scenario.h"
 
 namespace spinelab::io {
+
+/// One attribute of a run group: text, an integer or a real number.
+struct RunAttribute {
+  std::string name;
+  std::variant<std::string, int64_t, double> value;
+};
+/// The attributes WriteRun gives the run's group (docs/hdf5.md), in the order it writes them:
+/// what the run ran (scenario, its text, overrides and their JSON, the model) and how it went.
+std::vector<RunAttribute> RunAttributes(const sim::Scenario& scenario, const sim::ScenarioResult& result);
 
 /// Writes one run. An existing group of the same name is an error (choose another run name).
 Expected<bool> WriteRun(const H5Handle& file, const std::string& run, const sim::Scenario& scenario,
