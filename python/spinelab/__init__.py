@@ -52,7 +52,7 @@ def _overrides(overrides: Union[None, Mapping[str, Any], Iterable[str]]) -> List
     return [str(o) for o in overrides]
 
 
-def _scenario_arg(path_or_text: Union[str, "_os.PathLike[str]"], name: Optional[str]):
+def _scenario_arg(path_or_text: Union[str, _os.PathLike], name: Optional[str]):
     """(text or path, is_text, name): text when it is no file and looks like TOML (has a newline
     or a '[table]'); otherwise a path (a missing one is a ScenarioError naming it)."""
     s = _os.fspath(path_or_text)
@@ -62,7 +62,7 @@ def _scenario_arg(path_or_text: Union[str, "_os.PathLike[str]"], name: Optional[
     return s, is_text, name
 
 
-def _model_arg(model: Union[None, str, "_os.PathLike[str]", "Result"]):
+def _model_arg(model: Union[None, str, _os.PathLike, "Result"]):
     """(spec or text, is_text): None (the default model), a model file, "FILE.h5:RUN" (the
     model stored with that run) or a Result (the model it ran on, its model_text)."""
     if model is None:
@@ -184,7 +184,7 @@ class Result:
         df.attrs["units"] = {c: self.units[f"events/cavitation/{c}"] for c in cols}
         return df
 
-    def save(self, path: Union[str, "_os.PathLike[str]"], overwrite: bool = False) -> str:
+    def save(self, path: Union[str, _os.PathLike], overwrite: bool = False) -> str:
         """Writes the run to `path` as `spinelab run -o` does (the same code: built in memory,
         then a temporary file synced and renamed over `path`, so a failure leaves the old file).
         An existing file is a ResultsError unless overwrite=True. Returns the path."""
@@ -206,8 +206,8 @@ def _unit_of_column(c: str) -> str:
 # [SECTION] run, load, batch
 
 
-def run(path_or_text: Union[str, "_os.PathLike[str]"], overrides: Union[None, Mapping[str, Any], Iterable[str]] = None,
-        model: Union[None, str, "_os.PathLike[str]", Result] = None, name: Optional[str] = None) -> Result:
+def run(path_or_text: Union[str, _os.PathLike], overrides: Union[None, Mapping[str, Any], Iterable[str]] = None,
+        model: Union[None, str, _os.PathLike, Result] = None, name: Optional[str] = None) -> Result:
     """Runs a technique scenario on the spine model, as `spinelab run` does.
 
     path_or_text: a scenario file (scenarios/*.toml, docs/scenarios.md) or its text.
@@ -217,7 +217,9 @@ def run(path_or_text: Union[str, "_os.PathLike[str]"], overrides: Union[None, Ma
         run) or a Result (the model it ran on).
     name: the run's name (default: the file's stem; "scenario" for text).
 
-    Returns a Result. A run that goes unstable is not an exception: r.status == "failed" and
+    Returns a Result: r["levels/disc_shear"] [T, L] in N, r["facets/fluid_pressure"] [T, F] in
+    Pa, r["time"] [T] in s, ... (every dataset of docs/hdf5.md; r.units says each unit), r.summary,
+    r.events, r.save(path). A run that goes unstable is not an exception: r.status == "failed" and
     r.error says why, the record up to then kept (as the CLI writes it). Raises ScenarioError
     (a missing file, a bad key or value: .file, .line, .key) or ModelError; KeyboardInterrupt
     on Ctrl-C. The GIL is released while it simulates.
@@ -227,12 +229,12 @@ def run(path_or_text: Union[str, "_os.PathLike[str]"], overrides: Union[None, Ma
     return Result(_core.run(s, is_text, nm, _overrides(overrides), spec, model_is_text))
 
 
-def runs(path: Union[str, "_os.PathLike[str]"]) -> List[str]:
+def runs(path: Union[str, _os.PathLike]) -> List[str]:
     """The runs of a results or study file, in name order."""
     return _core.list_runs(_os.fspath(path))
 
 
-def load(path: Union[str, "_os.PathLike[str]"], run: Optional[str] = None) -> Result:
+def load(path: Union[str, _os.PathLike], run: Optional[str] = None) -> Result:
     """A run from a results file (spinelab run -o, a study's run) as a Result: the datasets as
     stored, with the scenario (scenario_text + overrides) and the model (model_text) it ran on.
     run: the run's name; may be left out when the file holds one run. Raises ResultsError."""
@@ -260,8 +262,8 @@ def _sweep_spec(key: str, v: Any) -> str:
 
 def batch(scenarios: Union[str, Sequence[str]], sweep: Optional[Mapping[str, Any]] = None,
           overrides: Union[None, Mapping[str, Any], Iterable[str]] = None, samples: Optional[int] = None,
-          seed: int = 1, jobs: int = 2, out: Union[str, "_os.PathLike[str]"] = "study.h5", resume: bool = False,
-          overwrite: bool = False, model: Union[None, str, "_os.PathLike[str]", Result] = None):
+          seed: int = 1, jobs: int = 2, out: Union[str, _os.PathLike] = "study.h5", resume: bool = False,
+          overwrite: bool = False, model: Union[None, str, _os.PathLike, Result] = None):
     """Runs a parameter study with the batch engine of `spinelab batch` (docs/batch.md) and
     returns its /index as a pandas DataFrame (one row per run, in plan order; strings decoded;
     df.attrs["units"] each column's unit).
@@ -287,7 +289,7 @@ def batch(scenarios: Union[str, Sequence[str]], sweep: Optional[Mapping[str, Any
     return read_index(path)
 
 
-def read_index(path: Union[str, "_os.PathLike[str]"]):
+def read_index(path: Union[str, _os.PathLike]):
     """The /index of a study file as a pandas DataFrame (strings decoded; attrs["units"])."""
     import h5py
     import pandas as pd
@@ -319,9 +321,9 @@ class Simulation:
     duration_s: run longer than the scenario says (explore), in s.
     """
 
-    def __init__(self, path_or_text: Union[str, "_os.PathLike[str]"],
+    def __init__(self, path_or_text: Union[str, _os.PathLike],
                  overrides: Union[None, Mapping[str, Any], Iterable[str]] = None,
-                 model: Union[None, str, "_os.PathLike[str]", Result] = None, name: Optional[str] = None,
+                 model: Union[None, str, _os.PathLike, Result] = None, name: Optional[str] = None,
                  duration_s: Optional[float] = None):
         s, is_text, nm = _scenario_arg(path_or_text, name)
         spec, model_is_text = _model_arg(model)
