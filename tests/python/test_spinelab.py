@@ -128,6 +128,14 @@ class CliIdentity(Tmp):
         self.assertEqual(r.events.attrs["units"]["gap_jump"], "m")
         self.assertEqual(r["events/cavitation/sound"].shape[0], len(r.events))
 
+    def test_an_unstable_run_is_data_not_an_exception(self):
+        # a 999 N m twist on the head throws the body: status failed, the record up to then
+        r = self.check_scenario(TWIST, {"load.0.torque_Nm": [0, 0, 999], "load.0.body": '"head"'},
+                                ["load.0.torque_Nm=[0,0,999]", 'load.0.body="head"'])
+        self.assertEqual(r.status, "failed")
+        self.assertTrue(r.error.startswith("unstable at t = "), r.error)
+        self.assertGreater(len(r.time), 1)
+
     def test_model_of_a_stored_run(self):
         # the model stored with a run, from the file (FILE.h5:RUN) and from its Result
         short = {"run.duration_s": 0.5}
