@@ -13,6 +13,7 @@
 #include <pybind11/stl.h>
 
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <map>
 #include <memory>
@@ -98,7 +99,7 @@ class Interrupt {
   }
 
  private:
-  bool stopped_ = false;
+  std::atomic<bool> stopped_{false};  // (read by the batch's workers)
   uint64_t calls_ = 0;
   std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
   std::unique_ptr<py::error_already_set> error_;
@@ -339,8 +340,10 @@ py::tuple Batch(const std::vector<std::string>& files, const std::vector<std::st
   io::PoolHooks hooks = runner.Hooks();
   Interrupt interrupt;
   hooks.poll = [&] {
-    if (!runner.stopped() && interrupt()) runner.Stop();  // the runs under way finish and are kept
+    if (!runner.stopped() && interrupt()) runner.Stop();
   };
+  // Ctrl-C stops the runs under way too (they are dropped: resume=True runs them again)
+  hooks.cancelled = [&] { return interrupt.stopped(); };
   {
     py::gil_scoped_release release;
     io::RunPool(plan, params, study.shard_dir(), std::max(1, jobs), hooks);

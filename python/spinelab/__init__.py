@@ -276,9 +276,9 @@ def batch(scenarios: Union[str, Sequence[str]], sweep: Optional[Mapping[str, Any
     out: the study file; its runs are stored beside it in <out without .h5>.runs/.
     resume: finish an interrupted batch (its finished runs kept); overwrite: replace a study.
 
-    Ctrl-C stops handing out runs: those under way finish and are stored, the study file is
-    complete, and KeyboardInterrupt is raised; batch(..., resume=True) finishes it. Raises
-    BatchError, ScenarioError, ModelError.
+    Ctrl-C stops the batch within moments: the runs under way are stopped and dropped, every
+    finished run is kept, the study file is complete, and KeyboardInterrupt is raised;
+    batch(..., resume=True) runs the rest. Raises BatchError, ScenarioError, ModelError.
     """
     files = [scenarios] if isinstance(scenarios, (str, _os.PathLike)) else list(scenarios)
     files = [_os.fspath(f) for f in files]

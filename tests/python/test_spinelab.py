@@ -378,20 +378,24 @@ class Threads(Tmp):
         sim.step(10)
 
     def test_ctrl_c_stops_a_batch_which_resume_finishes(self):
-        args = dict(sweep={"subject.body_mass_kg": (50, 100, 6)}, overrides={"run.duration_s": 40.0}, jobs=1,
-                    out=self.path("study.h5"))
-        timer = threading.Timer(1.0, lambda: os.kill(os.getpid(), signal.SIGINT))
+        # 3 short runs, then 2 long ones (3-6 s each here): Ctrl-C during the long ones stops them
+        # at once; the short ones are kept and resume runs only the long ones
+        args = dict(sweep={"run.duration_s": [0.5, 0.5, 0.5, 200.0, 200.0]}, jobs=2, out=self.path("study.h5"))
+        timer = threading.Timer(1.5, lambda: os.kill(os.getpid(), signal.SIGINT))
         timer.start()
         t0 = time.monotonic()
         with self.assertRaises(KeyboardInterrupt):
             spinelab.batch([TWIST], **args)
         stopped_s = time.monotonic() - t0
+        self.assertLess(stopped_s, 4.0, "the long runs under way were stopped, not finished")
         done = spinelab.read_index(self.path("study.h5"))  # the study file is complete
-        self.assertLess(len(done), 6, f"stopped after {stopped_s:.1f} s")
+        self.assertEqual(list(done["run.duration_s"]), [0.5, 0.5, 0.5], f"stopped after {stopped_s:.1f} s")
         self.assertTrue((done["status"] == "ok").all())
+        self.assertEqual(len(os.listdir(self.path("study.runs"))), 3, "no file for a stopped run")
         df = spinelab.batch([TWIST], resume=True, **args)
-        self.assertEqual(len(df), 6)
-        pd.testing.assert_frame_equal(df.iloc[:len(done)].reset_index(drop=True), done)
+        self.assertEqual(list(df["run.duration_s"]), [0.5, 0.5, 0.5, 200.0, 200.0])
+        self.assertEqual(list(df["status"]), ["ok"] * 5)
+        pd.testing.assert_frame_equal(df.iloc[:3], done)
 
     def test_help_shows_units(self):
         text = pydoc.render_doc(spinelab.run, renderer=pydoc.plaintext)

@@ -250,7 +250,8 @@ Expected<BatchPlan> PlanBatch(const BatchRequest& q) {
 
 // [SECTION] runs
 
-RunRecord ExecuteRun(const BatchPlan& plan, int index, const sim::SpineParams& params) {
+RunRecord ExecuteRun(const BatchPlan& plan, int index, const sim::SpineParams& params,
+                     const std::function<bool()>& cancelled) {
   const PlannedRun& p = plan.runs[static_cast<size_t>(index)];
   RunRecord rec;
   IndexRow& row = rec.row;
@@ -264,7 +265,10 @@ RunRecord ExecuteRun(const BatchPlan& plan, int index, const sim::SpineParams& p
     return rec;
   }
   rec.scenario = std::move(sc).value();
-  auto r = sim::RunScenario(*rec.scenario, params);
+  // the run stopped by the predicate (not one that ended before it said stop)
+  const std::function<bool()> stop = [&] { return cancelled && (rec.cancelled = cancelled()); };
+  auto r = sim::RunScenario(*rec.scenario, params, stop);
+  if (rec.cancelled) return rec;
   if (!r) {
     row.error = r.ErrorText();
     return rec;
@@ -649,7 +653,8 @@ PoolStats RunPool(const BatchPlan& plan, const sim::SpineParams& params, const s
       }
       if (i < 0) break;
       const auto t0 = Clock::now();
-      const RunRecord rec = ExecuteRun(plan, i, params);
+      const RunRecord rec = ExecuteRun(plan, i, params, hooks.cancelled);
+      if (rec.cancelled) continue;  // dropped: a resume runs it again
       const auto t1 = Clock::now();
       auto image = BuildShard(plan, rec);
       const auto t2 = Clock::now();

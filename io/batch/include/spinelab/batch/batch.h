@@ -91,6 +91,7 @@ struct RunRecord {
   std::optional<sim::Scenario> scenario;
   std::optional<sim::ScenarioResult> result;
   IndexRow row;
+  bool cancelled = false;  ///< stopped by the cancel predicate: not a result (a resume runs it again)
 };
 
 /// Every planned run's scenario loaded with its values, before anything runs (the CLI's batch
@@ -101,8 +102,10 @@ struct RunRecord {
 Expected<int> CheckPlannedRuns(const BatchPlan& plan, const BatchRequest& request);
 
 /// Loads and runs one planned run. Never throws: a bad value or an unstable run is a failed row
-/// with its error.
-RunRecord ExecuteRun(const BatchPlan& plan, int index, const sim::SpineParams& params);
+/// with its error. `cancelled` (optional) is asked before every step: true stops the run, which
+/// comes back with `cancelled` set.
+RunRecord ExecuteRun(const BatchPlan& plan, int index, const sim::SpineParams& params,
+                     const std::function<bool()>& cancelled = {});
 
 /// Serialises every HDF5 call of the batch (the library is not thread-safe).
 std::mutex& H5Mutex();
@@ -168,6 +171,9 @@ struct PoolHooks {
   std::function<bool(const Expected<IndexRow>&)> on_done;
   /// Called on that thread about every 2 ms while it waits (an MPI rank 0 serves its ranks here).
   std::function<void()> poll;
+  /// Optional, asked by the workers before every step of their runs (any thread): true stops
+  /// the runs under way; they are dropped (no file, not reported), so a resume runs them again.
+  std::function<bool()> cancelled;
 };
 
 class Study;
