@@ -264,8 +264,8 @@ class Result {
     if (it != cache_.end()) return it->second;
     std::shared_ptr<io::RunColumn> c;
     if (stored_) {
-      auto s = stored_->columns.find(d.name);
-      if (s != stored_->columns.end()) c = std::make_shared<io::RunColumn>(s->second);
+      auto s = stored_->columns.find(d.name);  // (moved out: each column is asked for once, then cached)
+      if (s != stored_->columns.end()) c = std::make_shared<io::RunColumn>(std::move(s->second));
     } else {
       io::RunColumn v = io::RunValue(d, result_);
       if (!(d.optional && v.dims.back() == 0)) c = std::make_shared<io::RunColumn>(std::move(v));
@@ -276,7 +276,7 @@ class Result {
   sim::Scenario scenario_;
   sim::ScenarioResult result_;
   std::string run_;
-  std::optional<io::StoredRun> stored_;
+  mutable std::optional<io::StoredRun> stored_;  // (its columns move into the cache)
   mutable std::mutex cache_mutex_;
   mutable std::map<std::string, std::shared_ptr<io::RunColumn>> cache_;
 };
