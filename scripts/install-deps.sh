@@ -21,6 +21,7 @@ packages=(
   xvfb xauth libgl1-mesa-dri    # headless viewer tests (Mesa software GL)
   hdf5-tools                    # h5dump in tests
   python3-h5py python3-numpy python3-matplotlib python3-pandas   # examples and their tests (use /usr/bin/python3)
+  pybind11-dev python3-dev      # the Python module `import spinelab` (build/python/spinelab, docs/python.md)
 )
 
 if [ "${1:-}" = "--fuzz" ]; then

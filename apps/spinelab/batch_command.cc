@@ -116,31 +116,13 @@ int Batch(const CommonOptions& c, BatchArgs& a) {
   auto plan_or = io::PlanBatch(a.request);
   if (!plan_or) return report("invalid batch:\n" + plan_or.ErrorText()), 2;
   const io::BatchPlan& plan = plan_or.value();
-  {
-    // a value no run can use (an unknown key, a malformed --set) stops the batch here; a value
-    // only some runs cannot use (out of range in part of a sweep) is recorded as their failure
-    std::vector<std::string> first_error(a.request.scenario_files.size());
-    std::vector<int> bad(a.request.scenario_files.size(), 0), total(a.request.scenario_files.size(), 0);
-    for (const io::PlannedRun& r : plan.runs) {
-      const size_t f = static_cast<size_t>(std::find(a.request.scenario_files.begin(), a.request.scenario_files.end(), r.scenario_file) -
-                                           a.request.scenario_files.begin());
-      ++total[f];
-      auto s = sim::LoadScenario(r.scenario_file, r.overrides);
-      if (!s) {
-        if (!bad[f]++) first_error[f] = s.ErrorText();
-      }
-    }
-    std::string errors;
-    int invalid = 0;
-    for (size_t f = 0; f < bad.size(); ++f) {
-      if (bad[f] == total[f]) errors += first_error[f] + "\n";
-      invalid += bad[f];
-    }
-    if (!errors.empty()) return report("invalid scenario or value (no run could start):\n" + errors), 2;
-    if (invalid && root)
-      std::fprintf(stderr, "spinelab batch: %d of %zu runs have a value their scenario does not allow; they will be recorded as failed\n",
-                   invalid, plan.runs.size());
-  }
+  // a value no run can use (an unknown key, a malformed --set) stops the batch here; a value
+  // only some runs cannot use (out of range in part of a sweep) is recorded as their failure
+  auto invalid = io::CheckPlannedRuns(plan, a.request);
+  if (!invalid) return report(invalid.ErrorText()), 2;
+  if (invalid.value() && root)
+    std::fprintf(stderr, "spinelab batch: %d of %zu runs have a value their scenario does not allow; they will be recorded as failed\n",
+                 invalid.value(), plan.runs.size());
   // default: one thread per core, or one per rank under MPI (ranks are placed one per core)
   const int threads = a.threads > 0 ? a.threads : ranks > 1 ? 1 : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 
@@ -162,39 +144,24 @@ int Batch(const CommonOptions& c, BatchArgs& a) {
   const std::string shard_dir = io::ShardDirFor(a.output);
 
   const auto t0 = Clock::now();
-  std::vector<int> todo = root ? study->Todo() : std::vector<int>();
+  // rank 0 hands out the runs (to its threads and, under MPI, to the other ranks) and records them
+  std::unique_ptr<io::StudyRunner> runner = root ? std::make_unique<io::StudyRunner>(study.get()) : nullptr;
+  const size_t todo = root ? study->Todo().size() : 0;
   const int already = root ? study->done_count() : 0;
   if (root && already)
     std::fprintf(stderr, "spinelab batch: resuming %s: %d of %zu runs already done\n", a.output.c_str(), already, plan.runs.size());
   if (root && !a.quiet)
-    std::fprintf(stderr, "spinelab batch: %zu runs to do on %d rank%s x %d thread%s\n", todo.size(), ranks, ranks > 1 ? "s" : "", threads,
+    std::fprintf(stderr, "spinelab batch: %zu runs to do on %d rank%s x %d thread%s\n", todo, ranks, ranks > 1 ? "s" : "", threads,
                  threads > 1 ? "s" : "");
   Progress progress(static_cast<int>(plan.runs.size()), already, a.quiet || !root);
-  size_t next = 0;
-  std::mutex next_mutex;  // rank 0's workers and its MPI service both take indices
-  std::string write_error;
-  std::atomic<bool> aborted{false};
   std::vector<int> runs_by_rank(static_cast<size_t>(ranks), 0);
 
   io::PoolHooks hooks;
   if (root) {
-    hooks.next = [&] {
-      std::lock_guard<std::mutex> lock(next_mutex);
-      return next < todo.size() && !aborted ? todo[next++] : -1;
-    };
+    hooks = runner->Hooks();
     hooks.on_done = [&](const Expected<io::IndexRow>& row) {
-      if (!row) {
-        if (write_error.empty()) write_error = row.ErrorText();  // the first failure is the cause
-        aborted = true;
-        return false;
-      }
-      auto w = study->Record(row.value());
+      if (!runner->Done(row)) return false;
       ++runs_by_rank[0];
-      if (!w) {
-        if (write_error.empty()) write_error = w.ErrorText();
-        aborted = true;
-        return false;
-      }
       progress.Update(study->done_count(), study->failed_count());
       return true;
     };
@@ -212,17 +179,14 @@ int Batch(const CommonOptions& c, BatchArgs& a) {
       int msg[2] = {0, 0};
       MPI_Recv(msg, 2, MPI_INT, st.MPI_SOURCE, st.MPI_TAG, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
       if (st.MPI_TAG == kTagRequest) {
-        const int i = hooks.next();
+        const int i = runner->Next();
         MPI_Send(&i, 1, MPI_INT, st.MPI_SOURCE, kTagIndex, MPI_COMM_WORLD);
       } else if (st.MPI_TAG == kTagDone) {
-        auto w = study->RecordShard(msg[0]);
+        runner->DoneElsewhere(msg[0]);
         ++runs_by_rank[static_cast<size_t>(st.MPI_SOURCE)];
-        if (!w && write_error.empty()) write_error = w.ErrorText();
-        if (!w) aborted = true;
         progress.Update(study->done_count(), study->failed_count());
       } else if (st.MPI_TAG == kTagAbort) {
-        if (write_error.empty()) write_error = fmt::format("rank {} could not write a run (its message is above)", st.MPI_SOURCE);
-        aborted = true;
+        runner->Stop(fmt::format("rank {} could not write a run (its message is above)", st.MPI_SOURCE));
       } else if (st.MPI_TAG == kTagFinished) {
         ++finished_ranks;
       }
@@ -270,7 +234,8 @@ int Batch(const CommonOptions& c, BatchArgs& a) {
   }
 #endif
   if (!root) return 0;
-  if (auto w = study->Flush(); !w && write_error.empty()) write_error = w.ErrorText();
+  if (auto w = study->Flush(); !w) runner->Stop(w.ErrorText());
+  const std::string write_error = runner->error();
 
   const double wall = std::chrono::duration<double>(Clock::now() - t0).count();
   const int done = study->done_count(), failed = study->failed_count();

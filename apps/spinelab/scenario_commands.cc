@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,7 +12,6 @@
 
 #include "commands.h"
 #include "spinelab/io/atomic_file.h"
-#include "spinelab/io/h5.h"
 #include "spinelab/io/results.h"
 #include "spinelab/io/wav.h"
 #include "spinelab/scenario/protocol.h"
@@ -120,42 +120,23 @@ bool WritePopTimeline(const std::string& path, const Scenario& sc, const Scenari
   return true;
 }
 
-// the results file -o, opened once every input is valid (its folder checked writable then). The
-// runs are built in an HDF5 file in memory and put on disk whole at the end, through -o's
-// temporary file renamed over it (Commit): a failed or killed command, or a full disk, leaves -o
-// as it was. (Written by HDF5 straight to disk, a full disk failed inside HDF5's own bookkeeping
-// and crashed it at exit.)
-struct Output {
-  std::unique_ptr<io::AtomicFile> atomic;
-  std::unique_ptr<io::H5Handle> h5;
-  explicit operator bool() const { return h5 != nullptr; }
-  // false: said why on stderr; -o is as it was
-  bool Commit() {
-    auto image = io::FileImage(*h5);
-    h5.reset();
-    auto done = image ? atomic->Write(image.value()) : Expected<bool>(image.errors());
-    if (done) done = atomic->Commit();
-    if (!done) std::fprintf(stderr, "spinelab: %s; %s is as it was\n", done.ErrorText().c_str(), atomic->path().c_str());
-    return done.ok();
-  }
-};
-
-bool OpenOutput(const std::string& output, bool overwrite, Output* out) {
-  auto atomic = std::make_unique<io::AtomicFile>(output, "-o");
-  if (!overwrite && io::PathExists(output) && !io::IsFolder(output)) {
-    std::fprintf(stderr, "spinelab: -o %s exists; pass --overwrite to replace it\n", output.c_str());
-    return false;
-  }
-  auto ok = atomic->Open();  // a folder, or a folder that cannot be written: said now
-  auto f = ok ? io::CreateMemoryFile() : Expected<io::H5Handle>(ok.errors());
+// the results file -o (io::ResultsFile: built in memory, put on disk whole at the end through
+// -o's temporary file renamed over it), opened once every input is valid: a failed or killed
+// command, or a full disk, leaves -o as it was. false: said why on stderr
+bool OpenOutput(const std::string& output, bool overwrite, std::optional<io::ResultsFile>* out) {
+  auto f = io::ResultsFile::Create(output, overwrite);
   if (!f) {
     std::fprintf(stderr, "spinelab: %s\n", f.ErrorText().c_str());
     return false;
   }
-  out->atomic = std::move(atomic);
-  out->h5 = std::make_unique<io::H5Handle>(std::move(f).value());
-  io::WriteFileHeader(*out->h5);
+  out->emplace(std::move(f).value());
   return true;
+}
+
+bool Commit(io::ResultsFile* file) {
+  auto done = file->Commit();
+  if (!done) std::fprintf(stderr, "spinelab: %s\n", done.ErrorText().c_str());
+  return done.ok();
 }
 
 // every scenario checked against the model, and the run names distinct (one group each), before
@@ -210,7 +191,7 @@ int RunFiles(const CommonOptions& c, const RunArgs& a, bool compare) {
       return 2;
     }
   }
-  Output file;
+  std::optional<io::ResultsFile> file;
   if (!a.output.empty() && !OpenOutput(a.output, a.overwrite, &file)) return 2;
   std::vector<ScenarioSummary> sums;
   int failed = 0;
@@ -228,9 +209,9 @@ int RunFiles(const CommonOptions& c, const RunArgs& a, bool compare) {
                    sc.file.c_str(), r.value().error.c_str());
     }
     if (file) {
-      auto w = io::WriteRun(*file.h5, sc.name, sc, r.value());
+      auto w = file->Add(sc.name, sc, r.value());
       if (!w) {
-        std::fprintf(stderr, "spinelab: %s: %s; %s is as it was\n", a.output.c_str(), w.ErrorText().c_str(), a.output.c_str());
+        std::fprintf(stderr, "spinelab: %s\n", w.ErrorText().c_str());
         return 2;
       }
     }
@@ -271,7 +252,7 @@ int RunFiles(const CommonOptions& c, const RunArgs& a, bool compare) {
                 " fract = vertebral load over strength; teaching and research indicators, not medical advice)\n");
   }
   if (file) {
-    if (!file.Commit()) return 2;
+    if (!Commit(&*file)) return 2;
     std::printf("wrote %s\n", a.output.c_str());
   }
   return failed ? 3 : 0;
@@ -321,7 +302,7 @@ int Rerun(const RerunArgs& a) {
     std::fprintf(stderr, "spinelab rerun: cannot rerun:\n%s", errors.c_str());
     return 2;
   }
-  Output file;
+  std::optional<io::ResultsFile> file;
   if (!OpenOutput(a.output, a.overwrite, &file)) return 2;
   int failed = 0;
   for (const Job& j : jobs) {
@@ -335,13 +316,13 @@ int Rerun(const RerunArgs& a) {
       ++failed;
       std::fprintf(stderr, "spinelab rerun: %s:%s: run failed: %s\n", a.input.c_str(), j.run.c_str(), r.value().error.c_str());
     }
-    auto w = io::WriteRun(*file.h5, j.run, j.scenario, r.value());
+    auto w = file->Add(j.run, j.scenario, r.value());
     if (!w) {
-      std::fprintf(stderr, "spinelab rerun: %s: %s; %s is as it was\n", a.output.c_str(), w.ErrorText().c_str(), a.output.c_str());
+      std::fprintf(stderr, "spinelab rerun: %s\n", w.ErrorText().c_str());
       return 2;
     }
   }
-  if (!file.Commit()) return 2;
+  if (!Commit(&*file)) return 2;
   std::printf("wrote %s (%zu run%s from %s, each on its stored scenario and model)\n", a.output.c_str(), jobs.size(),
               jobs.size() == 1 ? "" : "s", a.input.c_str());
   return failed ? 3 : 0;

@@ -30,13 +30,7 @@ bool WriteFileHeader(const H5Handle& file) {
                                "See docs/hdf5.md."));
 }
 
-Expected<bool> WriteRun(const H5Handle& file, const std::string& run, const sim::Scenario& sc,
-                        const sim::ScenarioResult& r) {
-  const std::string base = "runs/" + run;
-  if (Exists(file, base)) return std::vector<Diagnostic>{{"", base, "a run of this name is already in the file"}};
-  auto g = Group(file, base);
-  if (!g) return g.errors();
-  const H5Handle& G = g.value();
+std::vector<RunAttribute> RunAttributes(const sim::Scenario& sc, const sim::ScenarioResult& r) {
   std::string params = "{";
   for (size_t i = 0; i < sc.overrides.size(); ++i)
     params += (i ? ", " : "") + ("\"" + JsonEscape(sc.overrides[i].first) + "\": \"" + JsonEscape(sc.overrides[i].second) + "\"");
@@ -44,15 +38,39 @@ Expected<bool> WriteRun(const H5Handle& file, const std::string& run, const sim:
   std::string overrides;  // one key=value per line, as given to --set: a reader rebuilds the run's scenario with them
   for (const auto& [k, v] : sc.overrides) overrides += k + "=" + v + "\n";
   using namespace run_attr;
-  bool ok = WriteAttr(G, kOverrides, overrides) && WriteAttr(G, kScenario, sc.name) && WriteAttr(G, kTitle, sc.title) &&
-            WriteAttr(G, kScenarioText, sc.text) && WriteAttr(G, kParameters, params) &&
-            WriteAttr(G, kStatus, r.status) && WriteAttr(G, kError, r.error) &&
-            WriteAttr(G, kSeed, static_cast<int64_t>(sc.seed)) &&
-            WriteAttr(G, kVersion, std::string(SPINELAB_VERSION)) &&
-            WriteAttr(G, kWallTime, r.wall_time_s) && WriteAttr(G, kDt, sc.dt_s) &&
-            WriteAttr(G, kSteps, static_cast<int64_t>(r.steps));
-  if (!r.model_text.empty())  // the model it ran on, whole: a rerun needs no model file
-    ok = ok && WriteAttr(G, run_attr::kModelText, r.model_text) && WriteAttr(G, run_attr::kModelFile, r.model_file);
+  std::vector<RunAttribute> a = {
+      {kOverrides, overrides},
+      {kScenario, sc.name},
+      {kTitle, sc.title},
+      {kScenarioText, sc.text},
+      {kParameters, params},
+      {kStatus, r.status},
+      {kError, r.error},
+      {kSeed, static_cast<int64_t>(sc.seed)},
+      {kVersion, std::string(SPINELAB_VERSION)},
+      {kWallTime, r.wall_time_s},
+      {kDt, sc.dt_s},
+      {kSteps, static_cast<int64_t>(r.steps)},
+  };
+  if (!r.model_text.empty()) {  // the model it ran on, whole: a rerun needs no model file
+    a.push_back({kModelText, r.model_text});
+    a.push_back({kModelFile, r.model_file});
+  }
+  return a;
+}
+
+Expected<bool> WriteRun(const H5Handle& file, const std::string& run, const sim::Scenario& sc,
+                        const sim::ScenarioResult& r) {
+  const std::string base = "runs/" + run;
+  if (Exists(file, base)) return std::vector<Diagnostic>{{"", base, "a run of this name is already in the file"}};
+  auto g = Group(file, base);
+  if (!g) return g.errors();
+  const H5Handle& G = g.value();
+  bool ok = true;
+  for (const RunAttribute& a : RunAttributes(sc, r)) {
+    if (!ok) break;
+    ok = std::visit([&](const auto& v) { return WriteAttr(G, a.name, v); }, a.value);
+  }
   // every dataset through the one table (run_layout.h)
   for (const RunDataset& d : RunDatasets()) {
     if (!ok) break;
@@ -206,6 +224,37 @@ Expected<sim::SpineParams> LoadModelSpec(const std::string& spec) {
   auto stored = ReadRun(file, run);
   if (!stored) return stored.errors();
   return StoredModel(stored.value());
+}
+
+Expected<ResultsFile> ResultsFile::Create(const std::string& path, bool overwrite, const std::string& key,
+                                          const std::string& overwrite_flag) {
+  auto atomic = std::make_unique<AtomicFile>(path, key);
+  if (!overwrite && PathExists(path) && !IsFolder(path))
+    return std::vector<Diagnostic>{{"", "", key + " " + path + " exists; pass " + overwrite_flag + " to replace it"}};
+  auto ok = atomic->Open();  // a folder, or a folder that cannot be written: said now
+  if (!ok) return ok.errors();
+  auto f = CreateMemoryFile();
+  if (!f) return f.errors();
+  auto h5 = std::make_unique<H5Handle>(std::move(f).value());
+  if (!WriteFileHeader(*h5)) return std::vector<Diagnostic>{{path, "", "HDF5 write of the file header failed"}};
+  return ResultsFile(std::move(atomic), std::move(h5));
+}
+
+Expected<bool> ResultsFile::Add(const std::string& run, const sim::Scenario& scenario, const sim::ScenarioResult& result) {
+  if (!h5_) return std::vector<Diagnostic>{{path(), run, "the file is already committed; nothing can be added"}};
+  auto w = WriteRun(*h5_, run, scenario, result);
+  if (!w) return std::vector<Diagnostic>{{"", "", path() + ": " + w.ErrorText() + "; " + path() + " is as it was"}};
+  return true;
+}
+
+Expected<bool> ResultsFile::Commit() {
+  if (!h5_) return std::vector<Diagnostic>{{path(), "", "the file is already committed"}};
+  auto image = FileImage(*h5_);
+  h5_.reset();
+  auto done = image ? atomic_->Write(image.value()) : Expected<bool>(image.errors());
+  if (done) done = atomic_->Commit();
+  if (!done) return std::vector<Diagnostic>{{"", "", done.ErrorText() + "; " + path() + " is as it was"}};
+  return true;
 }
 
 }  // namespace spinelab::io

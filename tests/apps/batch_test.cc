@@ -227,3 +227,53 @@ TEST(Study, ARunReadThroughItsLinkRebuildsItsScenarioWithItsValues) {
 }
 
 }  // namespace
+
+namespace {
+
+// the driver `spinelab batch` and Python's spinelab.batch share: the checks before anything
+// runs, then runs handed out in plan order, recorded, and a stop (Ctrl-C) that hands out no more
+TEST(StudyRunner, HandsOutTheRunsInOrderRecordsThemAndStops) {
+  BatchRequest q;
+  q.scenario_files = {kTwist};
+  q.set = {"run.duration_s=0.2"};
+  q.sweeps = {"subject.body_mass_kg=60,20,90"};  // 20 kg: below the allowed range
+  const BatchPlan plan = PlanBatch(q).value();
+  auto invalid = CheckPlannedRuns(plan, q);
+  ASSERT_TRUE(invalid) << invalid.ErrorText();
+  EXPECT_EQ(invalid.value(), 1) << "one run cannot use its value: recorded as failed, the rest run";
+  BatchRequest none = q;
+  none.sweeps = {"subject.body_mass_kg=10,20"};
+  auto stop = CheckPlannedRuns(PlanBatch(none).value(), none);
+  ASSERT_FALSE(stop);
+  EXPECT_NE(stop.ErrorText().find("no run could start"), std::string::npos) << stop.ErrorText();
+  EXPECT_NE(stop.ErrorText().find("subject.body_mass_kg"), std::string::npos) << stop.ErrorText();
+
+  const auto params = sim::LoadSpineParams(sim::DefaultSpineModelPath()).value();
+  char tmpl[] = "/tmp/spinelab-runner-XXXXXX";
+  const std::string dir = mkdtemp(tmpl), path = dir + "/study.h5";
+  auto study = Study::Open(path, plan, false, false);
+  ASSERT_TRUE(study) << study.ErrorText();
+  StudyRunner runner(&study.value());
+  EXPECT_EQ(runner.Next(), 0);
+  EXPECT_TRUE(runner.Done(WriteShard(study.value().shard_dir(), plan, ExecuteRun(plan, 0, params))));
+  EXPECT_EQ(study.value().done_count(), 1);
+  runner.Stop();
+  EXPECT_TRUE(runner.stopped());
+  EXPECT_EQ(runner.Next(), -1) << "stopped: no more runs";
+  EXPECT_EQ(runner.error(), "") << "a stop that is no error";
+  // a run whose file could not be written stops it, with the cause
+  StudyRunner other(&study.value());
+  EXPECT_EQ(other.Next(), 1);
+  EXPECT_FALSE(other.Done(std::vector<Diagnostic>{{"x.h5", "", "write failed: No space left on device"}}));
+  EXPECT_EQ(other.Next(), -1);
+  EXPECT_NE(other.error().find("No space left"), std::string::npos) << other.error();
+  // the pool through the runner's hooks does the rest; the study then holds every run
+  StudyRunner rest(&study.value());
+  RunPool(plan, params, study.value().shard_dir(), 2, rest.Hooks());
+  ASSERT_TRUE(study.value().Flush());
+  EXPECT_EQ(study.value().done_count(), 3);
+  EXPECT_EQ(study.value().failed_count(), 1);
+  EXPECT_EQ(rest.error(), "");
+}
+
+}  // namespace

@@ -36,9 +36,10 @@ bool Exists(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0;
 }
 
-// a fresh folder of the test's own
+// a fresh folder of the test's own (the process id in its name: two checkouts testing at once
+// on one machine shared /tmp/spinelab_rel_kill, and one read the other's log)
 std::string Folder(const std::string& name) {
-  const std::string d = testing::TempDir() + "spinelab_rel_" + name;
+  const std::string d = testing::TempDir() + "spinelab_rel_" + name + "_" + std::to_string(::getpid());
   std::system(("rm -rf '" + d + "' && mkdir -p '" + d + "'").c_str());
   return d;
 }

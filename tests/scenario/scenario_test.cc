@@ -350,5 +350,29 @@ TEST(StandingBackBend, ExtensionLoadsTheFacets) {
     }
 }
 
+// RunToEnd's cancel predicate (Ctrl-C in Python) is asked before every step: the run stops as
+// failed, saying when, with the record up to then; the same steps as an uncancelled run
+TEST(ScenarioRunner, ACancelledRunStopsBeforeTheNextStepAndKeepsItsRecord) {
+  auto sc = LoadScenario(std::string(SPINELAB_SOURCE_DIR) + "/scenarios/seated_twist.toml", {"run.duration_s=0.5"}).value();
+  const SpineParams params = LoadSpineParams(DefaultSpineModelPath()).value();
+  int asked = 0;
+  auto r = RunScenario(sc, params, [&] { return ++asked > 100; }).value();
+  EXPECT_EQ(r.status, "failed");
+  EXPECT_EQ(r.error, "cancelled at t = 0.4 s");  // 100 steps of 4 ms
+  EXPECT_EQ(r.steps, 100);
+  EXPECT_EQ(asked, 101);
+  auto full = RunScenario(sc, params).value();
+  EXPECT_EQ(full.status, "ok");
+  EXPECT_EQ(full.steps, 125);
+  ASSERT_LT(r.body_position_m.size(), full.body_position_m.size());
+  EXPECT_TRUE(std::equal(r.body_position_m.begin(), r.body_position_m.end(), full.body_position_m.begin()))
+      << "the record up to the cancel is the uncancelled run's";
+  // a protocol stops too (between attempts it steps while re-balancing)
+  auto protocol = LoadScenario(std::string(SPINELAB_SOURCE_DIR) + "/scenarios/repeated_popping.toml").value();
+  auto p = RunScenario(protocol, params, [n = 0]() mutable { return ++n > 2000; }).value();
+  EXPECT_EQ(p.status, "failed");
+  EXPECT_EQ(p.error.rfind("cancelled at t = ", 0), 0u) << p.error;
+}
+
 }  // namespace
 }  // namespace spinelab::sim

@@ -250,7 +250,8 @@ Expected<BatchPlan> PlanBatch(const BatchRequest& q) {
 
 // [SECTION] runs
 
-RunRecord ExecuteRun(const BatchPlan& plan, int index, const sim::SpineParams& params) {
+RunRecord ExecuteRun(const BatchPlan& plan, int index, const sim::SpineParams& params,
+                     const std::function<bool()>& cancelled) {
   const PlannedRun& p = plan.runs[static_cast<size_t>(index)];
   RunRecord rec;
   IndexRow& row = rec.row;
@@ -264,7 +265,10 @@ RunRecord ExecuteRun(const BatchPlan& plan, int index, const sim::SpineParams& p
     return rec;
   }
   rec.scenario = std::move(sc).value();
-  auto r = sim::RunScenario(*rec.scenario, params);
+  // the run stopped by the predicate (not one that ended before it said stop)
+  const std::function<bool()> stop = [&] { return cancelled && (rec.cancelled = cancelled()); };
+  auto r = sim::RunScenario(*rec.scenario, params, stop);
+  if (rec.cancelled) return rec;
   if (!r) {
     row.error = r.ErrorText();
     return rec;
@@ -285,6 +289,27 @@ RunRecord ExecuteRun(const BatchPlan& plan, int index, const sim::SpineParams& p
   row.peak_artery_strain = h.peak_artery_strain;
   row.nearest_pop_fraction = s.closest_pop_fraction();
   return rec;
+}
+
+Expected<int> CheckPlannedRuns(const BatchPlan& plan, const BatchRequest& request) {
+  const std::vector<std::string>& files = request.scenario_files;
+  std::vector<std::string> first_error(files.size());
+  std::vector<int> bad(files.size(), 0), total(files.size(), 0);
+  for (const PlannedRun& r : plan.runs) {
+    const size_t f = static_cast<size_t>(std::find(files.begin(), files.end(), r.scenario_file) - files.begin());
+    if (f >= files.size()) continue;
+    ++total[f];
+    auto s = sim::LoadScenario(r.scenario_file, r.overrides);
+    if (!s && !bad[f]++) first_error[f] = s.ErrorText();
+  }
+  std::string errors;
+  int invalid = 0;
+  for (size_t f = 0; f < bad.size(); ++f) {
+    if (bad[f] == total[f] && total[f] > 0) errors += first_error[f] + "\n";
+    invalid += bad[f];
+  }
+  if (!errors.empty()) return std::vector<Diagnostic>{{"", "", "invalid scenario or value (no run could start):\n" + errors}};
+  return invalid;
 }
 
 // [SECTION] shards
@@ -548,6 +573,53 @@ Expected<bool> Study::WriteStudyFile() {
   return true;
 }
 
+// [SECTION] the study's runner
+
+StudyRunner::StudyRunner(Study* study) : study_(study), todo_(study->Todo()) {}
+
+int StudyRunner::Next() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return next_ < todo_.size() && !stopped_ ? todo_[next_++] : -1;
+}
+
+bool StudyRunner::Done(const Expected<IndexRow>& row) {
+  Expected<bool> w = row.errors();
+  if (row) {  // (the study file rewritten: the workers meanwhile take their next runs)
+    std::lock_guard<std::mutex> lock(record_mutex_);
+    w = study_->Record(row.value());
+  }
+  if (!w) Stop(w.ErrorText());  // the first failure is the cause
+  return w.ok();
+}
+
+bool StudyRunner::DoneElsewhere(int index) {
+  Expected<bool> w = true;
+  {
+    std::lock_guard<std::mutex> lock(record_mutex_);
+    w = study_->RecordShard(index);
+  }
+  if (!w) Stop(w.ErrorText());
+  return w.ok();
+}
+
+void StudyRunner::Stop(const std::string& why) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (error_.empty()) error_ = why;
+  stopped_ = true;
+}
+
+std::string StudyRunner::error() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return error_;
+}
+
+PoolHooks StudyRunner::Hooks() {
+  PoolHooks h;
+  h.next = [this] { return Next(); };
+  h.on_done = [this](const Expected<IndexRow>& row) { return Done(row); };
+  return h;
+}
+
 // [SECTION] the pool
 
 
@@ -581,7 +653,8 @@ PoolStats RunPool(const BatchPlan& plan, const sim::SpineParams& params, const s
       }
       if (i < 0) break;
       const auto t0 = Clock::now();
-      const RunRecord rec = ExecuteRun(plan, i, params);
+      const RunRecord rec = ExecuteRun(plan, i, params, hooks.cancelled);
+      if (rec.cancelled) continue;  // dropped: a resume runs it again
       const auto t1 = Clock::now();
       auto image = BuildShard(plan, rec);
       const auto t2 = Clock::now();

@@ -171,7 +171,7 @@ void ScenarioRunner::SetExtraLoad(BodyId body, const Vec3& force_W, const Vec3& 
 
 bool ScenarioRunner::Step() {
   Impl& m = *impl_;
-  if (done()) return false;
+  if (done() || m.Cancelled()) return false;
   if (const std::string bad = m.ApplyLoads(m.world->state().time_s); !bad.empty()) return m.Fail(bad);
   const uint32_t st = m.world->Step();
   ++m.res.steps;
@@ -183,6 +183,7 @@ bool ScenarioRunner::Step() {
 }
 
 bool ScenarioRunner::Impl::StepOnce(bool window) {
+  if (Cancelled()) return false;
   if (between_factor > 0 && attempt_on)  // the held posture gives way to the attempt over 0.3 s
     between_factor = std::max(0.0, 1.0 - (world->state().time_s - attempt_start) / 0.3);
   if (!attempt_on && between_ramp > 0)    // and returns after it
@@ -200,13 +201,15 @@ bool ScenarioRunner::Impl::StepOnce(bool window) {
   return true;
 }
 
-void ScenarioRunner::RunToEnd() {
+void ScenarioRunner::RunToEnd(const std::function<bool()>& cancelled) {
+  impl_->cancelled = &cancelled;
   if (impl_->sc.protocol.enabled) {
     impl_->RunProtocol();
-    return;
+  } else {
+    while (Step()) {
+    }
   }
-  while (Step()) {
-  }
+  impl_->cancelled = nullptr;
 }
 
 ScenarioResult ScenarioRunner::Finish() {
@@ -214,10 +217,11 @@ ScenarioResult ScenarioRunner::Finish() {
   return std::move(impl_->res);
 }
 
-Expected<ScenarioResult> RunScenario(const Scenario& sc, const SpineParams& params) {
+Expected<ScenarioResult> RunScenario(const Scenario& sc, const SpineParams& params,
+                                     const std::function<bool()>& cancelled) {
   auto runner = ScenarioRunner::Create(sc, params);
   if (!runner) return runner.errors();
-  runner.value().RunToEnd();
+  runner.value().RunToEnd(cancelled);
   return runner.value().Finish();
 }
 

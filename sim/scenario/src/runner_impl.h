@@ -41,6 +41,8 @@ struct ScenarioRunner::Impl {
   int64_t sample_kind = 1;
   int target_level = -1;
   double window_peak_strain = 0;
+  // asked before every step while RunToEnd runs (empty otherwise): true stops the run
+  const std::function<bool()>* cancelled = nullptr;
 
   const ModelDesc& d() const { return model->desc(); }
   // why a step failed, for status/error: the time, the check that tripped and the fastest body
@@ -70,6 +72,11 @@ struct ScenarioRunner::Impl {
   void Record();
   // the loads at time t on the world; "" or why they cannot be applied (a non-finite sum: the run fails)
   std::string ApplyLoads(double t);
+  // the caller asked to stop (RunToEnd's predicate): the run fails as cancelled
+  bool Cancelled() {
+    if (!cancelled || !*cancelled || !(*cancelled)()) return false;
+    return !Fail("cancelled at t = " + FormatNumber(world->state().time_s) + " s");
+  }
   // the run stops as failed with `why` (false, for returning)
   bool Fail(const std::string& why) {
     res.status = "failed";

@@ -6,15 +6,27 @@
 /// model_file (the model it ran on), status, error, seed, spinelab_version, wall_time_s, dt_s, steps.
 
 #include <map>
+#include <memory>
 #include <string>
+#include <variant>
 #include <vector>
 
+#include "spinelab/io/atomic_file.h"
 #include "spinelab/io/h5.h"
 #include "spinelab/io/run_layout.h"
 #include "spinelab/anatomy/spine.h"
 #include "spinelab/scenario/scenario.h"
 
 namespace spinelab::io {
+
+/// One attribute of a run group: text, an integer or a real number.
+struct RunAttribute {
+  std::string name;
+  std::variant<std::string, int64_t, double> value;
+};
+/// The attributes WriteRun gives the run's group (docs/hdf5.md), in the order it writes them:
+/// what the run ran (scenario, its text, overrides and their JSON, the model) and how it went.
+std::vector<RunAttribute> RunAttributes(const sim::Scenario& scenario, const sim::ScenarioResult& result);
 
 /// Writes one run. An existing group of the same name is an error (choose another run name).
 Expected<bool> WriteRun(const H5Handle& file, const std::string& run, const sim::Scenario& scenario,
@@ -50,5 +62,35 @@ Expected<sim::SpineParams> LoadModelSpec(const std::string& spec);
 
 /// Writes the file-level description (schema version, layout text) once.
 bool WriteFileHeader(const H5Handle& file);
+
+/// A results file being written: `spinelab run -o`, `compare -o`, `rerun -o` and Python's
+/// `Result.save` all go through it, so they write the same bytes the same way. Create() checks
+/// the target (docs/reliability.md: before anything runs), the runs are added to an HDF5 file
+/// built in memory, and Commit() puts it on disk whole through the target's io::AtomicFile
+/// (temporary file, sync, rename): a failed or killed writer, or a full disk, leaves the old file.
+///
+///   auto out = io::ResultsFile::Create(path, overwrite);   // the folder writable, no clash
+///   out.value().Add(run, scenario, result);                 // as many runs as wanted
+///   out.value().Commit();                                   // path is the new file
+class ResultsFile {
+ public:
+  /// Starts the file (its header written). An existing file is an error unless `overwrite`;
+  /// `key` and `overwrite_flag` name the option and the flag in messages ("-o", "--overwrite").
+  static Expected<ResultsFile> Create(const std::string& path, bool overwrite, const std::string& key = "-o",
+                                      const std::string& overwrite_flag = "--overwrite");
+  /// Writes one run under /runs/<run> (io::WriteRun). The error names the file and says it is
+  /// unchanged.
+  Expected<bool> Add(const std::string& run, const sim::Scenario& scenario, const sim::ScenarioResult& result);
+  /// Puts the file on disk, replacing `path` at once. The error says why and that the old file
+  /// is as it was. Nothing can be added after.
+  Expected<bool> Commit();
+  const std::string& path() const { return atomic_->path(); }
+
+ private:
+  ResultsFile(std::unique_ptr<AtomicFile> atomic, std::unique_ptr<H5Handle> h5)
+      : atomic_(std::move(atomic)), h5_(std::move(h5)) {}
+  std::unique_ptr<AtomicFile> atomic_;
+  std::unique_ptr<H5Handle> h5_;
+};
 
 }  // namespace spinelab::io

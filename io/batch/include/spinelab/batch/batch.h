@@ -13,6 +13,7 @@
 ///
 /// HDF5 (Debian's serial build) is not thread-safe: every call made here holds H5Mutex().
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -90,11 +91,21 @@ struct RunRecord {
   std::optional<sim::Scenario> scenario;
   std::optional<sim::ScenarioResult> result;
   IndexRow row;
+  bool cancelled = false;  ///< stopped by the cancel predicate: not a result (a resume runs it again)
 };
 
+/// Every planned run's scenario loaded with its values, before anything runs (the CLI's batch
+/// and Python's spinelab.batch): a scenario file none of whose runs can start (an unknown key, a
+/// malformed --set) is an error, with its first message; otherwise the number of runs whose
+/// values their scenario does not allow (e.g. a sweep reaching below a key's range), which will
+/// be recorded as failed while the rest run.
+Expected<int> CheckPlannedRuns(const BatchPlan& plan, const BatchRequest& request);
+
 /// Loads and runs one planned run. Never throws: a bad value or an unstable run is a failed row
-/// with its error.
-RunRecord ExecuteRun(const BatchPlan& plan, int index, const sim::SpineParams& params);
+/// with its error. `cancelled` (optional) is asked before every step: true stops the run, which
+/// comes back with `cancelled` set.
+RunRecord ExecuteRun(const BatchPlan& plan, int index, const sim::SpineParams& params,
+                     const std::function<bool()>& cancelled = {});
 
 /// Serialises every HDF5 call of the batch (the library is not thread-safe).
 std::mutex& H5Mutex();
@@ -160,6 +171,43 @@ struct PoolHooks {
   std::function<bool(const Expected<IndexRow>&)> on_done;
   /// Called on that thread about every 2 ms while it waits (an MPI rank 0 serves its ranks here).
   std::function<void()> poll;
+  /// Optional, asked by the workers before every step of their runs (any thread): true stops
+  /// the runs under way; they are dropped (no file, not reported), so a resume runs them again.
+  std::function<bool()> cancelled;
+};
+
+class Study;
+
+/// A study's runs still to do in this process, handed out to a pool and recorded as they finish:
+/// the one driver of `spinelab batch` (MPI rank 0 included, whose ranks take their runs here too)
+/// and of Python's spinelab.batch. Thread-safe.
+class StudyRunner {
+ public:
+  /// The runs of `study` not finished yet (Study::Todo), in plan order.
+  explicit StudyRunner(Study* study);
+  /// The next plan index to run, or -1 once every run is handed out or after Stop().
+  int Next();
+  /// Records a finished run (PoolHooks::on_done). False, and stopped, when its file or the study
+  /// file could not be written: error() says why (the first such failure).
+  bool Done(const Expected<IndexRow>& row);
+  /// Records a run another process finished (MPI): its shard's row read and recorded.
+  bool DoneElsewhere(int index);
+  /// Hands out no more runs; those running finish and are recorded (Ctrl-C). `why` becomes
+  /// error() when there is none yet ("" : a stop that is no error).
+  void Stop(const std::string& why = "");
+  bool stopped() const { return stopped_; }
+  std::string error() const;
+  /// hooks.next and hooks.on_done of this runner (poll left empty).
+  PoolHooks Hooks();
+
+ private:
+  Study* study_;
+  std::vector<int> todo_;
+  size_t next_ = 0;
+  std::atomic<bool> stopped_{false};
+  mutable std::mutex mutex_;    // next_, error_
+  std::mutex record_mutex_;     // the study (its rows and file)
+  std::string error_;
 };
 
 /// Where a pool spent its time (summed over its threads) [s].

@@ -6,6 +6,7 @@
 /// records the time series and events that the HDF5 writer stores.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <map>
 #include <string>
@@ -301,7 +302,9 @@ class ScenarioRunner {
   void SetExtraLoad(BodyId body, const Vec3& force_W, const Vec3& torque_W);
   /// Runs the rest of the scenario: Step() to the end, or a protocol's whole schedule (attempts
   /// at full rate, the slow state advanced in between; Step() alone runs one attempt's loads).
-  void RunToEnd();
+  /// `cancelled`, when given, is asked before every step: true stops the run as failed, with
+  /// error "cancelled at t = ... s" and the record up to then (Ctrl-C in Python).
+  void RunToEnd(const std::function<bool()>& cancelled = {});
   /// Stamps the wall time and hands the record over.
   ScenarioResult Finish();
 
@@ -312,7 +315,9 @@ class ScenarioRunner {
 };
 
 /// Runs a scenario on the spine model. Never throws for a run that goes unstable: the status
-/// and error say what happened and the record up to then is kept.
-Expected<ScenarioResult> RunScenario(const Scenario& scenario, const SpineParams& params);
+/// and error say what happened and the record up to then is kept. `cancelled`: as in
+/// ScenarioRunner::RunToEnd.
+Expected<ScenarioResult> RunScenario(const Scenario& scenario, const SpineParams& params,
+                                     const std::function<bool()>& cancelled = {});
 
 }  // namespace spinelab::sim
