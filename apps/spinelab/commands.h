@@ -31,5 +31,6 @@ void AddScenarioCommands(CLI::App& app, CommonOptions& common, int* exit_code);
 void AddPaStiffnessCommand(CLI::App& app, CommonOptions& common, int* exit_code);
 void AddBatchCommand(CLI::App& app, CommonOptions& common, int* exit_code);
 void AddCreepCommand(CLI::App& app, CommonOptions& common, int* exit_code);
+void AddRibsCommand(CLI::App& app, CommonOptions& common, int* exit_code);
 
 }  // namespace spinelab::cli

@@ -52,6 +52,7 @@ int main(int argc, char** argv) {
   spinelab::cli::AddPaStiffnessCommand(app, common, &exit_code);
   spinelab::cli::AddBatchCommand(app, common, &exit_code);
   spinelab::cli::AddCreepCommand(app, common, &exit_code);
+  spinelab::cli::AddRibsCommand(app, common, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

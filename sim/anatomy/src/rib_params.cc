@@ -149,6 +149,7 @@ Expected<RibCageParams> LoadRibCageParamsText(const std::string& text, const std
   p.cartilage_height_m = ribs("costal_cartilage.section_height_mm", mm, 2, 40, "mm");
   p.cartilage_thickness_m = ribs("costal_cartilage.section_thickness_mm", mm, 2, 30, "mm");
   p.cartilage_modulus_Pa = r.Scalar("costal_cartilage.modulus_MPa", 1e6, 0.5, 500, "MPa");
+  p.cartilage_compression_modulus_Pa = r.Scalar("costal_cartilage.compression_modulus_MPa", 1e6, 0.5, 500, "MPa");
   p.cartilage_density_kg_per_m3 = r.Scalar("costal_cartilage.density_kg_per_m3", 1, 900, 1500, "kg/m^3");
   p.cartilage_relaxation_time_s = r.Scalar("costal_cartilage.relaxation_time_s", 1, 0.01, 1e4, "s");
   p.cartilage_relaxed_fraction = r.Scalar("costal_cartilage.relaxed_fraction", 1, 0.05, 1, "[-]");

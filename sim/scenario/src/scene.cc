@@ -4,6 +4,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
+
+#include "spinelab/anatomy/rib_cage.h"
 
 namespace spinelab::sim {
 
@@ -111,6 +114,11 @@ Expected<ModelDesc> BuildScene(const Scenario& sc, const SpineParams& params, Sc
   if (sc.pelvis != "fixed") {
     bo.fix_sacrum = false;
     bo.legs_on_pelvis = true;
+  }
+  if (params.rib_cage_model == "bodies") {
+    auto ribs = LoadRibCageParams(DefaultRibCageModelPath(), params);
+    if (!ribs) return ribs.errors();
+    bo.rib_cage_bodies = std::make_shared<const RibCageParams>(std::move(ribs).value());
   }
   auto built = BuildSpineModel(params, sc.subject, bo);
   if (!built) return built.errors();

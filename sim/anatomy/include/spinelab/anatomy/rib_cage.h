@@ -68,7 +68,8 @@ struct RibCageParams {
   std::vector<double> cartilage_length_m;      ///< [m] bony rib end to its attachment (free end for 11–12)
   std::vector<double> cartilage_height_m;      ///< [m] section, superior–inferior (ellipse axis)
   std::vector<double> cartilage_thickness_m;   ///< [m] section, anterior–posterior (ellipse axis)
-  double cartilage_modulus_Pa = 0;             ///< [Pa] instantaneous Young's modulus
+  double cartilage_modulus_Pa = 0;             ///< [Pa] instantaneous Young's modulus (tension, bending)
+  double cartilage_compression_modulus_Pa = 0; ///< [Pa] instantaneous modulus in axial compression
   double cartilage_density_kg_per_m3 = 0;
   double cartilage_relaxation_time_s = 0;      ///< [s] stress relaxation time constant
   double cartilage_relaxed_fraction = 0;       ///< [-] long-time / instantaneous modulus
