@@ -183,11 +183,24 @@ Expected<int> AddRibCageBodies(const RibCageParams& RP, const SpineParams& P, co
       d->ligaments.push_back(f);
       d->synovial_joints.push_back(j);
     }
+    // the articulation's rotational stiffness at the head (the surfaces' shape; calibrated)
+    if (RP.cv_rotational_stiffness_Nm_per_rad > 0) {
+      BushingDesc rb;
+      rb.name = "costovertebral articulation " + RibBodyName(g.rib, g.side);
+      rb.body_a = V;
+      rb.body_b = R;
+      const Pose X_SH{XV.R, XV * g.p_head_V};
+      rb.X_AF = d->bodies[V].X_WB.Inverse() * X_SH;
+      rb.X_BM = d->bodies[R].X_WB.Inverse() * X_SH;
+      for (int ax = 0; ax < 3; ++ax) rb.params.rot[ax].k0 = RP.cv_rotational_stiffness_Nm_per_rad;
+      rb.params.c_rot = Vec3::Constant(RP.cv_rotational_stiffness_Nm_per_rad * P.ligament_damping_time_s);
+      d->bushings.push_back(rb);
+    }
   }
 
   // [ligaments] radiate, costotransverse, superior costotransverse
   auto add_lig = [&](const std::string& name, const std::string& type, BodyId a, const Vec3& pa_S, BodyId b,
-                     const Vec3& pb_S, double k, double toe) {
+                     const Vec3& pb_S, double k, double toe, double prestrain) {
     LigamentDesc e;
     e.name = name;
     e.type = type;
@@ -195,12 +208,12 @@ Expected<int> AddRibCageBodies(const RibCageParams& RP, const SpineParams& P, co
     e.p_AoPa_A = on(a, pa_S);
     e.body_b = b;
     e.p_BoPb_B = on(b, pb_S);
-    e.slack_length_m = (pb_S - pa_S).norm();
+    e.slack_length_m = (pb_S - pa_S).norm() / (1.0 + prestrain);
     e.stiffness_N_per_m = k;
     e.toe_strain = toe;
     e.damping_Ns_per_m = k * P.ligament_damping_time_s;
     e.slow = P.ligament_slow;
-    e.slow.reference_strain = 0;
+    e.slow.reference_strain = prestrain;  // in situ: no creep at rest
     d->ligaments.push_back(e);
   };
   for (const RibLigamentAnchor& a : G.ligaments) {
@@ -209,7 +222,7 @@ Expected<int> AddRibCageBodies(const RibCageParams& RP, const SpineParams& P, co
     const int vi = a.vertebra - T[0];  // T1 = 0
     const Vec3 pv_S = X_SV[vi] * a.p_vertebra_V, pr_S = X_SV[a.rib - 1] * a.p_rib_V;
     const std::string type = a.name.substr(0, a.name.find(" rib"));
-    add_lig(a.name, type, V, pv_S, R, pr_S, a.stiffness_N_per_m, RP.rib_ligament_toe_strain);
+    add_lig(a.name, type, V, pv_S, R, pr_S, a.stiffness_N_per_m, RP.rib_ligament_toe_strain, RP.rib_ligament_prestrain);
   }
   // intercostal tissue: links between rib i and rib i+1 of a side at equal fractions of their length
   for (int side : {+1, -1}) {
@@ -227,7 +240,7 @@ Expected<int> AddRibCageBodies(const RibCageParams& RP, const SpineParams& P, co
         const double width = len / n;
         add_lig("intercostal " + std::to_string(rib) + "-" + std::to_string(rib + 1) + (side > 0 ? " L " : " R ") + std::to_string(k + 1),
                 "intercostal", rib_body(rib, side), pa, rib_body(rib + 1, side), pb,
-                RP.intercostal_modulus_Pa * RP.intercostal_thickness_m * sL * width / L, RP.rib_ligament_toe_strain);
+                RP.intercostal_modulus_Pa * RP.intercostal_thickness_m * sL * width / L, RP.rib_ligament_toe_strain, 0.0);
       }
     }
   }

@@ -3,6 +3,8 @@
 
 #include <cmath>
 #include <memory>
+#include <cstdio>
+#include <cstdlib>
 
 #include "spinelab/anatomy/rib_geometry.h"
 #include "spinelab/sim/world.h"
@@ -41,6 +43,22 @@ double Mass(const ModelDesc& d) {
 double TurnAbout(const World& w, BodyId b, const Vec3& u_W) {
   const Mat3 R0 = w.model().desc().bodies[b].X_WB.R;
   return RotationVector(w.state().bodies[b].q_WB.toRotationMatrix() * R0.transpose()).dot(u_W);
+}
+
+// the load ramped linearly onto body b over ramp_s and held for hold_s (quasi-static, as in
+// vitro: the flexibility test's 2 s ramp and 0.5 s hold), from the state `rest`
+void RampAndHold(World* w, const State& rest, BodyId b, const AppliedLoad& load, double ramp_s = 2.0, double hold_s = 0.5) {
+  w->RestoreState(rest);
+  const double dt = 1e-3;
+  const int n_ramp = static_cast<int>(ramp_s / dt), n = n_ramp + static_cast<int>(hold_s / dt);
+  for (int i = 1; i <= n; ++i) {
+    const double f = std::min(1.0, static_cast<double>(i) / n_ramp);
+    AppliedLoad l = load;
+    l.force_N *= f;
+    l.torque_Nm *= f;
+    w->SetAppliedLoad(b, l);
+    w->Step();
+  }
 }
 
 }  // namespace
@@ -91,17 +109,14 @@ Expected<RibCageChecks> MeasureRibCage(const SpineParams& P, const RibCageParams
     AppliedLoad pull;
     pull.force_N = 28.0 * u_W;
     pull.p_BoP_B = p_B;
-    world.SetAppliedLoad(rib, pull);
-    world.SolveStatic(4000, 1e-9);
+    RampAndHold(&world, rest, rib, pull);
     const BodyState& s = world.state().bodies[rib];
     out.cv_translation_at_28N_m = ((s.q_WB.toRotationMatrix() * p_B + s.p_WB) - p_W).norm();
     double turn[2];
     for (int k = 0; k < 2; ++k) {
-      world.RestoreState(rest);
       AppliedLoad m;
       m.torque_Nm = (k == 0 ? 0.1 : -0.1) * u_W;
-      world.SetAppliedLoad(rib, m);
-      world.SolveStatic(4000, 1e-9);
+      RampAndHold(&world, rest, rib, m);
       turn[k] = TurnAbout(world, rib, u_W);
     }
     out.cv_rotation_range_rad = turn[0] - turn[1];
@@ -152,7 +167,7 @@ Expected<RibCageChecks> MeasureRibCage(const SpineParams& P, const RibCageParams
         AppliedLoad m;
         m.torque_Nm = (sgn == 0 ? 2.0 : -2.0) * u;
         world.SetAppliedLoad(t1, m);
-        world.SolveStatic(4000, 1e-8);
+        { const int it = world.SolveStatic(4000, 1e-8); if (std::getenv("RB_DEBUG")) std::fprintf(stderr, "rom solve %d\n", it); }
         th[sgn] = TurnAbout(world, t1, u);
       }
       (*r)[k] = th[0] - th[1];
