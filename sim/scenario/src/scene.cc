@@ -60,6 +60,7 @@ template <class Inside>
 double ClearanceShift(const ModelDesc& d, int n_bodies, const Vec3& u, Inside inside) {
   std::vector<Vec3> pts;
   for (int b = 0; b < n_bodies; ++b) {
+    if (d.bodies[b].shapes.empty()) continue;  // no contact surface (the ribs)
     const WorldBox B = BodyBox(d.bodies[b]);
     for (int i = 0; i <= 4; ++i)
       for (int j = 0; j <= 4; ++j)
@@ -181,7 +182,7 @@ Expected<ModelDesc> BuildScene(const Scenario& sc, const SpineParams& params, Sc
           double far = -1e9;
           // the held pelvis' box (tilted with the sacrum) is no contact surface: the free bodies decide
           for (int b = 0; b < n_spine; ++b)
-            if (!d.bodies[b].fixed) far = std::max(far, Support(BodyBox(d.bodies[b]), u));
+            if (!d.bodies[b].fixed && !d.bodies[b].shapes.empty()) far = std::max(far, Support(BodyBox(d.bodies[b]), u));
           contact = far * u;  // plane through the body's extreme point along u
         }
         e.X_WE.R = Eigen::Quaterniond::FromTwoVectors(Vec3::UnitZ(), n).toRotationMatrix();
