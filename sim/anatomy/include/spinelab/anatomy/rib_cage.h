@@ -3,8 +3,9 @@
 /// The rib cage's parameters (models/ribcage_adult.toml, loaded and validated): ribs 1–12 per
 /// side, the sternum (manubrium + body), the costal cartilages, the costovertebral (CV) and
 /// costotransverse (CT) synovial joints, their ligaments and the intercostal tissue. All values
-/// in SI and radians, converted once by LoadRibCageParams. Nothing in the simulation consumes
-/// them yet (issue 20): rib_geometry.h turns them into bodies' geometry and masses.
+/// in SI and radians, converted once by LoadRibCageParams. rib_geometry.h turns them into bodies'
+/// geometry and masses, and AddRibCageBodies into the simulation's bodies and elements
+/// (rib_cage.model = "bodies"; docs/ribcage.md).
 
 #include <array>
 #include <string>
