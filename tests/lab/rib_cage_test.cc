@@ -12,6 +12,7 @@
 #include "spinelab/anatomy/spine.h"
 #include "spinelab/lab/distraction.h"
 #include "spinelab/lab/rib_cage.h"
+#include "spinelab/scenario/scenario.h"
 #include "spinelab/sim/world.h"
 
 namespace spinelab::sim {
@@ -155,6 +156,25 @@ TEST(RibCageBodies, CalibrationChecks) {
   EXPECT_GT(k.cv_translation_at_28N_m, Ribs().cv_translation_at_28N_m);       // too soft (x5)
   EXPECT_LT(k.chest_stiffness_N_per_m, Ribs().chest_stiffness_N_per_m);      // too soft (x0.17)
   EXPECT_GT(k.chest_stiffness_N_per_m, 0.05 * Ribs().chest_stiffness_N_per_m);
+}
+
+TEST(RibCageBodies, ARunRecordsTheRibJointsBesideTheFacetsAndSummarisesThem) {
+  auto sc = LoadScenario(std::string(SPINELAB_SOURCE_DIR) + "/scenarios/thoracic_thrust.toml").value();
+  SpineParams p = Spine();
+  p.rib_cage_model = "bodies";
+  const ScenarioResult r = RunScenario(sc, p).value();
+  ASSERT_EQ(r.status, "ok");
+  int rib = 0;
+  for (const std::string& n : r.facet_names) rib += n.find(" rib ") != std::string::npos;
+  EXPECT_EQ(rib, 44);
+  EXPECT_EQ(r.facet_names[50], "CV rib 1 L");  // after the 50 facets
+  const size_t F = r.facet_names.size();
+  EXPECT_EQ(r.facet_pressure_Pa.size(), r.time_s.size() * F);
+  const ScenarioSummary s = Summarize(sc, r);
+  EXPECT_EQ(s.other_joints, 44);
+  EXPECT_GE(s.closest_other_pop, 50);
+  // the lumped default has none
+  EXPECT_EQ(Summarize(sc, RunScenario(sc, Spine()).value()).other_joints, 0);
 }
 
 }  // namespace
