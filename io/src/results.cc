@@ -53,6 +53,8 @@ Expected<bool> WriteRun(const H5Handle& file, const std::string& run, const sim:
             WriteAttr(G, kSteps, static_cast<int64_t>(r.steps));
   if (!r.model_text.empty())  // the model it ran on, whole: a rerun needs no model file
     ok = ok && WriteAttr(G, run_attr::kModelText, r.model_text) && WriteAttr(G, run_attr::kModelFile, r.model_file);
+  if (!r.rib_cage_text.empty())  // the rib cage it ran on (the cage as bodies)
+    ok = ok && WriteAttr(G, run_attr::kRibCageText, r.rib_cage_text) && WriteAttr(G, run_attr::kRibCageFile, r.rib_cage_file);
   // every dataset through the one table (run_layout.h)
   for (const RunDataset& d : RunDatasets()) {
     if (!ok) break;
@@ -116,6 +118,8 @@ Expected<StoredRun> ReadRun(const H5Handle& F, const std::string& path, const st
   text(kVersion, &out.spinelab_version, false);
   out.has_model_text = text(kModelText, &out.model_text, false);
   text(kModelFile, &out.model_file, false);
+  text(kRibCageText, &out.rib_cage_text, false);
+  text(kRibCageFile, &out.rib_cage_file, false);
   std::string overrides;
   if (text(kOverrides, &overrides, false)) {  // older files have none
     std::stringstream lines(overrides);
@@ -180,6 +184,8 @@ Expected<StoredRun> ReadRun(const H5Handle& F, const std::string& path, const st
   r.wall_time_s = out.wall_time_s;
   r.model_text = out.model_text;
   r.model_file = out.model_file;
+  r.rib_cage_text = out.rib_cage_text;
+  r.rib_cage_file = out.rib_cage_file;
   return out;
 }
 
@@ -193,7 +199,12 @@ Expected<sim::SpineParams> StoredModel(const StoredRun& run) {
     return std::vector<Diagnostic>{{run.file, "runs/" + run.run + "@model_text",
                                     "run '" + run.run + "' has no model_text attribute (written before spinelab stored the model it ran on); "
                                     "run its scenario again with --model FILE.toml"}};
-  return sim::LoadSpineParamsText(run.model_text, run.file + ":" + run.run);
+  auto p = sim::LoadSpineParamsText(run.model_text, run.file + ":" + run.run);
+  if (p && !run.rib_cage_text.empty()) {  // the rib cage it ran on, not today's file
+    p.value().rib_cage_text = run.rib_cage_text;
+    p.value().rib_cage_file = run.file + ":" + run.run + "@rib_cage_text";
+  }
+  return p;
 }
 
 Expected<sim::SpineParams> LoadModelSpec(const std::string& spec) {

@@ -117,8 +117,11 @@ Expected<ModelDesc> BuildScene(const Scenario& sc, const SpineParams& params, Sc
     bo.legs_on_pelvis = true;
   }
   if (params.rib_cage_model == "bodies") {
-    auto ribs = LoadRibCageParams(DefaultRibCageModelPath(), params);
+    auto ribs = params.rib_cage_text.empty() ? LoadRibCageParams(DefaultRibCageModelPath(), params)
+                                             : LoadRibCageParamsText(params.rib_cage_text, params.rib_cage_file, params);
     if (!ribs) return ribs.errors();
+    scene->rib_cage_text = ribs.value().text;
+    scene->rib_cage_file = ribs.value().file;
     bo.rib_cage_bodies = std::make_shared<const RibCageParams>(std::move(ribs).value());
   }
   auto built = BuildSpineModel(params, sc.subject, bo);

@@ -106,6 +106,9 @@ struct SpineParams {
   /// how whole-body models carry the rib cage (rib_cage.model): "lumped" (the rotational
   /// stiffness above) or "bodies" (ribs, sternum and their joints from models/ribcage_adult.toml)
   std::string rib_cage_model = "lumped";
+  /// the rib cage file's text when the cage is bodies (a run's stored rib_cage_text; empty: the
+  /// default file, DefaultRibCageModelPath) and where it came from
+  std::string rib_cage_text, rib_cage_file;
   std::array<CapsuleParams, 3> capsule{};  ///< per region (0 C, 1 T, 2 L); area comes from the facet
   // repeated loading (docs/repeated_loading.md): creep, recovery and laxity of the ligaments and
   // of the capsular fibres (reference_strain is set per fibre by the builder)

@@ -219,6 +219,7 @@ struct ScenarioResult {
   std::vector<Attempt> attempts;
   std::vector<EnvironmentDesc> environment;         ///< the scene's static objects
   std::string model_file, model_text;               ///< the model it ran on: SpineParams::file and ::text
+  std::string rib_cage_file, rib_cage_text;         ///< the rib cage file it ran on (rib_cage.model = bodies), else empty
   std::string status = "ok", error;
   double wall_time_s = 0;
   int64_t steps = 0;
