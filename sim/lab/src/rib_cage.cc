@@ -101,6 +101,9 @@ Expected<RibCageChecks> MeasureRibCage(const SpineParams& P, const RibCageParams
     for (JointDesc& L : d.joints) L.reflex = -1;
     const Vec3 u_W = (X_SV.R * g.neck_axis_V).normalized();                    // head -> tubercle
     const Vec3 p_W = X_SV * (0.5 * (g.p_head_V + g.p_tubercle_V));             // the neck's middle
+    // a cranial-caudal load at the rib segment's end turns it about the horizontal axis square to
+    // the rib (J Biomech 2024's moment-angle test)
+    const Vec3 c_W = u_W.cross(X_SV.R.col(2)).normalized();
     const Vec3 p_B = d.bodies[rib].X_WB.Inverse() * p_W;
     auto w = StaticWorld(d);
     if (!w) return w.errors();
@@ -115,9 +118,9 @@ Expected<RibCageChecks> MeasureRibCage(const SpineParams& P, const RibCageParams
     double turn[2];
     for (int k = 0; k < 2; ++k) {
       AppliedLoad m;
-      m.torque_Nm = (k == 0 ? 0.1 : -0.1) * u_W;
+      m.torque_Nm = (k == 0 ? 0.1 : -0.1) * c_W;
       RampAndHold(&world, rest, rib, m);
-      turn[k] = TurnAbout(world, rib, u_W);
+      turn[k] = TurnAbout(world, rib, c_W);
     }
     out.cv_rotation_range_rad = turn[0] - turn[1];
   }

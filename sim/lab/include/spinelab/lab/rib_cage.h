@@ -4,8 +4,9 @@
 /// literature value in models/ribcage_adult.toml [calibration_targets] or calibration.md §7:
 /// - the costovertebral articulation of one rib (rib 6 L; every other body held, only that
 ///   rib's joints, capsules and ligaments acting): translation under 28 N pulling along the neck
-///   axis at the neck's middle (1.41 mm), rotation range about the neck axis under ±0.1 N·m
-///   (13.2°) (J Biomech 2024 163:111923); quasi-static (static solve, fluid at rest pressure);
+///   axis at the neck's middle (1.41 mm), rotation range under ±0.1 N·m about the horizontal
+///   axis square to the neck (a cranial-caudal load at the segment's end; 13.2°) (J Biomech 2024
+///   163:111923); quasi-static (2 s ramps, 0.5 s holds; fluid at its rest pressure);
 /// - the chest's stiffness under a sternal push (every vertebra held, the sternum pushed
 ///   posteriorly, 0 → 300 N in 0.3 s, the downstroke of a CPR compression; secant between 100 and
 ///   300 N) against 100.7 N/cm (Circulation 2020 142:A13048);
@@ -29,7 +30,7 @@ struct RibCageChecks {
   double total_mass_bodies_kg = 0;       ///< [kg] the whole model, cage as bodies
   int rib_joints = 0;                    ///< synovial joints of the cage
   double cv_translation_at_28N_m = 0;    ///< [m] rib 6 L, along the neck axis
-  double cv_rotation_range_rad = 0;      ///< [rad] rib 6 L, about the neck axis, ±0.1 N·m
+  double cv_rotation_range_rad = 0;      ///< [rad] rib 6 L, about the horizontal axis square to the neck, ±0.1 N·m
   double chest_stiffness_N_per_m = 0;    ///< [N/m] sternum, 100 → 300 N
   std::array<double, 3> rom_bodies_rad{}, rom_lumped_rad{}, rom_stumps_rad{};  ///< [rad] FE, LB, AR, T1–T12 at ±2 N·m
 };
