@@ -105,6 +105,7 @@ TEST(ViscoelasticBushing, BadParameters) {
   d.viscoelastic_bushings[0].relaxed_fraction = 0;
   d.viscoelastic_bushings[0].relaxation_time_s = -1;
   d.viscoelastic_bushings[0].params.k_trans.x() = NAN;
+  d.viscoelastic_bushings[0].X_BM.p.y() = INFINITY;
   auto m = sim::Model::Compile(d);
   ASSERT_FALSE(m.ok());
   const std::string msg = m.ErrorText();
@@ -112,6 +113,7 @@ TEST(ViscoelasticBushing, BadParameters) {
   EXPECT_NE(msg.find("relaxed_fraction"), std::string::npos) << msg;
   EXPECT_NE(msg.find("relaxation_time_s"), std::string::npos) << msg;
   EXPECT_NE(msg.find("k_trans"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("X_BM"), std::string::npos) << msg;
   d = TwoBodies();
   d.solve_order = {1, 1};
   EXPECT_FALSE(sim::Model::Compile(d).ok());

@@ -124,6 +124,10 @@ class ViscoelasticBushingType final : public sim::ElementType {
       }
       if (!(std::isfinite(P.k_axial_compression) && P.k_axial_compression >= 0))
         bad(e, "params.k_axial_compression", P.k_axial_compression, ">= 0 N/m");
+      for (const Pose* X : {&e.X_AF, &e.X_BM})
+        if (!X->R.allFinite() || !X->p.allFinite() || std::abs(X->R.determinant() - 1.0) > 1e-6)
+          errors->push_back({"", "viscoelastic bushing '" + e.name + "'",
+                             std::string(X == &e.X_AF ? "X_AF" : "X_BM") + " must be a finite rigid pose (rotation with determinant 1)"});
     }
   }
   void Init(const sim::ModelDesc& d, sim::State* s, sim::StepOutputs* o) const override {
