@@ -147,14 +147,15 @@ TEST(RibCageBodies, CalibrationChecks) {
   const RibCageChecks k = MeasureRibCage(Spine(), Ribs(), Subject{}).value();
   EXPECT_EQ(k.rib_joints, 44);
   EXPECT_NEAR(k.total_mass_bodies_kg, k.total_mass_lumped_kg, 1e-9);
-  // calibrated: the costovertebral articulation's rotation under +-0.1 N m (J Biomech 2024)
-  EXPECT_NEAR(k.cv_rotation_range_rad, Ribs().cv_rotation_range_rad, 0.1 * Ribs().cv_rotation_range_rad);
+  // calibrated: the costovertebral articulation's rotation under +-0.1 N m and its translation
+  // under 28 N along the rib (J Biomech 2024)
+  EXPECT_NEAR(k.cv_rotation_range_rad, Ribs().cv_rotation_range_rad, 0.05 * Ribs().cv_rotation_range_rad);
+  EXPECT_NEAR(k.cv_translation_at_28N_m, Ribs().cv_translation_at_28N_m, 0.05 * Ribs().cv_translation_at_28N_m);
   // the cage as bodies stiffens the thoracic spine in every direction (Liebsch et al. 2017);
-  // how much is not calibrated yet (docs/ribcage.md): +15 / +28 / +23 % where Liebsch removed 52 / 42 / 94 %
+  // how much is not calibrated yet (docs/ribcage.md): +12 / +19 / +14 % where Liebsch measured +52 / +42 / +94 %
   for (int i = 0; i < 3; ++i) EXPECT_LT(k.rom_bodies_rad[i], 0.95 * k.rom_stumps_rad[i]) << i;
   // not yet calibrated, printed by `spinelab ribs` and in docs/ribcage.md: bounds that say what it is today
-  EXPECT_GT(k.cv_translation_at_28N_m, Ribs().cv_translation_at_28N_m);       // too soft (x5)
-  EXPECT_LT(k.chest_stiffness_N_per_m, Ribs().chest_stiffness_N_per_m);      // too soft (x0.17)
+  EXPECT_LT(k.chest_stiffness_N_per_m, Ribs().chest_stiffness_N_per_m);      // too soft (x0.13)
   EXPECT_GT(k.chest_stiffness_N_per_m, 0.05 * Ribs().chest_stiffness_N_per_m);
 }
 

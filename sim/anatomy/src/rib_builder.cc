@@ -184,7 +184,7 @@ Expected<int> AddRibCageBodies(const RibCageParams& RP, const SpineParams& P, co
       d->synovial_joints.push_back(j);
     }
     // the articulation's rotational stiffness at the head (the surfaces' shape; calibrated)
-    if (RP.cv_rotational_stiffness_Nm_per_rad > 0) {
+    if (RP.cv_rotational_stiffness_Nm_per_rad > 0 || RP.cv_translational_stiffness_N_per_m > 0) {
       BushingDesc rb;
       rb.name = "costovertebral articulation " + RibBodyName(g.rib, g.side);
       rb.body_a = V;
@@ -194,6 +194,9 @@ Expected<int> AddRibCageBodies(const RibCageParams& RP, const SpineParams& P, co
       rb.X_BM = d->bodies[R].X_WB.Inverse() * X_SH;
       for (int ax = 0; ax < 3; ++ax) rb.params.rot[ax].k0 = RP.cv_rotational_stiffness_Nm_per_rad;
       rb.params.c_rot = Vec3::Constant(RP.cv_rotational_stiffness_Nm_per_rad * P.ligament_damping_time_s);
+      rb.params.k_trans = Vec3::Constant(RP.cv_translational_stiffness_N_per_m);
+      rb.params.k_axial_compression = RP.cv_translational_stiffness_N_per_m;
+      rb.params.c_trans = rb.params.k_trans * P.ligament_damping_time_s;
       d->bushings.push_back(rb);
     }
   }

@@ -176,6 +176,7 @@ Expected<RibCageParams> LoadRibCageParamsText(const std::string& text, const std
   p.rib_ligament_toe_strain = r.Scalar("ligaments.toe_strain", 1, 0.001, 0.5, "[-]");
   p.rib_ligament_prestrain = r.Scalar("ligaments.prestrain", 1, 0, 0.3, "[-]");
   p.cv_rotational_stiffness_Nm_per_rad = r.Scalar("costovertebral.rotational_stiffness_Nm_per_rad", 1, 0, 100, "N·m/rad");
+  p.cv_translational_stiffness_N_per_m = r.Scalar("costovertebral.translational_stiffness_N_per_mm", 1e3, 0, 1000, "N/mm");
   p.intercostal_modulus_Pa = r.Scalar("intercostal.modulus_MPa", 1e6, 0.001, 50, "MPa");
   p.intercostal_thickness_m = r.Scalar("intercostal.thickness_mm", mm, 0.5, 30, "mm");
   p.intercostal_links_per_space =

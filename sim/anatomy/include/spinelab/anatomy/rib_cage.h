@@ -87,6 +87,7 @@ struct RibCageParams {
   // [ligaments] tension-only, toe region then linear (the spine's ligament law)
   double radiate_k_N_per_m = 0, costotransverse_k_N_per_m = 0, superior_costotransverse_k_N_per_m = 0;
   double rib_ligament_toe_strain = 0;  ///< [-]
+  double cv_translational_stiffness_N_per_m = 0;   ///< [N/m] the same, translation of the head (capsule, intra-articular ligament)
   double cv_rotational_stiffness_Nm_per_rad = 0;  ///< [N·m/rad] the costovertebral articulation's rotational stiffness (surfaces' shape)
   double rib_ligament_prestrain = 0;   ///< [-] in situ strain at the rest pose (radiate, costotransverse, superior costotransverse)
 
