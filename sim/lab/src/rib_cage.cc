@@ -3,8 +3,6 @@
 
 #include <cmath>
 #include <memory>
-#include <cstdio>
-#include <cstdlib>
 
 #include "spinelab/anatomy/rib_geometry.h"
 #include "spinelab/sim/world.h"
@@ -170,7 +168,8 @@ Expected<RibCageChecks> MeasureRibCage(const SpineParams& P, const RibCageParams
         AppliedLoad m;
         m.torque_Nm = (sgn == 0 ? 2.0 : -2.0) * u;
         world.SetAppliedLoad(t1, m);
-        { const int it = world.SolveStatic(4000, 1e-8); if (std::getenv("RB_DEBUG")) std::fprintf(stderr, "rom solve %d\n", it); }
+        if (world.SolveStatic(4000, 1e-8) < 0)
+          return std::vector<Diagnostic>{{"", "T1-T12 range of motion", "the static solve under a pure moment on T1 did not converge"}};
         th[sgn] = TurnAbout(world, t1, u);
       }
       (*r)[k] = th[0] - th[1];
