@@ -32,5 +32,6 @@ void AddPaStiffnessCommand(CLI::App& app, CommonOptions& common, int* exit_code)
 void AddBatchCommand(CLI::App& app, CommonOptions& common, int* exit_code);
 void AddCreepCommand(CLI::App& app, CommonOptions& common, int* exit_code);
 void AddValidateCommand(CLI::App& app, CommonOptions& common, int* exit_code);
+void AddRibsCommand(CLI::App& app, CommonOptions& common, int* exit_code);
 
 }  // namespace spinelab::cli

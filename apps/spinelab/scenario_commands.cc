@@ -69,6 +69,10 @@ void PrintSummary(const Scenario& sc, const ScenarioResult& r, const ScenarioSum
     std::printf("closest to a pop: %s, fluid at %.0f kPa, %.0f %% of the %.0f kPa a pop needs\n",
                 r.facet_names[s.closest_pop_facet].c_str(), s.closest_pop_pressure_Pa * 1e-3,
                 100 * s.closest_pop_fraction(), s.closest_pop_threshold_Pa * 1e-3);
+  if (s.other_joints > 0 && s.closest_other_pop >= 0)  // the rib joints (rib_cage.model = bodies)
+    std::printf("closest rib joint to a pop (of %d): %s, fluid at %.0f kPa, %.0f %% of the %.0f kPa a pop needs\n", s.other_joints,
+                r.facet_names[s.closest_other_pop].c_str(), s.closest_other_pressure_Pa * 1e-3,
+                100 * s.closest_other_pressure_Pa / s.closest_other_threshold_Pa, s.closest_other_threshold_Pa * 1e-3);
   if (sc.protocol.enabled) std::printf("%s", ProtocolReport(sc, r).c_str());
   const RiskThresholds th;
   for (const LevelSummary& l : s.levels) {

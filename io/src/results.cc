@@ -56,6 +56,10 @@ std::vector<RunAttribute> RunAttributes(const sim::Scenario& sc, const sim::Scen
     a.push_back({kModelText, r.model_text});
     a.push_back({kModelFile, r.model_file});
   }
+  if (!r.rib_cage_text.empty()) {  // the rib cage it ran on (the cage as bodies)
+    a.push_back({kRibCageText, r.rib_cage_text});
+    a.push_back({kRibCageFile, r.rib_cage_file});
+  }
   return a;
 }
 
@@ -134,6 +138,8 @@ Expected<StoredRun> ReadRun(const H5Handle& F, const std::string& path, const st
   text(kVersion, &out.spinelab_version, false);
   out.has_model_text = text(kModelText, &out.model_text, false);
   text(kModelFile, &out.model_file, false);
+  text(kRibCageText, &out.rib_cage_text, false);
+  text(kRibCageFile, &out.rib_cage_file, false);
   std::string overrides;
   if (text(kOverrides, &overrides, false)) {  // older files have none
     std::stringstream lines(overrides);
@@ -198,6 +204,8 @@ Expected<StoredRun> ReadRun(const H5Handle& F, const std::string& path, const st
   r.wall_time_s = out.wall_time_s;
   r.model_text = out.model_text;
   r.model_file = out.model_file;
+  r.rib_cage_text = out.rib_cage_text;
+  r.rib_cage_file = out.rib_cage_file;
   return out;
 }
 
@@ -211,7 +219,12 @@ Expected<sim::SpineParams> StoredModel(const StoredRun& run) {
     return std::vector<Diagnostic>{{run.file, "runs/" + run.run + "@model_text",
                                     "run '" + run.run + "' has no model_text attribute (written before spinelab stored the model it ran on); "
                                     "run its scenario again with --model FILE.toml"}};
-  return sim::LoadSpineParamsText(run.model_text, run.file + ":" + run.run);
+  auto p = sim::LoadSpineParamsText(run.model_text, run.file + ":" + run.run);
+  if (p && !run.rib_cage_text.empty()) {  // the rib cage it ran on, not today's file
+    p.value().rib_cage_text = run.rib_cage_text;
+    p.value().rib_cage_file = run.file + ":" + run.run + "@rib_cage_text";
+  }
+  return p;
 }
 
 Expected<sim::SpineParams> LoadModelSpec(const std::string& spec) {

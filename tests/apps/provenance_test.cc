@@ -97,6 +97,28 @@ TEST(Provenance, RerunReproducesEveryNumericDatasetAfterTheModelFileChanged) {
   EXPECT_NE(std::find(changed.begin(), changed.end(), "levels/rotation"), changed.end()) << Join(changed);
 }
 
+TEST(Provenance, ARunWithTheRibCageAsBodiesStoresItsRibCageFileAndRerunsBitForBit) {
+  const std::string dir = ::testing::TempDir() + "/provenance_ribs";
+  std::system(("rm -rf '" + dir + "' && mkdir -p '" + dir + "'").c_str());
+  const std::string model = dir + "/model.toml", a = dir + "/a.h5", b = dir + "/b.h5";
+  std::string text = Slurp(std::string(SPINELAB_SOURCE_DIR) + "/models/spine_adult.toml");
+  const size_t at = text.find("\nmodel = \"lumped\"");
+  ASSERT_NE(at, std::string::npos) << "rib_cage.model moved: update this test";
+  text.replace(at, 17, "\nmodel = \"bodies\"");
+  std::ofstream(model, std::ios::binary) << text;
+  CmdResult r = Exec("--model " + model + " run " + kTwist + " -o " + a);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("closest rib joint to a pop (of 44)"), std::string::npos) << r.output;
+  r = Exec("rerun " + a + " -o " + b);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  auto A = io::ReadRun(a, "seated_twist"), B = io::ReadRun(b, "seated_twist");
+  ASSERT_TRUE(A.ok() && B.ok()) << A.ErrorText() << B.ErrorText();
+  EXPECT_EQ(A.value().rib_cage_text, Slurp(std::string(SPINELAB_SOURCE_DIR) + "/models/ribcage_adult.toml"));
+  EXPECT_EQ(B.value().rib_cage_text, A.value().rib_cage_text);
+  EXPECT_EQ(B.value().rib_cage_file, a + ":seated_twist@rib_cage_text");
+  EXPECT_EQ(Join(DifferingNumbers(A.value(), B.value())), "") << "rerun differs";
+}
+
 TEST(Provenance, BadInputNamesFileAndRunAndWritesNothing) {
   const std::string dir = ::testing::TempDir() + "/provenance_bad";
   std::system(("rm -rf '" + dir + "' && mkdir -p '" + dir + "'").c_str());

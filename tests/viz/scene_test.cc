@@ -47,6 +47,37 @@ TEST(VizScene, DrawsEveryBodyFacetAndObject) {
   EXPECT_EQ(boxes_env, 1) << "the face cradle";
 }
 
+TEST(VizScene, DrawsTheRibsTheSternumAndTheRibJointsWhenTheCageIsBodies) {
+  auto sc = sim::LoadScenario(std::string(SPINELAB_SOURCE_DIR) + "/scenarios/thoracic_thrust.toml").value();
+  sim::SpineParams p = sim::LoadSpineParams(sim::DefaultSpineModelPath()).value();
+  p.rib_cage_model = "bodies";
+  Fixture f;
+  f.model = sim::BuildScenarioModel(sc, p).value();
+  for (const auto& b : f.model.bodies) f.frame.X_WB.push_back(b.X_WB);
+  const size_t F = f.model.synovial_joints.size();
+  for (auto* v : {&f.frame.facet_gap_m, &f.frame.facet_pressure_Pa, &f.frame.facet_capsule_strain, &f.frame.facet_contact_N,
+                  &f.frame.facet_bubble_radius_m})
+    v->assign(F, 0.0);
+  const auto items = BuildDrawList(f.model, f.frame, {});
+  std::vector<int> per_body(f.model.bodies.size(), 0), per_joint(F, 0);
+  for (const DrawItem& it : items) {
+    if (it.body >= 0) ++per_body[it.body];
+    if (it.facet >= 0) ++per_joint[it.facet];
+  }
+  int ribs = 0, rib_joints = 0;
+  for (size_t b = 0; b < per_body.size(); ++b) {
+    const std::string& n = f.model.bodies[b].name;
+    if (n.rfind("rib ", 0) == 0 || n == "sternum") {
+      EXPECT_GE(per_body[b], 2) << n;  // shaft pieces (+ cartilage) / manubrium and body
+      ++ribs;
+    }
+  }
+  for (size_t k = 0; k < F; ++k)
+    if (f.model.synovial_joints[k].name.find(" rib ") != std::string::npos) rib_joints += per_joint[k];
+  EXPECT_EQ(ribs, 25);
+  EXPECT_EQ(rib_joints, 44);
+}
+
 TEST(VizScene, FacetColourFollowsTheQuantityAndGasShowsABubble) {
   Fixture f = Thrust();
   f.frame.facet_capsule_strain[10] = 0.34;   // top of the range: red

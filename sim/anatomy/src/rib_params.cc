@@ -149,6 +149,7 @@ Expected<RibCageParams> LoadRibCageParamsText(const std::string& text, const std
   p.cartilage_height_m = ribs("costal_cartilage.section_height_mm", mm, 2, 40, "mm");
   p.cartilage_thickness_m = ribs("costal_cartilage.section_thickness_mm", mm, 2, 30, "mm");
   p.cartilage_modulus_Pa = r.Scalar("costal_cartilage.modulus_MPa", 1e6, 0.5, 500, "MPa");
+  p.cartilage_compression_modulus_Pa = r.Scalar("costal_cartilage.compression_modulus_MPa", 1e6, 0.5, 500, "MPa");
   p.cartilage_density_kg_per_m3 = r.Scalar("costal_cartilage.density_kg_per_m3", 1, 900, 1500, "kg/m^3");
   p.cartilage_relaxation_time_s = r.Scalar("costal_cartilage.relaxation_time_s", 1, 0.01, 1e4, "s");
   p.cartilage_relaxed_fraction = r.Scalar("costal_cartilage.relaxed_fraction", 1, 0.05, 1, "[-]");
@@ -173,6 +174,9 @@ Expected<RibCageParams> LoadRibCageParamsText(const std::string& text, const std
   p.costotransverse_k_N_per_m = r.Scalar("ligaments.costotransverse_stiffness_N_per_mm", Npmm, 0.1, 500, "N/mm");
   p.superior_costotransverse_k_N_per_m = r.Scalar("ligaments.superior_costotransverse_stiffness_N_per_mm", Npmm, 0.1, 500, "N/mm");
   p.rib_ligament_toe_strain = r.Scalar("ligaments.toe_strain", 1, 0.001, 0.5, "[-]");
+  p.rib_ligament_prestrain = r.Scalar("ligaments.prestrain", 1, 0, 0.3, "[-]");
+  p.cv_rotational_stiffness_Nm_per_rad = r.Scalar("costovertebral.rotational_stiffness_Nm_per_rad", 1, 0, 100, "N·m/rad");
+  p.cv_translational_stiffness_N_per_m = r.Scalar("costovertebral.translational_stiffness_N_per_mm", 1e3, 0, 1000, "N/mm");
   p.intercostal_modulus_Pa = r.Scalar("intercostal.modulus_MPa", 1e6, 0.001, 50, "MPa");
   p.intercostal_thickness_m = r.Scalar("intercostal.thickness_mm", mm, 0.5, 30, "mm");
   p.intercostal_links_per_space =

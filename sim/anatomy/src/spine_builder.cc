@@ -8,6 +8,7 @@
 #include <cmath>
 
 #include "spinelab/anatomy/spine.h"
+#include "spinelab/anatomy/rib_geometry.h"
 
 namespace spinelab::sim {
 
@@ -350,7 +351,7 @@ Expected<ModelDesc> BuildSpineModel(const SpineParams& P, const Subject& subject
     }
 
     // the anterior rib cage across the level: a rotational spring in parallel with the disc
-    if (options.rib_cage && P.rib_cage_bridged[lv] > 0) {
+    if (options.rib_cage && !options.rib_cage_bodies && P.rib_cage_bridged[lv] > 0) {
       BushingDesc rc = level_bushing("rib cage");
       // D's axes: x lateral bending, y flexion-extension, z axial rotation
       const Vec3 k = P.rib_cage_bridged[lv] * P.rib_cage_k_Nm_per_rad;
@@ -434,6 +435,11 @@ Expected<ModelDesc> BuildSpineModel(const SpineParams& P, const Subject& subject
     const Vec3 p_W = d.bodies[1].X_WB * path.points.back().second + fr[1].X_WV.R * Vec3(e.x(), -side * e.y(), e.z());
     path.points.push_back({0, d.bodies[0].X_WB.Inverse() * p_W});
     d.paths.push_back(path);
+  }
+  // the rib cage as bodies (in the spine frame, like everything above)
+  if (options.rib_cage && options.rib_cage_bodies) {
+    auto ribs = AddRibCageBodies(*options.rib_cage_bodies, P, subject, &d);
+    if (!ribs) return ribs.errors();
   }
   // place the model: rotate and move every world-fixed quantity
   const Pose& X = options.X_W_spine;

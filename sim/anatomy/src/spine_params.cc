@@ -164,6 +164,14 @@ Expected<SpineParams> LoadSpineParamsText(const std::string& text, const std::st
     p.rib_cage_bridged = r.Array("rib_cage.bridged_share", NL, 1, 0, 1, "[-]");
     const auto kc = r.Array("rib_cage.stiffness_Nm_per_rad", 3, 1, 0, 1e4, "N·m/rad");
     p.rib_cage_k_Nm_per_rad = Vec3(kc[0], kc[1], kc[2]);
+    if (root.at_path("rib_cage.model")) {
+      p.rib_cage_model = r.Text("rib_cage.model");
+      const std::string src = r.Text("rib_cage.model_source");
+      if (p.rib_cage_model != "lumped" && p.rib_cage_model != "bodies")
+        r.errors().push_back({r.Where("rib_cage.model"), "rib_cage.model", "'" + p.rib_cage_model + "' is not allowed; allowed: \"lumped\" (the rotational stiffness per level) or \"bodies\" (ribs, sternum and rib joints from models/ribcage_adult.toml)"});
+      if (src.rfind("assumed", 0) != 0 && src.rfind("calibrated", 0) != 0)
+        r.errors().push_back({r.Where("rib_cage.model_source"), "rib_cage.model_source", "must say why ('assumed: ...' or 'calibrated: ...')"});
+    }
   }
   {
     r.MarkSeen("arms.carried_by");

@@ -15,8 +15,41 @@ namespace spinelab::sim {
 namespace {
 
 // the one-joint model: fixture on the upper body, only this facet and its capsular ligament
+// a synovial joint that is not a level's facet (a rib joint): its two bodies, the first fixed
+Expected<ModelDesc> SynovialJointSegment(const ModelDesc& model, const std::string& name) {
+  for (const SynovialJointDesc& f : model.synovial_joints) {
+    if (f.name != name || f.body_a < 0 || f.body_b < 0) continue;
+    ModelDesc seg;
+    seg.name = model.name + " joint " + name;
+    seg.bodies = {model.bodies[f.body_a], model.bodies[f.body_b]};
+    seg.bodies[0].fixed = true;
+    for (BodyDesc& b : seg.bodies) b.border = false;
+    SynovialJointDesc g = f;
+    g.body_a = 0;
+    g.body_b = 1;
+    g.capsule_ligament = -1;
+    if (f.capsule_ligament >= 0) {
+      LigamentDesc c = model.ligaments[f.capsule_ligament];
+      c.body_a = c.body_a == f.body_a ? 0 : 1;
+      c.body_b = c.body_b == f.body_b ? 1 : 0;
+      seg.ligaments.push_back(c);
+      g.capsule_ligament = 0;
+    }
+    seg.synovial_joints.push_back(g);
+    JointDesc L;
+    L.name = name;
+    L.upper = 1;
+    L.lower = 0;
+    L.synovial = {0, 0};
+    L.X_WD0 = seg.bodies[0].X_WB;
+    seg.joints.push_back(L);
+    return seg;
+  }
+  return std::vector<Diagnostic>{{"", "level", "'" + name + "' is neither a level nor a synovial joint of model '" + model.name + "'"}};
+}
+
 Expected<ModelDesc> JointModel(const ModelDesc& spine, const std::string& level, char side, int* facet_out) {
-  auto seg = ExtractSegment(spine, level);
+  auto seg = spine.FindJoint(level) >= 0 ? ExtractSegment(spine, level) : SynovialJointSegment(spine, level);
   if (!seg) return seg.errors();
   ModelDesc d = std::move(seg).value();
   const JointDesc L = d.joints[0];

@@ -102,6 +102,8 @@ Expected<ScenarioRunner> ScenarioRunner::Create(const Scenario& sc, const SpineP
   res.environment = d.environment;
   res.model_file = params.file;
   res.model_text = params.text;
+  res.rib_cage_file = scene.rib_cage_file;
+  res.rib_cage_text = scene.rib_cage_text;
   // safety: artery rest lengths (every model has the neck); per level the weaker vertebra's strength
   impl->X_WB.resize(d.bodies.size());
   for (size_t b = 0; b < d.bodies.size(); ++b) impl->X_WB[b] = d.bodies[b].X_WB;

@@ -4,6 +4,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
+
+#include "spinelab/anatomy/rib_cage.h"
 
 namespace spinelab::sim {
 
@@ -57,6 +60,7 @@ template <class Inside>
 double ClearanceShift(const ModelDesc& d, int n_bodies, const Vec3& u, Inside inside) {
   std::vector<Vec3> pts;
   for (int b = 0; b < n_bodies; ++b) {
+    if (d.bodies[b].shapes.empty()) continue;  // no contact surface (the ribs)
     const WorldBox B = BodyBox(d.bodies[b]);
     for (int i = 0; i <= 4; ++i)
       for (int j = 0; j <= 4; ++j)
@@ -111,6 +115,14 @@ Expected<ModelDesc> BuildScene(const Scenario& sc, const SpineParams& params, Sc
   if (sc.pelvis != "fixed") {
     bo.fix_sacrum = false;
     bo.legs_on_pelvis = true;
+  }
+  if (params.rib_cage_model == "bodies") {
+    auto ribs = params.rib_cage_text.empty() ? LoadRibCageParams(DefaultRibCageModelPath(), params)
+                                             : LoadRibCageParamsText(params.rib_cage_text, params.rib_cage_file, params);
+    if (!ribs) return ribs.errors();
+    scene->rib_cage_text = ribs.value().text;
+    scene->rib_cage_file = ribs.value().file;
+    bo.rib_cage_bodies = std::make_shared<const RibCageParams>(std::move(ribs).value());
   }
   auto built = BuildSpineModel(params, sc.subject, bo);
   if (!built) return built.errors();
@@ -173,7 +185,7 @@ Expected<ModelDesc> BuildScene(const Scenario& sc, const SpineParams& params, Sc
           double far = -1e9;
           // the held pelvis' box (tilted with the sacrum) is no contact surface: the free bodies decide
           for (int b = 0; b < n_spine; ++b)
-            if (!d.bodies[b].fixed) far = std::max(far, Support(BodyBox(d.bodies[b]), u));
+            if (!d.bodies[b].fixed && !d.bodies[b].shapes.empty()) far = std::max(far, Support(BodyBox(d.bodies[b]), u));
           contact = far * u;  // plane through the body's extreme point along u
         }
         e.X_WE.R = Eigen::Quaterniond::FromTwoVectors(Vec3::UnitZ(), n).toRotationMatrix();

@@ -21,6 +21,7 @@ struct Scene {
   std::vector<double> artery_rest_m;  // per path
   std::vector<double> strength_N;     // per level: the weaker of its two vertebrae
   std::vector<double> annulus_Am_m2, annulus_t_m, annulus_wall_m2;  // per level: Bredt area, wall, wall area
+  std::string rib_cage_text, rib_cage_file;  // the rib cage file it built the cage from (bodies), else empty
 };
 
 // the engine options a scenario runs with (gravity and everything else at the engine defaults)

@@ -58,7 +58,7 @@ ScenarioSummary Summarize(const Scenario& sc, const ScenarioResult& r) {
   }
   // the joint whose fluid came nearest its cracking suction; one that cracked got there (the
   // records, at the output rate, may miss the instant)
-  double nearest = 0;
+  double nearest = 0, nearest_other = 0;
   for (size_t f = 0; f < F && f < r.facet_nucleation_Pa.size(); ++f) {
     const double crack = r.facet_nucleation_Pa[f];
     if (!(crack < 0)) continue;
@@ -66,6 +66,19 @@ ScenarioSummary Summarize(const Scenario& sc, const ScenarioResult& r) {
     for (size_t t = t0; t < T; ++t) lowest = std::min(lowest, r.facet_pressure_Pa[t * F + f]);
     for (const auto& c : r.cavitations)
       if (c.facet == static_cast<int>(f) && c.time_s >= start - 1e-9) lowest = std::min(lowest, crack);
+    // a joint of no level (a rib joint): also its own nearest
+    bool of_level = false;
+    for (size_t l = 0; l < L && !of_level; ++l)
+      of_level = r.facet_names[f].compare(0, r.level_names[l].size() + 1, r.level_names[l] + " ") == 0;
+    if (!of_level) {
+      ++out.other_joints;
+      if (lowest / crack > nearest_other) {
+        nearest_other = lowest / crack;
+        out.closest_other_pop = static_cast<int>(f);
+        out.closest_other_pressure_Pa = lowest;
+        out.closest_other_threshold_Pa = crack;
+      }
+    }
     if (lowest / crack > nearest) {
       nearest = lowest / crack;
       out.closest_pop_facet = static_cast<int>(f);

@@ -39,6 +39,7 @@ struct StoredRun {
   std::vector<std::string> overrides;      ///< key=value, as given to --set
   bool has_model_text = false;             ///< files written before the model was stored have none
   std::string model_text, model_file;
+  std::string rib_cage_text, rib_cage_file;  ///< the rib cage file's text (rib_cage.model = bodies), else empty
   int64_t seed = 0, steps = 0;
   double dt_s = 0, wall_time_s = 0;
   sim::ScenarioResult result;              ///< every table dataset back in its field (and status, error, model)

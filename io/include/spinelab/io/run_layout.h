@@ -55,6 +55,8 @@ inline constexpr const char* kScenarioText = "scenario_text";
 inline constexpr const char* kParameters = "parameters";
 inline constexpr const char* kOverrides = "overrides";
 inline constexpr const char* kModelText = "model_text";
+inline constexpr const char* kRibCageText = "rib_cage_text";  // the rib cage file (only with rib_cage.model = bodies)
+inline constexpr const char* kRibCageFile = "rib_cage_file";
 inline constexpr const char* kModelFile = "model_file";
 inline constexpr const char* kStatus = "status";
 inline constexpr const char* kError = "error";

@@ -6,6 +6,7 @@
 #include "forces/ligament.h"
 #include "forces/reflex.h"
 #include "forces/synovial_joint.h"
+#include "forces/viscoelastic_bushing.h"
 
 namespace spinelab::internal {
 
@@ -15,6 +16,7 @@ const std::vector<const sim::ElementType*>& BuiltinElementTypes() {
   static const std::vector<const sim::ElementType*> table = {
       &ContactElementType(),
       &BushingElementType(),
+      &ViscoelasticBushingElementType(),
       &LigamentElementType(),
       &SynovialJointElementType(),
       &ReflexElementType(),

@@ -250,16 +250,33 @@ Expected<Model> Model::Compile(ModelDesc desc) {
       for (int i = 0; i < 3; ++i) v.Pos(el, "half_extents_m", e.half_extents_m[i], "m");
     v.NonNeg(el, "friction", e.friction, "");
   }
+  for (const ElementType* t : internal::BuiltinElementTypes()) t->Validate(desc, &errors);  // their own checks
   for (const auto& t : desc.extra_element_types) {
     if (!t) v.Error("extra_element_types", "null element type");
     else t->Validate(desc, &errors);
   }
   if (!errors.empty()) return errors;
 
+  {
+    std::vector<bool> listed(nb, false);
+    for (BodyId b : desc.solve_order) {
+      if (b < 0 || b >= nb) v.Error("solve_order", "body " + std::to_string(b) + " is not a body index (0.." + std::to_string(nb - 1) + ")");
+      else if (listed[b]) v.Error("solve_order", "body '" + desc.bodies[b].name + "' is listed twice");
+      else listed[b] = true;
+    }
+  }
+  if (!errors.empty()) return errors;
+
   Model m;
   m.free_index_.assign(nb, -1);
+  // the solve order: the listed bodies, then the others in creation order
+  std::vector<bool> placed(nb, false);
+  for (BodyId b : desc.solve_order) {
+    placed[b] = true;
+    if (!desc.bodies[b].fixed) m.free_index_[b] = m.num_free_++;
+  }
   for (int i = 0; i < nb; ++i)
-    if (!desc.bodies[i].fixed) m.free_index_[i] = m.num_free_++;
+    if (!placed[i] && !desc.bodies[i].fixed) m.free_index_[i] = m.num_free_++;
   m.desc_ = std::move(desc);
   return m;
 }

@@ -97,15 +97,17 @@ int ChainBandwidth(const Model& m, const std::vector<const ElementType*>& types,
 // beyond this bandwidth the banded solve costs about what the dense one does
 constexpr int kMaxBandwidth = 4;
 
-// props (hand pads) touch any body: they are the border of the banded system, which needs
-// them at the end of the free indices. Their number, or -1 if a prop comes before another body
+// props (hand pads) touch any body, and border bodies (BodyDesc::border) many: they are the
+// border of the banded system, which needs them at the end of the free indices (the solve
+// order). Their number, or -1 if one comes before another body
 int NumBorderProps(const Model& m) {
   const ModelDesc& d = m.desc();
+  std::vector<BodyId> by_free(m.num_free_bodies(), kGround);
+  for (size_t i = 0; i < d.bodies.size(); ++i)
+    if (const int fi = m.free_index(static_cast<BodyId>(i)); fi >= 0) by_free[fi] = static_cast<BodyId>(i);
   int border = 0;
-  for (size_t i = 0; i < d.bodies.size(); ++i) {
-    const int fi = m.free_index(static_cast<BodyId>(i));
-    if (fi < 0) continue;
-    if (d.bodies[i].prop) ++border;
+  for (const BodyId b : by_free) {
+    if (d.bodies[b].prop || d.bodies[b].border) ++border;
     else if (border > 0) return -1;
   }
   return border;

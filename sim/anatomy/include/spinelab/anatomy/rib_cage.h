@@ -3,8 +3,9 @@
 /// The rib cage's parameters (models/ribcage_adult.toml, loaded and validated): ribs 1–12 per
 /// side, the sternum (manubrium + body), the costal cartilages, the costovertebral (CV) and
 /// costotransverse (CT) synovial joints, their ligaments and the intercostal tissue. All values
-/// in SI and radians, converted once by LoadRibCageParams. Nothing in the simulation consumes
-/// them yet (issue 20): rib_geometry.h turns them into bodies' geometry and masses.
+/// in SI and radians, converted once by LoadRibCageParams. rib_geometry.h turns them into bodies'
+/// geometry and masses, and AddRibCageBodies into the simulation's bodies and elements
+/// (rib_cage.model = "bodies"; docs/ribcage.md).
 
 #include <array>
 #include <string>
@@ -68,7 +69,8 @@ struct RibCageParams {
   std::vector<double> cartilage_length_m;      ///< [m] bony rib end to its attachment (free end for 11–12)
   std::vector<double> cartilage_height_m;      ///< [m] section, superior–inferior (ellipse axis)
   std::vector<double> cartilage_thickness_m;   ///< [m] section, anterior–posterior (ellipse axis)
-  double cartilage_modulus_Pa = 0;             ///< [Pa] instantaneous Young's modulus
+  double cartilage_modulus_Pa = 0;             ///< [Pa] instantaneous Young's modulus (tension, bending)
+  double cartilage_compression_modulus_Pa = 0; ///< [Pa] instantaneous modulus in axial compression
   double cartilage_density_kg_per_m3 = 0;
   double cartilage_relaxation_time_s = 0;      ///< [s] stress relaxation time constant
   double cartilage_relaxed_fraction = 0;       ///< [-] long-time / instantaneous modulus
@@ -85,6 +87,9 @@ struct RibCageParams {
   // [ligaments] tension-only, toe region then linear (the spine's ligament law)
   double radiate_k_N_per_m = 0, costotransverse_k_N_per_m = 0, superior_costotransverse_k_N_per_m = 0;
   double rib_ligament_toe_strain = 0;  ///< [-]
+  double cv_translational_stiffness_N_per_m = 0;   ///< [N/m] the same, translation of the head (capsule, intra-articular ligament)
+  double cv_rotational_stiffness_Nm_per_rad = 0;  ///< [N·m/rad] the costovertebral articulation's rotational stiffness (surfaces' shape)
+  double rib_ligament_prestrain = 0;   ///< [-] in situ strain at the rest pose (radiate, costotransverse, superior costotransverse)
 
   // [intercostal] tissue between neighbouring ribs
   double intercostal_modulus_Pa = 0;      ///< [Pa]

@@ -155,3 +155,40 @@ Expected<RibCageGeometry> ComputeRibCageGeometry(const RibCageParams& ribs, cons
                                                  const std::array<Pose, kRibLevels>& X_SV);
 
 }  // namespace spinelab::sim
+
+namespace spinelab::sim {
+
+/// The rib cage as bodies (issue 20, phase 1), added to a spine model built by BuildSpineModel
+/// in its own frame (before placement; SpineBuildOptions::rib_cage_bodies calls it):
+/// - 24 ribs and the sternum (manubrium and body as one rigid body) as bodies, their masses,
+///   centres of mass and inertias from ComputeRibCageGeometry (each rib carries its costal
+///   cartilage's mass, lumped at the cartilage's midpoint); T1..T12 give up slice_mass_kg
+///   (their inertia scaled by the mass they keep, their centre of mass kept), so the total mass
+///   is unchanged;
+/// - the 44 synovial joints (costovertebral on T_i for every rib; costotransverse on T_i for
+///   ribs 1–10): articular contact with the facets' cartilage law and the thoracic facet capsule
+///   (SpineParams::capsule[1]) with the joint's own area, fluid volume and orientation; the
+///   capsule's gas exchange scaled by area from the facet of T_i's level; a capsular fibre
+///   across each joint (the spine's CL law, thoracic) that gives its capsule strain;
+/// - the costal cartilages as viscoelastic bushings (ViscoelasticBushingDesc) at their midpoints:
+///   an Euler–Bernoulli beam of the cartilage's elliptic section and length referred to its
+///   midpoint (axial E·A/L, tension modulus / compression modulus, transverse 12·E·I/L³, bending
+///   E·I/L, torsion G·J/L with G = E/3), relaxing to the relaxed fraction with the file's time;
+///   ribs 1–7 to the sternum, 8–10 to the rib above (the junction on the cartilage above moves
+///   with that rib), 11–12 free;
+/// - radiate (ribs 2–9: bands to T_(i−1) and T_i), costotransverse and superior costotransverse
+///   ligaments; intercostal tissue as tension-only links between neighbouring ribs of a side
+///   (modulus × thickness × the link's share of the space / its length);
+/// - ModelDesc::solve_order: rib i (L, R) between T_(i−1) and T_i, the sternum last as a border
+///   body, so the implicit system stays banded (bandwidth 3).
+/// The chest's contact surface stays on the trunk slices (the ribs have no contact shapes yet).
+/// Returns the index of the first rib body (24 ribs, rib 1 L, rib 1 R, …, then the sternum), or
+/// the geometry's errors.
+Expected<int> AddRibCageBodies(const RibCageParams& ribs, const SpineParams& spine, const Subject& subject,
+                               ModelDesc* model);
+
+/// Names of the rib cage's bodies and joints: "rib 6 L", "sternum", "CV rib 6 L", "CT rib 6 L".
+std::string RibBodyName(int rib, int side);
+std::string RibJointName(bool costovertebral, int rib, int side);
+
+}  // namespace spinelab::sim

@@ -13,7 +13,11 @@
 #include "spinelab/sim/options.h"
 #include "spinelab/sim/status.h"
 
+#include <memory>
+
 namespace spinelab::sim {
+
+struct RibCageParams;  // rib_cage.h
 
 constexpr int kSpineBodies = 26;
 constexpr int kSpineLevels = 25;
@@ -99,6 +103,12 @@ struct SpineParams {
   // rotational stiffness in parallel with the disc (whole-body models; SpineBuildOptions::rib_cage)
   std::vector<double> rib_cage_bridged;        ///< (25) [-] share of the stiffness at each level (0: not bridged)
   Vec3 rib_cage_k_Nm_per_rad = Vec3::Zero();   ///< [N·m/rad] about the disc frame's x (lateral bending), y (flexion), z (axial)
+  /// how whole-body models carry the rib cage (rib_cage.model): "lumped" (the rotational
+  /// stiffness above) or "bodies" (ribs, sternum and their joints from models/ribcage_adult.toml)
+  std::string rib_cage_model = "lumped";
+  /// the rib cage file's text when the cage is bodies (a run's stored rib_cage_text; empty: the
+  /// default file, DefaultRibCageModelPath) and where it came from
+  std::string rib_cage_text, rib_cage_file;
   std::array<CapsuleParams, 3> capsule{};  ///< per region (0 C, 1 T, 2 L); area comes from the facet
   // repeated loading (docs/repeated_loading.md): creep, recovery and laxity of the ligaments and
   // of the capsular fibres (reference_strain is set per fibre by the builder)
@@ -158,6 +168,9 @@ struct SpineBuildOptions {
   /// (params.rib_cage_*): on for whole-body runs, off for specimen tests, whose thoracic
   /// segments (Wilke et al. 2017) kept only the rib stumps
   bool rib_cage = true;
+  /// with rib_cage: the rib cage as bodies (AddRibCageBodies, rib_geometry.h) instead of the
+  /// lumped stiffness; null: lumped
+  std::shared_ptr<const RibCageParams> rib_cage_bodies;
   /// the whole model is built in its own (spine) frame, then placed by this pose: lying,
   /// kneeling and leaning postures. Gravity stays as it is in W; the feed-forward sees it rotated.
   Pose X_W_spine;

@@ -68,6 +68,10 @@ struct BodyDesc {
   double anterior_contact_damping_Ns_per_m = 0;
   /// a prop (a practitioner's hand pad): collides with the other bodies, not with the environment
   bool prop = false;
+  /// couples to bodies far apart in the solve order (e.g. a body joined to many of a chain's
+  /// bodies): solved, like the props, as a border body of the banded implicit system. Border
+  /// bodies (props and these) must come after every other free body in the solve order
+  bool border = false;
 };
 
 /// Nonlinear moment law about one axis of a bushing (N·m, rad):
@@ -115,6 +119,26 @@ struct BushingDesc {
   bool active = false;
   /// the reflex (ReflexDesc index) whose tone scales the moment laws by 1 + tone, or -1
   int reflex = -1;
+};
+
+/// A viscoelastic 6-DOF bushing (standard linear solid): the bushing law of BushingParams in two
+/// branches in parallel, an elastic one scaled by the relaxed fraction r and a Maxwell branch
+/// scaled by 1 − r whose rest configuration X_FR (internal state, State::viscoelastic) relaxes
+/// towards the current relative pose of M in F with time constant τ:
+///   F = r·B(X_FM) + (1 − r)·B(X_RM),   X_FR → X_FM:  (x_R − x) ← (x_R − x)·e^(−h/τ)
+/// per component of (position, rotation vector), exactly over each step. So a sudden deflection
+/// meets the full stiffness, a held one relaxes to r of it. A static solve (long times) sees
+/// the elastic branch only. Damping (c_trans, c_rot) acts once, in the elastic branch.
+/// In the human model: the costal cartilages (an Euler–Bernoulli beam referred to its midpoint).
+struct ViscoelasticBushingDesc {
+  std::string name;                   ///< e.g. "costal cartilage 6 L"
+  BodyId body_a = kGround;
+  BodyId body_b = kGround;
+  Pose X_AF;                          ///< frame F on A
+  Pose X_BM;                          ///< frame M on B (coincides with F at rest)
+  BushingParams params;               ///< instantaneous law (both branches together); no preload, no bias
+  double relaxed_fraction = 1;        ///< [-] r: long-time / instantaneous stiffness, in (0, 1]
+  double relaxation_time_s = 1;       ///< [s] τ, > 0
 };
 
 /// Slow behaviour of a ligament or capsule fibre (docs/repeated_loading.md): creep and recovery
@@ -284,12 +308,18 @@ struct ModelDesc {
   std::string name;
   std::vector<BodyDesc> bodies;
   std::vector<BushingDesc> bushings;
+  std::vector<ViscoelasticBushingDesc> viscoelastic_bushings;
   std::vector<LigamentDesc> ligaments;
   std::vector<SynovialJointDesc> synovial_joints;
   std::vector<ReflexDesc> reflexes;
   std::vector<EnvironmentDesc> environment;
   std::vector<JointDesc> joints;
   std::vector<PathDesc> paths;
+  /// order of the free bodies in the implicit solve: these bodies first, in this order, then
+  /// every other free body in creation order (empty: creation order). Bodies appended to a
+  /// chain (ribs after a spine) are listed between the chain bodies they couple, so the system
+  /// stays banded; border bodies (BodyDesc::border, props) must come last
+  std::vector<BodyId> solve_order;
   /// element types beyond the engine's own, evaluated after them (each holds its elements)
   std::vector<std::shared_ptr<const ElementType>> extra_element_types;
 

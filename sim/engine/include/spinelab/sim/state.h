@@ -42,6 +42,13 @@ struct LigamentState {
   double slack() const { return creep_fast + creep_slow + laxity + laxity_permanent; }
 };
 
+/// Internal state of a viscoelastic bushing (ViscoelasticBushingDesc): the Maxwell branch's rest
+/// configuration, as the deflection of M in F it is at rest at.
+struct ViscoelasticState {
+  Vec3 p_rest_F = Vec3::Zero();       ///< [m] rest position of Mo in F
+  Vec3 theta_rest_F = Vec3::Zero();   ///< [rad] rest rotation vector of M in F
+};
+
 /// Slow state of a reflex (ReflexDesc).
 struct ReflexState {
   double tone = 0;                    ///< [-] protective muscle tone: muscle stiffness × (1 + tone)
@@ -55,6 +62,7 @@ struct State {
   std::vector<CapsuleState> capsules; ///< (n_synovial_joints), zero-initialised when no capsule
   std::vector<LigamentState> ligaments; ///< (n_ligaments) creep and laxity
   std::vector<ReflexState> reflexes;  ///< (n_reflexes) protective tone
+  std::vector<ViscoelasticState> viscoelastic;  ///< (n_viscoelastic_bushings) Maxwell rest configurations
 };
 
 /// Per-bushing outputs of the last force evaluation (written by step/forces).
@@ -106,6 +114,7 @@ struct ContactOutput {
 
 struct StepOutputs {
   std::vector<BushingOutput> bushings;
+  std::vector<BushingOutput> viscoelastic_bushings;  ///< both branches together
   std::vector<LigamentOutput> ligaments;
   std::vector<SynovialJointOutput> synovial_joints;
   std::vector<ContactOutput> contacts;  ///< compliant contact points at the current state

@@ -60,7 +60,8 @@ struct DistractionResult {
   std::string status = "ok";
 };
 
-/// Runs the test on the facet `side` ('L'/'R') of `level`. Fails for an unknown level/side, a
+/// Runs the test on the facet `side` ('L'/'R') of `level`, or, when `level` names a synovial
+/// joint that is not a level's facet (a rib joint, "CV rib 6 L"), on that joint (side unused). Fails for an unknown level/side, a
 /// facet without capsule or bad options.
 Expected<DistractionResult> RunDistraction(const ModelDesc& spine, const std::string& level, char side,
                                            const DistractionOptions& options);

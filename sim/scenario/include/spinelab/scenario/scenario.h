@@ -220,6 +220,7 @@ struct ScenarioResult {
   std::vector<Attempt> attempts;
   std::vector<EnvironmentDesc> environment;         ///< the scene's static objects
   std::string model_file, model_text;               ///< the model it ran on: SpineParams::file and ::text
+  std::string rib_cage_file, rib_cage_text;         ///< the rib cage file it ran on (rib_cage.model = bodies), else empty
   std::string status = "ok", error;
   double wall_time_s = 0;
   int64_t steps = 0;
@@ -253,6 +254,12 @@ struct ScenarioSummary {
   double closest_pop_fraction() const {
     return closest_pop_facet >= 0 ? closest_pop_pressure_Pa / closest_pop_threshold_Pa : 0.0;
   }
+  /// the same among the synovial joints that belong to no level (the rib joints when the rib
+  /// cage is bodies): their number, the nearest one (-1: none under suction), its pressures
+  int other_joints = 0;
+  int closest_other_pop = -1;
+  double closest_other_pressure_Pa = 0;    ///< [Pa] gauge
+  double closest_other_threshold_Pa = 0;   ///< [Pa] gauge
   double peak_artery_strain[2] = {0, 0};   ///< [-] left, right (change from baseline); neck scenarios
   bool has_arteries = false;
 };

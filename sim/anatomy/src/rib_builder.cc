@@ -1,0 +1,302 @@
+// AddRibCageBodies: the rib cage's geometry (rib_geometry.cc) as bodies, synovial joints,
+// cartilages, ligaments and intercostal links of a spine model (rib_geometry.h has the model).
+#include <algorithm>
+#include <cmath>
+
+#include <Eigen/Eigenvalues>
+
+#include "spinelab/anatomy/rib_geometry.h"
+
+namespace spinelab::sim {
+
+std::string RibBodyName(int rib, int side) { return "rib " + std::to_string(rib) + (side > 0 ? " L" : " R"); }
+std::string RibJointName(bool costovertebral, int rib, int side) {
+  return std::string(costovertebral ? "CV " : "CT ") + RibBodyName(rib, side);
+}
+
+namespace {
+
+// a body at a mass property's COM with its principal axes (a right-handed frame)
+BodyDesc BodyFromMass(const std::string& name, const MassProperties& m, const Pose& X_SF) {
+  Eigen::SelfAdjointEigenSolver<Mat3> es(m.I_com);
+  Mat3 R = es.eigenvectors();
+  if (R.determinant() < 0) R.col(2) = -R.col(2);
+  BodyDesc b;
+  b.name = name;
+  b.mass_kg = m.mass_kg;
+  b.inertia_kgm2 = es.eigenvalues().cwiseMax(1e-12);
+  b.X_WB = Pose{X_SF.R * R, X_SF * m.p_com};
+  return b;
+}
+
+// adds a point mass at p to m (same frame): mass, COM and the inertia about the new COM
+void AddPointMass(double mass, const Vec3& p, MassProperties* m) {
+  const double M = m->mass_kg + mass;
+  const Vec3 c = (m->mass_kg * m->p_com + mass * p) / M;
+  auto shift = [](double mk, const Vec3& d) { return mk * (d.squaredNorm() * Mat3::Identity() - d * d.transpose()); };
+  m->I_com = m->I_com + shift(m->mass_kg, m->p_com - c) + shift(mass, p - c);
+  m->mass_kg = M;
+  m->p_com = c;
+}
+
+MassProperties Combine(const MassProperties& a, const MassProperties& b) {
+  MassProperties m;
+  m.mass_kg = a.mass_kg + b.mass_kg;
+  m.p_com = (a.mass_kg * a.p_com + b.mass_kg * b.p_com) / m.mass_kg;
+  auto shift = [](double mk, const Vec3& d) { return mk * (d.squaredNorm() * Mat3::Identity() - d * d.transpose()); };
+  m.I_com = a.I_com + shift(a.mass_kg, a.p_com - m.p_com) + b.I_com + shift(b.mass_kg, b.p_com - m.p_com);
+  return m;
+}
+
+// frame whose z axis is the unit vector n
+Mat3 FrameAlongZ(const Vec3& n) {
+  const Vec3 z = n.normalized();
+  const Vec3 ref = std::abs(z.x()) < 0.9 ? Vec3::UnitX() : Vec3::UnitY();
+  const Vec3 y = z.cross(ref).normalized();
+  Mat3 R;
+  R.col(0) = y.cross(z);
+  R.col(1) = y;
+  R.col(2) = z;
+  return R;
+}
+
+}  // namespace
+
+Expected<int> AddRibCageBodies(const RibCageParams& RP, const SpineParams& P, const Subject& subject, ModelDesc* d) {
+  const std::array<Pose, kRibLevels> X_SV = ThoracicVertebraFrames(*d);
+  auto geo = ComputeRibCageGeometry(RP, P, subject, X_SV);
+  if (!geo) return geo.errors();
+  const RibCageGeometry& G = geo.value();
+  const double sL = subject.height_m / P.ref_height_m;
+  std::array<BodyId, kRibLevels> T{};
+  for (int i = 0; i < kRibLevels; ++i) T[i] = d->FindBody("T" + std::to_string(i + 1));
+  const int first = static_cast<int>(d->bodies.size());
+
+  // [bodies] the trunk slices give up the cage's mass (inertia in proportion, COM kept)
+  for (int i = 0; i < kRibLevels; ++i) {
+    BodyDesc& b = d->bodies[T[i]];
+    const double keep = (b.mass_kg - G.slice_mass_kg[i]) / b.mass_kg;
+    b.mass_kg -= G.slice_mass_kg[i];
+    b.inertia_kgm2 *= keep;
+  }
+  // ribs (with their cartilages' mass), in the order rib 1 L, rib 1 R, …
+  std::vector<Pose> X_SR(G.ribs.size());  // the rib bodies' frames in S
+  for (size_t r = 0; r < G.ribs.size(); ++r) {
+    const RibGeometry& g = G.ribs[r];
+    const Pose& XV = X_SV[g.rib - 1];
+    MassProperties m = g.mass;  // in V
+    const CartilageGeometry& c = G.cartilages[r];
+    AddPointMass(c.mass_kg, XV.Inverse() * (0.5 * (c.p_start_S + c.p_end_S)), &m);
+    BodyDesc b = BodyFromMass(RibBodyName(g.rib, g.side), m, XV);
+    X_SR[r] = b.X_WB;
+    // drawn as a chain of elliptic cylinders along the centreline
+    constexpr int kDrawn = 12;
+    for (int s = 0; s < kDrawn; ++s) {
+      const Vec3 a = XV * g.centreline_V[s * kRibSegments / kDrawn];
+      const Vec3 e = XV * g.centreline_V[(s + 1) * kRibSegments / kDrawn];
+      GeometryPrimitive p;
+      p.part = "rib shaft";
+      p.kind = PrimitiveKind::kCylinder;
+      const Mat3 R_SG = FrameAlongZ(e - a);
+      p.X_BG = b.X_WB.Inverse() * Pose{R_SG, 0.5 * (a + e)};
+      p.size_m = Vec3(0.5 * g.section.thickness_m, 0.5 * g.section.height_m, 0.5 * (e - a).norm());
+      b.geometry.push_back(p);
+    }
+    if (c.length_m > 0) {
+      GeometryPrimitive p;
+      p.part = "costal cartilage";
+      p.kind = PrimitiveKind::kCylinder;
+      p.X_BG = b.X_WB.Inverse() * Pose{FrameAlongZ(c.p_end_S - c.p_start_S), 0.5 * (c.p_start_S + c.p_end_S)};
+      const double r_c = std::sqrt(c.area_m2 / kPi);
+      p.size_m = Vec3(r_c, r_c, 0.5 * (c.p_end_S - c.p_start_S).norm());
+      b.geometry.push_back(p);
+    }
+    d->bodies.push_back(b);
+  }
+  // the sternum: manubrium and body as one rigid body (the manubriosternal joint is a
+  // symphysis that moves little)
+  const BodyId sternum = static_cast<BodyId>(d->bodies.size());
+  {
+    BodyDesc b = BodyFromMass("sternum", Combine(G.sternum[0].mass, G.sternum[1].mass), Pose{});
+    b.border = true;  // joined to ribs 1–7 of both sides: a border body of the banded solve
+    for (const SternumPart& sp : G.sternum) {
+      GeometryPrimitive p;
+      p.part = sp.name;
+      p.kind = PrimitiveKind::kBox;
+      p.X_BG = b.X_WB.Inverse() * sp.X_SP;
+      p.size_m = sp.half_extents_m;
+      b.geometry.push_back(p);
+    }
+    d->bodies.push_back(b);
+  }
+  auto rib_body = [&](int rib, int side) { return static_cast<BodyId>(first + 2 * (rib - 1) + (side > 0 ? 0 : 1)); };
+  // a point given in S on body b (its frame in S: the model is still in S)
+  auto on = [&](BodyId b, const Vec3& p_S) { return d->bodies[b].X_WB.Inverse() * p_S; };
+
+  // [joints] costovertebral and costotransverse synovial joints, with a capsular fibre each
+  const CapsuleParams& cap_T = P.capsule[1];
+  const LigamentTypeParams& CL = P.ligaments[6];
+  for (const RibGeometry& g : G.ribs) {
+    const BodyId R = rib_body(g.rib, g.side), V = T[g.rib - 1];
+    const Pose& XV = X_SV[g.rib - 1];
+    const int lv = V;  // the level below T_i has T_i as its upper body: its facet sets the scale
+    const double facet_area = P.facet_area_m2[lv] * sL * sL;
+    for (const bool cv : {true, false}) {
+      if (!cv && !g.has_costotransverse) continue;
+      const Vec3 p_V = cv ? g.p_head_V : g.p_tubercle_V;
+      const Vec3 n_V = (cv ? g.n_costovertebral_V : g.n_costotransverse_V).normalized();
+      SynovialJointDesc j;
+      j.name = RibJointName(cv, g.rib, g.side);
+      j.body_a = V;
+      j.body_b = R;
+      j.p_AoP_A = d->bodies[V].p_BoV_B + p_V;  // V has B's axes
+      j.n_A = n_V;
+      j.p_BoQ_B = on(R, XV * p_V);
+      j.rest_gap_m = RP.joint_rest_gap_m * sL;
+      j.area_m2 = cv ? g.cv_area_m2 : g.ct_area_m2;
+      j.cartilage_modulus_Pa = P.cartilage_modulus_Pa;
+      j.cartilage_thickness_m = P.cartilage_thickness_m;
+      j.damping_s_per_m = P.contact_damping_s_per_m;
+      j.has_capsule = true;
+      j.capsule = cap_T;
+      j.capsule.fluid_volume_m3 = cv ? g.cv_fluid_m3 : g.ct_fluid_m3;
+      j.capsule.gas_conductance_mol_per_s_Pa = cap_T.gas_conductance_mol_per_s_Pa * j.area_m2 / facet_area;
+      // capsular fibre across the joint, square to its normal
+      const Vec3 along = (std::abs(n_V.z()) < 0.9 ? Vec3(Vec3::UnitZ() - n_V * n_V.z()) : Vec3(Vec3::UnitX() - n_V * n_V.x())).normalized();
+      const double span = RP.joint_capsule_span_m * sL;
+      const Vec3 pa_S = XV * (p_V - 0.5 * span * along), pb_S = XV * (p_V + 0.5 * span * along);
+      LigamentDesc f;
+      f.name = "capsule " + j.name;
+      f.type = "CL";
+      f.body_a = V;
+      f.p_AoPa_A = on(V, pa_S);
+      f.body_b = R;
+      f.p_BoPb_B = on(R, pb_S);
+      const double L_rest = (pb_S - pa_S).norm();
+      f.slack_length_m = L_rest / (1.0 + CL.prestrain[1]);
+      f.stiffness_N_per_m = CL.stiffness_N_per_m[1] * span / (sL * P.capsule_span_m[1]);  // per length: a shorter fibre is stiffer
+      f.toe_strain = CL.toe_strain[1];
+      f.damping_Ns_per_m = f.stiffness_N_per_m * P.ligament_damping_time_s;
+      f.slow = P.capsule_slow;
+      f.slow.reference_strain = L_rest / f.slack_length_m - 1.0;
+      j.capsule_ligament = static_cast<int>(d->ligaments.size());
+      d->ligaments.push_back(f);
+      d->synovial_joints.push_back(j);
+    }
+    // the articulation's rotational stiffness at the head (the surfaces' shape; calibrated)
+    if (RP.cv_rotational_stiffness_Nm_per_rad > 0 || RP.cv_translational_stiffness_N_per_m > 0) {
+      BushingDesc rb;
+      rb.name = "costovertebral articulation " + RibBodyName(g.rib, g.side);
+      rb.body_a = V;
+      rb.body_b = R;
+      const Pose X_SH{XV.R, XV * g.p_head_V};
+      rb.X_AF = d->bodies[V].X_WB.Inverse() * X_SH;
+      rb.X_BM = d->bodies[R].X_WB.Inverse() * X_SH;
+      for (int ax = 0; ax < 3; ++ax) rb.params.rot[ax].k0 = RP.cv_rotational_stiffness_Nm_per_rad;
+      rb.params.c_rot = Vec3::Constant(RP.cv_rotational_stiffness_Nm_per_rad * P.ligament_damping_time_s);
+      rb.params.k_trans = Vec3::Constant(RP.cv_translational_stiffness_N_per_m);
+      rb.params.k_axial_compression = RP.cv_translational_stiffness_N_per_m;
+      rb.params.c_trans = rb.params.k_trans * P.ligament_damping_time_s;
+      d->bushings.push_back(rb);
+    }
+  }
+
+  // [ligaments] radiate, costotransverse, superior costotransverse
+  auto add_lig = [&](const std::string& name, const std::string& type, BodyId a, const Vec3& pa_S, BodyId b,
+                     const Vec3& pb_S, double k, double toe, double prestrain) {
+    LigamentDesc e;
+    e.name = name;
+    e.type = type;
+    e.body_a = a;
+    e.p_AoPa_A = on(a, pa_S);
+    e.body_b = b;
+    e.p_BoPb_B = on(b, pb_S);
+    e.slack_length_m = (pb_S - pa_S).norm() / (1.0 + prestrain);
+    e.stiffness_N_per_m = k;
+    e.toe_strain = toe;
+    e.damping_Ns_per_m = k * P.ligament_damping_time_s;
+    e.slow = P.ligament_slow;
+    e.slow.reference_strain = prestrain;  // in situ: no creep at rest
+    d->ligaments.push_back(e);
+  };
+  for (const RibLigamentAnchor& a : G.ligaments) {
+    const BodyId R = rib_body(a.rib, a.side);
+    const BodyId V = static_cast<BodyId>(a.vertebra);
+    const int vi = a.vertebra - T[0];  // T1 = 0
+    const Vec3 pv_S = X_SV[vi] * a.p_vertebra_V, pr_S = X_SV[a.rib - 1] * a.p_rib_V;
+    const std::string type = a.name.substr(0, a.name.find(" rib"));
+    add_lig(a.name, type, V, pv_S, R, pr_S, a.stiffness_N_per_m, RP.rib_ligament_toe_strain, RP.rib_ligament_prestrain);
+  }
+  // intercostal tissue: links between rib i and rib i+1 of a side at equal fractions of their length
+  for (int side : {+1, -1}) {
+    for (int rib = 1; rib < kRibLevels; ++rib) {
+      const RibGeometry& g0 = G.ribs[2 * (rib - 1) + (side > 0 ? 0 : 1)];
+      const RibGeometry& g1 = G.ribs[2 * rib + (side > 0 ? 0 : 1)];
+      const int n = RP.intercostal_links_per_space;
+      double len0 = 0;
+      for (int s = 0; s < kRibSegments; ++s) len0 += (g0.centreline_V[s + 1] - g0.centreline_V[s]).norm();
+      const double len = std::min(len0, RP.arc_length_m[rib] * sL);  // the space is as long as the shorter rib
+      for (int k = 0; k < n; ++k) {
+        const int s = static_cast<int>(std::lround((k + 0.5) / n * kRibSegments));
+        const Vec3 pa = X_SV[rib - 1] * g0.centreline_V[s], pb = X_SV[rib] * g1.centreline_V[s];
+        const double L = (pb - pa).norm();
+        const double width = len / n;
+        add_lig("intercostal " + std::to_string(rib) + "-" + std::to_string(rib + 1) + (side > 0 ? " L " : " R ") + std::to_string(k + 1),
+                "intercostal", rib_body(rib, side), pa, rib_body(rib + 1, side), pb,
+                RP.intercostal_modulus_Pa * RP.intercostal_thickness_m * sL * width / L, RP.rib_ligament_toe_strain, 0.0);
+      }
+    }
+  }
+
+  // [cartilages] viscoelastic bushings at their midpoints (Euler–Bernoulli beam about its midpoint)
+  for (size_t r = 0; r < G.cartilages.size(); ++r) {
+    const CartilageGeometry& c = G.cartilages[r];
+    if (c.attach == CartilageAttach::kFree) continue;
+    const BodyId A = rib_body(c.rib, c.side);
+    const BodyId B = c.attach == CartilageAttach::kSternum ? sternum : rib_body(c.attach_rib, c.side);
+    const Vec3 axis = c.p_end_S - c.p_start_S;
+    const double L = axis.norm();
+    // section axes: x across the cage (the rib plane's normal turned into the section), y, z along
+    const Mat3 R_SF = FrameAlongZ(axis);
+    const Pose X_SF{R_SF, 0.5 * (c.p_start_S + c.p_end_S)};
+    const double a = 0.5 * sL * RP.cartilage_height_m[c.rib - 1], b = 0.5 * sL * RP.cartilage_thickness_m[c.rib - 1];
+    // bending about either section axis with the geometric mean of the ellipse's two moments
+    // (π/4·a³b and π/4·ab³): F's x, y are not aligned with the section's axes
+    const double A_s = kPi * a * b, I = 0.25 * kPi * a * a * b * b;
+    const double J = kPi * a * a * a * b * b * b / (a * a + b * b);
+    const double E = RP.cartilage_modulus_Pa, Ec = RP.cartilage_compression_modulus_Pa, Gs = E / 3.0;
+    ViscoelasticBushingDesc v;
+    v.name = "costal cartilage " + RibBodyName(c.rib, c.side);
+    v.body_a = A;
+    v.body_b = B;
+    v.X_AF = d->bodies[A].X_WB.Inverse() * X_SF;
+    v.X_BM = d->bodies[B].X_WB.Inverse() * X_SF;
+    BushingParams& bp = v.params;
+    const double k_shear = 12.0 * E * I / (L * L * L);
+    bp.k_trans = Vec3(k_shear, k_shear, E * A_s / L);
+    bp.k_axial_compression = Ec * A_s / L;
+    bp.rot[0].k0 = E * I / L;
+    bp.rot[1].k0 = E * I / L;
+    bp.rot[2].k0 = Gs * J / L;
+    bp.c_trans = bp.k_trans * P.ligament_damping_time_s;
+    bp.c_rot = Vec3(bp.rot[0].k0, bp.rot[1].k0, bp.rot[2].k0) * P.ligament_damping_time_s;
+    v.relaxed_fraction = RP.cartilage_relaxed_fraction;
+    v.relaxation_time_s = RP.cartilage_relaxation_time_s;
+    d->viscoelastic_bushings.push_back(v);
+  }
+
+  // [solve order] rib i between T_(i-1) and T_i; the sternum last (border)
+  d->solve_order.clear();
+  for (BodyId b = 0; b < first; ++b) {
+    for (int i = 0; i < kRibLevels; ++i)
+      if (b == T[i]) {
+        d->solve_order.push_back(rib_body(i + 1, +1));
+        d->solve_order.push_back(rib_body(i + 1, -1));
+      }
+    d->solve_order.push_back(b);
+  }
+  d->solve_order.push_back(sternum);
+  return first;
+}
+
+}  // namespace spinelab::sim
