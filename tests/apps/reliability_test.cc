@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <functional>
 #include <sstream>
@@ -38,10 +39,27 @@ bool Exists(const std::string& path) {
 
 // a fresh folder of the test's own (the process id in its name: two checkouts testing at once
 // on one machine shared /tmp/spinelab_rel_kill, and one read the other's log)
+// what this test process made under TempDir(), removed when it exits (ctest runs each test in
+// a process of its own; a forked child leaves with _exit and removes nothing)
+std::vector<std::string>& Made() {
+  static std::vector<std::string> made;
+  return made;
+}
+const pid_t kOwner = ::getpid();
+void RemoveMade() {
+  if (::getpid() != kOwner) return;
+  for (const std::string& p : Made()) std::system(("chmod -R u+w '" + p + "' 2>/dev/null; rm -rf '" + p + "'").c_str());
+}
+const std::string& Remember(const std::string& path) {
+  if (Made().empty()) std::atexit(RemoveMade);
+  Made().push_back(path);
+  return path;
+}
+
 std::string Folder(const std::string& name) {
   const std::string d = testing::TempDir() + "spinelab_rel_" + name + "_" + std::to_string(::getpid());
   std::system(("rm -rf '" + d + "' && mkdir -p '" + d + "'").c_str());
-  return d;
+  return Remember(d);
 }
 
 // runs `spinelab args...` in a child; `setup` runs in the child before exec (limits, user)
@@ -79,7 +97,7 @@ Child Start(const std::vector<std::string>& args, const std::string& log, const 
 
 int RunCli(const std::vector<std::string>& args, std::string* output, const std::function<void()>& setup = {}) {
   static int count = 0;  // (ctest runs the tests in parallel processes: one log each)
-  Child c = Start(args, testing::TempDir() + "spinelab_rel_log_" + std::to_string(::getpid()) + "_" + std::to_string(count++) + ".txt", setup);
+  Child c = Start(args, Remember(testing::TempDir() + "spinelab_rel_log_" + std::to_string(::getpid()) + "_" + std::to_string(count++) + ".txt"), setup);
   const int code = c.Wait();
   *output = c.Output();
   return code;
