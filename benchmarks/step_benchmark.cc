@@ -42,18 +42,23 @@ void RunBatches(benchmark::State& st, World& w, const std::function<void(World&,
       static_cast<double>(st.iterations()) * kStepsPerRun * w.options().dt_s, benchmark::Counter::kIsRate);
 }
 
-void BM_StepWholeSpine(benchmark::State& st) {
-  auto params = LoadSpineParams(DefaultSpineModelPath());
-  auto model = std::make_shared<const Model>(Model::Compile(BuildSpineModel(params.value(), Subject{}).value()).value());
+// steps a settled standing spine under a twist on T1 ramping to 3 N·m, as a seated twist would
+void StepTwistedStanding(benchmark::State& st, const std::shared_ptr<const Model>& model) {
   SimOptions o;
   o.dt_s = 1e-3;
   World w = World::Create(model, o).value();
   for (int i = 0; i < 500; ++i) w.Step();  // settled standing posture
   RunBatches(st, w, [](World& world, int i) {
-    AppliedLoad l;  // a twist on T1, as a seated twist would apply
+    AppliedLoad l;
     l.torque_Nm = Vec3(0, 0, 3.0 * std::min(1.0, i / 50.0));
     world.SetAppliedLoad(8, l);
   });
+}
+
+void BM_StepWholeSpine(benchmark::State& st) {
+  auto params = LoadSpineParams(DefaultSpineModelPath());
+  auto model = std::make_shared<const Model>(Model::Compile(BuildSpineModel(params.value(), Subject{}).value()).value());
+  StepTwistedStanding(st, model);
 }
 BENCHMARK(BM_StepWholeSpine)->Unit(benchmark::kMicrosecond);
 
@@ -64,15 +69,7 @@ void BM_StepWholeSpineRibCage(benchmark::State& st) {
   SpineBuildOptions bo;
   bo.rib_cage_bodies = std::make_shared<const RibCageParams>(LoadRibCageParams(DefaultRibCageModelPath(), params.value()).value());
   auto model = std::make_shared<const Model>(Model::Compile(BuildSpineModel(params.value(), Subject{}, bo).value()).value());
-  SimOptions o;
-  o.dt_s = 1e-3;
-  World w = World::Create(model, o).value();
-  for (int i = 0; i < 500; ++i) w.Step();  // settled standing posture
-  RunBatches(st, w, [](World& world, int i) {
-    AppliedLoad l;  // a twist on T1, as a seated twist would apply
-    l.torque_Nm = Vec3(0, 0, 3.0 * std::min(1.0, i / 50.0));
-    world.SetAppliedLoad(8, l);
-  });
+  StepTwistedStanding(st, model);
   st.counters["bodies"] = static_cast<double>(model->num_bodies());
 }
 BENCHMARK(BM_StepWholeSpineRibCage)->Unit(benchmark::kMicrosecond);

@@ -48,18 +48,6 @@ MassProperties Combine(const MassProperties& a, const MassProperties& b) {
   return m;
 }
 
-// frame whose z axis is the unit vector n
-Mat3 FrameAlongZ(const Vec3& n) {
-  const Vec3 z = n.normalized();
-  const Vec3 ref = std::abs(z.x()) < 0.9 ? Vec3::UnitX() : Vec3::UnitY();
-  const Vec3 y = z.cross(ref).normalized();
-  Mat3 R;
-  R.col(0) = y.cross(z);
-  R.col(1) = y;
-  R.col(2) = z;
-  return R;
-}
-
 }  // namespace
 
 Expected<int> AddRibCageBodies(const RibCageParams& RP, const SpineParams& P, const Subject& subject, ModelDesc* d) {

@@ -30,18 +30,6 @@ Vec3 SliceInertia(double m, double a_ap, double b_ml, double height, bool ellips
               m * (a_ap * a_ap + b_ml * b_ml) / 4);
 }
 
-// frame whose z axis is the unit vector n (x completed from the world-ish up/anterior axes)
-Mat3 FrameAlong(const Vec3& n) {
-  const Vec3 z = n.normalized();
-  const Vec3 ref = std::abs(z.x()) < 0.9 ? Vec3::UnitX() : Vec3::UnitY();
-  const Vec3 y = z.cross(ref).normalized();
-  Mat3 R;
-  R.col(0) = y.cross(z);
-  R.col(1) = y;
-  R.col(2) = z;
-  return R;
-}
-
 // region of body i (0 head/cervical, 1 thoracic, 2 lumbar/sacrum)
 int BodyRegion(const SpineParams& P, int i) {
   return i == 0 ? 0 : P.level_region[std::min(i, kSpineLevels - 1)];
@@ -333,7 +321,7 @@ Expected<ModelDesc> BuildSpineModel(const SpineParams& P, const Subject& subject
         GeometryPrimitive g;
         g.part = std::string(upper ? "facet inferior " : "facet superior ") + side_name;
         g.kind = PrimitiveKind::kCylinder;
-        const Mat3 R_BG = FrameAlong(upper ? Vec3(X_BD.R * n_D) : Vec3(f.n_A));
+        const Mat3 R_BG = FrameAlongZ(upper ? Vec3(X_BD.R * n_D) : Vec3(f.n_A));
         const double offset = (upper ? 1.0 : -1.0) * 0.5 * f.rest_gap_m;  // surfaces either side of the gap
         g.X_BG = Pose{R_BG, (upper ? f.p_BoQ_B : f.p_AoP_A) + R_BG.col(2) * (offset + (upper ? 0.0005 : -0.0005))};
         g.size_m = Vec3(r_f, r_f, 0.0005);

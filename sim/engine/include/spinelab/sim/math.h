@@ -4,6 +4,8 @@
 /// Frame notation follows Drake's monogram convention: p_AB_C is the position of B relative to A
 /// expressed in C; R_AB rotates vectors from B to A; X_AB is the pose of B in A.
 
+#include <cmath>
+
 #include <Eigen/Core>
 #include <Eigen/Geometry>
 
@@ -46,6 +48,19 @@ inline Mat3 RotationFromVector(const Vec3& theta) {
 }
 
 /// Elementary rotations about body x, y, z [rad].
+// a frame whose z axis is the direction n (x and y completed from the world x axis, or y when n
+// is near x)
+inline Mat3 FrameAlongZ(const Vec3& n) {
+  const Vec3 z = n.normalized();
+  const Vec3 ref = std::abs(z.x()) < 0.9 ? Vec3::UnitX() : Vec3::UnitY();
+  const Vec3 y = z.cross(ref).normalized();
+  Mat3 R;
+  R.col(0) = y.cross(z);
+  R.col(1) = y;
+  R.col(2) = z;
+  return R;
+}
+
 inline Mat3 RotX(double a) { return Eigen::AngleAxisd(a, Vec3::UnitX()).toRotationMatrix(); }
 inline Mat3 RotY(double a) { return Eigen::AngleAxisd(a, Vec3::UnitY()).toRotationMatrix(); }
 inline Mat3 RotZ(double a) { return Eigen::AngleAxisd(a, Vec3::UnitZ()).toRotationMatrix(); }
