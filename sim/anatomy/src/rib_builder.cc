@@ -97,7 +97,7 @@ void AddRibCageContact(const RibCageParams& RP, const SpineParams& P, const RibC
       if ((g.centreline_V[k] - g.p_tubercle_V).norm() < (g.centreline_V[k0] - g.p_tubercle_V).norm()) k0 = k;
     const int k1 = std::max(k0 + 1, static_cast<int>(std::lround(RP.contact_posterior_arc_fraction * n)));
     // back: radius from the rib's most posterior point to the back's skin plane
-    double reach = 0;
+    double reach = -1e9;
     for (int k = k0; k <= k1; ++k) reach = std::max(reach, (XV * g.centreline_V[k] - q_S[g.rib - 1]).dot(n_S[g.rib - 1]));
     const double half = 0.5 * std::max(g.section.height_m, g.section.thickness_m);
     const double r_back = std::max(-reach, half + 0.005);
