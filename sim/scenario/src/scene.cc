@@ -68,13 +68,18 @@ double ClearanceShift(const ModelDesc& d, int n_bodies, const Vec3& u, Inside in
   for (int b = 0; b < n_bodies; ++b) {
     for (const BoxShapeDesc& s : d.bodies[b].shapes) {
       const WorldBox B = ShapeBox(d.bodies[b], s);
+      if (s.radius_m > 0) {  // a sphere: its surface, every 7.5° (a cap must not slip between the points)
+        for (int i = 0; i <= 24; ++i)
+          for (int j = 0; j < 48; ++j) {
+            const double th = kPi * i / 24, ph = 2 * kPi * j / 48;
+            pts.push_back(B.c + s.radius_m * Vec3(std::sin(th) * std::cos(ph), std::sin(th) * std::sin(ph), std::cos(th)));
+          }
+        continue;
+      }
       for (int i = 0; i <= 4; ++i)
         for (int j = 0; j <= 4; ++j)
-          for (int k = 0; k <= 4; ++k) {
-            const Vec3 q((i / 2.0 - 1) * B.h.x(), (j / 2.0 - 1) * B.h.y(), (k / 2.0 - 1) * B.h.z());
-            if (s.radius_m > 0 && q.norm() > s.radius_m * (1 + 1e-9)) continue;  // a sphere: the points inside it
-            pts.push_back(B.c + B.R * q);
-          }
+          for (int k = 0; k <= 4; ++k)
+            pts.push_back(B.c + B.R * Vec3((i / 2.0 - 1) * B.h.x(), (j / 2.0 - 1) * B.h.y(), (k / 2.0 - 1) * B.h.z()));
     }
   }
   for (int step = 0; step <= 300; ++step) {
@@ -242,6 +247,15 @@ Expected<ModelDesc> BuildScene(const Scenario& sc, const SpineParams& params, Sc
                                                    hs.x() * hs.x() + hs.y() * hs.y());
         pad.X_WB.R = Eigen::Quaterniond::FromTwoVectors(Vec3::UnitZ(), -u).toRotationMatrix();
         pad.X_WB.p = contact + u * (hs.z() + 0.0005);
+        if (params.rib_cage_model == "bodies") {
+          // clear of the ribs' rounded surface too (a neighbouring rib's sphere may stand out of
+          // the touched vertebra's strip); the lumped cage's pads stay where they were (results unchanged)
+          const Vec3 c = pad.X_WB.p;
+          const Mat3 R = pad.X_WB.R;
+          pad.X_WB.p += u * ClearanceShift(d, n_spine, u, [&](const Vec3& p) {
+            return ((R.transpose() * (p - c)).cwiseAbs() - hs).maxCoeff() < 0;
+          });
+        }
         pad.shapes.push_back({Vec3::Zero(), hs});
         pad.geometry.push_back({"hand", PrimitiveKind::kBox, Pose{}, hs});
         pad.contact_stiffness_N_per_m = params.hand_contact_stiffness_N_per_m;
