@@ -155,8 +155,7 @@ TEST(RibCageBodies, CalibrationChecks) {
   // how much is not calibrated yet (docs/ribcage.md): +12 / +19 / +14 % where Liebsch measured +52 / +42 / +94 %
   for (int i = 0; i < 3; ++i) EXPECT_LT(k.rom_bodies_rad[i], 0.95 * k.rom_stumps_rad[i]) << i;
   // not yet calibrated, printed by `spinelab ribs` and in docs/ribcage.md: bounds that say what it is today
-  EXPECT_LT(k.chest_stiffness_N_per_m, Ribs().chest_stiffness_N_per_m);      // too soft (x0.13)
-  EXPECT_GT(k.chest_stiffness_N_per_m, 0.05 * Ribs().chest_stiffness_N_per_m);
+  EXPECT_NEAR(k.chest_stiffness_N_per_m, Ribs().chest_stiffness_N_per_m, 0.03 * Ribs().chest_stiffness_N_per_m);  // calibrated: thoracic_contents
 }
 
 TEST(RibCageBodies, ARunRecordsTheRibJointsBesideTheFacetsAndSummarisesThem) {
@@ -176,6 +175,140 @@ TEST(RibCageBodies, ARunRecordsTheRibJointsBesideTheFacetsAndSummarisesThem) {
   EXPECT_GE(s.closest_other_pop, 50);
   // the lumped default has none
   EXPECT_EQ(Summarize(sc, RunScenario(sc, Spine()).value()).other_joints, 0);
+}
+
+// [contact] the trunk's contact surface on the ribs and the sternum (phase 2)
+
+// a scenario's scene, compiled and settled statically on its supports as the runner settles it
+// (sim/scenario/src/runner.cc: frictionless, fluid at rest, the practitioner carrying the pad's
+// weight), then returned as a world with friction at that state
+World SettledScene(const std::string& scenario, bool bodies, ModelDesc* desc) {
+  auto sc = LoadScenario(std::string(SPINELAB_SOURCE_DIR) + "/scenarios/" + scenario + ".toml").value();
+  SpineParams p = Spine();
+  if (bodies) p.rib_cage_model = "bodies";
+  *desc = BuildScenarioModel(sc, p).value();
+  auto model = std::make_shared<const Model>(Model::Compile(*desc).value());
+  SimOptions o;
+  o.dt_s = sc.dt_s;
+  o.synovial.cavitation = false;
+  o.synovial.fluid_at_rest = true;
+  o.reflex.accept_posture = true;
+  SimOptions quiet = o;
+  quiet.contact.frictionless = true;
+  World pre = World::Create(model, quiet).value();
+  for (size_t b = 0; b < desc->bodies.size(); ++b)
+    if (desc->bodies[b].prop) {
+      AppliedLoad L;
+      L.force_N = -desc->bodies[b].mass_kg * o.gravity_W;
+      pre.SetAppliedLoad(static_cast<BodyId>(b), L);
+    }
+  EXPECT_GT(pre.SolveStatic(), 0) << scenario;
+  World w = World::Create(model, o).value();
+  w.RestoreState(pre.SaveState());
+  return w;
+}
+
+// steps `duration_s` with the velocities damped (0.1 s), quasi-static, as the runner's settle
+void StepQuasiStatic(World* w, double duration_s) {
+  const double dt = w->options().dt_s;
+  for (int64_t i = 0; i < std::llround(duration_s / dt); ++i) {
+    ASSERT_EQ(w->Step(), kStepOk);
+    w->DampVelocities(std::exp(-dt / 0.1));
+  }
+}
+
+// the lying trunk's roll stiffness [N·m/rad]: a moment about the spine's long axis spread over
+// T1..L5, the mean roll of those bodies after 2 s quasi-static (with friction)
+double LyingRollStiffness(bool bodies) {
+  ModelDesc d;
+  World w = SettledScene("lying_knee_twist", bodies, &d);
+  std::vector<BodyId> trunk;
+  for (int i = 1; i <= 12; ++i) trunk.push_back(d.FindBody("T" + std::to_string(i)));
+  for (int i = 1; i <= 5; ++i) trunk.push_back(d.FindBody("L" + std::to_string(i)));
+  const Vec3 axis = d.bodies[trunk[6]].X_WB.R.col(2);  // T7's cranial axis in W
+  std::vector<Quat> q0;
+  for (BodyId b : trunk) q0.push_back(w.state().bodies[b].q_WB);
+  constexpr double kMoment_Nm = 2.0;  // small: the lumped slices' corners stay down (docs/calibration.md)
+  for (BodyId b : trunk) {
+    AppliedLoad L;
+    L.torque_Nm = axis * (kMoment_Nm / trunk.size());
+    w.SetAppliedLoad(b, L);
+  }
+  StepQuasiStatic(&w, 2.0);
+  double roll = 0;
+  for (size_t k = 0; k < trunk.size(); ++k) {
+    const Eigen::AngleAxisd aa(w.state().bodies[trunk[k]].q_WB * q0[k].inverse());
+    roll += aa.angle() * aa.axis().dot(axis) / trunk.size();
+  }
+  return kMoment_Nm / roll;
+}
+
+TEST(RibCageContact, ALyingTrunkRollsFarMoreEasilyWithTheCageAsBodies) {
+  const double lumped = LyingRollStiffness(false), bodies = LyingRollStiffness(true);
+  std::printf("lying roll stiffness: lumped %.0f N m/rad, bodies %.0f N m/rad\n", lumped, bodies);
+  EXPECT_GT(bodies, 0);
+  EXPECT_LT(bodies, 0.5 * lumped);  // 262 against 659 today (docs/ribcage.md): the strips and the lumbar slices stay flat
+}
+
+TEST(RibCageContact, APushOnT7LoadsT7sOwnRibsMoreThanT3s) {
+  ModelDesc d;
+  World w = SettledScene("thoracic_thrust", true, &d);
+  const BodyId pad = d.FindBody("practitioner's hand");
+  ASSERT_GE(pad, 0);
+  AppliedLoad L;
+  // along the push (the pad's z); the practitioner carries the pad's weight
+  L.force_N = 100.0 * d.bodies[pad].X_WB.R.col(2) - d.bodies[pad].mass_kg * w.options().gravity_W;
+  w.SetAppliedLoad(pad, L);
+  StepQuasiStatic(&w, 1.0);
+  auto on = [&](const std::string& body) {
+    const BodyId b = d.FindBody(body);
+    double f = 0;
+    for (const ContactOutput& c : w.outputs().contacts)
+      if ((c.a == pad && c.b == b) || (c.b == pad && c.a == b)) f += c.normal_N;
+    return f;
+  };
+  const double r7 = on("rib 7 L") + on("rib 7 R"), r3 = on("rib 3 L") + on("rib 3 R");
+  std::printf("hand on T7, 100 N: on T7 %.1f N, ribs 7 %.1f N (L %.1f, R %.1f), ribs 3 %.1f N\n", on("T7"), r7,
+              on("rib 7 L"), on("rib 7 R"), r3);
+  EXPECT_GT(r7, 1.0);
+  EXPECT_GT(r7, r3);
+  // (not asserted: left and right alike. The pad tips onto one side, docs/ribcage.md)
+}
+
+TEST(RibCageContact, TheLumpedCageKeepsTheSlicesChestAndTheRibsCarryTheSurfaceOnlyAsBodies) {
+  const ModelDesc lumped = Build(false), bodies = Build(true);
+  const BodyId t7 = lumped.FindBody("T7"), l3 = lumped.FindBody("L3");
+  EXPECT_GT(lumped.bodies[t7].anterior_contact_stiffness_N_per_m, 0);
+  EXPECT_EQ(bodies.bodies[bodies.FindBody("T7")].anterior_contact_stiffness_N_per_m, 0);  // the sternum's now
+  EXPECT_EQ(bodies.bodies[bodies.FindBody("L3")].anterior_contact_stiffness_N_per_m,
+            lumped.bodies[l3].anterior_contact_stiffness_N_per_m);  // the abdomen stays on the slices
+  EXPECT_LT(bodies.bodies[bodies.FindBody("T7")].shapes.front().half_extents_m.y(),
+            lumped.bodies[t7].shapes.front().half_extents_m.y());
+  for (const BodyDesc& b : lumped.bodies)
+    for (const BoxShapeDesc& s : b.shapes) EXPECT_EQ(s.radius_m, 0) << b.name;
+  const BodyDesc& r7 = bodies.bodies[bodies.FindBody("rib 7 L")];
+  const BodyDesc& t7b = bodies.bodies[bodies.FindBody("T7")];
+  for (const BoxShapeDesc& s : r7.shapes) {
+    const Vec3 p_V = t7b.X_WB.Inverse() * (r7.X_WB * s.center_B) - t7b.p_BoV_B;
+    std::printf("rib 7 L sphere at (%.0f, %.0f, %.0f) mm from T7's body centroid, radius %.0f mm\n", 1e3 * p_V.x(),
+                1e3 * p_V.y(), 1e3 * p_V.z(), 1e3 * s.radius_m);
+  }
+  const BoxShapeDesc& strip = t7b.shapes.front();
+  std::printf("T7 strip: back at %.0f mm, half width %.0f mm\n", 1e3 * (strip.center_B.x() - strip.half_extents_m.x() - t7b.p_BoV_B.x()),
+              1e3 * strip.half_extents_m.y());
+  ASSERT_EQ(r7.shapes.size(), 6u);
+  // the surface is left-right symmetric: rib 7 R's spheres mirror rib 7 L's in T7's frame
+  const BodyDesc& r7r = bodies.bodies[bodies.FindBody("rib 7 R")];
+  ASSERT_EQ(r7r.shapes.size(), r7.shapes.size());
+  for (size_t k = 0; k < r7.shapes.size(); ++k) {
+    const Vec3 pl = t7b.X_WB.Inverse() * (r7.X_WB * r7.shapes[k].center_B) - t7b.p_BoV_B;
+    const Vec3 pr = t7b.X_WB.Inverse() * (r7r.X_WB * r7r.shapes[k].center_B) - t7b.p_BoV_B;
+    EXPECT_NEAR((pl - Vec3(pr.x(), -pr.y(), pr.z())).norm(), 0, 1e-9) << k;
+    EXPECT_DOUBLE_EQ(r7.shapes[k].radius_m, r7r.shapes[k].radius_m);
+  }
+  EXPECT_GT(r7.shapes.front().radius_m, 0.01);
+  EXPECT_GT(r7.contact_stiffness_N_per_m, 0);
+  EXPECT_EQ(bodies.bodies[bodies.FindBody("sternum")].shapes.size(), 4u);
 }
 
 }  // namespace

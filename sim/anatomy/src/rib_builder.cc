@@ -48,6 +48,68 @@ MassProperties Combine(const MassProperties& a, const MassProperties& b) {
   return m;
 }
 
+// the contact spheres on the ribs and the sternum, and the thoracic slices cut to their midline
+// strip (see AddRibCageBodies)
+void AddRibCageContact(const RibCageParams& RP, const SpineParams& P, const RibCageGeometry& G,
+                       const std::array<Pose, kRibLevels>& X_SV, const std::array<BodyId, kRibLevels>& T, int first,
+                       BodyId sternum, double sL, ModelDesc* d) {
+  auto sphere = [&](BodyDesc* b, const Pose& X_SB, const Vec3& p_S, double r) {
+    b->shapes.push_back({X_SB.Inverse() * p_S, Vec3::Constant(r), r});
+    b->contact_stiffness_N_per_m = P.tissue_contact_stiffness_N_per_m;
+    b->contact_damping_Ns_per_m = P.tissue_contact_damping_Ns_per_m;
+  };
+  // the back's skin over each thoracic vertebra: the slice's back face (plane through q, outward n)
+  std::array<Vec3, kRibLevels> q_S, n_S;
+  for (int i = 0; i < kRibLevels; ++i) {
+    BodyDesc& b = d->bodies[T[i]];
+    BoxShapeDesc& s = b.shapes.front();
+    const double back = s.center_B.x() - s.half_extents_m.x();
+    q_S[i] = b.X_WB * Vec3(back, s.center_B.y(), s.center_B.z());
+    n_S[i] = -b.X_WB.R.col(0);
+    // the midline strip: from the back's skin to the vertebral body's centroid, no chest
+    const double front = b.p_BoV_B.x();
+    s.center_B.x() = 0.5 * (back + front);
+    s.half_extents_m.x() = 0.5 * (front - back);
+    s.half_extents_m.y() = std::min(s.half_extents_m.y(), sL * RP.contact_midline_half_width_m);
+    b.anterior_contact_stiffness_N_per_m = 0;
+    b.anterior_contact_damping_Ns_per_m = 0;
+  }
+  for (size_t r = 0; r < G.ribs.size(); ++r) {
+    const RibGeometry& g = G.ribs[r];
+    BodyDesc* b = &d->bodies[first + static_cast<int>(r)];
+    const Pose& XV = X_SV[g.rib - 1];
+    const int n = static_cast<int>(g.centreline_V.size()) - 1;
+    // the tubercle's point on the centreline (the end of the neck)
+    int k0 = 0;
+    for (int k = 1; k <= n; ++k)
+      if ((g.centreline_V[k] - g.p_tubercle_V).norm() < (g.centreline_V[k0] - g.p_tubercle_V).norm()) k0 = k;
+    const int k1 = std::max(k0 + 1, static_cast<int>(std::lround(RP.contact_posterior_arc_fraction * n)));
+    // back: radius from the rib's most posterior point to the back's skin plane
+    double reach = -1e9;
+    for (int k = k0; k <= k1; ++k) reach = std::max(reach, (XV * g.centreline_V[k] - q_S[g.rib - 1]).dot(n_S[g.rib - 1]));
+    const double half = 0.5 * std::max(g.section.height_m, g.section.thickness_m);
+    const double r_back = std::max(-reach, half + 0.005);
+    const int np = RP.contact_posterior_spheres;
+    for (int j = 0; j < np; ++j) {
+      const int k = k0 + static_cast<int>(std::lround((k1 - k0) * (np == 1 ? 0.5 : j / double(np - 1))));
+      sphere(b, b->X_WB, XV * g.centreline_V[k], r_back);
+    }
+    // front: the last part of the bony rib, under the chest's soft tissue
+    const int ka = static_cast<int>(std::lround((1 - RP.contact_anterior_arc_fraction) * n));
+    const int na = RP.contact_anterior_spheres;
+    for (int j = 0; j < na; ++j) {
+      const int k = ka + static_cast<int>(std::lround((n - ka) * (na == 1 ? 0.5 : j / double(na - 1))));
+      sphere(b, b->X_WB, XV * g.centreline_V[k], half + sL * RP.contact_anterior_tissue_m);
+    }
+  }
+  // the sternum: two spheres along each part's midline, reaching its front skin
+  BodyDesc* st = &d->bodies[sternum];
+  for (const SternumPart& sp : G.sternum)
+    for (double f : {-0.25, 0.25})
+      sphere(st, st->X_WB, sp.X_SP * Vec3(0, 0, f * 2 * sp.half_extents_m.z()),
+             sp.half_extents_m.x() + sL * RP.contact_anterior_tissue_m);
+}
+
 }  // namespace
 
 Expected<int> AddRibCageBodies(const RibCageParams& RP, const SpineParams& P, const Subject& subject, ModelDesc* d) {
@@ -116,6 +178,45 @@ Expected<int> AddRibCageBodies(const RibCageParams& RP, const SpineParams& P, co
       b.geometry.push_back(p);
     }
     d->bodies.push_back(b);
+  }
+  // [contact] the trunk's contact surface moves from the thoracic slices to the ribs and the
+  // sternum: spheres of soft tissue centred on the bone (rounded, so a lying trunk can roll and a
+  // hand on T_i pushes through T_i's own ribs). Each slice keeps a midline strip (the skin over
+  // the spinous processes and laminae) with the back's tissue and no chest. Rejected: capsules
+  // along each rib (Bullet's capsule-box contact gives one point per pair, as a chain of spheres
+  // does, and the spheres need no orientation), boxes per rib (flat again: the roll this fixes).
+  AddRibCageContact(RP, P, G, X_SV, T, first, sternum, sL, d);
+  // [thoracic contents] the lungs, heart and mediastinum between the sternum and the spine: an
+  // anteroposterior spring-damper from the sternum to each vertebra at the sternum's height,
+  // k/n each (the cage as bodies alone gives the chest 13.4 N/cm where a living chest under CPR
+  // gives 100.7 N/cm; the remainder is calibrated here, still lumped). Rejected: stiffer
+  // cartilages alone (the cage would then carry what the contents carry, and the spine's ROM with it)
+  if (RP.contents_stiffness_N_per_m > 0) {
+    const double z_top = G.sternum.front().p_top_S.z(), z_bottom = G.sternum.back().p_bottom_S.z();
+    std::vector<int> levels;
+    for (int i = 0; i < kRibLevels; ++i)
+      if (X_SV[i].p.z() <= z_top && X_SV[i].p.z() >= z_bottom) levels.push_back(i);
+    for (int i : levels) {
+      BushingDesc cb;
+      cb.name = "thoracic contents T" + std::to_string(i + 1);
+      cb.body_a = T[i];
+      cb.body_b = sternum;
+      // F: z along the vertebra's anterior axis, at the sternum's point at the vertebra's height
+      Mat3 R_SF;
+      R_SF.col(2) = X_SV[i].R.col(0);
+      R_SF.col(0) = X_SV[i].R.col(1);
+      R_SF.col(1) = R_SF.col(2).cross(R_SF.col(0));
+      const SternumPart& sp = X_SV[i].p.z() >= G.sternum.back().p_top_S.z() ? G.sternum.front() : G.sternum.back();
+      const double f = (X_SV[i].p.z() - sp.p_bottom_S.z()) / (sp.p_top_S.z() - sp.p_bottom_S.z());
+      const Pose X_SF{R_SF, sp.p_bottom_S + f * (sp.p_top_S - sp.p_bottom_S)};
+      cb.X_AF = d->bodies[T[i]].X_WB.Inverse() * X_SF;
+      cb.X_BM = d->bodies[sternum].X_WB.Inverse() * X_SF;
+      const double k = RP.contents_stiffness_N_per_m / levels.size();
+      cb.params.k_trans = Vec3(0, 0, k);
+      cb.params.k_axial_compression = k;
+      cb.params.c_trans = Vec3(0, 0, k * RP.contents_damping_time_s);
+      d->bushings.push_back(cb);
+    }
   }
   auto rib_body = [&](int rib, int side) { return static_cast<BodyId>(first + 2 * (rib - 1) + (side > 0 ? 0 : 1)); };
   // a point given in S on body b (its frame in S: the model is still in S)

@@ -181,6 +181,14 @@ Expected<RibCageParams> LoadRibCageParamsText(const std::string& text, const std
   p.intercostal_thickness_m = r.Scalar("intercostal.thickness_mm", mm, 0.5, 30, "mm");
   p.intercostal_links_per_space =
       static_cast<int>(std::lround(r.Scalar("intercostal.links_per_space", 1, 1, 20, "[-]")));
+  p.contact_midline_half_width_m = r.Scalar("contact.midline_half_width_mm", mm, 5, 100, "mm");
+  p.contact_posterior_arc_fraction = r.Scalar("contact.posterior_arc_fraction", 1, 0.1, 0.6, "[-]");
+  p.contact_posterior_spheres = static_cast<int>(std::lround(r.Scalar("contact.posterior_spheres", 1, 1, 20, "[-]")));
+  p.contact_anterior_arc_fraction = r.Scalar("contact.anterior_arc_fraction", 1, 0.05, 0.6, "[-]");
+  p.contact_anterior_spheres = static_cast<int>(std::lround(r.Scalar("contact.anterior_spheres", 1, 1, 20, "[-]")));
+  p.contact_anterior_tissue_m = r.Scalar("contact.anterior_tissue_mm", mm, 1, 50, "mm");
+  p.contents_stiffness_N_per_m = r.Scalar("thoracic_contents.stiffness_N_per_cm", 100, 0, 1000, "N/cm");
+  p.contents_damping_time_s = r.Scalar("thoracic_contents.damping_time_ms", 1e-3, 0, 1000, "ms");
 
   // calibration targets of the simulation step
   p.cv_translation_at_28N_m = r.Scalar("calibration_targets.costovertebral_translation_at_28N_mm", mm, 0.1, 10, "mm");

@@ -35,10 +35,9 @@ struct WorldBox {
   Mat3 R;
   Vec3 h;
 };
-WorldBox BodyBox(const BodyDesc& b) {
-  const BoxShapeDesc& s = b.shapes.front();
-  return {b.X_WB * s.center_B, b.X_WB.R, s.half_extents_m};
-}
+WorldBox BodyBox(const BodyDesc& b) { return {b.X_WB * b.shapes.front().center_B, b.X_WB.R, b.shapes.front().half_extents_m}; }
+// any of the body's shapes in W (a sphere as its bounding box)
+WorldBox ShapeBox(const BodyDesc& b, const BoxShapeDesc& s) { return {b.X_WB * s.center_B, b.X_WB.R, s.half_extents_m}; }
 // point where the ray from the box centre along u meets the plane of the face that looks most
 // along u (the back of a tilted trunk slice, not its thin top or bottom)
 Vec3 SurfacePoint(const WorldBox& B, const Vec3& u) {
@@ -53,6 +52,13 @@ double Support(const WorldBox& B, const Vec3& u) {
   for (int i = 0; i < 3; ++i) s += B.h[i] * std::abs(u.dot(B.R.col(i)));
   return s;
 }
+// extreme extent along u of all of a body's shapes (a sphere: its centre plus the radius)
+double BodySupport(const BodyDesc& b, const Vec3& u) {
+  double far = -1e9;
+  for (const BoxShapeDesc& s : b.shapes)
+    far = std::max(far, s.radius_m > 0 ? (b.X_WB * s.center_B).dot(u) + s.radius_m : Support(ShapeBox(b, s), u));
+  return far;
+}
 
 // smallest move along u [m] (1 mm steps, up to 0.3 m) after which no sample point of any body's
 // contact box lies inside the object (`inside(p)` for the object at its placed pose)
@@ -60,12 +66,21 @@ template <class Inside>
 double ClearanceShift(const ModelDesc& d, int n_bodies, const Vec3& u, Inside inside) {
   std::vector<Vec3> pts;
   for (int b = 0; b < n_bodies; ++b) {
-    if (d.bodies[b].shapes.empty()) continue;  // no contact surface (the ribs)
-    const WorldBox B = BodyBox(d.bodies[b]);
-    for (int i = 0; i <= 4; ++i)
-      for (int j = 0; j <= 4; ++j)
-        for (int k = 0; k <= 4; ++k)
-          pts.push_back(B.c + B.R * Vec3((i / 2.0 - 1) * B.h.x(), (j / 2.0 - 1) * B.h.y(), (k / 2.0 - 1) * B.h.z()));
+    for (const BoxShapeDesc& s : d.bodies[b].shapes) {
+      const WorldBox B = ShapeBox(d.bodies[b], s);
+      if (s.radius_m > 0) {  // a sphere: its surface, every 7.5° (a cap must not slip between the points)
+        for (int i = 0; i <= 24; ++i)
+          for (int j = 0; j < 48; ++j) {
+            const double th = kPi * i / 24, ph = 2 * kPi * j / 48;
+            pts.push_back(B.c + s.radius_m * Vec3(std::sin(th) * std::cos(ph), std::sin(th) * std::sin(ph), std::cos(th)));
+          }
+        continue;
+      }
+      for (int i = 0; i <= 4; ++i)
+        for (int j = 0; j <= 4; ++j)
+          for (int k = 0; k <= 4; ++k)
+            pts.push_back(B.c + B.R * Vec3((i / 2.0 - 1) * B.h.x(), (j / 2.0 - 1) * B.h.y(), (k / 2.0 - 1) * B.h.z()));
+    }
   }
   for (int step = 0; step <= 300; ++step) {
     const Vec3 shift = 1e-3 * step * u;
@@ -185,7 +200,7 @@ Expected<ModelDesc> BuildScene(const Scenario& sc, const SpineParams& params, Sc
           double far = -1e9;
           // the held pelvis' box (tilted with the sacrum) is no contact surface: the free bodies decide
           for (int b = 0; b < n_spine; ++b)
-            if (!d.bodies[b].fixed && !d.bodies[b].shapes.empty()) far = std::max(far, Support(BodyBox(d.bodies[b]), u));
+            if (!d.bodies[b].fixed && !d.bodies[b].shapes.empty()) far = std::max(far, BodySupport(d.bodies[b], u));
           contact = far * u;  // plane through the body's extreme point along u
         }
         e.X_WE.R = Eigen::Quaterniond::FromTwoVectors(Vec3::UnitZ(), n).toRotationMatrix();
@@ -232,6 +247,15 @@ Expected<ModelDesc> BuildScene(const Scenario& sc, const SpineParams& params, Sc
                                                    hs.x() * hs.x() + hs.y() * hs.y());
         pad.X_WB.R = Eigen::Quaterniond::FromTwoVectors(Vec3::UnitZ(), -u).toRotationMatrix();
         pad.X_WB.p = contact + u * (hs.z() + 0.0005);
+        if (params.rib_cage_model == "bodies") {
+          // clear of the ribs' rounded surface too (a neighbouring rib's sphere may stand out of
+          // the touched vertebra's strip); the lumped cage's pads stay where they were (results unchanged)
+          const Vec3 c = pad.X_WB.p;
+          const Mat3 R = pad.X_WB.R;
+          pad.X_WB.p += u * ClearanceShift(d, n_spine, u, [&](const Vec3& p) {
+            return ((R.transpose() * (p - c)).cwiseAbs() - hs).maxCoeff() < 0;
+          });
+        }
         pad.shapes.push_back({Vec3::Zero(), hs});
         pad.geometry.push_back({"hand", PrimitiveKind::kBox, Pose{}, hs});
         pad.contact_stiffness_N_per_m = params.hand_contact_stiffness_N_per_m;

@@ -57,8 +57,14 @@ BulletWorld::BulletWorld(const sim::ModelDesc& model, int contact_iterations)
     // compound of boxes in the body frame (an empty compound when the body has no shape)
     auto compound = std::make_unique<btCompoundShape>(false);
     for (const sim::BoxShapeDesc& s : b.shapes) {
-      auto box = std::make_unique<btBoxShape>(ToBt(s.half_extents_m));
-      box->setMargin(kBodyMargin_m);
+      // a sphere's margin is its radius in Bullet (setMargin would change the radius)
+      std::unique_ptr<btConvexShape> box;
+      if (s.radius_m > 0) {
+        box = std::make_unique<btSphereShape>(s.radius_m);
+      } else {
+        box = std::make_unique<btBoxShape>(ToBt(s.half_extents_m));
+        box->setMargin(kBodyMargin_m);
+      }
       btTransform t;
       t.setIdentity();
       t.setOrigin(ToBt(s.center_B));

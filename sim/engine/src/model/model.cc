@@ -106,6 +106,7 @@ Expected<Model> Model::Compile(ModelDesc desc) {
     for (const BoxShapeDesc& s : b.shapes) {
       v.Finite(el, "shape.center_B", s.center_B);
       for (int i = 0; i < 3; ++i) v.Pos(el, "shape.half_extents_m", s.half_extents_m[i], "m");
+      v.NonNeg(el, "shape.radius_m", s.radius_m, "m");
     }
     v.NonNeg(el, "contact_stiffness_N_per_m", b.contact_stiffness_N_per_m, "N/m");
     v.NonNeg(el, "contact_damping_Ns_per_m", b.contact_damping_Ns_per_m, "N·s/m");

@@ -96,6 +96,17 @@ struct RibCageParams {
   double intercostal_thickness_m = 0;     ///< [m] muscle and membrane layers together
   int intercostal_links_per_space = 0;    ///< springs along each intercostal space
 
+  // [contact] the trunk's contact surface carried by the ribs and the sternum (AddRibCageBodies)
+  double contact_midline_half_width_m = 0;     ///< [m] the thoracic slice kept for the spinous/laminar region, half its width
+  double contact_posterior_arc_fraction = 0;   ///< [-] the back's spheres: tubercle to this fraction of the rib's arc
+  int contact_posterior_spheres = 0;           ///< spheres per rib along the back
+  double contact_anterior_arc_fraction = 0;    ///< [-] the chest's spheres: this last fraction of the bony rib
+  int contact_anterior_spheres = 0;            ///< spheres per rib along the front
+  double contact_anterior_tissue_m = 0;        ///< [m] soft tissue over the front of the ribs and the sternum
+  // [thoracic_contents] lungs, heart, mediastinum between the sternum and the spine (lumped)
+  double contents_stiffness_N_per_m = 0;       ///< [N/m] anteroposterior, shared by the vertebrae at the sternum's height
+  double contents_damping_time_s = 0;          ///< [s] c/k
+
   // [calibration_targets] printed and asserted when the ribs are simulated (issue 20)
   double cv_translation_at_28N_m = 0;     ///< [m] median along the rib (J Biomech 2024)
   double cv_rotation_range_rad = 0;       ///< [rad] under ±0.1 N·m (J Biomech 2024)

@@ -24,10 +24,13 @@ class ElementType;  // a type of force element the engine does not ship (engine/
 using BodyId = int;
 constexpr BodyId kGround = -1;
 
-/// Box collision shape fixed to a body (for contact with environment objects through Bullet).
+/// Collision shape fixed to a body (for contact with environment objects through Bullet): a box
+/// along B's axes, or a sphere when radius_m > 0 (a rounded surface: the soft tissue over a rib
+/// or the sternum, centred on the bone).
 struct BoxShapeDesc {
-  Vec3 center_B = Vec3::Zero();       ///< [m] box centre in B
-  Vec3 half_extents_m = Vec3::Zero(); ///< [m] half sizes along B's axes
+  Vec3 center_B = Vec3::Zero();       ///< [m] box (sphere) centre in B
+  Vec3 half_extents_m = Vec3::Zero(); ///< [m] half sizes along B's axes (a sphere: its bounding box, radius_m each)
+  double radius_m = 0;                ///< [m] > 0: a sphere of this radius; 0: the box
 };
 
 /// Shape of one part of a body's drawable geometry (frame G).
