@@ -370,10 +370,12 @@ class Simulation {
     const sim::SpineParams params = LoadModelArg(model, model_is_text, name + " model");
     sc_ = LoadScenarioArg(path_or_text, is_text, name, Strings(overrides));
     Expected<sim::ScenarioRunner> r = std::vector<Diagnostic>{};
+    Interrupt interrupt;  // Ctrl-C while it settles into the posture
     {
       py::gil_scoped_release release;  // (Create settles the posture)
-      r = sim::ScenarioRunner::Create(sc_, params);
+      r = sim::ScenarioRunner::Create(sc_, params, [&] { return interrupt(); });
     }
+    interrupt.Raise();
     runner_.emplace(Take(std::move(r), "ScenarioError"));
   }
   // n steps (fewer when the run ends); true while it goes on

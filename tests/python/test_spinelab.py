@@ -376,6 +376,21 @@ class Threads(Tmp):
         self.assertGreater(sim.time_s, 0)
         self.assertFalse(sim.done, "the simulation goes on after an interrupted step()")
         sim.step(10)
+        # while a Simulation settles into its posture (60 s of settling at 1 ms: 60,000 steps,
+        # ~2 s here; Ctrl-C after 0.2 s)
+        settle = {"run.settle_s": 60, "run.dt_s": 0.001}
+        t0 = time.monotonic()
+        spinelab.Simulation(TWIST, overrides=settle)
+        whole = time.monotonic() - t0
+        timer = threading.Timer(0.2, lambda: os.kill(os.getpid(), signal.SIGINT))
+        t0 = time.monotonic()
+        timer.start()
+        with self.assertRaises(KeyboardInterrupt):
+            spinelab.Simulation(TWIST, overrides=settle)
+        timer.join()
+        # (a settle that ignored Ctrl-C would raise it too, once finished: the time tells)
+        self.assertLess(time.monotonic() - t0, 0.2 + 0.5 * (whole - 0.2),
+                        f"stopped while settling, within moments of Ctrl-C (the whole settle takes {whole:.2f} s)")
 
     def test_ctrl_c_stops_a_batch_which_resume_finishes(self):
         # 3 short runs, then 2 long ones (3-6 s each here): Ctrl-C during the long ones stops them

@@ -356,7 +356,9 @@ TEST(ScenarioRunner, ACancelledRunStopsBeforeTheNextStepAndKeepsItsRecord) {
   auto sc = LoadScenario(std::string(SPINELAB_SOURCE_DIR) + "/scenarios/seated_twist.toml", {"run.duration_s=0.5"}).value();
   const SpineParams params = LoadSpineParams(DefaultSpineModelPath()).value();
   int asked = 0;
-  auto r = RunScenario(sc, params, [&] { return ++asked > 100; }).value();
+  auto runner = ScenarioRunner::Create(sc, params).value();
+  runner.RunToEnd([&] { return ++asked > 100; });
+  auto r = runner.Finish();
   EXPECT_EQ(r.status, "failed");
   EXPECT_EQ(r.error, "cancelled at t = 0.4 s");  // 100 steps of 4 ms
   EXPECT_EQ(r.steps, 100);
@@ -372,6 +374,30 @@ TEST(ScenarioRunner, ACancelledRunStopsBeforeTheNextStepAndKeepsItsRecord) {
   auto p = RunScenario(protocol, params, [n = 0]() mutable { return ++n > 2000; }).value();
   EXPECT_EQ(p.status, "failed");
   EXPECT_EQ(p.error.rfind("cancelled at t = ", 0), 0u) << p.error;
+}
+
+// Create's cancel predicate is asked while the scenario settles into its posture (before every
+// settling step; Ctrl-C in Python while a Simulation or a run starts): Create fails, saying so
+TEST(ScenarioRunner, ACancelWhileSettlingStopsCreate) {
+  auto sc = LoadScenario(std::string(SPINELAB_SOURCE_DIR) + "/scenarios/seated_twist.toml", {"run.duration_s=0.5"}).value();
+  const SpineParams params = LoadSpineParams(DefaultSpineModelPath()).value();
+  const int64_t settle_steps = std::llround(sc.settle_s / sc.dt_s);
+  ASSERT_GT(settle_steps, 20);
+  int asked = 0;
+  auto r = ScenarioRunner::Create(sc, params, [&] { return ++asked > 20; });
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.ErrorText().find("cancelled while settling into the posture"), std::string::npos) << r.ErrorText();
+  EXPECT_EQ(asked, 21) << "stops at the first step it is told to";
+  // never cancelled: asked once before the settle and before each of its steps, then the same
+  // run as without a predicate
+  int total = 0;
+  auto whole = RunScenario(sc, params, [&] { return ++total < 0; }).value();
+  EXPECT_EQ(whole.status, "ok");
+  EXPECT_EQ(total, 1 + settle_steps + whole.steps);
+  EXPECT_EQ(whole.body_position_m, RunScenario(sc, params).value().body_position_m);
+  // RunScenario passes it on: a cancel while settling is an error, not a failed record
+  auto early = RunScenario(sc, params, [] { return true; });
+  EXPECT_FALSE(early.ok());
 }
 
 }  // namespace

@@ -4,7 +4,8 @@
 
 namespace spinelab::sim {
 
-Expected<ScenarioRunner> ScenarioRunner::Create(const Scenario& sc, const SpineParams& params) {
+Expected<ScenarioRunner> ScenarioRunner::Create(const Scenario& sc, const SpineParams& params,
+                                                 const std::function<bool()>& cancelled) {
   // the same checks and messages as a scenario read from a file
   if (std::vector<Diagnostic> bad = Validate(sc, params); !bad.empty()) return bad;
   auto impl = std::make_unique<Impl>();
@@ -50,8 +51,11 @@ Expected<ScenarioRunner> ScenarioRunner::Create(const Scenario& sc, const SpineP
     const double damping = std::exp(-sc.dt_s / 0.1);
     const bool lying = IsLyingPosture(sc.posture);
     constexpr int kStaticSettleIterations = 2000;
-    constexpr uint32_t kNoRestingPose = 1u << 31;  // the settle's own outcome, beside StepStatus
+    constexpr uint32_t kNoRestingPose = 1u << 31;  // the settle's own outcomes, beside StepStatus
+    constexpr uint32_t kCancelled = 1u << 30;
+    const auto stop = [&] { return cancelled && cancelled(); };
     const auto settle = [&]() -> uint32_t {
+      if (stop()) return kCancelled;
       // lying: the static equilibrium on the supports, solved (a damped settle leaves the soft
       // modes - the neutral zone, the chest on the table - wherever its path left them: the
       // prone T7 moved 0.5-0.9 mm per halving of the step and the head swung 1-4 mm sideways).
@@ -62,6 +66,7 @@ Expected<ScenarioRunner> ScenarioRunner::Create(const Scenario& sc, const SpineP
         return it > 0 ? kStepOk : it == -1 ? kNoRestingPose : kStepSolveFailed;
       }
       for (int64_t i = 0; i < n; ++i) {
+        if (stop()) return kCancelled;
         if (const uint32_t st = pre.value().Step(); st != kStepOk) return st;
         pre.value().DampVelocities(damping);
       }
@@ -74,6 +79,8 @@ Expected<ScenarioRunner> ScenarioRunner::Create(const Scenario& sc, const SpineP
       pre.value().Rest(120.0);
       st = settle();
     }
+    if (st == kCancelled)
+      return std::vector<Diagnostic>{{sc.file, "run.settle_s", "cancelled while settling into the posture"}};
     if (st == kNoRestingPose)
       return std::vector<Diagnostic>{{sc.file, "run.settle_s", "the body found no resting pose on its supports in " +
                                                                    std::to_string(kStaticSettleIterations) +
@@ -221,7 +228,7 @@ ScenarioResult ScenarioRunner::Finish() {
 
 Expected<ScenarioResult> RunScenario(const Scenario& sc, const SpineParams& params,
                                      const std::function<bool()>& cancelled) {
-  auto runner = ScenarioRunner::Create(sc, params);
+  auto runner = ScenarioRunner::Create(sc, params, cancelled);
   if (!runner) return runner.errors();
   runner.value().RunToEnd(cancelled);
   return runner.value().Finish();

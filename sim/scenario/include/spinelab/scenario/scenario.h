@@ -291,8 +291,11 @@ class World;
 /// A scenario run one step at a time (viewers simulate live; RunScenario loops it to the end).
 class ScenarioRunner {
  public:
-  /// Builds the scene, settles it into its supports and records the first frame.
-  static Expected<ScenarioRunner> Create(const Scenario& scenario, const SpineParams& params);
+  /// Builds the scene, settles it into its supports and records the first frame. `cancelled`,
+  /// when given, is asked before every settling step (and before each static solve of a lying
+  /// posture): true stops, and Create fails with "cancelled while settling" (Ctrl-C in Python).
+  static Expected<ScenarioRunner> Create(const Scenario& scenario, const SpineParams& params,
+                                         const std::function<bool()>& cancelled = {});
   ScenarioRunner(ScenarioRunner&&) noexcept;
   ScenarioRunner& operator=(ScenarioRunner&&) noexcept;
   ~ScenarioRunner();
@@ -323,7 +326,7 @@ class ScenarioRunner {
 
 /// Runs a scenario on the spine model. Never throws for a run that goes unstable: the status
 /// and error say what happened and the record up to then is kept. `cancelled`: as in
-/// ScenarioRunner::RunToEnd.
+/// ScenarioRunner::Create (while settling) and RunToEnd (while running).
 Expected<ScenarioResult> RunScenario(const Scenario& scenario, const SpineParams& params,
                                      const std::function<bool()>& cancelled = {});
 
