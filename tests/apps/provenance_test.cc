@@ -41,7 +41,7 @@ std::vector<std::string> DifferingNumbers(const io::StoredRun& a, const io::Stor
     }
     const io::RunColumn &x = ia->second, &y = ib->second;
     const bool same = x.dims == y.dims && x.i == y.i && x.d.size() == y.d.size() &&
-                      std::memcmp(x.d.data(), y.d.data(), x.d.size() * sizeof(double)) == 0;
+                      (x.d.empty() || std::memcmp(x.d.data(), y.d.data(), x.d.size() * sizeof(double)) == 0);  // (no memcmp of an empty vector's null data: UBSan)
     if (!same) out.push_back(d.name);
   }
   return out;
