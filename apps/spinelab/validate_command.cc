@@ -104,8 +104,7 @@ struct Writer {
   std::vector<std::string> written, errors;
   bool Put(const std::string& name, const std::string& text) {
     io::AtomicFile f(dir + "/" + name, "--out");
-    auto ok = f.Write(std::vector<char>(text.begin(), text.end()));
-    if (ok) ok = f.Commit();
+    auto ok = f.Replace(std::vector<char>(text.begin(), text.end()));
     if (!ok) {
       errors.push_back(ok.ErrorText());
       return false;

@@ -97,6 +97,11 @@ Expected<bool> AtomicFile::Write(const std::vector<char>& bytes) {
   return true;
 }
 
+Expected<bool> AtomicFile::Replace(const std::vector<char>& bytes) {
+  auto w = Write(bytes);
+  return w ? Commit() : w;
+}
+
 Expected<bool> AtomicFile::Commit() {
   if (committed_) return Fail(path_, "committed twice (a bug: one AtomicFile per write)");
   // the content first, then the name: a crash between them leaves the old file

@@ -264,8 +264,7 @@ Expected<bool> ResultsFile::Commit() {
   if (!h5_) return std::vector<Diagnostic>{{path(), "", "the file is already committed"}};
   auto image = FileImage(*h5_);
   h5_.reset();
-  auto done = image ? atomic_->Write(image.value()) : Expected<bool>(image.errors());
-  if (done) done = atomic_->Commit();
+  auto done = image ? atomic_->Replace(image.value()) : Expected<bool>(image.errors());
   if (!done) return std::vector<Diagnostic>{{"", "", done.ErrorText() + "; " + path() + " is as it was"}};
   return true;
 }

@@ -89,8 +89,7 @@ Expected<bool> WriteWav(const std::string& path, const std::vector<float>& sampl
   Put32(&b, static_cast<uint32_t>(info.size()));
   b += info;
   AtomicFile out(path, "--wav");  // the old file stays until the new one is complete
-  if (auto w = out.Write(std::vector<char>(b.begin(), b.end())); !w) return w.errors();
-  if (auto c = out.Commit(); !c) return c.errors();
+  if (auto w = out.Replace(std::vector<char>(b.begin(), b.end())); !w) return w.errors();
   return true;
 }
 

@@ -367,8 +367,7 @@ Expected<IndexRow> SaveShard(const std::string& shard_dir, const BatchPlan& plan
     return Expected<IndexRow>(std::vector<Diagnostic>{{out.temp_path(), p.name, why}});
   };
   // no HDF5 here, so no lock: the other workers go on meanwhile
-  if (auto saved = out.Write(image.bytes); !saved) return fail(saved.errors().front().message);
-  if (auto done = out.Commit(); !done) return fail(done.errors().front().message);
+  if (auto saved = out.Replace(image.bytes); !saved) return fail(saved.errors().front().message);
   return image.row;
 }
 
@@ -565,8 +564,7 @@ Expected<bool> Study::WriteStudyFile() {
     if (!bytes) return fail(bytes.ErrorText());
     image = std::move(bytes).value();
   }
-  if (auto saved = out.Write(image); !saved) return fail(saved.errors().front().message);
-  if (auto done = out.Commit(); !done) return fail(done.errors().front().message);
+  if (auto saved = out.Replace(image); !saved) return fail(saved.errors().front().message);
   dirty_ = false;
   last_write_end_ = std::chrono::steady_clock::now();
   last_write_s_ = std::chrono::duration<double>(last_write_end_ - t0).count();

@@ -46,6 +46,8 @@ class AtomicFile {
   Expected<bool> Write(const std::vector<char>& bytes);
   /// Syncs the temporary file to disk, renames it over the target and syncs the folder.
   Expected<bool> Commit();
+  /// Write(bytes), then Commit(): the whole new file in one call (the first error stops it).
+  Expected<bool> Replace(const std::vector<char>& bytes);
   /// Removes the temporary file now (the target is untouched).
   void Abandon();
   bool committed() const { return committed_; }

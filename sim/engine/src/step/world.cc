@@ -259,8 +259,8 @@ void World::Impl::EvaluateForces(ForceAssembly* asmb) {
 std::string World::Impl::NonFiniteSource() {
   const ModelDesc& d = model->desc();
   const int n = model->num_bodies();
-  // (applied loads are finite: SetAppliedLoad refuses others) each element type alone into a scratch system: the first whose forces are not finite, and the
-  // bodies it made so
+  // each element type alone into a scratch system: the first whose forces are not finite, and
+  // the bodies it made so (applied loads are finite: SetAppliedLoad refuses others)
   std::string found;
   ForEachType([&](const ElementType& t, ElementContext& c) {
     if (!found.empty()) return;
