@@ -18,6 +18,7 @@ packages=(
   libboost-dev                  # Boost.Odeint (bubble dynamics)
   libopenmpi-dev openmpi-bin    # `mpirun -np N spinelab batch` (distributed batches)
   libimgui-dev libglfw3-dev libgl-dev libstb-dev libopenal-dev   # viewer (screenshots: stb; the pop: OpenAL)
+  ffmpeg                        # viewer --video (H.264 + AAC through the ffmpeg program)
   xvfb xauth libgl1-mesa-dri    # headless viewer tests (Mesa software GL)
   hdf5-tools                    # h5dump in tests
   python3-h5py python3-numpy python3-matplotlib python3-pandas   # examples and their tests (use /usr/bin/python3)

@@ -77,6 +77,13 @@ AppState MakeAppState(Recording rec, std::optional<Recording> rec2, const ViewSe
   return s;
 }
 
+double PlaybackLength_s(const AppState& s) {
+  double end = s.rec.frames.back().time_s;
+  if (s.rec2) end = std::max(end, s.rec2->frames.back().time_s);
+  if (s.live) end = s.rec.scenario.protocol.enabled ? s.rec.scenario.protocol.duration_s : s.rec.scenario.duration_s;
+  return std::max(0.0, end - s.t_s);
+}
+
 Expected<AppState> LoadAppState(const Source& src, const ViewSettings& settings) {
   Recording R;
   std::optional<Recording> R2;

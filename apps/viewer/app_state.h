@@ -74,6 +74,9 @@ struct AppState {
 /// Loads what to show (simulating a live scenario's first frame, or recording both compare
 /// runs) and sets the view up; errors name the file and what is wrong.
 Expected<AppState> LoadAppState(const Source& source, const ViewSettings& settings);
+/// [s] of run time from the playback time to the end of the run: a recording's last frame, a
+/// live scenario's duration (a protocol: its length); for a video's frame count.
+double PlaybackLength_s(const AppState& s);
 /// The state for recordings already made (tests, LoadAppState): time at the first frame, the
 /// camera framing the first frame.
 AppState MakeAppState(Recording rec, std::optional<Recording> rec2, const ViewSettings& settings);

@@ -11,7 +11,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,6 +26,7 @@
 
 #include "spinelab/io/atomic_file.h"
 #include "app_state.h"
+#include "video.h"
 #include "audio.h"
 #include "panels/panel_table.h"
 #include "panels/picker_panel.h"
@@ -40,12 +43,20 @@ struct Options {
   int frames = 0, width = 1280, height = 720;
   bool print_frame_times = false;
   std::string export_dir;  // write every frame as a PNG here
+  std::string video;       // --video: the frames (and the pops) as an MP4
+  int fps = 30;            // --fps: the video's frame rate
 };
 
-bool SavePng(const std::string& path, int w, int h) {
+// the frame buffer as RGB rows, bottom row first
+std::vector<unsigned char> ReadPixels(int w, int h) {
   std::vector<unsigned char> px(static_cast<size_t>(w) * h * 3);
   glPixelStorei(GL_PACK_ALIGNMENT, 1);
   glReadPixels(0, 0, w, h, GL_RGB, GL_UNSIGNED_BYTE, px.data());
+  return px;
+}
+
+bool SavePng(const std::string& path, int w, int h) {
+  const std::vector<unsigned char> px = ReadPixels(w, h);
   std::vector<unsigned char> flipped(px.size());
   for (int y = 0; y < h; ++y)
     std::copy_n(&px[static_cast<size_t>(h - 1 - y) * w * 3], w * 3, &flipped[static_cast<size_t>(y) * w * 3]);
@@ -147,7 +158,7 @@ int Run(Options o) {
     if (!chosen) return 0;  // closed without a choice
     o.source = *chosen;
   }
-  o.settings.headless = o.frames > 0;
+  o.settings.headless = o.frames > 0 || !o.video.empty();
   auto loaded = LoadAppState(o.source, o.settings);
   if (!loaded) {
     std::fprintf(stderr, "spinelab-viewer: %s\n", loaded.ErrorText().c_str());
@@ -155,6 +166,10 @@ int Run(Options o) {
   }
   AppState s = std::move(loaded).value();
   s.panel_visible = DefaultPanelVisibility();
+  // a video shows the whole run at the chosen speed unless --frames says how many frames
+  const double frame_step_s = o.video.empty() ? 1.0 / 60.0 : 1.0 / o.fps;
+  if (!o.video.empty() && o.frames == 0)
+    o.frames = std::max(1, static_cast<int>(std::ceil(PlaybackLength_s(s) / s.speed / frame_step_s)) + 1);
   GLFWwindow* win = OpenWindow(o.width, o.height, "spinelab - " + s.rec.title);
   if (!win) return 3;
   int exit_code = 0;
@@ -165,19 +180,34 @@ int Run(Options o) {
     } else {
       AudioPlayer audio;  // silent without an audio device
       s.audio_available = audio.available();
+      std::unique_ptr<VideoWriter> video;
+      if (!o.video.empty()) {
+        int fw = 0, fh = 0;
+        glfwGetFramebufferSize(win, &fw, &fh);
+        auto opened = VideoWriter::Open(o.video, fw, fh, o.fps);
+        if (!opened) {
+          std::fprintf(stderr, "spinelab-viewer: %s\n", opened.ErrorText().c_str());
+          exit_code = 2;
+        } else {
+          video = std::move(opened).value();
+        }
+      }
       CommandQueue queue;
       std::vector<double> frame_ms;
       std::string title = s.rec.title;
       auto last = std::chrono::steady_clock::now();
-      for (int n = 0; !glfwWindowShouldClose(win); ++n) {
+      for (int n = 0; exit_code == 0 && !glfwWindowShouldClose(win); ++n) {
         glfwPollEvents();
         const auto now = std::chrono::steady_clock::now();
         const double wall_dt = std::chrono::duration<double>(now - last).count();
         last = now;
         if (n > 0) frame_ms.push_back(wall_dt * 1e3);
-        // headless runs advance a fixed 1/60 s per frame so the result does not depend on speed
-        for (size_t pop : AdvanceFrame(&s, o.frames > 0 ? 1.0 / 60.0 : wall_dt))
+        // headless runs advance a fixed 1/60 s (a video: 1/fps) per frame so the result does not
+        // depend on speed
+        for (size_t pop : AdvanceFrame(&s, o.frames > 0 ? frame_step_s : wall_dt)) {
           audio.Play(s.rec.cavitations[pop].sound_Pa, sim::kSoundSampleRate_Hz);
+          if (video) video->AddSound(s.rec.cavitations[pop].sound_Pa);
+        }
 
         int w = 0, h = 0;
         glfwGetFramebufferSize(win, &w, &h);
@@ -201,7 +231,23 @@ int Run(Options o) {
             break;
           }
         }
+        if (video) {
+          if (auto ok = video->AddFrame(ReadPixels(w, h)); !ok) {
+            std::fprintf(stderr, "spinelab-viewer: %s\n", ok.ErrorText().c_str());
+            exit_code = 2;
+            break;
+          }
+        }
         if (o.frames > 0 && n + 1 >= o.frames) {
+          if (video) {
+            if (auto ok = video->Finish(); !ok) {
+              std::fprintf(stderr, "spinelab-viewer: %s\n", ok.ErrorText().c_str());
+              exit_code = 2;
+            } else {
+              std::printf("wrote %s: %d frames at %d fps (%.2f s), %s\n", o.video.c_str(), video->frames(), o.fps,
+                          video->duration_s(), s.rec.cavitations.empty() ? "no pops" : "the pops on the audio track");
+            }
+          }
           if (!o.screenshot.empty() && !SavePng(o.screenshot, w, h)) {
             std::fprintf(stderr, "spinelab-viewer: cannot write %s\n", o.screenshot.c_str());
             exit_code = 2;
@@ -248,6 +294,8 @@ int main(int argc, char** argv) {
   app.add_flag("--explore", o.source.explore, "keep simulating past the scenario's end and open the explore panel");
   app.add_option("--set", o.source.set, "scenario override key.path=value (repeatable)");
   app.add_option("--compare", o.source.compare, "two scenarios side by side (split view, same time)")->expected(2)->check(CLI::ExistingFile);
+  app.add_option("--video", o.video, "render headless to this MP4 (H.264, the pops on the audio track; needs ffmpeg)");
+  app.add_option("--fps", o.fps, "video frame rate: 30 or 60")->check(CLI::IsMember({30, 60}));
   app.add_option("--export-frames", o.export_dir, "write every frame as DIR/frame_NNNNN.png")->check(CLI::ExistingDirectory);
   CLI11_PARSE(app, argc, argv);
   o.settings.speed = static_cast<float>(speed);

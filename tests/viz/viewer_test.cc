@@ -2,9 +2,12 @@
 // results file to PNG; the picture shows the spine (bone-coloured pixels) and coloured facets.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 #include <stb_image.h>
 
@@ -109,6 +112,109 @@ TEST(Viewer, StartsEmptyWithAPicker) {
   std::remove(png.c_str());
   ASSERT_EQ(Viewer("--frames 3 --screenshot " + png), 0);
   EXPECT_GT(Look(png).distinct, 5000) << "the list of scenarios is drawn";
+}
+
+// what ffprobe says of a video's streams: "codec,width,height,rate" lines
+std::string Probe(const std::string& mp4) {
+  const std::string out = mp4 + ".probe";
+  const std::string cmd = "ffprobe -v error -show_entries stream=codec_name,width,height,r_frame_rate -of csv=p=0 " + mp4 + " > " + out;
+  if (std::system(cmd.c_str()) != 0) return "";
+  std::string text;
+  if (FILE* f = std::fopen(out.c_str(), "r")) {
+    char line[256];
+    while (std::fgets(line, sizeof(line), f)) text += line;
+    std::fclose(f);
+  }
+  return text;
+}
+
+// the times [s] at which the video's audio first rises above a tenth of its peak after a quiet
+// stretch of 50 ms (one onset per pop)
+std::vector<double> SoundOnsets(const std::string& mp4, double* peak) {
+  const std::string raw = mp4 + ".f32";
+  std::vector<double> onsets;
+  *peak = 0;
+  if (std::system(("ffmpeg -v error -y -i " + mp4 + " -ac 1 -ar 44100 -f f32le " + raw).c_str()) != 0) return onsets;
+  std::vector<float> a;
+  if (FILE* f = std::fopen(raw.c_str(), "rb")) {
+    float buf[4096];
+    size_t n = 0;
+    while ((n = std::fread(buf, sizeof(float), 4096, f)) > 0) a.insert(a.end(), buf, buf + n);
+    std::fclose(f);
+  }
+  for (float x : a) *peak = std::max(*peak, static_cast<double>(std::abs(x)));
+  long last = -100000;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (std::abs(a[i]) > 0.1 * *peak) {
+      if (static_cast<long>(i) - last > 44100 / 20) onsets.push_back(i / 44100.0);
+      last = static_cast<long>(i);
+    }
+  return onsets;
+}
+
+TEST(Viewer, VideoExportIsH264WithThePopsOnItsAudioTrack) {
+  // a recorded side-posture thrust (it pops: the run prints when) played at 2x into a 30 fps
+  // video: each pop sounds at its run time / 2, within a frame
+  const std::string dir = ::testing::TempDir() + "/viewer_video";
+  ASSERT_EQ(std::system(("rm -rf " + dir + " && mkdir -p " + dir).c_str()), 0);
+  const std::string h5 = dir + "/sp.h5", mp4 = dir + "/sp.mp4", log = dir + "/run.txt";
+  ASSERT_EQ(std::system((std::string(SPINELAB_BIN) + " run " + SPINELAB_SOURCE_DIR +
+                         "/scenarios/lumbar_side_posture_thrust.toml -o " + h5 + " > " + log).c_str()), 0);
+  std::vector<double> pops;
+  if (FILE* f = std::fopen(log.c_str(), "r")) {
+    char line[4096];
+    while (std::fgets(line, sizeof(line), f)) {
+      const std::string l = line;
+      if (l.rfind("cavitations:", 0) != 0) continue;
+      for (size_t at = l.find(" at "); at != std::string::npos; at = l.find(" at ", at + 1)) pops.push_back(std::atof(l.c_str() + at + 4));
+    }
+    std::fclose(f);
+  }
+  ASSERT_FALSE(pops.empty()) << "the side-posture thrust pops";
+  ASSERT_EQ(Viewer("--results " + h5 + " --speed 2 --video " + mp4), 0);
+  const std::string streams = Probe(mp4);
+  EXPECT_NE(streams.find("h264,1280,720,30/1"), std::string::npos) << streams;
+  EXPECT_NE(streams.find("aac"), std::string::npos) << streams;
+  double peak = 0;
+  const std::vector<double> onsets = SoundOnsets(mp4, &peak);
+  EXPECT_GT(peak, 0.02) << "the pops are audible (about 0.05 of full scale: 0.05 Pa at 10 cm)";
+  // one onset per pop (pops closer than 50 ms in the video sound as one)
+  const double tol_s = 1.0 / 30 + 0.015;
+  auto near = [&](const std::vector<double>& xs, double t) {
+    return std::any_of(xs.begin(), xs.end(), [&](double x) { return std::abs(x - t) < tol_s; });
+  };
+  std::vector<double> video_pops;
+  for (double p : pops) video_pops.push_back(p / 2);
+  for (size_t i = 0; i < video_pops.size(); ++i)
+    EXPECT_TRUE(near(onsets, video_pops[i]) || (i > 0 && video_pops[i] - video_pops[i - 1] < 0.05)) << "pop at " << pops[i] << " s";
+  for (double o : onsets) EXPECT_TRUE(near(video_pops, o)) << "a sound at " << o << " s of the video with no pop";
+  // frames: the figure is there
+  ASSERT_EQ(std::system(("ffmpeg -v error -y -ss 2 -i " + mp4 + " -frames:v 1 " + dir + "/f.png").c_str()), 0);
+  EXPECT_GT(Look(dir + "/f.png").bone, 3000);
+}
+
+TEST(Viewer, AFailedOrKilledVideoExportLeavesTheOldFile) {
+  const std::string dir = ::testing::TempDir() + "/viewer_video_fail", mp4 = dir + "/old.mp4";
+  ASSERT_EQ(std::system(("rm -rf " + dir + " && mkdir -p " + dir + " && printf old > " + mp4).c_str()), 0);
+  auto content = [&] {
+    std::string t;
+    if (FILE* f = std::fopen(mp4.c_str(), "rb")) {
+      char b[64];
+      size_t n = std::fread(b, 1, sizeof(b), f);
+      t.assign(b, n);
+      std::fclose(f);
+    }
+    return t;
+  };
+  // an unwritable place and a bad frame rate are refused before anything is rendered
+  EXPECT_NE(Viewer(std::string("--scenario ") + SPINELAB_SOURCE_DIR + "/scenarios/seated_twist.toml --video " + dir + "/no/such/dir/v.mp4"), 0);
+  EXPECT_NE(Viewer(std::string("--scenario ") + SPINELAB_SOURCE_DIR + "/scenarios/seated_twist.toml --fps 25 --video " + mp4), 0);
+  // killed while it renders: the old file stays as it was
+  const std::string cmd = std::string("xvfb-run -a -s '-screen 0 1280x720x24' ") + SPINELAB_VIEWER + " --scenario " +
+                          SPINELAB_SOURCE_DIR + "/scenarios/seated_twist.toml --video " + mp4 +
+                          " > /dev/null 2>&1 & sleep 4; pkill -KILL -f 'spinelab-viewer.*" + mp4 + "'; wait";
+  std::system(cmd.c_str());
+  EXPECT_EQ(content(), "old");
 }
 
 TEST(Viewer, BadInputsAreRefused) {
