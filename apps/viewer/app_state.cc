@@ -77,6 +77,147 @@ AppState MakeAppState(Recording rec, std::optional<Recording> rec2, const ViewSe
   return s;
 }
 
+namespace {
+
+}  // namespace
+
+std::string LessonRunsKey(const LessonStep& st) {
+  std::string k;
+  for (const std::string& f : st.scenarios) k += f + "|";
+  for (const std::string& kv : st.set) k += kv + ";";
+  return k;
+}
+
+namespace {
+
+// the run's level by name, or -1
+int LevelIndex(const sim::ModelDesc& M, const std::string& name) {
+  for (int l = 0; l < CountOf(M.joints); ++l)
+    if (M.joints[l].name == name) return l;
+  return -1;
+}
+
+// shows step k: its runs, camera, colours, window and speed; the panels stay as they are
+void EnterLessonStep(AppState* s, int k) {
+  LessonProgress& P = *s->lesson;
+  P.step = k;
+  P.waiting = false, P.waited_s = 0;
+  const LessonStep& st = P.lesson.steps[k];
+  const std::string key = LessonRunsKey(st);
+  for (const LessonProgress::Runs& r : P.runs)
+    if (r.key == key && s->lesson_runs != key) {
+      s->rec = r.rec;
+      s->rec2 = r.rec2;
+      s->mode = r.rec2 ? Mode::kCompare : Mode::kRecorded;
+      s->t_end_s = std::max(s->rec.frames.back().time_s, s->rec2 ? s->rec2->frames.back().time_s : 0.0);
+      s->lesson_runs = key;
+      s->scene.selected_facet = s->scene.selected_body = -1;
+      s->plot_chosen = false;
+    }
+  s->t_s = s->t_prev_s = std::clamp(st.from_s, s->rec.frames.front().time_s, s->t_end_s);
+  s->frame_index = FrameIndexAt(s->rec, s->t_s);
+  s->frame = s->rec.frames[s->frame_index];
+  s->speed = st.speed;
+  s->playing = true;
+  for (int i = 0; i < CountOf(kFacetQuantityNames); ++i)
+    if (st.quantity == kFacetQuantityNames[i]) s->scene.facet_quantity = static_cast<viz::FacetQuantity>(i);
+  for (int i = 0; i < CountOf(kDiscQuantityNames); ++i)
+    if (st.disc == kDiscQuantityNames[i]) s->scene.disc_quantity = static_cast<viz::DiscQuantity>(i);
+  // the camera: the whole figure, or closed in on the focus level; then the step's view
+  FrameBodies(s->frame, &s->camera);
+  if (s->rec2) s->camera.distance_m *= 0.8f;
+  if (const int l = LevelIndex(s->rec.model, st.focus); l >= 0) {
+    const sim::JointDesc& J = s->rec.model.joints[l];
+    s->camera.target = (0.5 * (s->frame.X_WB[J.upper].p + s->frame.X_WB[J.lower].p)).cast<float>();
+    s->camera.distance_m = kLessonFocusDistance_m;
+    s->scene.selected_body = J.upper;
+  }
+  if (!st.view.empty()) SetView(st.view, &s->camera);
+}
+
+bool PopNear(const Recording& R, double t, double window_s) {
+  return std::any_of(R.cavitations.begin(), R.cavitations.end(), [&](const Recording::Event& e) { return std::abs(e.time_s - t) <= window_s; });
+}
+
+}  // namespace
+
+Expected<AppState> LoadLessonState(const std::string& lesson_path, const std::string& model_path, const ViewSettings& settings) {
+  auto lesson = LoadLesson(lesson_path);
+  if (!lesson) return lesson.errors();
+  LessonProgress P;
+  P.lesson = std::move(lesson).value();
+  std::vector<Diagnostic> errors;
+  for (const LessonStep& st : P.lesson.steps) {
+    const std::string key = LessonRunsKey(st);
+    auto have = std::find_if(P.runs.begin(), P.runs.end(), [&](const LessonProgress::Runs& r) { return r.key == key; });
+    if (have == P.runs.end()) {
+      LessonProgress::Runs r;
+      r.key = key;
+      for (size_t i = 0; i < st.scenarios.size(); ++i) {
+        auto rec = RecordScenario(st.scenarios[i], model_path, st.set);
+        if (!rec) {
+          for (Diagnostic d : rec.errors()) {
+            d.message += " (" + P.lesson.file + ":" + std::to_string(st.line) + ")";
+            errors.push_back(d);
+          }
+          break;
+        }
+        if (rec.value().frames.empty()) {
+          errors.push_back({P.lesson.file + ":" + std::to_string(st.line), "scenario", st.scenarios[i] + ": the run has no frames"});
+          break;
+        }
+        if (i == 0) r.rec = std::move(rec).value(); else r.rec2 = std::move(rec).value();
+      }
+      if (!errors.empty()) break;
+      P.runs.push_back(std::move(r));
+      have = P.runs.end() - 1;
+    }
+    if (!st.focus.empty() && LevelIndex(have->rec.model, st.focus) < 0)
+      errors.push_back({P.lesson.file + ":" + std::to_string(st.line), "focus", "\"" + st.focus + "\" is not a level of the model (e.g. L4-L5, T7-T8, C5-C6)"});
+  }
+  if (!errors.empty()) return errors;
+  return StartLesson(std::move(P), settings);
+}
+
+AppState StartLesson(LessonProgress P, const ViewSettings& settings) {
+  AppState s = MakeAppState(P.runs.front().rec, P.runs.front().rec2, settings);
+  s.lesson = std::move(P);
+  s.lesson_runs.clear();
+  EnterLessonStep(&s, 0);
+  return s;
+}
+
+void AdvanceLesson(AppState* s, double frame_s) {
+  if (!s->lesson) return;
+  LessonProgress& P = *s->lesson;
+  P.step_ended = false;
+  if (P.finished) return;
+  const LessonStep& st = P.lesson.steps[P.step];
+  const bool last = P.step + 1 >= CountOf(P.lesson.steps);
+  if (P.waiting) {
+    // a step without a pause goes on in the frame after its end (the end is drawn first); a
+    // pause waits for the teacher (headless: kHeadlessLessonPause_s)
+    const bool go_on = (!st.pause && !last) ||
+                       (s->headless && ((P.waited_s += frame_s) >= kHeadlessLessonPause_s || P.jump_to_ends));
+    if (go_on) {
+      if (!last) EnterLessonStep(s, P.step + 1);
+      else P.finished = true;
+    }
+    return;
+  }
+  // slow motion through the pops (either run), at the step's speed elsewhere
+  const bool slow = st.slow_speed > 0 && (PopNear(s->rec, s->t_s, st.slow_window_s) || (s->rec2 && PopNear(*s->rec2, s->t_s, st.slow_window_s)));
+  s->speed = slow ? st.slow_speed : st.speed;
+  const double end = st.to_s > 0 ? std::min(st.to_s, s->t_end_s) : s->t_end_s;
+  if (P.jump_to_ends && s->headless) s->t_s = end;
+  if (s->t_s >= end - 1e-9) {
+    s->t_s = end;
+    P.step_ended = true;
+    P.waiting = true;
+    if (st.pause || last) s->playing = false;
+  }
+}
+
 double PlaybackLength_s(const AppState& s) {
   double end = s.rec.frames.back().time_s;
   if (s.rec2) end = std::max(end, s.rec2->frames.back().time_s);
@@ -228,6 +369,13 @@ std::string Apply(AppState* s, const Command& command) {
           s->live->SetExtraLoad(L.upper, Rb * Vec3(c.pa_N, 0, c.traction_N), Rb * Vec3(c.torque_Nm[1], c.torque_Nm[0], c.torque_Nm[2]));
           s->explore = c;
           s->scene.selected_body = L.upper;
+        } else if constexpr (std::is_same_v<C, LessonNext>) {
+          if (!s->lesson) return "LessonNext: no lesson is given (--lesson)";
+          if (s->lesson->step + 1 >= CountOf(s->lesson->lesson.steps)) return "LessonNext: this is the last step";
+          EnterLessonStep(s, s->lesson->step + 1);
+        } else if constexpr (std::is_same_v<C, LessonBack>) {
+          if (!s->lesson) return "LessonBack: no lesson is given (--lesson)";
+          EnterLessonStep(s, std::max(0, s->lesson->step - 1));
         } else if constexpr (std::is_same_v<C, LoadRun>) {
           ViewSettings settings;
           settings.speed = s->speed;

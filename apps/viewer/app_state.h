@@ -9,6 +9,7 @@
 
 #include "camera.h"
 #include "commands.h"
+#include "lesson.h"
 #include "recording.h"
 #include "spinelab/scenario/scenario.h"
 #include "spinelab/viz/scene.h"
@@ -36,6 +37,27 @@ struct ViewSettings {
   float speed = 1;                          ///< [-]
   bool headless = false;                    ///< --frames: playback stops at the end instead of looping
 };
+
+/// A lesson being given: its steps, where it is, and the runs it shows (recorded once at load).
+struct LessonProgress {
+  Lesson lesson;
+  int step = 0;
+  bool waiting = false;      ///< the step has ended: paused for the teacher (LessonNext goes on)
+  double waited_s = 0;       ///< [s] of frame time waited (headless: goes on after kHeadlessLessonPause_s)
+  bool step_ended = false;   ///< the step ended in this frame (the step's screenshot)
+  bool finished = false;     ///< the last step has ended (and been waited for)
+  bool jump_to_ends = false; ///< headless screenshots only: each step shows its end at once, one frame's pause
+  struct Runs {
+    std::string key;         ///< the scenarios and overrides
+    Recording rec;
+    std::optional<Recording> rec2;
+  };
+  std::vector<Runs> runs;    ///< one per distinct step source
+};
+/// [s] a headless lesson (video, screenshots) holds each teacher's pause this long.
+inline constexpr double kHeadlessLessonPause_s = 1.5;
+/// [m] camera distance when a step focuses on one level.
+inline constexpr float kLessonFocusDistance_m = 0.45f;
 
 struct AppState {
   Mode mode = Mode::kRecorded;
@@ -69,11 +91,26 @@ struct AppState {
   double sim_ms_per_frame = 0;   ///< [ms] wall time spent simulating in the last frame
   std::string live_status = "ok", live_error;
   bool audio_available = false;  ///< an audio device plays the pops
+  // [SECTION] lesson (--lesson)
+  std::optional<LessonProgress> lesson;
+  std::string lesson_runs;  ///< the LessonProgress::Runs key shown
 };
 
 /// Loads what to show (simulating a live scenario's first frame, or recording both compare
 /// runs) and sets the view up; errors name the file and what is wrong.
 Expected<AppState> LoadAppState(const Source& source, const ViewSettings& settings);
+/// Loads a lesson (lesson.h): reads and checks it, records every run its steps show (once each),
+/// checks each step's focus level against its run's model, and starts the first step.
+Expected<AppState> LoadLessonState(const std::string& lesson_path, const std::string& model_path, const ViewSettings& settings);
+/// The state showing the first step of a lesson whose runs are recorded (P.runs: one per distinct
+/// LessonRunsKey of its steps); LoadLessonState and the tests use it.
+AppState StartLesson(LessonProgress progress, const ViewSettings& settings);
+/// The key of a step's runs in LessonProgress::runs (its scenarios and overrides).
+std::string LessonRunsKey(const LessonStep& step);
+/// The lesson's part of a frame, before AdvanceFrame: slow motion near a pop, the step's end
+/// (pause for the teacher, or the next step), the headless pause. No-op without a lesson.
+void AdvanceLesson(AppState* state, double frame_s);
+
 /// [s] of run time from the playback time to the end of the run: a recording's last frame, a
 /// live scenario's duration (a protocol: its length); for a video's frame count.
 double PlaybackLength_s(const AppState& s);

@@ -41,6 +41,7 @@ Eigen::Matrix4f Camera::Projection(float aspect) const {
 bool SetView(const std::string& v, Camera* c) {
   if (v == "back") c->yaw_rad = static_cast<float>(kPi), c->pitch_rad = 0.1f;
   else if (v == "top") c->yaw_rad = 1.5708f, c->pitch_rad = 1.45f;
+  else if (v == "above_back") c->yaw_rad = static_cast<float>(kPi) - 0.5f, c->pitch_rad = 0.85f;
   else if (v == "side") c->yaw_rad = 1.5708f, c->pitch_rad = 0.12f;  // the subject's left
   else return false;
   return true;

@@ -20,8 +20,9 @@ struct Camera {
   Eigen::Vector3f Eye() const;
 };
 
-/// The named views ("side": the subject's left, "back", "top"), as the --view option lists them.
-inline constexpr const char* kViewNames[] = {"side", "back", "top"};
+/// The named views ("side": the subject's left, "back", "top", "above_back": from behind and
+/// above, where a twist shows past the head), as the --view option lists them.
+inline constexpr const char* kViewNames[] = {"side", "back", "top", "above_back"};
 /// Turns the camera to a named view; false (camera unchanged) for a name not in kViewNames.
 bool SetView(const std::string& name, Camera* camera);
 /// Frames the bodies: target at their centre, distance to fit.

@@ -91,6 +91,9 @@ struct ExploreApply {
   float traction_N = 0;                 ///< [N] along the vertebra's z
   float pa_N = 0;                       ///< [N] posterior-anterior push, along its x
 };
+// [SECTION] lessons
+struct LessonNext {};  ///< the teacher goes on to the next step
+struct LessonBack {};  ///< back to the step before (it plays again)
 // [SECTION] what is loaded
 struct LoadRun {
   Source source;  ///< replaces what is shown; refused (nothing changes) when it cannot be loaded
@@ -98,7 +101,7 @@ struct LoadRun {
 
 using Command = std::variant<Play, Pause, Seek, StepForward, SetSpeed, PickJoint, PickBody, ClearPick, SetPlotFacet,
                              SetFacetQuantity, SetDiscQuantity, ShowArrows, ShowTissue, ShowPanel, SetCameraView, FitView,
-                             OrbitCamera, PanCamera, ZoomCamera, ExploreApply, LoadRun>;
+                             OrbitCamera, PanCamera, ZoomCamera, ExploreApply, LessonNext, LessonBack, LoadRun>;
 
 /// The commands of one frame, in the order they were pushed.
 class CommandQueue {

@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
@@ -36,6 +37,13 @@
 namespace spinelab::viewer {
 namespace {
 
+constexpr int kMaxHeadlessFrames = 200000;  // a headless lesson stops here whatever happens (~1 h at 60 fps)
+
+// lessons/ beside the model's folder (as scenarios/ is)
+std::string LessonsFolder(const std::string& model_path) {
+  return (std::filesystem::path(model_path).parent_path().parent_path() / "lessons").string();
+}
+
 struct Options {
   Source source;
   ViewSettings settings;
@@ -45,6 +53,8 @@ struct Options {
   std::string export_dir;  // write every frame as a PNG here
   std::string video;       // --video: the frames (and the pops) as an MP4
   int fps = 30;            // --fps: the video's frame rate
+  std::string lesson;      // --lesson NAME|FILE
+  std::string lesson_shots;  // --lesson-shots DIR: a PNG at the end of every lesson step
 };
 
 // the frame buffer as RGB rows, bottom row first
@@ -153,22 +163,26 @@ void DrawScene(Renderer* renderer, AppState* s, int w, int h) {
 }
 
 int Run(Options o) {
-  if (o.source.results.empty() && o.source.scenario.empty() && o.source.compare.empty()) {
+  if (o.lesson.empty() && o.source.results.empty() && o.source.scenario.empty() && o.source.compare.empty()) {
     const std::optional<Source> chosen = PickSource(o);
     if (!chosen) return 0;  // closed without a choice
     o.source = *chosen;
   }
-  o.settings.headless = o.frames > 0 || !o.video.empty();
-  auto loaded = LoadAppState(o.source, o.settings);
+  o.settings.headless = o.frames > 0 || !o.video.empty() || !o.lesson_shots.empty();
+  auto loaded = o.lesson.empty() ? LoadAppState(o.source, o.settings)
+                                 : LoadLessonState(LessonPath(o.lesson, LessonsFolder(o.source.model)), o.source.model, o.settings);
   if (!loaded) {
     std::fprintf(stderr, "spinelab-viewer: %s\n", loaded.ErrorText().c_str());
     return 2;
   }
   AppState s = std::move(loaded).value();
   s.panel_visible = DefaultPanelVisibility();
+  // screenshots of a lesson's steps without a video: each step's end at once
+  if (s.lesson && !o.lesson_shots.empty() && o.video.empty()) s.lesson->jump_to_ends = true;
   // a video shows the whole run at the chosen speed unless --frames says how many frames
   const double frame_step_s = o.video.empty() ? 1.0 / 60.0 : 1.0 / o.fps;
-  if (!o.video.empty() && o.frames == 0)
+  // (a headless lesson runs until its last step has ended)
+  if (!o.video.empty() && o.frames == 0 && !s.lesson)
     o.frames = std::max(1, static_cast<int>(std::ceil(PlaybackLength_s(s) / s.speed / frame_step_s)) + 1);
   GLFWwindow* win = OpenWindow(o.width, o.height, "spinelab - " + s.rec.title);
   if (!win) return 3;
@@ -204,7 +218,9 @@ int Run(Options o) {
         if (n > 0) frame_ms.push_back(wall_dt * 1e3);
         // headless runs advance a fixed 1/60 s (a video: 1/fps) per frame so the result does not
         // depend on speed
-        for (size_t pop : AdvanceFrame(&s, o.frames > 0 ? frame_step_s : wall_dt)) {
+        const double frame_s = s.headless ? frame_step_s : wall_dt;
+        AdvanceLesson(&s, frame_s);
+        for (size_t pop : AdvanceFrame(&s, frame_s)) {
           audio.Play(s.rec.cavitations[pop].sound_Pa, sim::kSoundSampleRate_Hz);
           if (video) video->AddSound(s.rec.cavitations[pop].sound_Pa);
         }
@@ -238,7 +254,17 @@ int Run(Options o) {
             break;
           }
         }
-        if (o.frames > 0 && n + 1 >= o.frames) {
+        if (s.lesson && s.lesson->step_ended && !o.lesson_shots.empty()) {
+          char name[64];
+          std::snprintf(name, sizeof(name), "/step_%02d.png", s.lesson->step + 1);
+          if (!SavePng(o.lesson_shots + name, w, h)) {
+            std::fprintf(stderr, "spinelab-viewer: cannot write %s%s\n", o.lesson_shots.c_str(), name);
+            exit_code = 2;
+            break;
+          }
+        }
+        const bool lesson_over = s.headless && s.lesson && s.lesson->finished && o.frames == 0;
+        if ((o.frames > 0 && n + 1 >= o.frames) || lesson_over || (s.headless && n >= kMaxHeadlessFrames)) {
           if (video) {
             if (auto ok = video->Finish(); !ok) {
               std::fprintf(stderr, "spinelab-viewer: %s\n", ok.ErrorText().c_str());
@@ -296,6 +322,8 @@ int main(int argc, char** argv) {
   app.add_option("--compare", o.source.compare, "two scenarios side by side (split view, same time)")->expected(2)->check(CLI::ExistingFile);
   app.add_option("--video", o.video, "render headless to this MP4 (H.264, the pops on the audio track; needs ffmpeg)");
   app.add_option("--fps", o.fps, "video frame rate: 30 or 60")->check(CLI::IsMember({30, 60}));
+  app.add_option("--lesson", o.lesson, "give a lesson: a name (twist-vs-traction: lessons/twist_vs_traction.toml) or a file");
+  app.add_option("--lesson-shots", o.lesson_shots, "headless: write DIR/step_NN.png at the end of every lesson step")->check(CLI::ExistingDirectory);
   app.add_option("--export-frames", o.export_dir, "write every frame as DIR/frame_NNNNN.png")->check(CLI::ExistingDirectory);
   CLI11_PARSE(app, argc, argv);
   o.settings.speed = static_cast<float>(speed);

@@ -104,10 +104,10 @@ void SyncFromRunner(const sim::ScenarioRunner& runner, Recording* rec) {
   }
 }
 
-Expected<Recording> RecordScenario(const std::string& path, const std::string& model_path) {
+Expected<Recording> RecordScenario(const std::string& path, const std::string& model_path, const std::vector<std::string>& set) {
   auto params = sim::LoadSpineParams(model_path);
   if (!params) return params.errors();
-  auto sc = sim::LoadScenario(path);
+  auto sc = sim::LoadScenario(path, set);
   if (!sc) return sc.errors();
   auto model = sim::BuildScenarioModel(sc.value(), params.value());
   if (!model) return model.errors();

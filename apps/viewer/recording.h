@@ -33,8 +33,9 @@ viz::Frame FrameFromWorld(const sim::World& world);
 /// Appends the records the runner made since `rec` was last synced (frames and cavitations).
 void SyncFromRunner(const sim::ScenarioRunner& runner, Recording* rec);
 
-/// Simulates the scenario (whole run) and records every frame.
-Expected<Recording> RecordScenario(const std::string& scenario_path, const std::string& model_path);
+/// Simulates the scenario (whole run, with the overrides `set`) and records every frame.
+Expected<Recording> RecordScenario(const std::string& scenario_path, const std::string& model_path,
+                                   const std::vector<std::string>& set = {});
 /// Reads run `run` (empty: the first) of a results file (io::ReadRun); the model is rebuilt from
 /// the stored scenario text on the stored model_text (`model_path` only for files without one).
 Expected<Recording> ReadResults(const std::string& h5_path, const std::string& run, const std::string& model_path);

@@ -16,6 +16,7 @@ namespace {
 struct Picture {
   int w = 0, h = 0, bone = 0, blue = 0, distinct = 0;
   int bone_middle = 0, bone_right = 0;  // bone pixels in the middle and right thirds (split views)
+  int bone_scene = 0;                   // bone pixels right of the control window (x > 440)
 };
 
 Picture Look(const std::string& png) {
@@ -31,6 +32,7 @@ Picture Look(const std::string& png) {
       const int x = i % p.w;
       if (x > p.w / 3 && x < 2 * p.w / 3) ++p.bone_middle;
       if (x > 3 * p.w / 4) ++p.bone_right;
+      if (x > 440) ++p.bone_scene;
     }
     if (b > 110 && b > r + 50 && b > g + 30) ++p.blue;                  // low end of the facet map
     if (r != first[0] || g != first[1] || b != first[2]) ++p.distinct;
@@ -217,8 +219,40 @@ TEST(Viewer, AFailedOrKilledVideoExportLeavesTheOldFile) {
   EXPECT_EQ(content(), "old");
 }
 
+// every step of the lessons a class sees: a picture per step (--lesson-shots), each with the
+// figure in the scene (bone-coloured pixels right of the control window) and not blank. The
+// 30-day protocol lesson (repeated_popping_laxity) simulates two months of habits first (~1.5 min
+// of CPU): it is read by ViewerLesson.EveryShippedLessonReads and shot by hand (docs/viewer.md).
+TEST(Viewer, EveryLessonStepShowsTheFigure) {
+  for (const std::string name : {"twist_vs_traction", "pop_and_refractory", "rate_matters", "neck_thrust_artery", "osteoporosis"}) {
+    const std::string dir = ::testing::TempDir() + "/viewer_lesson_" + name;
+    ASSERT_EQ(std::system(("rm -rf " + dir + " && mkdir -p " + dir).c_str()), 0);
+    ASSERT_EQ(Viewer("--lesson " + name + " --lesson-shots " + dir), 0) << name;
+    int steps = 0;
+    if (FILE* f = std::fopen((std::string(SPINELAB_SOURCE_DIR) + "/lessons/" + name + ".toml").c_str(), "r")) {
+      char line[1024];
+      while (std::fgets(line, sizeof(line), f)) steps += std::string(line).rfind("[[step]]", 0) == 0;
+      std::fclose(f);
+    }
+    ASSERT_GT(steps, 1) << name;
+    for (int k = 1; k <= steps + 1; ++k) {
+      char file[32];
+      std::snprintf(file, sizeof(file), "/step_%02d.png", k);
+      const Picture p = Look(dir + file);
+      if (k > steps) {
+        EXPECT_EQ(p.w, 0) << name << ": a picture for a step that does not exist";
+        continue;
+      }
+      EXPECT_EQ(p.w, 1280) << name << file;
+      EXPECT_GT(p.distinct, 20000) << name << file << ": not blank";
+      EXPECT_GT(p.bone_scene, 2000) << name << file << ": the figure is in the scene";
+    }
+  }
+}
+
 TEST(Viewer, BadInputsAreRefused) {
   EXPECT_NE(Viewer(std::string("--scenario ") + SPINELAB_SOURCE_DIR + "/tests/testdata/scenarios/unknown_key.toml --frames 2"), 0);
+  EXPECT_NE(Viewer("--lesson no-such-lesson --frames 2"), 0);
 }
 
 }  // namespace

@@ -4,7 +4,11 @@
 
 namespace spinelab::viewer {
 
-void DrawComparePanel(const AppState& s, CommandQueue*) {
+void DrawComparePanel(const AppState& s, CommandQueue* queue) {
+  if (!s.lesson) DrawComparisonTable(s, queue);  // a lesson shows it in its caption, on the steps that ask
+}
+
+void DrawComparisonTable(const AppState& s, CommandQueue*) {
   const Recording& R = s.rec;
   if (!s.rec2 || !R.has_summary || !s.rec2->has_summary || !ImGui::CollapsingHeader("Comparison", ImGuiTreeNodeFlags_DefaultOpen)) return;
   const Recording& R2 = *s.rec2;

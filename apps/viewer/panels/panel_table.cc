@@ -9,6 +9,7 @@
 #include "events_panel.h"
 #include "explore_panel.h"
 #include "inspector_panel.h"
+#include "lesson_panel.h"
 #include "playback_panel.h"
 #include "plot_panel.h"
 #include "title_panel.h"
@@ -18,6 +19,7 @@ namespace spinelab::viewer {
 namespace {
 // name, draw function, visible by default; drawn top to bottom
 const std::vector<PanelEntry> kPanels = {
+    {"lesson", DrawLessonPanel, true},
     {"title", DrawTitlePanel, true},
     {"playback", DrawPlaybackPanel, true},
     {"display", DrawDisplayPanel, true},
