@@ -112,9 +112,11 @@ constexpr int kOutOfMemory = 5;  // the child's exit code when an allocation fai
 
 constexpr bool kAsan = SPINELAB_ASAN_HOOKS;
 
-// What the child may use: CPU time 60 s + 1 s per MB of the file (reading the 313 MB file of the
+// What the child may use: CPU time 60 s + 1 s per MB of the file (reading the 317 MB file of the
 // 26 scenarios takes ~2 s), and address space beyond what the process maps already 1 GB + 4x the
-// file (the run as read, and its copy). None under ASan, which maps terabytes of shadow memory.
+// file (the run as read, and its copy). Under ASan, which maps terabytes of shadow memory, no
+// address-space limit: an allocation hook ends the child at any one allocation past 1 GB + 4x
+// the file instead.
 struct ChildLimits {
   rlim_t cpu_s = 0, address_space_bytes = 0;
   uint64_t allocation_cap_bytes = 0;  // under ASan, instead: no one allocation beyond 1 GB + 4x the file
