@@ -67,8 +67,11 @@ for t in ${FUZZ_TARGETS:-scenario model run_file}; do  # (FUZZ_TARGETS=run_file:
       # a leak: the allocation's first spinelab frame is shown (a failed H5Fopen or H5Dread leaks
       # inside the library; memory it handed to spinelab would be spinelab's to free)
       ours=0
-      leak_at=$(grep -a -o -E 'in spinelab::[A-Za-z_:]+' "$r.replay" | head -1 || true)
-      grep -q 'LeakSanitizer' "$r.replay" && [ -z "$leak_at" ] && ours=1
+      leak_at=
+      if grep -q 'LeakSanitizer' "$r.replay"; then
+        leak_at=$(grep -a -o -E 'in spinelab::[A-Za-z_:]+' "$r.replay" | head -1 || true)
+        [ -z "$leak_at" ] && ours=1
+      fi
       if [ $ours -eq 0 ] && echo "$frame" | grep -q 'libhdf5' && [ $rerun -lt 124 ] && ! grep -q 'Sanitizer' "$r.rerun"; then
         contained=$((contained + 1))
         echo "  $(basename "$a"): inside libhdf5 ($(echo "$frame" | sed -E 's/.* in ([^ ]+).*/\1/' | cut -c1-60)${leak_at:+, a leak below $leak_at}); spinelab rerun: exit $rerun, $(head -c 160 "$r.rerun" | tr '\n' ' ')"

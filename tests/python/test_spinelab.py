@@ -253,7 +253,7 @@ class DamagedFiles(Tmp):
 
     def test_files_that_crash_libhdf5_are_results_errors(self):
         files = sorted(os.path.join(self.LIBRARY, f) for f in os.listdir(self.LIBRARY) if f.endswith(".h5"))
-        self.assertEqual(len(files), 6)
+        self.assertEqual(len(files), 7)
         for f in files:
             with self.subTest(f):
                 with self.assertRaises(spinelab.ResultsError) as e:
@@ -268,7 +268,7 @@ class DamagedFiles(Tmp):
         # and from a thread, as from the main one (the reader's child is forked from it)
         with concurrent.futures.ThreadPoolExecutor(2) as pool:
             errors = list(pool.map(lambda f: self.assertRaises(spinelab.ResultsError, spinelab.load, f), files))
-        self.assertEqual(len(errors), 6)
+        self.assertEqual(len(errors), 7)
 
     def test_a_cut_or_changed_copy_is_read_or_refused(self):
         r = spinelab.run(TWIST, overrides={"run.duration_s": 0.05, "run.settle_s": 0})
