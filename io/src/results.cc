@@ -98,17 +98,7 @@ Expected<bool> WriteRun(const H5Handle& file, const std::string& run, const sim:
   return true;
 }
 
-Expected<std::vector<std::string>> ListRuns(const std::string& path) {
-  auto f = OpenFileReadOnly(path);
-  if (!f) return std::vector<Diagnostic>{{path, "", "cannot open as an HDF5 results file"}};
-  return ListGroups(f.value(), "runs");
-}
-
-Expected<StoredRun> ReadRun(const std::string& path, const std::string& run) {
-  auto f = OpenFileReadOnly(path);
-  if (!f) return std::vector<Diagnostic>{{path, "", "cannot open as an HDF5 results file"}};
-  return ReadRun(f.value(), path, run);
-}
+// ListRuns(path) and ReadRun(path, run): isolated_read.cc (in a child process)
 
 Expected<StoredRun> ReadRun(const H5Handle& F, const std::string& path, const std::string& run) {
   const auto runs = ListGroups(F, "runs");
@@ -207,6 +197,50 @@ Expected<StoredRun> ReadRun(const H5Handle& F, const std::string& path, const st
   r.rib_cage_text = out.rib_cage_text;
   r.rib_cage_file = out.rib_cage_file;
   return out;
+}
+
+Expected<bool> WriteStoredRun(const H5Handle& file, const StoredRun& s) {
+  const std::string base = "runs/" + s.run;
+  if (Exists(file, base)) return std::vector<Diagnostic>{{"", base, "a run of this name is already in the file"}};
+  auto g = Group(file, base);
+  if (!g) return g.errors();
+  const H5Handle& G = g.value();
+  using namespace run_attr;
+  std::string overrides;
+  for (const std::string& o : s.overrides) overrides += o + "\n";
+  bool ok = true;
+  auto text = [&](const char* key, const std::string& v) { ok = ok && WriteAttr(G, key, v); };
+  text(kScenario, s.scenario);
+  text(kTitle, s.title);
+  text(kScenarioText, s.scenario_text);
+  text(kParameters, s.parameters);
+  text(kOverrides, overrides);
+  text(kStatus, s.status);
+  text(kError, s.error);
+  text(kVersion, s.spinelab_version);
+  if (s.has_model_text) text(kModelText, s.model_text);  // (its presence is read: has_model_text)
+  text(kModelFile, s.model_file);
+  text(kRibCageText, s.rib_cage_text);
+  text(kRibCageFile, s.rib_cage_file);
+  ok = ok && WriteAttr(G, kSeed, s.seed) && WriteAttr(G, kSteps, s.steps) && WriteAttr(G, kDt, s.dt_s) &&
+       WriteAttr(G, kWallTime, s.wall_time_s);
+  for (const RunDataset& d : RunDatasets()) {
+    auto it = s.columns.find(d.name);
+    if (!ok || it == s.columns.end()) continue;  // (an optional dataset the run has not)
+    const RunColumn& c = it->second;
+    const std::string name = d.name;
+    const size_t slash = name.rfind('/');
+    auto parent = slash == std::string::npos ? H5Handle() : Group(G, name.substr(0, slash)).value();
+    const H5Handle& loc = slash == std::string::npos ? G : parent;
+    const std::string leaf = slash == std::string::npos ? name : name.substr(slash + 1);
+    switch (d.kind) {
+      case RunDataset::Kind::kDouble: ok = WriteDoubles(loc, leaf, c.d, c.dims, d.units, d.shape); break;
+      case RunDataset::Kind::kInt: ok = WriteInts(loc, leaf, c.i, d.units); break;
+      case RunDataset::Kind::kString: ok = WriteStrings(loc, leaf, c.s); break;
+    }
+  }
+  if (!ok) return std::vector<Diagnostic>{{"", base, "HDF5 write failed"}};
+  return true;
 }
 
 Expected<sim::Scenario> StoredScenario(const StoredRun& run) {

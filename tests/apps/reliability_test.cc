@@ -3,7 +3,10 @@
 // named, a run that fails to settle, SIGKILL mid-write, an unwritable folder, a full disk).
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/ptrace.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/user.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -206,30 +209,138 @@ TEST(Reliability, ARunThatFailsAfterTheOutputWasOpenedLeavesTheOldFile) {
   EXPECT_FALSE(Exists(old + ".tmp"));
 }
 
-// SIGKILL while the new file is half written: the old file is still there, readable, identical
-TEST(Reliability, ASigkillDuringAnOverwriteLeavesTheOldFile) {
+// [SECTION] SIGKILL at every moment of an overwrite
+
+#if defined(__x86_64__)
+// `spinelab args...` under ptrace: stopped at the entry of its `kill_at`-th system call (counted
+// from exec) and SIGKILLed there, that call not made; kill_at < 0 runs it to the end. Gives the
+// exit code (128 + signal) and the system calls it entered, in order.
+struct Traced {
+  int code = -1;
+  std::vector<long> calls;
+};
+Traced RunTraced(const std::vector<std::string>& args, const std::string& log, long kill_at) {
+  Traced t;
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ::dup2(fd, 1);
+    ::dup2(fd, 2);
+    // (LeakSanitizer's exit check ptraces the process itself, which a traced one cannot allow)
+    const char* asan = std::getenv("ASAN_OPTIONS");
+    ::setenv("ASAN_OPTIONS", (std::string(asan ? asan : "") + ":detect_leaks=0").c_str(), 1);
+    ::ptrace(PTRACE_TRACEME, 0, nullptr, nullptr);
+    std::vector<char*> argv;
+    std::string bin = SPINELAB_BIN;
+    argv.push_back(bin.data());
+    std::vector<std::string> copy = args;
+    for (std::string& a : copy) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    ::execv(bin.c_str(), argv.data());
+    ::_exit(127);
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);  // stopped at exec
+  if (!WIFSTOPPED(status)) return t;
+  // one thread is traced: `spinelab run` starts none (a clone would show in `calls`)
+  ::ptrace(PTRACE_SETOPTIONS, pid, nullptr, reinterpret_cast<void*>(PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL));
+  bool entry = true;
+  int deliver = 0;
+  while (true) {
+    ::ptrace(PTRACE_SYSCALL, pid, nullptr, reinterpret_cast<void*>(static_cast<intptr_t>(deliver)));
+    deliver = 0;
+    if (::waitpid(pid, &status, 0) < 0) break;
+    if (WIFEXITED(status) || WIFSIGNALED(status)) break;
+    if (!WIFSTOPPED(status)) continue;
+    if (WSTOPSIG(status) != (SIGTRAP | 0x80)) {
+      deliver = WSTOPSIG(status);  // a real signal: passed on
+      continue;
+    }
+    if (entry) {
+      user_regs_struct regs;
+      ::ptrace(PTRACE_GETREGS, pid, nullptr, &regs);
+      if (static_cast<long>(t.calls.size()) == kill_at) {
+        ::kill(pid, SIGKILL);
+        ::waitpid(pid, &status, 0);
+        break;
+      }
+      t.calls.push_back(static_cast<long>(regs.orig_rax));
+    }
+    entry = !entry;
+  }
+  t.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return t;
+}
+#endif
+
+// SIGKILL at moments spread over a whole overwrite, and at every system call of its end (the
+// write of the new content, its fsync, the rename, the folder's fsync): each time the file is
+// the old one byte for byte, or the new one whole (io::ReadRun reads its run) — the old one up
+// to the rename, the new one from it on; never anything else
+TEST(Reliability, ASigkillAtAnyMomentOfAnOverwriteLeavesTheOldFileOrTheNewOne) {
+#if !defined(__x86_64__)
+  GTEST_SKIP() << "the system-call tracer reads x86-64 registers";
+#else
   const std::string dir = Folder("kill");
-  const std::string old = OldResults(dir), before = Slurp(old);
-  Child c = Start({"run", kScenarios + "seated_twist.toml", kScenarios + "dead_hang.toml", kScenarios + "chair_twist.toml",
-                   "-o", old, "--overwrite"},
-                  dir + "/log.txt");
-  // kill once the first run is done (its summary printed) and the output is open: the new file
-  // is half built
-  for (int i = 0; i < 60000 && !(Exists(old + ".tmp") && c.Output().find("seated_twist —") != std::string::npos); ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  ASSERT_NE(c.Output().find("seated_twist —"), std::string::npos) << c.Output();
-  ::kill(c.pid, SIGKILL);
-  EXPECT_EQ(c.Wait(), 128 + SIGKILL);
-  EXPECT_EQ(Slurp(old), before);
-  auto runs = spinelab::io::ListRuns(old);
-  ASSERT_TRUE(runs.ok()) << runs.ErrorText();
-  ASSERT_EQ(runs.value().size(), 1u);
-  EXPECT_TRUE(spinelab::io::ReadRun(old, runs.value()[0]).ok());
+  const std::string old = OldResults(dir), before = Slurp(old);  // one run: seated_twist
+  ASSERT_EQ(spinelab::io::ListRuns(old).value(), std::vector<std::string>{"seated_twist"});
+  const std::vector<std::string> args = {"run", kScenarios + "dead_hang.toml", "--set", "run.duration_s=0.05", "--set", "run.settle_s=0",
+                                         "-o", old, "--overwrite"};
+  auto renamed = [](const std::vector<long>& calls) {
+    for (long c : calls)
+      if (c == SYS_rename || c == SYS_renameat || c == SYS_renameat2) return true;
+    return false;
+  };
+  // the whole overwrite once, traced to its end: where its rename is
+  const Traced full = RunTraced(args, dir + "/log_full.txt", -1);
+  ASSERT_EQ(full.code, 0) << Slurp(dir + "/log_full.txt");
+  const size_t new_size = Slurp(old).size();
+  const long n = static_cast<long>(full.calls.size());
+  long rename_at = -1;
+  for (long k = 0; k < n; ++k)
+    if (renamed({full.calls[k]})) rename_at = k;
+  ASSERT_GT(rename_at, 20) << "no rename among " << n << " system calls";
+  for (long c : full.calls) ASSERT_TRUE(c != SYS_clone && c != SYS_clone3) << "a thread the tracer does not follow";
+  // the moments: 10 spread over the run, then each call from the new content's write to the exit
+  std::vector<long> moments;
+  for (int k = 0; k < 10; ++k) moments.push_back(k * (rename_at - 12) / 10);
+  for (long k = rename_at - 12; k < n; ++k) moments.push_back(k);
+  int kept = 0, replaced = 0;
+  bool just_before = false, just_after = false;  // killed at the rename's entry, and at the next call's
+  for (long at : moments) {
+    SCOPED_TRACE("killed at system call " + std::to_string(at) + " of " + std::to_string(n) + " (the rename: " +
+                 std::to_string(rename_at) + ")");
+    Put(old, before);
+    const Traced t = RunTraced(args, dir + "/log.txt", at);
+    ASSERT_EQ(t.code, 128 + SIGKILL) << Slurp(dir + "/log.txt");
+    ASSERT_EQ(static_cast<long>(t.calls.size()), at);
+    const std::string now = Slurp(old);
+    if (!renamed(t.calls)) {  // killed before its rename: the old file, byte for byte
+      ++kept;
+      EXPECT_EQ(now, before);
+      just_before |= at == rename_at;
+      continue;
+    }
+    ++replaced;  // after it: the new file, whole
+    just_after |= at == rename_at + 1;
+    auto runs = spinelab::io::ListRuns(old);
+    ASSERT_TRUE(runs.ok()) << runs.ErrorText();
+    EXPECT_EQ(runs.value(), std::vector<std::string>{"dead_hang"});
+    auto r = spinelab::io::ReadRun(old, "dead_hang");
+    EXPECT_TRUE(r.ok()) << r.ErrorText();
+    EXPECT_EQ(now.size(), new_size);
+  }
+  std::printf("%zu kills (%ld system calls, the rename the %ld-th): %d left the old file, %d the new one\n", moments.size(), n,
+              rename_at, kept, replaced);
+  EXPECT_TRUE(just_before && just_after) << "the kills missed the rename";
+  EXPECT_GE(kept, 20);
+  EXPECT_GE(replaced, 2);
   // the next run replaces the stale temporary file and the old file, whole
   std::string out;
-  EXPECT_EQ(RunCli({"run", kScenarios + "dead_hang.toml", "--set", "run.duration_s=0.05", "-o", old, "--overwrite"}, &out), 0) << out;
+  EXPECT_EQ(RunCli(args, &out), 0) << out;
   EXPECT_FALSE(Exists(old + ".tmp"));
   EXPECT_EQ(spinelab::io::ListRuns(old).value(), std::vector<std::string>{"dead_hang"});
+#endif
 }
 
 // the unprivileged user of the child (root writes anywhere: the test drops to `nobody`)

@@ -171,6 +171,21 @@ TEST(ViewerApp, LoadRunOfAMissingFileIsRefusedAndKeepsWhatIsShown) {
   EXPECT_EQ(s.t_s, 0.4);
 }
 
+// a results file that crashes libhdf5 (tests/fuzz/regressions/hdf5_library/): the viewer's
+// playback says the file is damaged (io::ReadRun reads it in a child process) and goes on
+TEST(ViewerApp, LoadRunOfADamagedResultsFileIsRefusedAndKeepsWhatIsShown) {
+  AppState s = ToyState();
+  ASSERT_EQ(Do(&s, Seek{0.4}), "");
+  LoadRun load;
+  load.source.results = std::string(SPINELAB_SOURCE_DIR) + "/tests/fuzz/regressions/hdf5_library/h5hg_read_vlen_heap_id.h5";
+  load.source.model = sim::DefaultSpineModelPath();
+  const std::string why = Do(&s, load);
+  EXPECT_NE(why.find(load.source.results + ": damaged HDF5 file (the HDF5 library crashed reading it: signal 11"), std::string::npos)
+      << why;
+  EXPECT_EQ(s.rec.name, "toy");
+  EXPECT_EQ(s.t_s, 0.4);
+}
+
 // a live scenario: the runner steps to the playback time; an explore traction on T7-T8 lifts T8
 TEST(ViewerApp, ExploreApplyLoadsTheLevelOfALiveRun) {
   Source src;

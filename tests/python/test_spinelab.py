@@ -245,6 +245,50 @@ class Errors(Tmp):
             sim.step(-1)
 
 
+class DamagedFiles(Tmp):
+    """A results file that crashes libhdf5 itself (tests/fuzz/regressions/hdf5_library/), or a
+    damaged copy of a good one, is a ResultsError naming the file: the interpreter goes on."""
+
+    LIBRARY = os.path.join(SRC, "tests", "fuzz", "regressions", "hdf5_library")
+
+    def test_files_that_crash_libhdf5_are_results_errors(self):
+        files = sorted(os.path.join(self.LIBRARY, f) for f in os.listdir(self.LIBRARY) if f.endswith(".h5"))
+        self.assertEqual(len(files), 7)
+        for f in files:
+            with self.subTest(f):
+                with self.assertRaises(spinelab.ResultsError) as e:
+                    spinelab.load(f)  # the runs listed, then the one run read
+                self.assertIn(f, str(e.exception))
+                if os.path.basename(f).startswith("h5hg_"):  # SIGSEGV inside libhdf5 (the 4 GB one: an unreadable dataset)
+                    self.assertIn("damaged HDF5 file (the HDF5 library crashed reading it: signal 11", str(e.exception))
+                for run in ("seated_twist", "thoracic_thrust"):
+                    with self.assertRaises(spinelab.ResultsError) as e:
+                        spinelab.load(f, run=run)
+                    self.assertIn(f, str(e.exception))
+        # and from a thread, as from the main one (the reader's child is forked from it)
+        with concurrent.futures.ThreadPoolExecutor(2) as pool:
+            errors = list(pool.map(lambda f: self.assertRaises(spinelab.ResultsError, spinelab.load, f), files))
+        self.assertEqual(len(errors), 7)
+
+    def test_a_cut_or_changed_copy_is_read_or_refused(self):
+        r = spinelab.run(TWIST, overrides={"run.duration_s": 0.05, "run.settle_s": 0})
+        good = self.read(r.save(self.path("good.h5")))
+        for k in range(24):
+            b = bytearray(good)
+            if k < 4:
+                b = b[: len(b) * (k + 1) // 5]
+            else:
+                at = k * len(b) // 25 + 7
+                b[at] ^= 0x5A
+            p = self.path(f"bad{k}.h5")
+            with open(p, "wb") as f:
+                f.write(b)
+            try:
+                spinelab.load(p, run="seated_twist")
+            except spinelab.SpinelabError as e:  # ResultsError; ScenarioError for a byte of the stored scenario text
+                self.assertIn(p, str(e))
+
+
 class Batch(Tmp):
     """batch() is `spinelab batch`: the same study file, /index as a DataFrame, --resume."""
 

@@ -47,12 +47,23 @@ struct StoredRun {
 };
 
 /// The runs of a results file, in name order (an error names the file).
+///
+/// This and ReadRun(path, run) read a file that may be damaged or hostile: libhdf5 crashes on
+/// some damaged files, so the file is read in a forked child, which sends back a copy written by
+/// spinelab's own writer (isolated_read.cc, docs/reliability.md). A child that crashes is the
+/// error "FILE: damaged HDF5 file (the HDF5 library crashed reading it: signal 11, ...)". A caller
+/// with other threads that use HDF5 holds io::H5Mutex (batch.h) while it calls them.
 Expected<std::vector<std::string>> ListRuns(const std::string& path);
 /// Reads run `run` of the file at `path` through the dataset table. Errors name the file, the
 /// run and the dataset or attribute (a run not in the file lists the runs there).
 Expected<StoredRun> ReadRun(const std::string& path, const std::string& run);
-/// The same from an open file; `path` names it in messages (and becomes StoredRun::file).
+/// The same from an open file, in this process: for files spinelab itself made (a library crash
+/// on a damaged one would crash the caller); `path` names it in messages (and becomes
+/// StoredRun::file).
 Expected<StoredRun> ReadRun(const H5Handle& file, const std::string& path, const std::string& run);
+/// Writes a run as ReadRun gave it (its attributes and every dataset as stored) under
+/// /runs/<run.run>: ReadRun reads back the same StoredRun.
+Expected<bool> WriteStoredRun(const H5Handle& file, const StoredRun& run);
 /// The run's scenario: its scenario_text with its overrides applied.
 Expected<sim::Scenario> StoredScenario(const StoredRun& run);
 /// The model the run ran on, parsed from its model_text (named "<file>:<run>"); an error naming
