@@ -331,9 +331,7 @@ Expected<Scenario> LoadScenarioText(const std::string& text, const std::string& 
   s.trunk_tilt_rad = r.Number("posture.trunk_tilt_deg", 0) * kDegToRad;
   s.pelvis = r.Text("posture.pelvis", "fixed", {"fixed", "supported", "free"});
   s.muscle_tone = r.Number("posture.muscle_tone", 1.0);
-  // the neck keeps its own tone when the trunk relaxes: its extensors hold the head up in every
-  // upright posture (docs/scenarios.md, posture.neck_muscle_tone)
-  s.neck_muscle_tone = r.Number("posture.neck_muscle_tone", 1.0);
+  s.neck_muscle_tone = r.Number("posture.neck_muscle_tone", s.muscle_tone);
   s.feet_off_s = r.Number("posture.feet_off_s", 1.0);
   s.duration_s = r.Number("run.duration_s", 5, true);
   s.dt_s = r.Number("run.dt_s", 1e-3);
