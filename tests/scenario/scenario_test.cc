@@ -36,6 +36,18 @@ TEST(LoadProfile, RampHoldReleaseAndThrust) {
   EXPECT_NEAR(t.Factor(0.55), 1.0, 1e-12);  // peak of the half-sine
   EXPECT_NEAR(t.Factor(0.6), 0.2, 1e-12);   // back to the preload
   EXPECT_EQ(t.Factor(2.0), 0.0);
+  // the clinician's dip: the preload falls by dip_fraction of itself over the hold's last dip_s,
+  // the thrust rises from there and falls back to it
+  LoadProfile d = t;
+  d.dip_fraction = 0.25;
+  d.dip_s = 0.1;
+  EXPECT_NEAR(d.Factor(0.39), 0.2, 1e-12);              // the preload held before the dip
+  EXPECT_NEAR(d.Factor(0.45), 0.2 - 0.5 * 0.05, 1e-12);  // half-way down the dip
+  EXPECT_NEAR(d.Factor(0.5 - 1e-9), 0.15, 1e-9);         // dipped by a quarter as the thrust starts
+  EXPECT_NEAR(d.Factor(0.55), 1.0, 1e-12);               // the same peak
+  EXPECT_NEAR(d.Factor(0.6), 0.15, 1e-12);               // back to the dipped preload, then released
+  EXPECT_NEAR(d.Factor(0.85), 0.075, 1e-12);
+  EXPECT_EQ(d.Factor(2.0), 0.0);
 }
 
 TEST(ScenarioFile, EveryShippedScenarioLoads) {

@@ -5,10 +5,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include "spinelab/lab/pa_stiffness.h"
 #include "spinelab/scenario/scenario.h"
 #include "spinelab/sim/state.h"
+#include "spinelab/sim/world.h"
 
 namespace spinelab::sim {
 namespace {
@@ -174,20 +176,81 @@ TEST(ThoracicThrust, OsteoporosisRaisesTheFractureRiskOfTheSameThrust) {
 TEST(ThoracicThrust, ThePushOpensTheFacetsAboveTheTarget) {
   const TechniqueRun r = RunFile("thoracic_thrust");
   // T7 is pushed forward relative to T6: the T6-T7 facets open, the T7-T8 facets close; the
-  // lumbar spine bends a little as the thorax sinks ~15 mm into the table (L3-L4 ~0.05 mm)
-  EXPECT_GT(Level(r, "T6-T7").facet_opening_m[0], 0.2e-3);
-  EXPECT_GT(Level(r, "T6-T7").facet_opening_m[0], 4 * Level(r, "L3-L4").facet_opening_m[0]);
-  EXPECT_LT(Level(r, "T7-T8").facet_opening_m[0], 0.5 * Level(r, "T6-T7").facet_opening_m[0]);
-  // any cavitation is at the target or its neighbours
-  for (const auto& c : r.result.cavitations) {
-    const std::string& f = r.result.facet_names[c.facet];
-    EXPECT_TRUE(f.rfind("T5-T6", 0) == 0 || f.rfind("T6-T7", 0) == 0 || f.rfind("T7-T8", 0) == 0 || f.rfind("T8-T9", 0) == 0) << f;
-  }
-  // the joint nearest a pop is the one the push opens: T6-T7 (its suction ~43 % of a crack's;
-  // docs/calibration.md, known weaknesses)
+  // lumbar spine bends as the thorax sinks ~44 mm into the table under the clinician's 532 N
+  // (T6-T7 0.43 mm, L3-L4 0.11 mm)
+  EXPECT_GT(Level(r, "T6-T7").facet_opening_m[0], 0.3e-3);
+  EXPECT_GT(Level(r, "T6-T7").facet_opening_m[0], 3 * Level(r, "L3-L4").facet_opening_m[0]);
+  EXPECT_LT(Level(r, "T7-T8").facet_opening_m[0], 0.2 * Level(r, "T6-T7").facet_opening_m[0]);
+  // with the lumped cage nothing pops (docs/calibration.md, known weaknesses): of the thoracic
+  // joints T6-T7 comes nearest, ~60 % of the cracking suction (-303 of -501 kPa); the head's
+  // jolt takes C2-C3 to ~65 %
+  EXPECT_TRUE(r.result.cavitations.empty());
+  const size_t F = r.result.facet_names.size();
+  std::vector<double> lowest(F, 0.0);
+  for (size_t k = TimeIndex(r.result, r.summary.baseline_time_s); k < r.result.time_s.size(); ++k)
+    for (size_t f = 0; f < F; ++f) lowest[f] = std::min(lowest[f], r.result.facet_pressure_Pa[k * F + f]);
+  size_t nearest = F;
+  for (size_t f = 0; f < F; ++f)
+    if (r.result.facet_names[f][0] == 'T' && (nearest == F || lowest[f] < lowest[nearest])) nearest = f;
+  ASSERT_LT(nearest, F);
+  EXPECT_EQ(r.result.facet_names[nearest].rfind("T6-T7", 0), 0u) << r.result.facet_names[nearest];
   ASSERT_GE(r.summary.closest_pop_facet, 0);
-  EXPECT_EQ(r.result.facet_names[r.summary.closest_pop_facet].rfind("T6-T7", 0), 0u) << r.result.facet_names[r.summary.closest_pop_facet];
-  EXPECT_GT(r.summary.closest_pop_fraction(), 0.3);
+  const double threshold = r.summary.closest_pop_threshold_Pa;
+  EXPECT_GT(lowest[nearest] / threshold, 0.5);
+  EXPECT_LT(lowest[nearest] / threshold, 1.0);
+}
+
+// The thrust's force at the hand and at the table, stepped through the run: the contact force on
+// the hand pad and the table's reaction (above its value just before the preload), both along
+// the vertical
+struct ContactAndTable {
+  double hand_peak_N = 0, table_peak_N = 0, table_peak_time_s = 0, hand_peak_time_s = 0, cradle_at_peak_N = 0;
+};
+ContactAndTable HandAndTableForces(const std::string& name, const std::vector<std::string>& overrides = {}) {
+  auto sc = LoadScenario(std::string(SPINELAB_SOURCE_DIR) + "/scenarios/" + name + ".toml", overrides).value();
+  auto runner = ScenarioRunner::Create(sc, LoadSpineParams(DefaultSpineModelPath()).value());
+  EXPECT_TRUE(runner.ok()) << runner.ErrorText();
+  ScenarioRunner& r = runner.value();
+  const BodyId hand = r.model().FindBody("practitioner's hand");
+  EXPECT_GE(hand, 0);
+  ContactAndTable out;
+  double table0 = -1, cradle0 = 0;
+  while (r.Step()) {
+    double on_hand = 0, on_table = 0, on_cradle = 0;
+    for (const ContactOutput& c : r.world().outputs().contacts) {
+      // the force on a (a body); b is a body or an environment object (-1 - its index)
+      if (c.b == -1) on_table += c.force_on_a_N.z();  // environment 0: the treatment table
+      if (c.a == -1) on_table -= c.force_on_a_N.z();
+      if (c.b == -2) on_cradle += c.force_on_a_N.z();  // environment 1: the face cradle
+      if (c.a == -2) on_cradle -= c.force_on_a_N.z();
+      if (c.a == hand) on_hand += c.force_on_a_N.z();  // the back pushes the hand up
+      if (c.b == hand) on_hand -= c.force_on_a_N.z();
+    }
+    const double t = r.world().state().time_s;
+    if (table0 < 0 && t >= sc.objects[2].profile.start_s) table0 = on_table, cradle0 = on_cradle;
+    if (table0 >= 0 && on_table - table0 > out.table_peak_N)
+      out.table_peak_N = on_table - table0, out.table_peak_time_s = t, out.cradle_at_peak_N = on_cradle - cradle0;
+    if (on_hand > out.hand_peak_N) out.hand_peak_N = on_hand, out.hand_peak_time_s = t;
+  }
+  EXPECT_EQ(r.result().status, "ok") << r.result().error;
+  return out;
+}
+
+TEST(ThoracicThrust, TheTableCarriesTheClinicianForce) {
+  // the clinician's 532 N at the contact (Thomas et al., CMCC: 532 +/- 71 N at the hand, 658 +/- 33
+  // N at the table, ratio 1.27 +/- 0.25, "consistent with deformable body models"). The model: the
+  // hand's contact force peaks at 508 N (the 0.6-kg hand lags its push), the table's extra
+  // reaction at 308 N 44 ms later and the face cradle's at +61 N: 0.61 of the contact. The rest goes
+  // into the held pelvis, and rigid vertebrae on soft slices add no rebound: the model does not
+  // reproduce the 1.27 (docs/calibration.md, known weaknesses); asserted is what it does
+  const ContactAndTable f = HandAndTableForces("thoracic_thrust");
+  EXPECT_NEAR(f.hand_peak_N, 532.0, 0.1 * 532.0) << "at " << f.hand_peak_time_s << " s";
+  EXPECT_NEAR(f.hand_peak_time_s, 2.5 + 0.125 / 2, 0.01) << "the contact peaks with the push";
+  EXPECT_GT(f.table_peak_N, 0.4 * f.hand_peak_N) << "at " << f.table_peak_time_s << " s";
+  EXPECT_LT(f.table_peak_N + f.cradle_at_peak_N, f.hand_peak_N) << "the held pelvis takes a share";
+  EXPECT_GT(f.table_peak_time_s, f.hand_peak_time_s) << "the thorax reaches the table after the hand";
+  std::printf("thoracic_thrust: hand peak %.1f N at %.4f s, table extra peak %.1f N at %.4f s (face cradle %+.1f N), ratio %.3f\n",
+              f.hand_peak_N, f.hand_peak_time_s, f.table_peak_N, f.table_peak_time_s, f.cradle_at_peak_N, f.table_peak_N / f.hand_peak_N);
 }
 
 TEST(LumbarSidePosture, TheThrustCavitatesMoreJointsThanThePositioning) {
@@ -250,7 +313,8 @@ TEST(Contact, SameAnswerAtHalfTheStep) {
   // compliant contact is part of the implicit step: a prone static push converges in dt (the
   // lying start is solved statically, so it is the same at every step)
   auto travel = [](const char* dt, bool friction) {
-    std::vector<std::string> set = {std::string("run.dt_s=") + dt, "object.2.profile=\"ramp_hold_release\"",
+    // (at the 200 N these numbers were measured with; the scenario's thrust is 532 N)
+    std::vector<std::string> set = {std::string("run.dt_s=") + dt, "object.2.force_N=200", "object.2.profile=\"ramp_hold_release\"",
                                     "object.2.ramp_s=2", "object.2.hold_s=0.5"};
     if (!friction) set.push_back("object.0.friction=0");
     const TechniqueRun r = RunFile("thoracic_thrust", set);

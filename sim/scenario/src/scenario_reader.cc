@@ -33,13 +33,17 @@ double LoadProfile::Factor(double t) const {
       return 1.0 - ramp(u - ramp_s - hold_s, release_s);
     }
     case Kind::kThrust: {
-      // preload ramp, hold, half-sine thrust to the peak, back to the preload, release
-      const double p = preload_fraction;
+      // preload ramp, hold (its last dip_s falling smoothly by dip_fraction of the preload),
+      // half-sine thrust from there to the peak and back, release
+      const double p = preload_fraction, q = p * (1.0 - dip_fraction);
       if (u < ramp_s) return p * ramp(u, ramp_s);
-      if (u < ramp_s + hold_s) return p;
+      if (u < ramp_s + hold_s) {
+        const double x = dip_s <= 0 ? 0.0 : std::clamp((u - (ramp_s + hold_s - dip_s)) / dip_s, 0.0, 1.0);
+        return p - (p - q) * 0.5 * (1.0 - std::cos(kPi * x));
+      }
       const double v = u - ramp_s - hold_s;
-      if (v < thrust_s) return p + (1 - p) * std::sin(kPi * v / thrust_s);
-      return p * (1.0 - ramp(v - thrust_s, release_s));
+      if (v < thrust_s) return q + (1 - q) * std::sin(kPi * v / thrust_s);
+      return q * (1.0 - ramp(v - thrust_s, release_s));
     }
     case Kind::kOscillation: {
       if (u > repetitions / frequency_Hz) return 0;
@@ -187,6 +191,8 @@ class ScenarioReader {
     P.hold_s = Number(k + "hold_s", 0);
     P.release_s = Number(k + "release_s", 0);
     P.preload_fraction = Number(k + "preload_fraction", 0);
+    P.dip_fraction = Number(k + "dip_fraction", 0);
+    P.dip_s = Number(k + "dip_s", 0);
     P.thrust_s = Number(k + "thrust_s", P.thrust_s);
     P.frequency_Hz = Number(k + "frequency_Hz", P.frequency_Hz);
     P.repetitions = static_cast<int>(Checked(k + "repetitions", 1));

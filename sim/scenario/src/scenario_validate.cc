@@ -48,6 +48,8 @@ const KeyRange kRanges[] = {
     {"*.*.hold_s", 0, 3600, "s"},
     {"*.*.release_s", 0, 3600, "s"},
     {"*.*.preload_fraction", 0, 1, "[-]"},
+    {"*.*.dip_fraction", 0, 1, "[-] (of the preload)"},
+    {"*.*.dip_s", 0, 10, "s"},
     {"*.*.thrust_s", 0.005, 10, "s"},
     {"*.*.frequency_Hz", 0.01, 100, "Hz"},
     {"*.*.repetitions", 1, 100000, "[-]"},
@@ -148,6 +150,11 @@ class Checker {
     Number(k + "hold_s", P.hold_s);
     Number(k + "release_s", P.release_s);
     Number(k + "preload_fraction", P.preload_fraction);
+    Number(k + "dip_fraction", P.dip_fraction);
+    Number(k + "dip_s", P.dip_s);
+    if (P.dip_s > P.hold_s)
+      Error(k + "dip_s", "value " + FormatNumber(P.dip_s) + " is longer than the hold it ends (hold_s = " + FormatNumber(P.hold_s) +
+                             " s); allowed: 0 to hold_s");
     Number(k + "thrust_s", P.thrust_s);
     Number(k + "frequency_Hz", P.frequency_Hz);
     Number(k + "repetitions", P.repetitions);

@@ -29,6 +29,8 @@ struct LoadProfile {
   double hold_s = 0;           ///< [s] hold
   double release_s = 0;        ///< [s] fall back to zero
   double preload_fraction = 0; ///< [-] thrust: preload as a fraction of the peak
+  double dip_fraction = 0;     ///< [-] thrust: the preload's dip just before the thrust, as a fraction of the preload
+  double dip_s = 0;            ///< [s] thrust: duration of that dip (the last part of the hold, ending as the thrust starts)
   double thrust_s = 0.1;       ///< [s] thrust: duration of the half-sine impulse
   double frequency_Hz = 1;     ///< [Hz] oscillation
   int repetitions = 1;         ///< [-] oscillation cycles
