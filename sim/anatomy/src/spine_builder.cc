@@ -122,6 +122,15 @@ Expected<ModelDesc> BuildSpineModel(const SpineParams& P, const Subject& subject
     errors.push_back({"", "neck_muscle_tone", "value " + std::to_string(options.neck_muscle_tone_scale) + " is out of range; allowed: [0, 5]"});
   if (!(options.muscle_tone_scale >= 0 && options.muscle_tone_scale <= 5))
     errors.push_back({"", "muscle_tone", "value " + std::to_string(options.muscle_tone_scale) + " is out of range; allowed: [0, 5]"});
+  const bool limbs = !options.limbs_pose.empty();
+  if (limbs && (options.arms || options.legs_on_pelvis || !options.pinned_body.empty()))
+    errors.push_back({"", "limbs_pose", "the limbs as bodies replace the lumped arms and legs and the hanging pin: needs arms, legs_on_pelvis and pinned_body off"});
+  if (limbs && options.limbs_pose != "standing" && options.limbs_pose != "hanging")
+    errors.push_back({"", "limbs_pose", "'" + options.limbs_pose + "' is not a limb pose; allowed: standing, hanging"});
+  // hanging from the hands, the spine below T2 hangs relaxed (no feed-forward), as under the pin
+  if (limbs && options.limbs_pose == "hanging" && held < 0)
+    for (int i = 0; i < static_cast<int>(P.body_names.size()); ++i)
+      if (P.body_names[i] == "T2") held = i;
   if (!(subject.height_m >= 1.2 && subject.height_m <= 2.2))
     errors.push_back({"", "subject.height_m", "value " + std::to_string(subject.height_m) +
                                                   " is out of range; allowed: [1.2, 2.2] m"});
@@ -198,6 +207,11 @@ Expected<ModelDesc> BuildSpineModel(const SpineParams& P, const Subject& subject
         b.mass_kg += ma;
         b.inertia_kgm2 += Vec3(ma * r2, 0, ma * r2);
       }
+    }
+    // the girdle as bodies: its mass comes out of the upper thorax that carried the lumped arms
+    if (limbs) {
+      for (const auto& name : P.arms_carried_by)
+        if (name == b.name) b.mass_kg -= 2 * M * (P.limbs.clavicle_mass_fraction + P.limbs.scapula_mass_fraction) / P.arms_carried_by.size();
     }
     AddVertebraGeometry(P, i, sL, &b);
     const int g = BodyRegion(P, i);
@@ -429,8 +443,15 @@ Expected<ModelDesc> BuildSpineModel(const SpineParams& P, const Subject& subject
     auto ribs = AddRibCageBodies(*options.rib_cage_bodies, P, subject, &d);
     if (!ribs) return ribs.errors();
   }
+  // the girdle and limbs as bodies (in the spine frame; hanging turns the whole model plumb)
+  Pose X_plumb;
+  if (limbs) {
+    auto lb = AddLimbBodies(P, subject, options.limbs_pose, &d);
+    if (!lb) return lb.errors();
+    X_plumb = lb.value().X_plumb;
+  }
   // place the model: rotate and move every world-fixed quantity
-  const Pose& X = options.X_W_spine;
+  const Pose X = options.X_W_spine * X_plumb;
   for (BodyDesc& b : d.bodies) b.X_WB = X * b.X_WB;
   for (JointDesc& L : d.joints) L.X_WD0 = X * L.X_WD0;
   for (BushingDesc& e : d.bushings) if (e.body_a == kGround) e.X_AF = X * e.X_AF;
