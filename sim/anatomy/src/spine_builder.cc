@@ -143,7 +143,7 @@ Expected<ModelDesc> BuildSpineModel(const SpineParams& P, const Subject& subject
   d.name = P.name;
   // built in the spine frame (standing), placed by options.X_W_spine at the end: gravity as the
   // spine frame sees it, for the muscles' feed-forward
-  const Vec3 g_S = options.X_W_spine.R.transpose() * options.gravity_W;
+  Vec3 g_S = options.X_W_spine.R.transpose() * options.gravity_W;
 
   // [bodies] poses bottom-up: sacrum's S1 endplate centre at the origin, tilted by the slope
   std::vector<VertebraFrames> fr(NB);
@@ -219,6 +219,14 @@ Expected<ModelDesc> BuildSpineModel(const SpineParams& P, const Subject& subject
     d.bodies.push_back(b);
   }
 
+  // hanging from the hands, the model is turned plumb under the bar at the end: the neck's
+  // feed-forward sees gravity as it will be (the limbs on a copy of the spine's bodies; with the
+  // rib cage as bodies the turn differs by the ribs' share of the thorax's mass distribution)
+  if (limbs && options.limbs_pose == "hanging") {
+    ModelDesc probe = d;
+    if (auto lb = AddLimbBodies(P, subject, options.limbs_pose, &probe))
+      g_S = (options.X_W_spine * lb.value().X_plumb).R.transpose() * options.gravity_W;
+  }
   // [levels] one bushing, ligaments, facets, muscle tone per level
   for (int lv = 0; lv < NL; ++lv) {
     const int A = lv + 1, B = lv;  // A lower, B upper
@@ -451,7 +459,7 @@ Expected<ModelDesc> BuildSpineModel(const SpineParams& P, const Subject& subject
     X_plumb = lb.value().X_plumb;
   }
   // place the model: rotate and move every world-fixed quantity
-  const Pose X = options.X_W_spine * X_plumb;
+  const Pose X = limbs ? options.X_W_spine * X_plumb : options.X_W_spine;
   for (BodyDesc& b : d.bodies) b.X_WB = X * b.X_WB;
   for (JointDesc& L : d.joints) L.X_WD0 = X * L.X_WD0;
   for (BushingDesc& e : d.bushings) if (e.body_a == kGround) e.X_AF = X * e.X_AF;
