@@ -189,9 +189,9 @@ Expected<SpineParams> LoadSpineParamsText(const std::string& text, const std::st
     seg("segment_mass_fraction", 1, 0.001, 0.3, "[-]", &L.mass_fraction);
     seg("segment_length_mm", mm, 20, 800, "mm", &L.length_m);
     seg("segment_com_fraction", 1, 0.05, 0.95, "[-]", &L.com_fraction);
-    seg("segment_radius_sagittal", 1, 0.01, 1, "[-]", &L.r_sagittal);
-    seg("segment_radius_transverse", 1, 0.01, 1, "[-]", &L.r_transverse);
-    seg("segment_radius_longitudinal", 1, 0.01, 1, "[-]", &L.r_longitudinal);
+    seg("segment_radius_sagittal_fraction", 1, 0.01, 1, "[-]", &L.r_sagittal);
+    seg("segment_radius_transverse_fraction", 1, 0.01, 1, "[-]", &L.r_transverse);
+    seg("segment_radius_longitudinal_fraction", 1, 0.01, 1, "[-]", &L.r_longitudinal);
     L.reference_stature_m = r.Scalar("limbs.reference_stature_mm", mm, 1000, 2200, "mm");
     L.clavicle_mass_fraction = r.Scalar("limbs.clavicle_mass_fraction", 1, 0.0001, 0.02, "[-]");
     L.scapula_mass_fraction = r.Scalar("limbs.scapula_mass_fraction", 1, 0.0001, 0.05, "[-]");
