@@ -150,7 +150,7 @@ TEST(SpineModel, WrongArrayLengthSaysWhatIsExpected) {
 TEST(SpineModel, EveryParameterHasAUnitfulKeyAndASource) {
   auto p = LoadSpineParams(DefaultSpineModelPath()).value();
   EXPECT_GT(p.origins.size(), 60u);
-  const std::regex unit("(_mm|_mm2|_deg|_kg|_m|_MPa|_kPa|_N_per_mm|_Nm_per_rad|_Nm_per_rad2|_Nms_per_rad|_Ns_per_m|_s_per_m|_s|_ms|_ml|_ml_per_kPa|_cmH2O|_um|_kg_per_m3|_Pa_s|_N_per_m|_K|_m2_per_s|_mol_per_m3_kPa|_cm2|_cm|_Hz|_min|_h|_days|_per_s|_Nm|_per_strain|fraction|ratio|share|strain|gain|exponent|factor|scale|prestrain)$");
+  const std::regex unit("(_mm|_mm2|_deg|_kg|_m|_MPa|_kPa|_N_per_mm|_Nm_per_rad|_Nm_per_rad2|_Nms_per_rad|_Ns_per_m|_s_per_m|_s|_ms|_ml|_ml_per_kPa|_cmH2O|_um|_kg_per_m3|_Pa_s|_N_per_m|_K|_m2_per_s|_mol_per_m3_kPa|_cm2|_cm|_Hz|_min|_h|_days|_per_s|_Nm|_N|_per_strain|fraction|ratio|share|strain|gain|exponent|factor|scale|prestrain)$");
   for (const auto& o : p.origins) {
     EXPECT_TRUE(std::regex_search(o.key, unit)) << o.key << " has no unit suffix";
     EXPECT_FALSE(o.source.empty()) << o.key;

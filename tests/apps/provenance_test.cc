@@ -102,7 +102,7 @@ TEST(Provenance, ARunWithTheRibCageAsBodiesStoresItsRibCageFileAndRerunsBitForBi
   std::system(("rm -rf '" + dir + "' && mkdir -p '" + dir + "'").c_str());
   const std::string model = dir + "/model.toml", a = dir + "/a.h5", b = dir + "/b.h5";
   std::string text = Slurp(std::string(SPINELAB_SOURCE_DIR) + "/models/spine_adult.toml");
-  const size_t at = text.find("\nmodel = \"lumped\"");
+  const size_t at = text.find("\nmodel = \"lumped\"", text.find("[rib_cage]"));
   ASSERT_NE(at, std::string::npos) << "rib_cage.model moved: update this test";
   text.replace(at, 17, "\nmodel = \"bodies\"");
   std::ofstream(model, std::ios::binary) << text;

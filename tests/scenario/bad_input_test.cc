@@ -67,6 +67,7 @@ const Row kRows[] = {
     {"subject.tissue", "tissue = \"hot\"", "value 'hot'", "allowed: cold, warm"},
     {"posture.kind", "kind = \"sitting\"", "value 'sitting'", "allowed: hanging, kneeling, prone"},
     {"posture.lying_side", "lying_side = \"up\"", "value 'up'", "allowed: left, right"},
+    {"posture.limbs", "limbs = \"arms\"", "value 'arms'", "allowed: bodies, lumped, model"},
     {"posture.trunk_tilt_deg", "trunk_tilt_deg = 100", "value 100", "allowed: [-90, 90] deg"},
     {"posture.pelvis", "pelvis = \"loose\"", "value 'loose'", "allowed: fixed, free, supported"},
     {"posture.muscle_tone", "muscle_tone = -1", "value -1", "allowed: [0, 5]"},

@@ -74,6 +74,43 @@ TEST(TwistVersusTraction, TwistShearsTheDiscsTractionDecompressesThem) {
   EXPECT_GE(loaded, 2) << "the closing (right) lumbar facets carry contact force in the twist";
 }
 
+// the dead hang from the hands (limbs as bodies): no vertebra is held, and as the feet leave the
+// floor the latissimus lines from the humeri to the lumbar spine and pelvis stretch, and the
+// lumbar discs are pulled apart by the pelvis and legs
+TEST(TwistVersusTraction, TheDeadHangHangsFromTheHandsThroughTheSpineAndTheLats) {
+  const TechniqueRun hang = RunFile("dead_hang");
+  auto d = BuildScenarioModel(hang.scenario, LoadSpineParams(DefaultSpineModelPath()).value());
+  ASSERT_TRUE(d.ok()) << d.ErrorText();
+  const ModelDesc& m = d.value();
+  for (const BodyDesc& b : m.bodies) EXPECT_FALSE(b.fixed) << b.name;
+  for (const BushingDesc& b : m.bushings)
+    if (b.body_a == kGround) {
+      EXPECT_EQ(m.bodies[b.body_b].name.rfind("forearm and hand", 0), 0u) << b.name << " holds a trunk body";
+    }
+  const ScenarioResult& r = hang.result;
+  const size_t B = r.body_names.size();
+  ASSERT_EQ(B, m.bodies.size());
+  auto point = [&](size_t k, BodyId b, const Vec3& p_B) {
+    const double* q = &r.body_orientation[(k * B + b) * 4];
+    const Eigen::Quaterniond Q(q[0], q[1], q[2], q[3]);
+    return Vec3(Vec3(&r.body_position_m[(k * B + b) * 3]) + Q.toRotationMatrix() * p_B);
+  };
+  const size_t k0 = TimeIndex(r, hang.scenario.feet_off_s), k1 = r.time_s.size() - 1;
+  int lats = 0, stretched = 0;
+  for (const LigamentDesc& e : m.ligaments) {
+    if (e.type != "latissimus dorsi") continue;
+    ++lats;
+    auto strain = [&](size_t k) { return (point(k, e.body_b, e.p_BoPb_B) - point(k, e.body_a, e.p_AoPa_A)).norm() / e.slack_length_m - 1; };
+    EXPECT_GT(strain(k1), 0.0) << e.name << " is taut in the hang";
+    stretched += strain(k1) > strain(k0) + 0.005;
+  }
+  EXPECT_EQ(lats, 12);
+  EXPECT_GE(stretched, 8) << "the lats take up load as the feet leave the floor";
+  // the pelvis and legs hang from the lumbar spine: L1-S1 leave compression once the feet are off
+  const size_t L = r.level_names.size();
+  for (size_t l = 20; l < L; ++l) EXPECT_LT(r.disc_compression_N[k1 * L + l], 5.0) << r.level_names[l];
+}
+
 TEST(TwistVersusTraction, TheLumbarSpineTakesItsShareOfASeatedTwist) {
   // held out (not fitted): in 45° trunk rotation each lumbar level turns 1.2-1.7°, ~16 % of the
   // twist (Fujii et al. 2007, Eur Spine J 16:1867, MRI in vivo); the thorax, whose levels turn

@@ -122,6 +122,15 @@ Expected<ModelDesc> BuildSpineModel(const SpineParams& P, const Subject& subject
     errors.push_back({"", "neck_muscle_tone", "value " + std::to_string(options.neck_muscle_tone_scale) + " is out of range; allowed: [0, 5]"});
   if (!(options.muscle_tone_scale >= 0 && options.muscle_tone_scale <= 5))
     errors.push_back({"", "muscle_tone", "value " + std::to_string(options.muscle_tone_scale) + " is out of range; allowed: [0, 5]"});
+  const bool limbs = !options.limbs_pose.empty();
+  if (limbs && (options.arms || options.legs_on_pelvis || !options.pinned_body.empty()))
+    errors.push_back({"", "limbs_pose", "the limbs as bodies replace the lumped arms and legs and the hanging pin: needs arms, legs_on_pelvis and pinned_body off"});
+  if (limbs && options.limbs_pose != "standing" && options.limbs_pose != "hanging")
+    errors.push_back({"", "limbs_pose", "'" + options.limbs_pose + "' is not a limb pose; allowed: standing, hanging"});
+  // hanging from the hands, the spine below T2 hangs relaxed (no feed-forward), as under the pin
+  if (limbs && options.limbs_pose == "hanging" && held < 0)
+    for (int i = 0; i < static_cast<int>(P.body_names.size()); ++i)
+      if (P.body_names[i] == "T2") held = i;
   if (!(subject.height_m >= 1.2 && subject.height_m <= 2.2))
     errors.push_back({"", "subject.height_m", "value " + std::to_string(subject.height_m) +
                                                   " is out of range; allowed: [1.2, 2.2] m"});
@@ -134,7 +143,7 @@ Expected<ModelDesc> BuildSpineModel(const SpineParams& P, const Subject& subject
   d.name = P.name;
   // built in the spine frame (standing), placed by options.X_W_spine at the end: gravity as the
   // spine frame sees it, for the muscles' feed-forward
-  const Vec3 g_S = options.X_W_spine.R.transpose() * options.gravity_W;
+  Vec3 g_S = options.X_W_spine.R.transpose() * options.gravity_W;
 
   // [bodies] poses bottom-up: sacrum's S1 endplate centre at the origin, tilted by the slope
   std::vector<VertebraFrames> fr(NB);
@@ -199,12 +208,25 @@ Expected<ModelDesc> BuildSpineModel(const SpineParams& P, const Subject& subject
         b.inertia_kgm2 += Vec3(ma * r2, 0, ma * r2);
       }
     }
+    // the girdle as bodies: its mass comes out of the upper thorax that carried the lumped arms
+    if (limbs) {
+      for (const auto& name : P.arms_carried_by)
+        if (name == b.name) b.mass_kg -= 2 * M * (P.limbs.clavicle_mass_fraction + P.limbs.scapula_mass_fraction) / P.arms_carried_by.size();
+    }
     AddVertebraGeometry(P, i, sL, &b);
     const int g = BodyRegion(P, i);
     AddTrunkSlice(P, i, sL, g == 0 ? sL * P.tissue_anterior_m[0] : front_x[g] - fr[i].X_WV.p.x(), &b);
     d.bodies.push_back(b);
   }
 
+  // hanging from the hands, the model is turned plumb under the bar at the end: the neck's
+  // feed-forward sees gravity as it will be (the limbs on a copy of the spine's bodies; with the
+  // rib cage as bodies the turn differs by the ribs' share of the thorax's mass distribution)
+  if (limbs && options.limbs_pose == "hanging") {
+    ModelDesc probe = d;
+    if (auto lb = AddLimbBodies(P, subject, options.limbs_pose, &probe))
+      g_S = (options.X_W_spine * lb.value().X_plumb).R.transpose() * options.gravity_W;
+  }
   // [levels] one bushing, ligaments, facets, muscle tone per level
   for (int lv = 0; lv < NL; ++lv) {
     const int A = lv + 1, B = lv;  // A lower, B upper
@@ -429,8 +451,15 @@ Expected<ModelDesc> BuildSpineModel(const SpineParams& P, const Subject& subject
     auto ribs = AddRibCageBodies(*options.rib_cage_bodies, P, subject, &d);
     if (!ribs) return ribs.errors();
   }
+  // the girdle and limbs as bodies (in the spine frame; hanging turns the whole model plumb)
+  Pose X_plumb;
+  if (limbs) {
+    auto lb = AddLimbBodies(P, subject, options.limbs_pose, &d);
+    if (!lb) return lb.errors();
+    X_plumb = lb.value().X_plumb;
+  }
   // place the model: rotate and move every world-fixed quantity
-  const Pose& X = options.X_W_spine;
+  const Pose X = limbs ? options.X_W_spine * X_plumb : options.X_W_spine;
   for (BodyDesc& b : d.bodies) b.X_WB = X * b.X_WB;
   for (JointDesc& L : d.joints) L.X_WD0 = X * L.X_WD0;
   for (BushingDesc& e : d.bushings) if (e.body_a == kGround) e.X_AF = X * e.X_AF;

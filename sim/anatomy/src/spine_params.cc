@@ -173,6 +173,78 @@ Expected<SpineParams> LoadSpineParamsText(const std::string& text, const std::st
         r.errors().push_back({r.Where("rib_cage.model_source"), "rib_cage.model_source", "must say why ('assumed: ...' or 'calibrated: ...')"});
     }
   }
+  // the girdle and limbs as bodies (optional: a model file without [limbs] keeps them lumped)
+  if (root.get("limbs")) {
+    LimbParams& L = p.limbs;
+    L.model = r.Text("limbs.model");
+    const std::string src = r.Text("limbs.model_source");
+    if (L.model != "lumped" && L.model != "bodies")
+      r.errors().push_back({r.Where("limbs.model"), "limbs.model", "'" + L.model + "' is not allowed; allowed: \"lumped\" ([arms] and [legs] lumped on the trunk) or \"bodies\" (the girdle and limbs as bodies)"});
+    if (src.rfind("assumed", 0) != 0 && src.rfind("calibrated", 0) != 0)
+      r.errors().push_back({r.Where("limbs.model_source"), "limbs.model_source", "must say why ('assumed: ...' or 'calibrated: ...')"});
+    auto seg = [&](const char* key, double scale, double lo, double hi, const char* unit, std::array<double, 6>* out) {
+      const auto v = r.Array(std::string("limbs.") + key, 6, scale, lo, hi, unit);
+      for (int i = 0; i < 6; ++i) (*out)[i] = v[i];
+    };
+    seg("segment_mass_fraction", 1, 0.001, 0.3, "[-]", &L.mass_fraction);
+    seg("segment_length_mm", mm, 20, 800, "mm", &L.length_m);
+    seg("segment_com_fraction", 1, 0.05, 0.95, "[-]", &L.com_fraction);
+    seg("segment_radius_sagittal_fraction", 1, 0.01, 1, "[-]", &L.r_sagittal);
+    seg("segment_radius_transverse_fraction", 1, 0.01, 1, "[-]", &L.r_transverse);
+    seg("segment_radius_longitudinal_fraction", 1, 0.01, 1, "[-]", &L.r_longitudinal);
+    L.reference_stature_m = r.Scalar("limbs.reference_stature_mm", mm, 1000, 2200, "mm");
+    L.clavicle_mass_fraction = r.Scalar("limbs.clavicle_mass_fraction", 1, 0.0001, 0.02, "[-]");
+    L.scapula_mass_fraction = r.Scalar("limbs.scapula_mass_fraction", 1, 0.0001, 0.05, "[-]");
+    L.clavicle_length_m = r.Scalar("limbs.clavicle_length_mm", mm, 50, 250, "mm");
+    L.clavicle_retraction_rad = r.Scalar("limbs.clavicle_retraction_deg", deg, -45, 60, "deg");
+    L.clavicle_elevation_rad = r.Scalar("limbs.clavicle_elevation_deg", deg, -30, 45, "deg");
+    auto vec = [&](const char* key, double lo, double hi) {
+      const auto v = r.Array(std::string("limbs.") + key, 3, mm, lo, hi, "mm");
+      return Vec3(v[0], v[1], v[2]);
+    };
+    L.sc_from_T2_m = vec("sternoclavicular_from_T2_mm", -200, 200);
+    L.gh_from_ac_m = vec("glenohumeral_from_acromioclavicular_mm", -100, 100);
+    L.superior_angle_from_T2_m = vec("scapula_superior_angle_from_T2_mm", -200, 200);
+    L.spine_root_from_T3_m = vec("scapula_spine_root_from_T3_mm", -200, 200);
+    L.inferior_angle_from_T7_m = vec("scapula_inferior_angle_from_T7_mm", -200, 200);
+    L.hip_lateral_m = r.Scalar("limbs.hip_lateral_mm", mm, 30, 200, "mm");
+    L.ankle_to_foot_com_m = vec("ankle_to_foot_com_mm", -200, 200);
+    L.hang_clavicle_elevation_rad = r.Scalar("limbs.hang_clavicle_elevation_deg", deg, 0, 60, "deg");
+    L.hang_scapula_upward_rotation_rad = r.Scalar("limbs.hang_scapula_upward_rotation_deg", deg, 0, 60, "deg");
+    L.hang_glenohumeral_elevation_rad = r.Scalar("limbs.hang_glenohumeral_elevation_deg", deg, 0, 170, "deg");
+    const char* joints[LimbParams::kJoints] = {"sternoclavicular", "acromioclavicular", "glenohumeral", "elbow", "hip", "knee", "ankle"};
+    for (int j = 0; j < LimbParams::kJoints; ++j) {
+      const auto v = r.Array(std::string("limbs.") + joints[j] + "_rom_deg", 6, deg, 0, 180, "deg");
+      for (int i = 0; i < 6; ++i) L.rom_rad[j][i] = v[i];
+    }
+    L.joint_k0 = r.Scalar("limbs.joint_k0_Nm_per_rad", 1, 0, 1e4, "N·m/rad");
+    L.upper_k2 = r.Scalar("limbs.upper_limb_k2_Nm_per_rad2", 1, 0, 1e6, "N·m/rad²");
+    L.lower_k2 = r.Scalar("limbs.lower_limb_k2_Nm_per_rad2", 1, 0, 1e6, "N·m/rad²");
+    L.joint_k_trans = r.Scalar("limbs.joint_translational_stiffness_N_per_mm", 1e3, 1, 1e5, "N/mm");
+    L.joint_c_trans = r.Scalar("limbs.joint_translational_damping_Ns_per_m", 1, 0, 1e5, "N·s/m");
+    L.joint_c_rot = r.Scalar("limbs.joint_rotational_damping_Nms_per_rad", 1, 0, 1e3, "N·m·s/rad");
+    {
+      r.MarkSeen("limbs.muscle_names");
+      const toml::array* a = root.at_path("limbs.muscle_names").as_array();
+      if (!a || a->size() != LimbParams::kMuscles) {
+        r.errors().push_back({path, "limbs.muscle_names", "must list the 7 muscles (trapezius, rhomboids, levator scapulae, serratus anterior, pectoralis minor, pectoralis major, latissimus dorsi)"});
+      } else {
+        for (int i = 0; i < LimbParams::kMuscles; ++i) L.muscle_names[i] = (*a)[i].value<std::string>().value_or("");
+      }
+    }
+    const auto fm = r.Array("limbs.muscle_max_force_N", LimbParams::kMuscles, 1, 0, 1e4, "N");
+    for (int i = 0; i < LimbParams::kMuscles; ++i) L.muscle_max_force_N[i] = fm[i];
+    L.muscle_passive_strain = r.Scalar("limbs.muscle_passive_strain", 1, 0.1, 2, "[-]");
+    L.muscle_toe_strain = r.Scalar("limbs.muscle_toe_strain", 1, 0.01, 1, "[-]");
+    if (L.muscle_toe_strain >= 2 * L.muscle_passive_strain)
+      r.errors().push_back({r.Where("limbs.muscle_toe_strain"), "limbs.muscle_toe_strain", "must be below twice limbs.muscle_passive_strain"});
+    L.muscle_tone_fraction = r.Scalar("limbs.muscle_tone_fraction", 1, 0, 0.5, "[-]");
+    L.muscle_damping_time_s = r.Scalar("limbs.muscle_damping_time_ms", 1e-3, 0, 1000, "ms");
+    L.grip_k_trans = r.Scalar("limbs.grip_stiffness_N_per_mm", 1e3, 1, 1e5, "N/mm");
+    L.grip_c_trans = r.Scalar("limbs.grip_damping_Ns_per_m", 1, 0, 1e5, "N·s/m");
+    L.grip_k_rot = r.Scalar("limbs.grip_rotational_stiffness_Nm_per_rad", 1, 0, 1e4, "N·m/rad");
+    L.grip_c_rot = r.Scalar("limbs.grip_rotational_damping_Nms_per_rad", 1, 0, 1e3, "N·m·s/rad");
+  }
   {
     r.MarkSeen("arms.carried_by");
     const toml::array* a = root.at_path("arms.carried_by").as_array();

@@ -134,8 +134,12 @@ Expected<ScenarioRunner> ScenarioRunner::Create(const Scenario& sc, const SpineP
     scene.annulus_wall_m2.push_back(kPi * a * b * (1 - params.nucleus_area_fraction));
   }
   // hanging: the feet carry everything below the shoulders until they leave the floor
-  if (sc.posture == "hanging")
+  if (sc.posture == "hanging") {
     for (BodyId b = d.FindBody("T3"); b <= pelvis; ++b) scene.below_T2_N += d.bodies[b].mass_kg * -scene.gravity_W.z();
+    // the legs as bodies hang from the hips: the feet carry them too
+    for (const char* leg : {"thigh L", "shank L", "foot L", "thigh R", "shank R", "foot R"})
+      if (const BodyId b = d.FindBody(leg); b >= 0) scene.below_T2_N += d.bodies[b].mass_kg * -scene.gravity_W.z();
+  }
   impl->n_steps = std::llround(sc.duration_s / sc.dt_s);
   impl->every = std::max<int64_t>(1, std::llround(1.0 / (sc.output_rate_Hz * sc.dt_s)));
   impl->gap_at_crack.assign(d.synovial_joints.size(), 0.0);

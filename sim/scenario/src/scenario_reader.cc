@@ -333,6 +333,7 @@ Expected<Scenario> LoadScenarioText(const std::string& text, const std::string& 
   s.muscle_tone = r.Number("posture.muscle_tone", 1.0);
   s.neck_muscle_tone = r.Number("posture.neck_muscle_tone", s.muscle_tone);
   s.feet_off_s = r.Number("posture.feet_off_s", 1.0);
+  s.limbs = r.Text("posture.limbs", "model", {"model", "lumped", "bodies"});
   s.duration_s = r.Number("run.duration_s", 5, true);
   s.dt_s = r.Number("run.dt_s", 1e-3);
   // lying: settle onto the floor; upright: into the posture under gravity; hanging settles in the

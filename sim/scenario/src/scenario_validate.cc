@@ -180,6 +180,7 @@ std::vector<Diagnostic> Validate(const Scenario& s) {
   c.Number("posture.muscle_tone", s.muscle_tone);
   if (s.neck_muscle_tone >= 0) c.Number("posture.neck_muscle_tone", s.neck_muscle_tone);
   c.Number("posture.feet_off_s", s.feet_off_s);
+  c.OneOf("posture.limbs", s.limbs, {"bodies", "lumped", "model"});
   c.Number("run.duration_s", s.duration_s);
   c.Number("run.dt_s", s.dt_s);
   c.Number("run.settle_s", s.settle_s);
@@ -299,8 +300,16 @@ std::vector<Diagnostic> Validate(const Scenario& s, const SpineParams& params) {
       c.Error("object." + std::to_string(i) + ".name",
               "value '" + o.name + "' is the name of a body of the model (a pad is a body under its name); allowed: any other name");
   }
+  if (LimbsAsBodies(s, params) && !(s.posture == "hanging" || (s.posture == "standing" && s.pelvis == "fixed")))
+    c.Error(s.limbs == "bodies" ? "posture.limbs" : "posture.kind",
+            "the limbs as bodies have a pose for hanging and for standing with the pelvis fixed only (posture.kind = '" + s.posture +
+                "', posture.pelvis = '" + s.pelvis + "'); allowed: posture.limbs = \"lumped\" for the other postures");
   for (Diagnostic& d : c.errors) errors.push_back(std::move(d));
   return errors;
+}
+
+bool LimbsAsBodies(const Scenario& s, const SpineParams& params) {
+  return s.limbs == "bodies" || (s.limbs == "model" && params.limbs.model == "bodies");
 }
 
 }  // namespace spinelab::sim

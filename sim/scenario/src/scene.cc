@@ -120,7 +120,13 @@ Expected<ModelDesc> BuildScene(const Scenario& sc, const SpineParams& params, Sc
   scene->gravity_W = ScenarioOptions(sc).gravity_W;
   bo.gravity_W = scene->gravity_W;
   bo.muscle_feedforward = !IsLyingPosture(sc.posture);
-  if (sc.posture == "hanging") {
+  const bool limbs = LimbsAsBodies(sc, params);
+  if (limbs) {
+    // the girdle and limbs as bodies: hanging from the hands (no vertebra pinned), or standing
+    bo.arms = false;
+    bo.limbs_pose = sc.posture == "hanging" ? "hanging" : "standing";
+    if (sc.posture == "hanging") bo.fix_sacrum = false;
+  } else if (sc.posture == "hanging") {
     bo.fix_sacrum = false;
     bo.pinned_body = "T2";
     bo.legs_on_pelvis = true;
@@ -129,7 +135,7 @@ Expected<ModelDesc> BuildScene(const Scenario& sc, const SpineParams& params, Sc
   }
   if (sc.pelvis != "fixed") {
     bo.fix_sacrum = false;
-    bo.legs_on_pelvis = true;
+    bo.legs_on_pelvis = !limbs;
   }
   if (params.rib_cage_model == "bodies") {
     auto ribs = params.rib_cage_text.empty() ? LoadRibCageParams(DefaultRibCageModelPath(), params)
@@ -291,6 +297,19 @@ Expected<ModelDesc> BuildScene(const Scenario& sc, const SpineParams& params, Sc
       bar.contact = false;
       d.environment.push_back(bar);
     }
+  }
+  // hanging from the hands: the bar through the two grips
+  if (limbs && sc.posture == "hanging") {
+    Vec3 mid = Vec3::Zero();
+    for (const BushingDesc& b : d.bushings)
+      if (b.body_a == kGround && b.name.rfind("grip", 0) == 0) mid += 0.5 * b.X_AF.p;
+    EnvironmentDesc bar;
+    bar.name = "bar";
+    bar.shape = EnvShape::kCylinder;  // axis along E's y: left-right
+    bar.X_WE.p = mid;
+    bar.half_extents_m = Vec3(kBarRadius_m, kBarHalfLength_m, kBarRadius_m);
+    bar.contact = false;
+    d.environment.push_back(bar);
   }
   if (!errors.empty()) return errors;
   return d;

@@ -36,6 +36,33 @@ struct LigamentTypeParams {
   std::array<double, 3> prestrain{};
 };
 
+/// The shoulder girdle and the limbs as bodies ([limbs] of the model file, docs/limbs.md). Segment
+/// arrays run [upper arm, forearm, hand, thigh, shank, foot]; ranges of motion [abduction,
+/// adduction, y+, y-, external, internal] [rad] about the joint frame's x, y, z (left side;
+/// mirrored for the right). Muscles run trapezius, rhomboids, levator scapulae, serratus
+/// anterior, pectoralis minor, pectoralis major, latissimus dorsi.
+struct LimbParams {
+  static constexpr int kSegments = 6;
+  enum Joint { kSternoclavicular, kAcromioclavicular, kGlenohumeral, kElbow, kHip, kKnee, kAnkle, kJoints };
+  static constexpr int kMuscles = 7;
+  std::string model = "lumped";           ///< "lumped" ([arms], [legs]) or "bodies"
+  std::array<double, kSegments> mass_fraction{}, length_m{}, com_fraction{}, r_sagittal{}, r_transverse{}, r_longitudinal{};
+  double reference_stature_m = 1.741;     ///< [m] the table's stature (lengths scale by height / this)
+  double clavicle_mass_fraction = 0, scapula_mass_fraction = 0;
+  double clavicle_length_m = 0, clavicle_retraction_rad = 0, clavicle_elevation_rad = 0;
+  Vec3 sc_from_T2_m = Vec3::Zero(), gh_from_ac_m = Vec3::Zero();   ///< [m] y lateral (+: away from the midline)
+  Vec3 superior_angle_from_T2_m = Vec3::Zero(), spine_root_from_T3_m = Vec3::Zero(), inferior_angle_from_T7_m = Vec3::Zero();
+  double hip_lateral_m = 0;
+  Vec3 ankle_to_foot_com_m = Vec3::Zero();
+  double hang_clavicle_elevation_rad = 0, hang_scapula_upward_rotation_rad = 0, hang_glenohumeral_elevation_rad = 0;
+  std::array<std::array<double, 6>, kJoints> rom_rad{};
+  double joint_k0 = 0, upper_k2 = 0, lower_k2 = 0, joint_k_trans = 0, joint_c_trans = 0, joint_c_rot = 0;
+  std::array<double, kMuscles> muscle_max_force_N{};
+  std::array<std::string, kMuscles> muscle_names{};
+  double muscle_passive_strain = 0.6, muscle_toe_strain = 0.5, muscle_tone_fraction = 0, muscle_damping_time_s = 0;
+  double grip_k_trans = 0, grip_c_trans = 0, grip_k_rot = 0, grip_c_rot = 0;
+};
+
 /// All spine parameters, in SI and radians (converted once by LoadSpineParams).
 struct SpineParams {
   std::string file;                       ///< path it was loaded from
@@ -120,6 +147,7 @@ struct SpineParams {
   double cold_stiffness_factor = 1;     ///< [-] ligament and capsule stiffness of cold (not warmed-up) tissue
   double hypermobility_probe_moment_Nm = 1;  ///< [N·m] moment of the neutral-zone probe
   std::vector<std::string> arms_carried_by;
+  LimbParams limbs;                       ///< [limbs]: the girdle and limbs as bodies
   std::vector<ParamOrigin> origins;       ///< every parameter read, with its line and source
 };
 
@@ -150,6 +178,11 @@ struct SpineBuildOptions {
   /// e.g. "T2" for hanging from a bar (the arms carry the upper thorax)
   std::string held_body;
   bool legs_on_pelvis = false; ///< lump the legs' mass on the pelvis (hanging: traction)
+  /// the girdle and limbs as bodies (params.limbs) in this pose: "" (none: lumped, `arms` and
+  /// `legs_on_pelvis` decide), "standing" (arms at the sides, legs straight) or "hanging" (arms
+  /// overhead, the hands held by the world at their grip: BuildSpineModel turns the whole model
+  /// about the grip line so that it hangs plumb). Replaces the lumped arms and legs
+  std::string limbs_pose;
   /// body hung from the world by a pin (free to rotate), straight above the body's centre of
   /// mass at the shoulder line (params.shoulder_above_T2_m above it): hanging from a bar
   std::string pinned_body;
@@ -195,6 +228,20 @@ double VertebralStrength(const SpineParams& params, const Subject& subject, int 
 /// Builds the spine model in the standing posture. Fails for an out-of-range subject.
 Expected<ModelDesc> BuildSpineModel(const SpineParams& params, const Subject& subject,
                                     const SpineBuildOptions& options = {});
+
+/// The girdle and limbs added to a model (AddLimbBodies).
+struct LimbBuild {
+  int first_body = -1;   ///< index of the first limb body (clavicle L, scapula L, upper arm L, forearm and hand L, thigh L, shank L, foot L, then R)
+  int num_bodies = 0;    ///< 14
+  Pose X_plumb;          ///< hanging: the turn about the grip line that hangs the body plumb (else identity)
+};
+
+/// Adds the shoulder girdle and limbs as bodies (params.limbs) to a spine model built in the
+/// spine frame (BuildSpineModel calls it when options.limbs_pose is set): 14 bodies, their joint
+/// bushings, the scapulothoracic muscles and latissimus dorsi as tension-only lines (LigamentDesc,
+/// type = the muscle's name) and, hanging, the hands' grip on the world. docs/limbs.md.
+Expected<LimbBuild> AddLimbBodies(const SpineParams& params, const Subject& subject, const std::string& pose,
+                                  ModelDesc* model);
 
 /// Default model file: $SPINELAB_MODELS/spine_adult.toml, else the source tree's models/.
 std::string DefaultSpineModelPath();

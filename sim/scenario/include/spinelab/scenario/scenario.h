@@ -133,6 +133,9 @@ struct Scenario {
   double muscle_tone = 1.0;           ///< [-] multiplier on the model's muscle tone
   double neck_muscle_tone = -1;       ///< [-] the same for the neck (< 0: muscle_tone)
   double feet_off_s = 1.0;            ///< [s] hanging: the feet leave the floor over 2 s from here
+  /// the girdle and limbs: "model" (the model file's limbs.model), "lumped" or "bodies"
+  /// (posture hanging, or standing with the pelvis fixed; docs/limbs.md)
+  std::string limbs = "model";
   double duration_s = 5;              ///< [s]
   double settle_s = 0;                ///< [s] unrecorded settling into the supports before t = 0 (no cavitation)
   double dt_s = 1e-3;                 ///< [s]
@@ -162,6 +165,8 @@ std::vector<Diagnostic> Validate(const Scenario& scenario, const SpineParams& pa
 /// Postures in which the body lies supported (supine, prone, side_lying, quadruped): the muscles
 /// keep tone without carrying the weight, and the run settles into its supports first.
 bool IsLyingPosture(const std::string& posture);
+/// whether the scenario runs with the girdle and limbs as bodies (posture.limbs, else the model's limbs.model)
+bool LimbsAsBodies(const Scenario& s, const SpineParams& params);
 
 /// Reads and validates a scenario; `overrides` are "key.path=value" (TOML value syntax), applied
 /// before validation. Every problem names file:line, key, value and what is allowed; unknown keys
