@@ -20,6 +20,26 @@ std::string JsonEscape(const std::string& s) {
 }
 }  // namespace
 
+namespace {
+// one dataset of the run table under the run's group G (its folders made on the way); `beside`
+// writes what goes with it on the dataset's group (attributes)
+template <class Beside>
+bool WriteRunColumn(const H5Handle& G, const RunDataset& d, const RunColumn& c, Beside beside) {
+  const std::string name = d.name;
+  const size_t slash = name.rfind('/');
+  auto parent = slash == std::string::npos ? H5Handle() : Group(G, name.substr(0, slash)).value();
+  const H5Handle& loc = slash == std::string::npos ? G : parent;
+  const std::string leaf = slash == std::string::npos ? name : name.substr(slash + 1);
+  bool ok = false;
+  switch (d.kind) {
+    case RunDataset::Kind::kDouble: ok = WriteDoubles(loc, leaf, c.d, c.dims, d.units, d.shape); break;
+    case RunDataset::Kind::kInt: ok = WriteInts(loc, leaf, c.i, d.units); break;
+    case RunDataset::Kind::kString: ok = WriteStrings(loc, leaf, c.s); break;
+  }
+  return ok && beside(loc);
+}
+}  // namespace
+
 bool WriteFileHeader(const H5Handle& file) {
   return WriteAttr(file, "schema_version", static_cast<int64_t>(1)) && WriteAttr(file, "units", std::string("SI")) &&
          WriteAttr(file, "description",
@@ -80,18 +100,11 @@ Expected<bool> WriteRun(const H5Handle& file, const std::string& run, const sim:
     if (!ok) break;
     const RunColumn c = RunValue(d, r);
     if (d.optional && c.dims.back() == 0) continue;
-    const std::string name = d.name;
-    const size_t slash = name.rfind('/');
-    auto parent = slash == std::string::npos ? H5Handle() : Group(G, name.substr(0, slash)).value();
-    const H5Handle& loc = slash == std::string::npos ? G : parent;
-    const std::string leaf = slash == std::string::npos ? name : name.substr(slash + 1);
-    switch (d.kind) {
-      case RunDataset::Kind::kDouble: ok = WriteDoubles(loc, leaf, c.d, c.dims, d.units, d.shape); break;
-      case RunDataset::Kind::kInt: ok = WriteInts(loc, leaf, c.i, d.units); break;
-      case RunDataset::Kind::kString: ok = WriteStrings(loc, leaf, c.s); break;
-    }
-    if (ok && name == "events/cavitation/sound") ok = WriteAttr(loc, "sound_sample_rate_Hz", sim::kSoundSampleRate_Hz);
-    if (ok && name == "events/loading/time") ok = WriteAttr(loc, "level", sc.protocol.level);
+    ok = WriteRunColumn(G, d, c, [&](const H5Handle& loc) {
+      if (d.name == std::string("events/cavitation/sound")) return WriteAttr(loc, "sound_sample_rate_Hz", sim::kSoundSampleRate_Hz);
+      if (d.name == std::string("events/loading/time")) return WriteAttr(loc, "level", sc.protocol.level);
+      return true;
+    });
   }
   if (!ok) return std::vector<Diagnostic>{{"", base, "HDF5 write failed (disk full or file damaged?)"}};
   Flush(file);
@@ -227,17 +240,7 @@ Expected<bool> WriteStoredRun(const H5Handle& file, const StoredRun& s) {
   for (const RunDataset& d : RunDatasets()) {
     auto it = s.columns.find(d.name);
     if (!ok || it == s.columns.end()) continue;  // (an optional dataset the run has not)
-    const RunColumn& c = it->second;
-    const std::string name = d.name;
-    const size_t slash = name.rfind('/');
-    auto parent = slash == std::string::npos ? H5Handle() : Group(G, name.substr(0, slash)).value();
-    const H5Handle& loc = slash == std::string::npos ? G : parent;
-    const std::string leaf = slash == std::string::npos ? name : name.substr(slash + 1);
-    switch (d.kind) {
-      case RunDataset::Kind::kDouble: ok = WriteDoubles(loc, leaf, c.d, c.dims, d.units, d.shape); break;
-      case RunDataset::Kind::kInt: ok = WriteInts(loc, leaf, c.i, d.units); break;
-      case RunDataset::Kind::kString: ok = WriteStrings(loc, leaf, c.s); break;
-    }
+    ok = WriteRunColumn(G, d, it->second, [](const H5Handle&) { return true; });
   }
   if (!ok) return std::vector<Diagnostic>{{"", base, "HDF5 write failed"}};
   return true;
