@@ -70,6 +70,14 @@ void Pan(float dx, float dy, Camera* c) {
 
 void Zoom(float wheel, Camera* c) { c->distance_m *= std::pow(0.9f, wheel); }
 
+std::optional<Eigen::Vector2f> ProjectToViewport(const Camera& c, const Vec3& p_W, int x, int y, int w, int h) {
+  const Eigen::Vector4f clip =
+      c.Projection(static_cast<float>(w) / std::max(h, 1)) * c.View() * Eigen::Vector4f(p_W.x(), p_W.y(), p_W.z(), 1.f);
+  if (clip.w() <= 1e-6f) return std::nullopt;
+  const float nx = clip.x() / clip.w(), ny = clip.y() / clip.w();
+  return Eigen::Vector2f(x + 0.5f * (nx + 1.f) * w, y + 0.5f * (1.f - ny) * h);
+}
+
 int SceneViewX(int framebuffer_width) { return std::min(framebuffer_width / 3, 440); }
 
 }  // namespace spinelab::viewer

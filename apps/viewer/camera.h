@@ -1,6 +1,7 @@
 #pragma once
 // The orbit camera of the 3D view and where the view sits in the window (no GL: the app state
 // and its tests use it without a context).
+#include <optional>
 #include <string>
 
 #include <Eigen/Dense>
@@ -31,6 +32,10 @@ void FrameBodies(const viz::Frame& frame, Camera* camera);
 void Orbit(float dx_px, float dy_px, Camera* camera);
 void Pan(float dx_px, float dy_px, Camera* camera);
 void Zoom(float wheel, Camera* camera);
+
+/// Where a world point [m] lands in a viewport (x, y, width, height; pixels, y down from the
+/// viewport's top edge, offset by x, y), or nothing when it is behind the camera.
+std::optional<Eigen::Vector2f> ProjectToViewport(const Camera& camera, const Vec3& p_W, int x, int y, int width, int height);
 
 /// Left edge [px] of the 3D view: the control panel keeps the strip left of it, so the scene is
 /// framed and picked in the rest of the window (a body behind the panel could not be seen).

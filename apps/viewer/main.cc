@@ -162,6 +162,22 @@ void DrawScene(Renderer* renderer, AppState* s, int w, int h) {
   }
 }
 
+// the applied loads' magnitudes next to their arrows, over the scene (the ImGui overlay draws
+// after the scene); the single view only (compare's halves draw no applied loads)
+void DrawSceneLabels(const AppState& s, int w, int h) {
+  if (s.rec2) return;
+  const int x0 = SceneViewX(w);
+  const ImVec2 scale = ImGui::GetIO().DisplayFramebufferScale;
+  ImDrawList* dl = ImGui::GetForegroundDrawList();
+  for (const viz::Label& l : viz::ArrowLabels(s.frame, s.scene)) {
+    const auto px = ProjectToViewport(s.camera, l.at_W, x0, 0, w - x0, h);
+    if (!px || px->x() < x0 || px->x() > w || px->y() < 0 || px->y() > h) continue;
+    const ImVec2 at(px->x() / std::max(scale.x, 1e-3f) + 6, px->y() / std::max(scale.y, 1e-3f) - 6);
+    dl->AddText(ImVec2(at.x + 1, at.y + 1), IM_COL32(0, 0, 0, 200), l.text.c_str());
+    dl->AddText(at, ImGui::ColorConvertFloat4ToU32(ImVec4(l.color.r, l.color.g, l.color.b, 1.f)), l.text.c_str());
+  }
+}
+
 int Run(Options o) {
   if (o.lesson.empty() && o.source.results.empty() && o.source.scenario.empty() && o.source.compare.empty()) {
     const std::optional<Source> chosen = PickSource(o);
@@ -232,6 +248,7 @@ int Run(Options o) {
         ImGui_ImplGlfw_NewFrame();
         ImGui::NewFrame();
         DrawControlWindow(s, &queue);
+        DrawSceneLabels(s, w, h);
         ImGui::Render();
         for (const std::string& why : ApplyCommands(&s, &queue)) std::fprintf(stderr, "spinelab-viewer: %s\n", why.c_str());
         if (s.rec.title != title) glfwSetWindowTitle(win, ("spinelab - " + (title = s.rec.title)).c_str());

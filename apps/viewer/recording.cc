@@ -45,10 +45,12 @@ void AddAppliedForces(const Recording& rec, viz::Frame* f) {
   const double t = f->time_s;
   for (const sim::ScenarioLoad& L : sc.loads) {
     const sim::BodyId b = rec.model.FindBody(L.body);
-    if (b < 0 || static_cast<size_t>(b) >= f->X_WB.size() || L.force_N.norm() == 0) continue;
+    if (b < 0 || static_cast<size_t>(b) >= f->X_WB.size()) continue;
     const Pose& X = f->X_WB[b];
-    const Vec3 F = L.profile.Factor(t) * (L.body_frame ? Vec3(X.R * L.force_N) : L.force_N);
-    f->applied_forces.push_back({X * (rec.model.bodies[b].p_BoV_B + L.point_m), F});
+    const double k = L.profile.Factor(t);
+    const Vec3 at = X * (rec.model.bodies[b].p_BoV_B + L.point_m);
+    if (L.force_N.norm() > 0) f->applied_forces.push_back({at, L.Force_W(X.R, k)});
+    if (L.torque_Nm.norm() > 0) f->applied_torques.push_back({at, L.Torque_W(X.R, k)});
   }
   for (const sim::ScenarioObject& o : sc.objects) {
     if (o.kind != sim::ScenarioObject::Kind::kPad) continue;

@@ -21,6 +21,25 @@ std::string Do(AppState* s, Command c) {
   return refused.empty() ? "" : refused.front();
 }
 
+TEST(ViewerCamera, ProjectsTheTargetToTheViewportCentreAndNothingBehindTheEye) {
+  Camera c;
+  SetView("back", &c);
+  const Vec3 target = c.target.cast<double>();
+  const auto centre = ProjectToViewport(c, target, 440, 0, 840, 720);
+  ASSERT_TRUE(centre);
+  EXPECT_NEAR(centre->x(), 440 + 420, 1e-3);
+  EXPECT_NEAR(centre->y(), 360, 1e-3);
+  // up in the world is up on the screen (smaller y), and the subject's right (-y) is on the
+  // viewer's right when seen from behind
+  const auto up = ProjectToViewport(c, target + Vec3(0, 0, 0.1), 440, 0, 840, 720);
+  const auto right = ProjectToViewport(c, target + Vec3(0, -0.1, 0), 440, 0, 840, 720);
+  ASSERT_TRUE(up && right);
+  EXPECT_LT(up->y(), 360);
+  EXPECT_GT(right->x(), 860);
+  const Vec3 behind = c.Eye().cast<double>() + (c.Eye() - c.target).normalized().cast<double>();
+  EXPECT_FALSE(ProjectToViewport(c, behind, 440, 0, 840, 720)) << "a point behind the eye has no place on screen";
+}
+
 TEST(ViewerApp, PlayAdvancesBySpeedTimesTheFrameTime) {
   AppState s = ToyState();
   ASSERT_EQ(Do(&s, SetSpeed{2.f}), "");

@@ -159,5 +159,60 @@ TEST(VizScene, DiscsColouredByShearWhenAsked) {
   EXPECT_EQ(red, 1) << "only the loaded disc is at the top of the shear range";
 }
 
+TEST(VizScene, AppliedLoadsAreLabelledWithTheirMagnitudeAtTheArrowTip) {
+  Fixture f = Thrust();
+  const Vec3 at(0.1, 0, 0.4);
+  f.frame.applied_forces.push_back({at, Vec3(-532, 0, 0)});
+  f.frame.applied_torques.push_back({at, Vec3(0, 0, 15)});
+  f.frame.applied_forces.push_back({at, Vec3(0, 0.5, 0)});  // 0.25 mm of arrow: not drawn, no label
+  SceneOptions opt;
+  const std::vector<Label> labels = ArrowLabels(f.frame, opt);
+  ASSERT_EQ(labels.size(), 2u);
+  EXPECT_EQ(labels[0].text, "532 N");
+  EXPECT_LT((labels[0].at_W - (at + Vec3(-532 * opt.arrow_m_per_N, 0, 0))).norm(), 1e-12) << "at the force arrow's tip";
+  EXPECT_EQ(labels[1].text, "15 N\u00b7m");
+  EXPECT_LT((labels[1].at_W - (at + Vec3(0, 0, 15 * opt.arrow_m_per_Nm))).norm(), 1e-12) << "at the torque axis' tip";
+  f.frame.applied_torques.front().torque_W = Vec3(0, 0, 2.5);
+  EXPECT_EQ(ArrowLabels(f.frame, opt)[1].text, "2.5 N\u00b7m") << "small loads keep a decimal";
+  opt.arrows = false;
+  EXPECT_TRUE(ArrowLabels(f.frame, opt).empty()) << "no arrows, no labels";
+}
+
+TEST(VizScene, AnAppliedTorqueIsDrawnAsAnAxisAndATurnInTheRightHandSense) {
+  Fixture f = Thrust();
+  // far from the figure, so every sphere near it belongs to the torque arrow
+  const Vec3 at(5, 5, 5), M(0, 0, 15);  // about +z: counter-clockwise seen from above
+  const double axis_m = 15 * SceneOptions{}.arrow_m_per_Nm;
+  auto turn = [&](const Vec3& torque, std::vector<Eigen::Vector3f>* beads, std::vector<float>* sizes) {
+    f.frame.applied_torques = {{at, torque}};
+    bool shaft = false;
+    for (const DrawItem& it : BuildDrawList(f.model, f.frame, {})) {
+      const Eigen::Vector3f p = it.model.block<3, 1>(0, 3) - at.cast<float>();
+      if (p.norm() > 0.5f) continue;
+      if (it.mesh == Mesh::kCylinder) shaft = std::abs(p.z() - torque.normalized().z() * 0.5 * axis_m) < 1e-5;
+      if (it.mesh == Mesh::kSphere) beads->push_back(p), sizes->push_back(it.model.block<3, 1>(0, 0).norm());
+    }
+    EXPECT_TRUE(shaft) << "the axis runs from the point along the torque";
+  };
+  std::vector<Eigen::Vector3f> beads;
+  std::vector<float> sizes;
+  turn(M, &beads, &sizes);
+  ASSERT_GE(beads.size(), 10u);
+  double turned = 0;
+  for (size_t i = 1; i < beads.size(); ++i) {
+    turned += std::remainder(std::atan2(beads[i].y(), beads[i].x()) - std::atan2(beads[i - 1].y(), beads[i - 1].x()), 2 * kPi);
+    EXPECT_NEAR(std::hypot(beads[i].x(), beads[i].y()), std::hypot(beads[0].x(), beads[0].y()), 1e-5) << "on a circle about the axis";
+    EXPECT_NEAR(beads[i].z(), 0.6 * axis_m, 1e-5);
+  }
+  EXPECT_NEAR(turned, 1.5 * kPi, 1e-4) << "three quarters of a turn, counter-clockwise about +z";
+  EXPECT_GT(sizes.back(), 2 * sizes.front()) << "the last bead is the arrow's head";
+  beads.clear(), sizes.clear();
+  turn(-M, &beads, &sizes);
+  ASSERT_GE(beads.size(), 2u);
+  EXPECT_LT(std::remainder(std::atan2(beads[1].y(), beads[1].x()) - std::atan2(beads[0].y(), beads[0].x()), 2 * kPi), 0)
+      << "-z turns the other way";
+  EXPECT_LT(beads[0].z(), 0) << "and its axis points down";
+}
+
 }  // namespace
 }  // namespace spinelab::viz

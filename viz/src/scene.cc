@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 namespace spinelab::viz {
 
@@ -22,6 +23,21 @@ const Rgba kProp{0.85f, 0.62f, 0.50f, 1.0f};
 const Rgba kObject{0.45f, 0.50f, 0.58f, 1.0f};
 const Rgba kFloor{0.30f, 0.32f, 0.36f, 1.0f};
 const Rgba kBubble{0.55f, 0.85f, 1.0f, 0.9f};
+const Rgba kAppliedForce{0.9f, 0.25f, 0.25f, 1.f};
+const Rgba kAppliedTorque{0.75f, 0.3f, 0.9f, 1.f};
+constexpr double kShortestArrow_m = 1e-3;  // loads whose arrow would be shorter are not drawn
+
+// a torque arrow: the axis (right-hand rule, length ∝ torque) from `at`, and a 3/4 turn of beads
+// around it ending in a larger bead, so the sense of rotation shows
+double TorqueAxisLength(const Vec3& M, const SceneOptions& opt) { return M.norm() * opt.arrow_m_per_Nm; }
+Vec3 TorqueAxisTip(const Vec3& at, const Vec3& M, const SceneOptions& opt) {
+  return at + M.normalized() * TorqueAxisLength(M, opt);
+}
+std::string Magnitude(double v, const char* unit) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), v >= 10 ? "%.0f %s" : "%.1f %s", v, unit);
+  return buf;
+}
 }  // namespace
 
 const char* QuantityName(FacetQuantity q) {
@@ -198,7 +214,7 @@ std::vector<DrawItem> BuildDrawList(const sim::ModelDesc& model, const Frame& fr
   if (opt.arrows) {
     auto arrow = [&](const Vec3& at, const Vec3& F, const Rgba& c) {
       const double len = F.norm() * opt.arrow_m_per_N;
-      if (len < 1e-3) return;
+      if (len < kShortestArrow_m) return;
       const Mat3 R = AlignZ(F.normalized());
       DrawItem shaft;
       shaft.mesh = Mesh::kCylinder;
@@ -212,7 +228,31 @@ std::vector<DrawItem> BuildDrawList(const sim::ModelDesc& model, const Frame& fr
       out.push_back(head);
     };
     for (const Frame::Arrow& a : frame.contact_forces) arrow(a.at_W, a.force_W, Rgba{0.3f, 0.85f, 0.4f, 1.f});
-    for (const Frame::Arrow& a : frame.applied_forces) arrow(a.at_W, a.force_W, Rgba{0.9f, 0.25f, 0.25f, 1.f});
+    for (const Frame::Arrow& a : frame.applied_forces) arrow(a.at_W, a.force_W, kAppliedForce);
+    for (const Frame::TorqueArrow& a : frame.applied_torques) {
+      const double len = TorqueAxisLength(a.torque_W, opt);
+      if (len < kShortestArrow_m) continue;
+      const Vec3 axis = a.torque_W.normalized();
+      const Mat3 R = AlignZ(axis);
+      DrawItem shaft;
+      shaft.mesh = Mesh::kCylinder;
+      shaft.model = Transform(Pose{R, a.at_W + axis * (0.5 * len)}, Vec3(0.0015, 0.0015, 0.5 * len));
+      shaft.color = kAppliedTorque;
+      out.push_back(shaft);
+      // the turn: counter-clockwise seen from the axis tip (the right-hand rule), at 60 % of the axis
+      const double ring = std::clamp(0.25 * len, 0.02, 0.06);
+      const Vec3 centre = a.at_W + axis * (0.6 * len);
+      constexpr int kBeads = 18;
+      for (int i = 0; i <= kBeads; ++i) {
+        const double phi = 1.5 * kPi * i / kBeads;
+        DrawItem bead;
+        bead.mesh = Mesh::kSphere;
+        const double r = i == kBeads ? 0.005 : 0.0022;
+        bead.model = Transform(Pose{Mat3::Identity(), centre + R * Vec3(ring * std::cos(phi), ring * std::sin(phi), 0)}, Vec3::Constant(r));
+        bead.color = kAppliedTorque;
+        out.push_back(bead);
+      }
+    }
     for (size_t l = 0; l < frame.disc_shear_W.size() && l < model.joints.size(); ++l) {
       const sim::JointDesc& L = model.joints[l];
       if (L.lower < 0 || static_cast<size_t>(L.lower) >= nb) continue;
@@ -253,6 +293,21 @@ std::vector<DrawItem> BuildDrawList(const sim::ModelDesc& model, const Frame& fr
         break;
     }
     out.push_back(it);
+  }
+  return out;
+}
+
+std::vector<Label> ArrowLabels(const Frame& frame, const SceneOptions& opt) {
+  std::vector<Label> out;
+  if (!opt.arrows) return out;
+  for (const Frame::Arrow& a : frame.applied_forces) {
+    const double F = a.force_W.norm();
+    if (F * opt.arrow_m_per_N < kShortestArrow_m) continue;
+    out.push_back({a.at_W + a.force_W * opt.arrow_m_per_N, Magnitude(F, "N"), kAppliedForce});
+  }
+  for (const Frame::TorqueArrow& a : frame.applied_torques) {
+    if (TorqueAxisLength(a.torque_W, opt) < kShortestArrow_m) continue;
+    out.push_back({TorqueAxisTip(a.at_W, a.torque_W, opt), Magnitude(a.torque_W.norm(), "N\u00b7m"), kAppliedTorque});
   }
   return out;
 }

@@ -19,8 +19,7 @@ std::string ScenarioRunner::Impl::ApplyLoads(double t) {
     const BodyId b = scene.load_body[k];
     const BodyState& bs = w.state().bodies[b];
     const Mat3 R = bs.q_WB.toRotationMatrix();
-    const Vec3 F_W = f * (L.body_frame ? Vec3(R * L.force_N) : L.force_N);
-    const Vec3 T_W = f * (L.body_frame ? Vec3(R * L.torque_Nm) : L.torque_Nm);
+    const Vec3 F_W = L.Force_W(R, f), T_W = L.Torque_W(R, f);
     const Vec3 r_W = R * (md.bodies[b].p_BoV_B + L.point_m);
     sum_F[b] += F_W;
     sum_T[b] += T_W + r_W.cross(F_W);

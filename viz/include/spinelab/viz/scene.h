@@ -54,6 +54,10 @@ struct Frame {
   };
   std::vector<Arrow> contact_forces;                   ///< contact forces on the bodies (live runs)
   std::vector<Arrow> applied_forces;                   ///< the scenario's loads and hand pushes
+  struct TorqueArrow {
+    Vec3 at_W, torque_W;                               ///< [m], [N·m]
+  };
+  std::vector<TorqueArrow> applied_torques;            ///< the scenario's applied moments
   double Value(FacetQuantity q, size_t facet) const;
 };
 
@@ -70,6 +74,7 @@ struct SceneOptions {
   bool arrows = true;               ///< contact forces and disc shear as arrows
   bool tissue = true;               ///< the trunk's soft-tissue slices (contact surfaces), translucent
   double arrow_m_per_N = 0.0005;    ///< [m/N] arrow length per newton
+  double arrow_m_per_Nm = 0.01;     ///< [m/(N·m)] torque arrow (axis) length per newton metre
   int selected_body = -1;  ///< highlighted
   int selected_facet = -1;
 };
@@ -78,6 +83,16 @@ struct SceneOptions {
 /// the ray (joints sit inside bone, so they win), else the nearest body part; tested against
 /// each unit mesh's bounding cube.
 int Pick(const std::vector<DrawItem>& items, const Eigen::Vector3f& origin, const Eigen::Vector3f& direction);
+
+/// A text placed at a point of the scene (the renderer projects it and draws it over the picture).
+struct Label {
+  Vec3 at_W;         ///< [m]
+  std::string text;  ///< UTF-8, e.g. "532 N", "15 N·m"
+  Rgba color;
+};
+/// The applied loads' magnitudes at their arrow tips ("532 N", "15 N·m"), when arrows are shown;
+/// loads too small to draw an arrow get no label.
+std::vector<Label> ArrowLabels(const Frame& frame, const SceneOptions& options);
 
 /// Everything to draw for one frame.
 std::vector<DrawItem> BuildDrawList(const sim::ModelDesc& model, const Frame& frame, const SceneOptions& options);

@@ -52,6 +52,9 @@ struct ScenarioLoad {
   Vec3 point_m = Vec3::Zero();        ///< [m] from the vertebral-body centroid, in the body's axes
   bool body_frame = false;            ///< turns with the body (follower load)
   LoadProfile profile;
+  /// The force and the applied torque in W at profile factor f, on a body turned by R_WB.
+  Vec3 Force_W(const Mat3& R_WB, double f) const { return f * (body_frame ? Vec3(R_WB * force_N) : force_N); }
+  Vec3 Torque_W(const Mat3& R_WB, double f) const { return f * (body_frame ? Vec3(R_WB * torque_Nm) : torque_Nm); }
 };
 
 /// An object of the scene. floor/box/cylinder are static environment objects (Bullet contact);
