@@ -302,6 +302,8 @@ std::vector<size_t> AdvanceFrame(AppState* s, double step_s) {
   return pops;
 }
 
+int CloseUpFacet(const AppState& s) { return s.scene.selected_facet >= 0 ? s.scene.selected_facet : s.plot_facet; }
+
 namespace {
 
 // one command; a message when it is refused (the state is then unchanged)
@@ -345,6 +347,8 @@ std::string Apply(AppState* s, const Command& command) {
           s->scene.arrows = c.on;
         } else if constexpr (std::is_same_v<C, ShowTissue>) {
           s->scene.tissue = c.on;
+        } else if constexpr (std::is_same_v<C, ShowCloseUp>) {
+          s->scene.closeup = c.on;
         } else if constexpr (std::is_same_v<C, ShowPanel>) {
           if (c.panel < 0 || c.panel >= CountOf(s->panel_visible)) return "ShowPanel: no panel " + std::to_string(c.panel);
           s->panel_visible[c.panel] = c.visible;

@@ -124,6 +124,10 @@ AppState MakeAppState(Recording rec, std::optional<Recording> rec2, const ViewSe
 /// indices) the playback passed, to be heard.
 std::vector<size_t> AdvanceFrame(AppState* state, double step_s);
 
+/// The joint the close-up shows: the picked one, else the one the plot follows (the first pop's,
+/// else the one closest to a pop).
+int CloseUpFacet(const AppState& s);
+
 /// Applies the queued commands in order and empties the queue. Returns a message per refused
 /// command (it changed nothing).
 std::vector<std::string> ApplyCommands(AppState* state, CommandQueue* queue);

@@ -78,6 +78,28 @@ std::optional<Eigen::Vector2f> ProjectToViewport(const Camera& c, const Vec3& p_
   return Eigen::Vector2f(x + 0.5f * (nx + 1.f) * w, y + 0.5f * (1.f - ny) * h);
 }
 
+Camera CloseUpCamera(const viz::CloseUp& cu, const Camera& main) {
+  Camera c;
+  c.target = cu.centre_W.cast<float>();
+  // across the normal, as level as the normal allows
+  Eigen::Vector3f n = cu.normal_W.cast<float>(), e = Eigen::Vector3f::UnitZ().cross(n);
+  if (e.norm() < 0.1f) e = Eigen::Vector3f::UnitX().cross(n);
+  e.normalize();
+  if (e.dot(main.Eye() - c.target) < 0) e = -e;
+  c.yaw_rad = std::atan2(e.y(), e.x());
+  c.pitch_rad = std::asin(std::clamp(e.z(), -1.f, 1.f));
+  c.fov_rad = 0.6f;
+  // framing the capsule (1.15 r across) and the drawn gap with both surfaces (along the normal)
+  const double extent_m = std::max(1.15 * cu.radius_m, 0.5 * viz::kCloseUpGapScale * std::abs(cu.gap_m) + 0.0025);
+  c.distance_m = static_cast<float>(std::max(1.3 * extent_m / std::tan(0.5 * c.fov_rad), 0.01));
+  return c;
+}
+
+Viewport CloseUpViewport(int w, int h) {
+  const int x0 = SceneViewX(w), side = std::max(64, std::min((w - x0) * 2 / 5, h * 2 / 5));
+  return {w - side - 12, 12, side, side};
+}
+
 int SceneViewX(int framebuffer_width) { return std::min(framebuffer_width / 3, 440); }
 
 }  // namespace spinelab::viewer

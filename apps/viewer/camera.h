@@ -37,6 +37,17 @@ void Zoom(float wheel, Camera* camera);
 /// viewport's top edge, offset by x, y), or nothing when it is behind the camera.
 std::optional<Eigen::Vector2f> ProjectToViewport(const Camera& camera, const Vec3& p_W, int x, int y, int width, int height);
 
+/// The inset's camera for a joint close-up: at the joint, looking along its surfaces (across the
+/// normal, so the gap shows), level, from the side the main camera sees it from, framing the
+/// surface and the capsule.
+Camera CloseUpCamera(const viz::CloseUp& closeup, const Camera& main);
+/// The inset's viewport (x, y from the framebuffer's bottom left, width, height [px]) in the
+/// lower right corner of the 3D view.
+struct Viewport {
+  int x = 0, y = 0, width = 0, height = 0;
+};
+Viewport CloseUpViewport(int framebuffer_width, int framebuffer_height);
+
 /// Left edge [px] of the 3D view: the control panel keeps the strip left of it, so the scene is
 /// framed and picked in the rest of the window (a body behind the panel could not be seen).
 int SceneViewX(int framebuffer_width);

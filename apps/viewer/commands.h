@@ -63,6 +63,9 @@ struct ShowArrows {
 struct ShowTissue {
   bool on = true;
 };
+struct ShowCloseUp {  ///< the inset close-up of the picked (or followed) joint
+  bool on = true;
+};
 struct ShowPanel {
   int panel = -1;  ///< index in the panel table
   bool visible = true;
@@ -100,7 +103,7 @@ struct LoadRun {
 };
 
 using Command = std::variant<Play, Pause, Seek, StepForward, SetSpeed, PickJoint, PickBody, ClearPick, SetPlotFacet,
-                             SetFacetQuantity, SetDiscQuantity, ShowArrows, ShowTissue, ShowPanel, SetCameraView, FitView,
+                             SetFacetQuantity, SetDiscQuantity, ShowArrows, ShowTissue, ShowCloseUp, ShowPanel, SetCameraView, FitView,
                              OrbitCamera, PanCamera, ZoomCamera, ExploreApply, LessonNext, LessonBack, LoadRun>;
 
 /// The commands of one frame, in the order they were pushed.

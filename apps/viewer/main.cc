@@ -159,6 +159,14 @@ void DrawScene(Renderer* renderer, AppState* s, int w, int h) {
   } else {
     s->drawn = viz::BuildDrawList(s->rec.model, s->frame, s->scene);
     renderer->Draw(s->drawn, s->camera, x0, 0, w - x0, h);
+    // the close-up of the picked joint, else of the one the run follows
+    if (s->scene.closeup) {
+      const viz::CloseUp cu = viz::BuildCloseUp(s->rec.model, s->frame, CloseUpFacet(*s));
+      if (!cu.items.empty()) {
+        const Viewport vp = CloseUpViewport(w, h);
+        renderer->Draw(cu.items, CloseUpCamera(cu, s->camera), vp.x, vp.y, vp.width, vp.height);
+      }
+    }
   }
 }
 
@@ -168,7 +176,17 @@ void DrawSceneLabels(const AppState& s, int w, int h) {
   if (s.rec2) return;
   const int x0 = SceneViewX(w);
   const ImVec2 scale = ImGui::GetIO().DisplayFramebufferScale;
-  ImDrawList* dl = ImGui::GetForegroundDrawList();
+  ImDrawList* dl = ImGui::GetBackgroundDrawList();
+  if (s.scene.closeup) {  // the close-up's frame and caption
+    const std::string caption = viz::CloseUpCaption(s.rec.model, s.frame, CloseUpFacet(s));
+    if (!caption.empty()) {
+      const Viewport vp = CloseUpViewport(w, h);
+      const float sx = 1.f / std::max(scale.x, 1e-3f), sy = 1.f / std::max(scale.y, 1e-3f);
+      const ImVec2 lo(vp.x * sx, (h - vp.y - vp.height) * sy), hi((vp.x + vp.width) * sx, (h - vp.y) * sy);
+      dl->AddRect(ImVec2(lo.x - 1, lo.y - 1), ImVec2(hi.x + 1, hi.y + 1), IM_COL32(200, 200, 210, 255));
+      dl->AddText(ImVec2(lo.x + 4, lo.y + 4), IM_COL32(235, 235, 240, 255), caption.c_str());
+    }
+  }
   for (const viz::Label& l : viz::ArrowLabels(s.frame, s.scene)) {
     const auto px = ProjectToViewport(s.camera, l.at_W, x0, 0, w - x0, h);
     if (!px || px->x() < x0 || px->x() > w || px->y() < 0 || px->y() > h) continue;

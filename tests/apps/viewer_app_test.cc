@@ -40,6 +40,44 @@ TEST(ViewerCamera, ProjectsTheTargetToTheViewportCentreAndNothingBehindTheEye) {
   EXPECT_FALSE(ProjectToViewport(c, behind, 440, 0, 840, 720)) << "a point behind the eye has no place on screen";
 }
 
+TEST(ViewerCamera, TheCloseUpLooksAlongTheJointsSurfacesFromTheMainCamerasSide) {
+  viz::CloseUp cu;
+  cu.centre_W = Vec3(0.1, 0.02, 0.5);
+  cu.radius_m = 0.006;
+  for (const Vec3& n : {Vec3(1, 0, 0), Vec3(0.3, -0.9, 0.3).normalized(), Vec3(0, 0, 1)}) {
+    cu.normal_W = n;
+    Camera main;
+    const Camera c = CloseUpCamera(cu, main);
+    const Eigen::Vector3f view = (c.Eye() - c.target).normalized();
+    EXPECT_NEAR(view.dot(n.cast<float>()), 0, 1e-5) << "across the normal, so the gap shows";
+    EXPECT_GE(view.dot(main.Eye() - c.target), 0) << "from the side the main camera sees";
+    EXPECT_LT((c.target - cu.centre_W.cast<float>()).norm(), 1e-6);
+    // the capsule (1.15 r) fits in the view with a margin
+    EXPECT_GT(c.distance_m * std::tan(0.5f * c.fov_rad), 1.15 * cu.radius_m);
+    EXPECT_LT(c.distance_m * std::tan(0.5f * c.fov_rad), 3 * cu.radius_m);
+  }
+  cu.gap_m = 3e-3;  // wide open: the drawn gap (x5, 15 mm) fits too
+  EXPECT_GT(CloseUpCamera(cu, Camera{}).distance_m * std::tan(0.3f), 0.5 * viz::kCloseUpGapScale * 3e-3);
+  const Viewport vp = CloseUpViewport(1280, 720);
+  EXPECT_GE(vp.x, SceneViewX(1280)) << "inside the 3D view, right of the panel";
+  EXPECT_LE(vp.x + vp.width, 1280);
+  EXPECT_GT(vp.width, 150);
+}
+
+TEST(ViewerApp, TheCloseUpShowsThePickedJointElseTheFollowedOneAndCanBeHidden) {
+  AppState s = ToyState();
+  s.plot_facet = 1;
+  EXPECT_EQ(CloseUpFacet(s), 1);
+  ASSERT_EQ(Do(&s, PickJoint{0}), "");
+  EXPECT_EQ(CloseUpFacet(s), 0);
+  ASSERT_EQ(Do(&s, ClearPick{}), "");
+  s.plot_facet = 1;
+  EXPECT_EQ(CloseUpFacet(s), 1) << "no pick: the plot's joint";
+  EXPECT_TRUE(s.scene.closeup);
+  ASSERT_EQ(Do(&s, ShowCloseUp{false}), "");
+  EXPECT_FALSE(s.scene.closeup);
+}
+
 TEST(ViewerApp, PlayAdvancesBySpeedTimesTheFrameTime) {
   AppState s = ToyState();
   ASSERT_EQ(Do(&s, SetSpeed{2.f}), "");

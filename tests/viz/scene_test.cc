@@ -214,5 +214,45 @@ TEST(VizScene, AnAppliedTorqueIsDrawnAsAnAxisAndATurnInTheRightHandSense) {
   EXPECT_LT(beads[0].z(), 0) << "and its axis points down";
 }
 
+TEST(VizScene, TheCloseUpShowsTheGapMagnifiedTheFluidTheCavityAndTheCapsule) {
+  Fixture f = Thrust();
+  EXPECT_TRUE(BuildCloseUp(f.model, f.frame, -1).items.empty());
+  EXPECT_TRUE(BuildCloseUp(f.model, f.frame, static_cast<int>(f.model.synovial_joints.size())).items.empty());
+  EXPECT_EQ(CloseUpCaption(f.model, f.frame, -1), "");
+  const int j = static_cast<int>(std::find_if(f.model.synovial_joints.begin(), f.model.synovial_joints.end(),
+                                              [](const sim::SynovialJointDesc& d) { return d.name == "T6-T7 L"; }) -
+                                 f.model.synovial_joints.begin());
+  ASSERT_LT(j, static_cast<int>(f.model.synovial_joints.size()));
+  f.frame.facet_gap_m[j] = 0.4e-3;
+  f.frame.facet_pressure_Pa[j] = -60e3;
+  const CloseUp c = BuildCloseUp(f.model, f.frame, j);
+  // A's surface, B's surface, the film, the capsule: no gas yet
+  ASSERT_EQ(c.items.size(), 4u);
+  const Eigen::Vector3f n = c.normal_W.cast<float>();
+  const float apart = n.dot(c.items[1].model.block<3, 1>(0, 3) - c.items[0].model.block<3, 1>(0, 3));
+  EXPECT_NEAR(apart, kCloseUpGapScale * 0.4e-3 + 1e-3, 1e-6) << "the gap drawn x5, plus the two surfaces' half thicknesses";
+  EXPECT_NEAR((c.items[2].model * Eigen::Vector4f(0, 0, 1, 0)).head<3>().norm(),
+              0.5 * kCloseUpGapScale * 0.4e-3, 1e-7) << "the film fills the drawn gap";
+  EXPECT_GT(c.items[2].color.b, c.items[2].color.r) << "suction is blue";
+  EXPECT_LT(c.items[3].color.a, 1.f) << "the capsule is translucent";
+  // gas: a cavity at its radius
+  f.frame.facet_bubble_radius_m[j] = 0.6e-3;
+  const CloseUp g = BuildCloseUp(f.model, f.frame, j);
+  ASSERT_EQ(g.items.size(), 5u);
+  EXPECT_EQ(g.items[3].mesh, Mesh::kSphere);
+  EXPECT_NEAR((g.items[3].model.block<3, 1>(0, 0).norm()), 0.6e-3, 1e-8);
+  const std::string caption = CloseUpCaption(f.model, f.frame, j);
+  EXPECT_NE(caption.find("T6-T7 L  gap 0.40 mm (drawn x5)"), std::string::npos) << caption;
+  EXPECT_NE(caption.find("fluid -60 kPa"), std::string::npos) << caption;
+  EXPECT_NE(caption.find("capsule 0.05"), std::string::npos) << caption;
+  EXPECT_NE(caption.find("gas r 0.60 mm"), std::string::npos) << caption;
+  // pressed shut: no film, the surfaces overlap by the (magnified) compression
+  f.frame.facet_gap_m[j] = -0.1e-3;
+  f.frame.facet_bubble_radius_m[j] = 0;
+  const CloseUp p = BuildCloseUp(f.model, f.frame, j);
+  ASSERT_EQ(p.items.size(), 3u);
+  EXPECT_NEAR(n.dot(p.items[1].model.block<3, 1>(0, 3) - p.items[0].model.block<3, 1>(0, 3)), -kCloseUpGapScale * 0.1e-3 + 1e-3, 1e-6);
+}
+
 }  // namespace
 }  // namespace spinelab::viz

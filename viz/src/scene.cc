@@ -312,4 +312,77 @@ std::vector<Label> ArrowLabels(const Frame& frame, const SceneOptions& opt) {
   return out;
 }
 
+CloseUp BuildCloseUp(const sim::ModelDesc& model, const Frame& frame, int facet) {
+  CloseUp c;
+  const size_t nb = std::min(model.bodies.size(), frame.X_WB.size());
+  if (facet < 0 || static_cast<size_t>(facet) >= model.synovial_joints.size()) return c;
+  const sim::SynovialJointDesc& fd = model.synovial_joints[facet];
+  auto pose = [&](sim::BodyId b) { return b >= 0 && static_cast<size_t>(b) < nb ? frame.X_WB[b] : Pose{}; };
+  if (fd.body_a >= static_cast<int>(nb) || fd.body_b >= static_cast<int>(nb)) return c;
+  const Pose XA = pose(fd.body_a), XB = pose(fd.body_b);
+  const Vec3 P = XA * fd.p_AoP_A, Q = XB * fd.p_BoQ_B, n = (XA.R * fd.n_A).normalized();
+  // the gap the engine reports (its one home), else the surfaces' distance along the normal
+  const double gap = static_cast<size_t>(facet) < frame.facet_gap_m.size() ? frame.facet_gap_m[facet] : n.dot(Q - P);
+  const Vec3 slide = (Q - P) - n * n.dot(Q - P);  // tangential offset of B's surface
+  const double r = std::sqrt(std::max(fd.area_m2, 1e-6) / kPi);
+  c.centre_W = 0.5 * (P + Q);
+  c.normal_W = n;
+  c.radius_m = r;
+  c.gap_m = gap;
+  const Mat3 R = AlignZ(n);
+  const double half_gap = 0.5 * kCloseUpGapScale * gap;  // drawn, signed
+  constexpr double kCartilage_m = 0.001;                 // drawn thickness of each surface
+  auto value = [&](const std::vector<double>& v) { return static_cast<size_t>(facet) < v.size() ? v[facet] : 0.0; };
+  auto disc = [&](const Vec3& at, double radius, double half_height, const Rgba& col) {
+    DrawItem it;
+    it.mesh = Mesh::kCylinder;
+    it.model = Transform(Pose{R, at}, Vec3(radius, radius, half_height));
+    it.color = col;
+    it.facet = facet;
+    c.items.push_back(it);
+  };
+  // the two surfaces: A's below the film, B's above it, B moved by its slide
+  disc(c.centre_W - n * (half_gap + 0.5 * kCartilage_m) - 0.5 * slide, r, 0.5 * kCartilage_m, kBone);
+  disc(c.centre_W + n * (half_gap + 0.5 * kCartilage_m) + 0.5 * slide, r, 0.5 * kCartilage_m, kBone);
+  // the fluid film (where the surfaces stand apart), coloured by its pressure
+  if (gap > 0) {
+    const Range pr = QuantityRange(FacetQuantity::kFluidPressure, model);
+    const double p = DisplayValue(FacetQuantity::kFluidPressure, value(frame.facet_pressure_Pa));
+    disc(c.centre_W, 0.95 * r, half_gap, ColorMap((p - pr.lo) / (pr.hi - pr.lo)));
+  }
+  // the gas cavity, at its radius
+  const double rb = value(frame.facet_bubble_radius_m);
+  if (rb > 1e-6) {
+    DrawItem bubble;
+    bubble.mesh = Mesh::kSphere;
+    bubble.model = Transform(Pose{Mat3::Identity(), c.centre_W}, Vec3::Constant(rb));
+    bubble.color = kBubble;
+    bubble.facet = facet;
+    c.items.push_back(bubble);
+  }
+  // the capsule around both surfaces, translucent (drawn last), coloured by its strain
+  if (fd.has_capsule) {
+    const Range sr = QuantityRange(FacetQuantity::kCapsuleStrain, model);
+    Rgba col = ColorMap((value(frame.facet_capsule_strain) - sr.lo) / (sr.hi - sr.lo));
+    col.a = 0.35f;
+    disc(c.centre_W, 1.15 * r, std::abs(half_gap) + 1.5 * kCartilage_m, col);
+  }
+  return c;
+}
+
+std::string CloseUpCaption(const sim::ModelDesc& model, const Frame& frame, int facet) {
+  if (facet < 0 || static_cast<size_t>(facet) >= model.synovial_joints.size()) return "";
+  const CloseUp c = BuildCloseUp(model, frame, facet);
+  if (c.items.empty()) return "";
+  auto value = [&](const std::vector<double>& v) { return static_cast<size_t>(facet) < v.size() ? v[facet] : 0.0; };
+  char buf[256];
+  int n = std::snprintf(buf, sizeof(buf), "%s  gap %.2f mm (drawn x%.0f)\nfluid %.0f kPa", model.synovial_joints[facet].name.c_str(),
+                        c.gap_m * 1e3, kCloseUpGapScale, value(frame.facet_pressure_Pa) * 1e-3);
+  if (model.synovial_joints[facet].has_capsule && n > 0 && n < static_cast<int>(sizeof(buf)))
+    n += std::snprintf(buf + n, sizeof(buf) - n, "  capsule %.2f", value(frame.facet_capsule_strain));
+  const double rb = value(frame.facet_bubble_radius_m);
+  if (rb > 1e-6 && n > 0 && n < static_cast<int>(sizeof(buf))) std::snprintf(buf + n, sizeof(buf) - n, "\ngas r %.2f mm", rb * 1e3);
+  return buf;
+}
+
 }  // namespace spinelab::viz

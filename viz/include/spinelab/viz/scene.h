@@ -73,6 +73,7 @@ struct SceneOptions {
   DiscQuantity disc_quantity = DiscQuantity::kNone;
   bool arrows = true;               ///< contact forces and disc shear as arrows
   bool tissue = true;               ///< the trunk's soft-tissue slices (contact surfaces), translucent
+  bool closeup = true;              ///< the inset close-up of the picked (or followed) joint
   double arrow_m_per_N = 0.0005;    ///< [m/N] arrow length per newton
   double arrow_m_per_Nm = 0.01;     ///< [m/(N·m)] torque arrow (axis) length per newton metre
   int selected_body = -1;  ///< highlighted
@@ -93,6 +94,25 @@ struct Label {
 /// The applied loads' magnitudes at their arrow tips ("532 N", "15 N·m"), when arrows are shown;
 /// loads too small to draw an arrow get no label.
 std::vector<Label> ArrowLabels(const Frame& frame, const SceneOptions& options);
+
+/// The close-up of one synovial joint, drawn in a joint frame at its true size except along the
+/// normal, where the gap is magnified kCloseUpGapScale times (a facet gap is tenths of a
+/// millimetre beside a surface ~10 mm across): A's and B's articular surfaces (their tangential
+/// offset shows sliding), the fluid film between them coloured by its pressure, the capsule around
+/// them coloured by its strain (translucent), and the gas cavity at its radius while there is gas.
+inline constexpr double kCloseUpGapScale = 5.0;
+struct CloseUp {
+  std::vector<DrawItem> items;
+  Vec3 centre_W = Vec3::Zero();       ///< [m] between the two surfaces
+  Vec3 normal_W = Vec3::UnitZ();      ///< [-] the opening direction (A to B)
+  double radius_m = 0;                ///< [m] of the articular surface
+  double gap_m = 0;                   ///< [m] signed, along the normal (negative: pressed)
+};
+/// The close-up of synovial joint `facet`; nothing (no items) when it is not in the model.
+CloseUp BuildCloseUp(const sim::ModelDesc& model, const Frame& frame, int facet);
+/// Its caption: "T7-T8 L  gap 0.42 mm (drawn x5)", then "fluid -23 kPa  capsule 0.12", and "gas
+/// r 0.6 mm" while there is gas; "" for a joint not in the model.
+std::string CloseUpCaption(const sim::ModelDesc& model, const Frame& frame, int facet);
 
 /// Everything to draw for one frame.
 std::vector<DrawItem> BuildDrawList(const sim::ModelDesc& model, const Frame& frame, const SceneOptions& options);
