@@ -320,6 +320,7 @@ Expected<Scenario> LoadScenarioText(const std::string& text, const std::string& 
   s.article = r.Text("scenario.article", "");
   s.technique = r.Text("scenario.technique", "");
   s.notice = r.Text("scenario.notice", "");
+  s.pops_reported = r.Text("scenario.pops_reported", "");
   s.subject.body_mass_kg = r.Number("subject.body_mass_kg", 75);
   s.subject.height_m = r.Number("subject.height_m", 1.75);
   s.bone_density_t_score = r.Number("subject.bone_density_t_score", 0);

@@ -119,6 +119,9 @@ struct Scenario {
   std::string text;                   ///< the file's full text (stored in results)
   std::string name;                   ///< file stem, e.g. "seated_twist"
   std::string title, article, technique, notice;
+  /// what the seeds and clinical studies report about pops for this technique, with sources (the
+  /// "where it pops" table, `spinelab where-it-pops`; its one home)
+  std::string pops_reported;
   Subject subject;
   double bone_density_t_score = 0;    ///< [-] T-score (osteoporosis below -2.5)
   double ligament_laxity = 0;         ///< [-] baseline laxity: ligament slack lengths this fraction longer
