@@ -134,7 +134,7 @@ struct Scenario {
   /// free (lying: the pelvis, carrying the legs, rests on the floor through contact only)
   std::string pelvis = "fixed";
   double muscle_tone = 1.0;           ///< [-] multiplier on the model's muscle tone
-  double neck_muscle_tone = -1;       ///< [-] the same for the neck (< 0: muscle_tone)
+  double neck_muscle_tone = -1;       ///< [-] the same for the neck (< 0: muscle_tone; files default to 1)
   double feet_off_s = 1.0;            ///< [s] hanging: the feet leave the floor over 2 s from here
   /// the girdle and limbs: "model" (the model file's limbs.model), "lumped" or "bodies"
   /// (posture hanging, or standing with the pelvis fixed; docs/limbs.md)
