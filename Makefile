@@ -24,7 +24,7 @@ build: configure
 	cmake --build $(BUILD) -j$(JOBS)
 
 # the default job: calibration report, a whole-spine gravity run, a facet crack, every scenario to
-# results/demo.h5, the twist-versus-traction comparison, and a small body-mass study
+# results/demo.h5 and where each technique pops (docs/scenarios.md), the twist-versus-traction comparison, and a small body-mass study
 # (results/study.h5, plotted to results/study.png)
 run: build
 	@mkdir -p results
@@ -34,6 +34,7 @@ run: build
 	$(BUILD)/bin/spinelab creep
 	$(BUILD)/bin/spinelab distract --level L4-L5 --side L --speed-mm-s 10 --again-after-s 300,1500 --wav results/pop.wav
 	$(BUILD)/bin/spinelab run scenarios/*.toml -o results/demo.h5 --overwrite
+	$(BUILD)/bin/spinelab where-it-pops results/demo.h5
 	$(BUILD)/bin/spinelab compare scenarios/seated_twist.toml scenarios/dead_hang.toml
 	$(BUILD)/bin/spinelab batch scenarios/seated_twist.toml scenarios/dead_hang.toml --sweep subject.body_mass_kg=55:95:3 \
 	  -o results/study.h5 --overwrite -j$(JOBS)

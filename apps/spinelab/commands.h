@@ -33,5 +33,6 @@ void AddBatchCommand(CLI::App& app, CommonOptions& common, int* exit_code);
 void AddCreepCommand(CLI::App& app, CommonOptions& common, int* exit_code);
 void AddValidateCommand(CLI::App& app, CommonOptions& common, int* exit_code);
 void AddRibsCommand(CLI::App& app, CommonOptions& common, int* exit_code);
+void AddWhereItPopsCommand(CLI::App& app, CommonOptions& common, int* exit_code);
 
 }  // namespace spinelab::cli

@@ -54,6 +54,7 @@ int main(int argc, char** argv) {
   spinelab::cli::AddCreepCommand(app, common, &exit_code);
   spinelab::cli::AddValidateCommand(app, common, &exit_code);
   spinelab::cli::AddRibsCommand(app, common, &exit_code);
+  spinelab::cli::AddWhereItPopsCommand(app, common, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -27,6 +27,7 @@
 #include <fmt/format.h>
 
 #include "commands.h"
+#include "where_it_pops.h"
 #include "spinelab/anatomy/spine.h"
 #include "spinelab/io/atomic_file.h"
 #include "spinelab/lab/calibration.h"
@@ -374,15 +375,15 @@ bool ScenarioRows(const SpineParams& params, bool quick, Table* t, Writer* w, st
     const ScenarioSummary sum = Summarize(sc.value(), res);
     if (name == "lying_knee_twist" || name == "lumbar_side_posture_thrust" || name == "lumbar_side_posture_positioning")
       kept[name] = res;
-    std::string where;
     for (size_t i = 0; i < res.cavitations.size(); ++i) {
       const auto& c = res.cavitations[i];
       const SoundSummary s = AnalyzeSound(c.sound_Pa, kSoundSampleRate_Hz);
       if (s.peak_Pa > 0) durations.push_back(s.duration_s * 1e3);
       pops += fmt::format("{},{},{},{},{}\n", name, res.facet_names[c.facet], c.time_s, c.sound_peak_Pa, s.duration_s * 1e3);
-      if (i < 6) where += (i ? ", " : "") + res.facet_names[c.facet];
     }
-    if (res.cavitations.size() > 6) where += ", ...";
+    // the joints with their times and what is reported: the "where it pops" row (where_it_pops.h)
+    const PopRow pop_row = WhereItPops(sc.value(), res);
+    const std::string where = res.cavitations.empty() ? "" : pop_row.joints;
     techniques += fmt::format("{},{},{}\n", name, res.cavitations.size(), CsvCell(where));
     Row row{"where each technique pops", name + ": pops" + (where.empty() ? "" : " (" + where + ")"), "pops",
             static_cast<double>(res.cavitations.size()), "", "", NAN, NAN, "", "held out", ""};
@@ -397,8 +398,8 @@ bool ScenarioRows(const SpineParams& params, bool quick, Table* t, Writer* w, st
         compared = true;
       }
     if (!compared) {
-      row.literature = "people often hear pops (the seed articles); no count measured";
-      row.source = "shared/seeds articles";
+      row.literature = pop_row.reported.empty() ? "people often hear pops (the seed articles); no count measured" : pop_row.reported;
+      row.source = "scenarios/" + name + ".toml (scenario.pops_reported)";
       row.role = "info";
       t->Info(row);
     }

@@ -60,6 +60,7 @@ const Row kRows[] = {
     {"scenario.article", "article = 5", "value 5", "allowed: text in quotes"},
     {"scenario.technique", "technique = true", "value true", "allowed: text in quotes"},
     {"scenario.notice", "notice = 1.5", "value 1.5", "allowed: text in quotes"},
+    {"scenario.pops_reported", "pops_reported = 2", "value 2", "allowed: text in quotes"},
     {"subject.body_mass_kg", "body_mass_kg = 500", "value 500", "allowed: [30, 200] kg"},
     {"subject.height_m", "height_m = \"tall\"", "value 'tall'", "allowed: [1.2, 2.2] m"},
     {"subject.bone_density_t_score", "bone_density_t_score = -7", "value -7", "allowed: [-6, 4]"},

@@ -396,13 +396,25 @@ namespace {
 
 TEST(Subject, BaselineLaxityEnlargesTheMotionUnderTheSameLoad) {
   auto rotation = [](const char* laxity) {
-    double sum = 0;
+    std::vector<double> deg;
     for (const LevelSummary& l : RunFile("standing_back_bend", {std::string("subject.ligament_laxity=") + laxity}).summary.levels)
-      sum += l.peak_rotation_deg[0];
-    return sum;
+      deg.push_back(l.peak_rotation_deg[0]);
+    return deg;
   };
-  const double normal = rotation("0"), lax = rotation("0.05");
-  EXPECT_GT(lax, normal * 1.02) << "lax " << lax << " deg, normal " << normal << " deg";
+  const std::vector<double> normal = rotation("0"), lax = rotation("0.05");
+  ASSERT_EQ(normal.size(), lax.size());
+  double sum_normal = 0, sum_lax = 0;
+  for (size_t l = 0; l < normal.size(); ++l) {
+    EXPECT_GT(lax[l], normal[l]) << "level " << l << ": the slacker ligaments let every level move more";
+    sum_normal += normal[l];
+    sum_lax += lax[l];
+  }
+  // 5 % slack enlarges the summed flexion peak by 1.8 % (60.84 -> 61.92 deg; neck 16.54 -> 16.88, T1-S1
+  // 44.30 -> 45.04, every level +1.5-2.2 %). It was > 2 % while the neck followed the back's 0.2 tone:
+  // a floppy neck hung on its ligaments, so their slack counted for more. With the neck at its own
+  // tone (issue 21) the muscles carry more of the head and the ligaments' share, and with it the
+  // effect of their slack, is smaller: the assertion is > 1 %, not > 2 % (docs/scenarios.md)
+  EXPECT_GT(sum_lax, sum_normal * 1.01) << "lax " << sum_lax << " deg, normal " << sum_normal << " deg";
   auto bad = LoadScenario(std::string(SPINELAB_SOURCE_DIR) + "/scenarios/standing_back_bend.toml", {"subject.ligament_laxity=0.5"});
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.ErrorText().find("subject.ligament_laxity: value 0.5 is out of range"), std::string::npos) << bad.ErrorText();

@@ -320,6 +320,7 @@ Expected<Scenario> LoadScenarioText(const std::string& text, const std::string& 
   s.article = r.Text("scenario.article", "");
   s.technique = r.Text("scenario.technique", "");
   s.notice = r.Text("scenario.notice", "");
+  s.pops_reported = r.Text("scenario.pops_reported", "");
   s.subject.body_mass_kg = r.Number("subject.body_mass_kg", 75);
   s.subject.height_m = r.Number("subject.height_m", 1.75);
   s.bone_density_t_score = r.Number("subject.bone_density_t_score", 0);
@@ -331,7 +332,12 @@ Expected<Scenario> LoadScenarioText(const std::string& text, const std::string& 
   s.trunk_tilt_rad = r.Number("posture.trunk_tilt_deg", 0) * kDegToRad;
   s.pelvis = r.Text("posture.pelvis", "fixed", {"fixed", "supported", "free"});
   s.muscle_tone = r.Number("posture.muscle_tone", 1.0);
-  s.neck_muscle_tone = r.Number("posture.neck_muscle_tone", s.muscle_tone);
+  // the neck keeps its own tone when the trunk relaxes (assumed, default 1: the tone that holds the
+  // head in the standing model): the neck extensors stay active in sitting, a few % MVC, more
+  // when the neck flexes and in slumped than in upright sitting (Schuldt et al. 1986, Ergonomics
+  // 29:1525; Caneiro et al. 2010, Man Ther 15:54); the back's flexion-relaxation (muscle_tone 0.1
+  // in desk_day) does not silence them (docs/scenarios.md, posture.neck_muscle_tone)
+  s.neck_muscle_tone = r.Number("posture.neck_muscle_tone", 1.0);
   s.feet_off_s = r.Number("posture.feet_off_s", 1.0);
   s.limbs = r.Text("posture.limbs", "model", {"model", "lumped", "bodies"});
   s.duration_s = r.Number("run.duration_s", 5, true);

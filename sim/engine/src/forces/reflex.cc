@@ -33,7 +33,11 @@ class ReflexType final : public sim::ElementType {
       const double x = Excess(ctx, r);
       sim::ReflexState& rs = ctx.state.reflexes[r];
       auto fade = [](double q) { return q < 1e-4 ? 1.0 - q : std::exp(-q); };
-      const double m = rs.noci_peak * fade(h / R.memory_s);
+      // the memory of a loading fades towards the strain held now, not below it: a held strain
+      // is already felt and adds no tone, however long it is held or whatever the step h (it
+      // faded towards 0 before: a held excess x added gain * x * h / memory_s every step, the
+      // desk day's slump building tone for hours; docs/repeated_loading.md)
+      const double m = rs.noci_peak > x ? x + (rs.noci_peak - x) * fade(h / R.memory_s) : rs.noci_peak;
       rs.tone = std::min(R.max_tone, rs.tone * fade(h / R.decay_s) + R.gain * std::max(0.0, x - m));
       rs.noci_peak = std::max(x, m);
     }

@@ -122,6 +122,9 @@ struct Scenario {
   std::string text;                   ///< the file's full text (stored in results)
   std::string name;                   ///< file stem, e.g. "seated_twist"
   std::string title, article, technique, notice;
+  /// what the seeds and clinical studies report about pops for this technique, with sources (the
+  /// "where it pops" table, `spinelab where-it-pops`; its one home)
+  std::string pops_reported;
   Subject subject;
   double bone_density_t_score = 0;    ///< [-] T-score (osteoporosis below -2.5)
   double ligament_laxity = 0;         ///< [-] baseline laxity: ligament slack lengths this fraction longer
@@ -134,7 +137,7 @@ struct Scenario {
   /// free (lying: the pelvis, carrying the legs, rests on the floor through contact only)
   std::string pelvis = "fixed";
   double muscle_tone = 1.0;           ///< [-] multiplier on the model's muscle tone
-  double neck_muscle_tone = -1;       ///< [-] the same for the neck (< 0: muscle_tone)
+  double neck_muscle_tone = -1;       ///< [-] the same for the neck (< 0: muscle_tone; files default to 1)
   double feet_off_s = 1.0;            ///< [s] hanging: the feet leave the floor over 2 s from here
   /// the girdle and limbs: "model" (the model file's limbs.model), "lumped" or "bodies"
   /// (posture hanging, or standing with the pelvis fixed; docs/limbs.md)
