@@ -71,6 +71,9 @@ Expected<sim::Scenario> StoredScenario(const StoredRun& run);
 Expected<sim::SpineParams> StoredModel(const StoredRun& run);
 /// A model from `spec`: a model file (TOML), or "FILE.h5:RUN" for the model_text stored with a run.
 Expected<sim::SpineParams> LoadModelSpec(const std::string& spec);
+/// Whether LoadModelSpec reads `spec` as "FILE.h5:RUN" (no file of that name, and a colon) rather
+/// than as a model file.
+bool IsStoredModelSpec(const std::string& spec);
 
 /// Writes the file-level description (schema version, layout text) once.
 bool WriteFileHeader(const H5Handle& file);
