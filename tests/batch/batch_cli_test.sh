@@ -85,6 +85,64 @@ EOF
   "$BIN" batch "${ARGS[@]}" -o clean.h5 >/dev/null
   $PY "$SRC/tests/batch/compare_studies.py" k.h5 clean.h5 || fail "killed and resumed batch differs from an uninterrupted one"
   ;;
+damaged_shard)
+  # a finished run's file damaged on disk (a file that crashes libhdf5, one that is not a run
+  # file, one cut short) in place of a shard: --resume reads shards in a child process, says
+  # which file and why, runs that run again and keeps the others; a damaged study file is refused
+  # with its path (nothing lost), and --resume rebuilds it from the shards once it is moved away
+  ARGS=("$S/seated_twist.toml" "${SHORT[@]}" --sweep subject.body_mass_kg=60,75,90 -q -j 1)
+  H5LIB=$SRC/tests/fuzz/regressions/hdf5_library
+  mkdir A
+  "$BIN" batch "${ARGS[@]}" -o A/d.h5 >/dev/null
+  mid=seated_twist__subject.body_mass_kg=75
+  # a shard-shaped copy of a file on which libhdf5 faults reading a string attribute (H5Aread in
+  # H5HG_read): its run group renamed to the shard's, its bad attribute renamed to the status the
+  # row reader reads, the batch's spec added
+  cp "$H5LIB/h5hg_read_memcpy_overlap.h5" crash.h5
+  $PY - crash.h5 "A/d.runs/$mid.h5" "$mid" <<'EOF'
+import h5py, sys
+spec = h5py.File(sys.argv[2], "r").attrs["batch_spec"]
+f = h5py.File(sys.argv[1], "r+")
+f.attrs.create("batch_spec", spec, dtype=h5py.string_dtype("ascii"))
+f.move("runs/seated_twist", "runs/" + sys.argv[3])
+g = f["runs/" + sys.argv[3]]
+del g.attrs["status"]
+h5py.h5a.rename(g.id, b"overrides", b"status")
+EOF
+  # (the input is meaningful: read in process, that attribute kills the reader)
+  set +e
+  $PY -c "import h5py,sys; h5py.File(sys.argv[1],'r')['runs/'+sys.argv[2]].attrs['status']" crash.h5 "$mid" >/dev/null 2>&1
+  got=$?
+  set -e
+  [ "$got" -ge 128 ] || fail "the crafted shard should crash libhdf5 in process (exit $got)"
+  head -c 3000 "A/d.runs/seated_twist__subject.body_mass_kg=90.h5" >cut.h5
+  for bad in crash.h5 "$H5LIB/h5hg_read_vlen_heap_id.h5" cut.h5; do
+    rm -rf B && cp -r A B
+    cp "$bad" "B/d.runs/$mid.h5"
+    stat -c '%i %Y %n' B/d.runs/*.h5 | grep -v "$mid" | sort >before.txt
+    expect_exit 0 out.txt "$BIN" batch "${ARGS[@]}" -o B/d.h5 --resume
+    cat out.txt
+    grep -qF "B/d.runs/$mid.h5: " out.txt && grep -q "; that run is run again" out.txt || fail "damaged shard $bad not reported with its path"
+    if [ "$bad" = crash.h5 ]; then
+      grep -q "damaged HDF5 file (the HDF5 library crashed reading it: signal" out.txt || fail "the library's crash is not said"
+    fi
+    grep -q "batch: 3 runs (1 new, 2 resumed): 3 ok, 0 failed" out.txt || fail "damaged shard $bad: not run again, or runs lost"
+    stat -c '%i %Y %n' B/d.runs/*.h5 | grep -v "$mid" | sort | cmp -s - before.txt || fail "the good runs were rewritten"
+    $PY "$SRC/tests/batch/compare_studies.py" A/d.h5 B/d.h5 || fail "resumed study differs from the original"
+  done
+  # the study file itself damaged: refused, named, left as it is; moved away, --resume rebuilds it
+  rm -rf B && cp -r A B
+  cp crash.h5 B/d.h5
+  expect_exit 2 out.txt "$BIN" batch "${ARGS[@]}" -o B/d.h5 --resume
+  cat out.txt
+  grep -q "B/d.h5: -o: exists but cannot be read as a study file" out.txt || fail "damaged study file: $(cat out.txt)"
+  grep -q "remove or move B/d.h5 and --resume again" out.txt || fail "no way forward said"
+  cmp -s B/d.h5 crash.h5 || fail "the damaged study file was changed"
+  rm B/d.h5
+  expect_exit 0 out.txt "$BIN" batch "${ARGS[@]}" -o B/d.h5 --resume
+  grep -q "batch: 3 runs (0 new, 3 resumed): 3 ok, 0 failed" out.txt || fail "study file not rebuilt from the shards: $(cat out.txt)"
+  $PY "$SRC/tests/batch/compare_studies.py" A/d.h5 B/d.h5 || fail "rebuilt study differs"
+  ;;
 bad_input)
   ARGS=("$S/seated_twist.toml" "${SHORT[@]}" -q)
   "$BIN" batch "${ARGS[@]}" -o a.h5 >/dev/null

@@ -135,6 +135,9 @@ class Study {
   /// Writes the study file if a recorded run is not in it yet (at the end of a batch).
   Expected<bool> Flush();
   const std::vector<std::optional<IndexRow>>& rows() const { return rows_; }
+  /// The finished runs of an earlier attempt that --resume could not read (a damaged file: each
+  /// names its file and why); they are run again like the runs never started.
+  const std::vector<Diagnostic>& damaged() const { return damaged_; }
 
  private:
   Expected<bool> WriteStudyFile();
@@ -144,6 +147,7 @@ class Study {
   std::chrono::steady_clock::time_point last_write_end_;
   const BatchPlan* plan_ = nullptr;
   std::vector<std::optional<IndexRow>> rows_;
+  std::vector<Diagnostic> damaged_;
 };
 
 /// The shard folder of a study file: "study.h5" -> "study.runs".
@@ -159,7 +163,8 @@ Expected<ShardImage> BuildShard(const BatchPlan& plan, const RunRecord& record);
 Expected<IndexRow> SaveShard(const std::string& shard_dir, const BatchPlan& plan, const ShardImage& image);
 /// BuildShard and SaveShard.
 Expected<IndexRow> WriteShard(const std::string& shard_dir, const BatchPlan& plan, const RunRecord& record);
-/// Reads the index row stored in a finished shard.
+/// Reads the index row stored in a finished shard, in a child process (io::ReadIsolated): a
+/// damaged shard is an error naming its file, never a crash. Holds H5Mutex.
 Expected<IndexRow> ReadShardRow(const std::string& shard_dir, const BatchPlan& plan, int index);
 
 /// How a pool gets its work and reports it (a single process, or one MPI rank).
