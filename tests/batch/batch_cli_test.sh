@@ -55,10 +55,25 @@ kill_resume)
   ARGS=("$S/seated_twist.toml" --set run.duration_s=4 --set run.dt_s=0.001 --sweep subject.body_mass_kg=60:95:8 -q -j 2)
   "$BIN" batch "${ARGS[@]}" -o k.h5 >/dev/null &
   pid=$!
-  for _ in $(seq 1 3000); do
-    [ "$(ls k.runs 2>/dev/null | grep -c '\.h5$' || true)" -ge 2 ] && break
-    sleep 0.01
-  done
+  # kill once the study file lists a finished run and two run files exist: what is checked
+  # below. (Waiting for the run files alone raced the study file's rewrite, which comes after a
+  # run's file is renamed: with -j 2 both first runs can be on disk while the study file still
+  # lists none.)
+  $PY - k.h5 k.runs <<'EOF' || { kill -9 "$pid"; fail "the study file never listed a finished run"; }
+import h5py, os, sys, time
+end = time.monotonic() + 240
+while time.monotonic() < end:
+    try:
+        shards = sum(n.endswith(".h5") for n in os.listdir(sys.argv[2]))
+        with h5py.File(sys.argv[1], "r") as f:
+            listed = len(f["index"])
+        if listed >= 1 and shards >= 2:
+            sys.exit(0)
+    except (OSError, KeyError):
+        pass  # (not created yet)
+    time.sleep(0.01)
+sys.exit(1)
+EOF
   kill -9 "$pid"
   wait "$pid" 2>/dev/null || true
   done_before=$(ls k.runs | grep -c '\.h5$' || true)

@@ -540,7 +540,9 @@ Expected<bool> Study::Record(const IndexRow& row) {
   rows_[static_cast<size_t>(row.batch_index)] = row;
   dirty_ = true;
   const double since = std::chrono::duration<double>(std::chrono::steady_clock::now() - last_write_end_).count();
-  if (since < 20 * last_write_s_ && done_count() < static_cast<int>(rows_.size())) return true;
+  // (never put off while the file on disk lists no run: a slow first rewrite on a busy disk
+  // would otherwise keep a batch of short runs showing none of them until its end)
+  if (since < 20 * last_write_s_ && written_runs_ > 0 && done_count() < static_cast<int>(rows_.size())) return true;
   return WriteStudyFile();
 }
 
@@ -557,6 +559,7 @@ Expected<bool> Study::WriteStudyFile() {
   AtomicFile out(path_);
   auto fail = [&](const std::string& why) { return Expected<bool>(std::vector<Diagnostic>{{path_, "", why}}); };
   std::vector<char> image;
+  size_t n = 0;  // runs listed
   {
     std::lock_guard<std::mutex> lock(H5Mutex());
     auto f = CreateMemoryFile();
@@ -588,7 +591,6 @@ Expected<bool> Study::WriteStudyFile() {
     const size_t c_d0 = cols.size();
     for (int k = 0; k < kNumRowDoubles; ++k) col(kRowDoubles[k], units[k], K::kDouble);
     const size_t c_worst = col("worst_level", "-", K::kString);
-    size_t n = 0;
     for (const auto& r : rows_) {
       if (!r) continue;
       ++n;
@@ -618,6 +620,7 @@ Expected<bool> Study::WriteStudyFile() {
   }
   if (auto saved = out.Replace(image); !saved) return fail(saved.errors().front().message);
   dirty_ = false;
+  written_runs_ = static_cast<int>(n);
   last_write_end_ = std::chrono::steady_clock::now();
   last_write_s_ = std::chrono::duration<double>(last_write_end_ - t0).count();
   return true;

@@ -128,7 +128,8 @@ class Study {
   /// Records a finished run and rewrites the study file (temporary name, then rename). In a big
   /// study the rewrite costs more than a short run: it is then put off until the time since the
   /// last one is 20x what that one took (the run itself is safe in its shard meanwhile, and
-  /// --resume finds it), so rewriting never takes more than ~5 % of the batch.
+  /// --resume finds it), so rewriting never takes more than ~5 % of the batch; never while the
+  /// file lists no run yet.
   Expected<bool> Record(const IndexRow& row);
   /// Reads a finished shard's row (another process wrote it) and records it.
   Expected<bool> RecordShard(int index);
@@ -143,6 +144,7 @@ class Study {
   Expected<bool> WriteStudyFile();
   std::string path_, shard_dir_;
   bool dirty_ = false;
+  int written_runs_ = 0;                          ///< runs the study file on disk lists
   double last_write_s_ = 0;                       ///< [s] wall time the last rewrite took
   std::chrono::steady_clock::time_point last_write_end_;
   const BatchPlan* plan_ = nullptr;
