@@ -145,14 +145,16 @@ EOF
     stat -c '%i %Y %n' B/d.runs/*.h5 | grep -v "$mid" | sort | cmp -s - before.txt || fail "the good runs were rewritten"
     $PY "$SRC/tests/batch/compare_studies.py" A/d.h5 B/d.h5 || fail "resumed study differs from the original"
   done
-  # the study file itself damaged: refused, named, left as it is; moved away, --resume rebuilds it
+  # the study file itself damaged (cut short): refused, named, left as it is; moved away,
+  # --resume rebuilds it from the run files
   rm -rf B && cp -r A B
-  cp crash.h5 B/d.h5
+  head -c 3000 A/d.h5 >B/d.h5
+  cp B/d.h5 cut_study.h5
   expect_exit 2 out.txt "$BIN" batch "${ARGS[@]}" -o B/d.h5 --resume
   cat out.txt
   grep -q "B/d.h5: -o: exists but cannot be read as a study file" out.txt || fail "damaged study file: $(cat out.txt)"
   grep -q "remove or move B/d.h5 and --resume again" out.txt || fail "no way forward said"
-  cmp -s B/d.h5 crash.h5 || fail "the damaged study file was changed"
+  cmp -s B/d.h5 cut_study.h5 || fail "the damaged study file was changed"
   rm B/d.h5
   expect_exit 0 out.txt "$BIN" batch "${ARGS[@]}" -o B/d.h5 --resume
   grep -q "batch: 3 runs (0 new, 3 resumed): 3 ok, 0 failed" out.txt || fail "study file not rebuilt from the shards: $(cat out.txt)"
