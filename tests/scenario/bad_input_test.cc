@@ -122,7 +122,7 @@ const Row kRows[] = {
     {"object.0.dip_s", "dip_s = 0.3", "value 0.3", "allowed: 0 to hold_s"},
     {"object.0.thrust_s", "thrust_s = 20", "value 20", "allowed: [0.005, 10] s"},
     {"object.0.frequency_Hz", "frequency_Hz = 200", "value 200", "allowed: [0.01, 100] Hz"},
-    {"object.0.repetitions", "repetitions = 1.5", "value 1.5", "allowed: [1, 100000]"},
+    {"object.0.repetitions", "repetitions = 200000", "value 200000", "allowed: [1, 100000]"},
     {"motion.0.body", "body = \"T1\"", "value 'T1'", "allowed: sacrum"},
     {"motion.0.rotation_deg", "rotation_deg = [0, 0, 200]", "value 200", "allowed: a number with |value| <= 180 deg"},
     {"motion.0.translation_mm", "translation_mm = [0, 0, 2000]", "value 2000", "allowed: a number with |value| <= 1000 mm"},
@@ -217,7 +217,7 @@ std::set<std::string> DocumentedKeys() {
     }
     if (cell.find("...") != std::string::npos) {
       EXPECT_FALSE(prefix.empty()) << "a '...' row without a key: " << line;
-      if (!prefix.empty()) as_for_loads.push_back(prefix);
+      if (!prefix.empty()) as_for_loads.push_back(prefix.substr(0, prefix.rfind(".N")) + ".0");  // object.N -> object.0
     }
   }
   const auto from = std::find(load_keys.begin(), load_keys.end(), "load.0.profile");
