@@ -336,6 +336,8 @@ py::tuple Batch(const std::vector<std::string>& files, const std::vector<std::st
                           " runs have a value their scenario does not allow; they will be recorded as failed");
   }
   io::Study study = Take(io::Study::Open(out, plan, resume, overwrite), "BatchError");
+  for (const Diagnostic& d : study.damaged())  // (a damaged run file of the earlier attempt: run again)
+    py::module_::import("warnings").attr("warn")(d.Format() + "; that run is run again");
   io::StudyRunner runner(&study);
   io::PoolHooks hooks = runner.Hooks();
   Interrupt interrupt;

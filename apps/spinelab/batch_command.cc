@@ -148,6 +148,9 @@ int Batch(const CommonOptions& c, BatchArgs& a) {
   std::unique_ptr<io::StudyRunner> runner = root ? std::make_unique<io::StudyRunner>(study.get()) : nullptr;
   const size_t todo = root ? study->Todo().size() : 0;
   const int already = root ? study->done_count() : 0;
+  if (root)
+    for (const Diagnostic& d : study->damaged())
+      std::fprintf(stderr, "spinelab batch: %s; that run is run again\n", d.Format().c_str());
   if (root && already)
     std::fprintf(stderr, "spinelab batch: resuming %s: %d of %zu runs already done\n", a.output.c_str(), already, plan.runs.size());
   if (root && !a.quiet)

@@ -58,7 +58,9 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // bad arguments (a missing file, a value out of range) stop the command like any other bad
+    // input: exit code 2 (docs/reliability.md); --help is 0
+    return app.exit(e) == 0 ? 0 : 2;
   } catch (const spinelab::InputError& e) {
     std::fprintf(stderr, "spinelab: error:\n%s\n", e.what());
     return 2;

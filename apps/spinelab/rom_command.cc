@@ -110,7 +110,15 @@ int RunReport(const ModelDesc& spine, const SpineParams& params, const Calibrati
 }
 
 int RunRom(const CommonOptions& c, const RomArgs& a) {
-  auto params = LoadSpineParams(c.model_path);
+  // --calibrate rewrites the model file: a run's stored model (FILE.h5:RUN) is no file to rewrite
+  if (a.calibrate && io::IsStoredModelSpec(c.model_path)) {
+    std::fprintf(stderr,
+                 "spinelab rom: --calibrate: --model %s names the model stored with a run, which cannot be rewritten; "
+                 "give a model file (TOML)\n",
+                 c.model_path.c_str());
+    return 2;
+  }
+  auto params = io::LoadModelSpec(c.model_path);  // a model file, or FILE.h5:RUN
   if (!params) {
     std::fprintf(stderr, "spinelab rom: invalid model file:\n%s\n", params.ErrorText().c_str());
     return 2;

@@ -1,5 +1,6 @@
-// Reading a results file that may be damaged or hostile (results.h: ListRuns, ReadRun by path;
-// docs/reliability.md "Damaged results files").
+// Reading a results file that may be damaged or hostile (results.h: ListRuns, ReadRun by path,
+// and ReadIsolated for a few strings, e.g. the batch's shard rows; docs/reliability.md "Damaged
+// results files").
 //
 // libhdf5 (Debian's 1.10.8) crashes on some damaged files: a corrupt global-heap id of a
 // variable-length string makes H5Dread/H5Aread read wild memory (tests/fuzz/regressions/
@@ -262,19 +263,26 @@ Expected<std::vector<char>> Answer(const std::string& path, Expected<std::vector
 
 }  // namespace
 
-Expected<std::vector<std::string>> ListRuns(const std::string& path) {
+Expected<std::vector<std::string>> ReadIsolated(
+    const std::string& path, const std::function<Expected<std::vector<std::string>>(const H5Handle& file)>& read) {
   auto got = Answer(path, InChild(path, [&] {
     auto f = OpenFileReadOnly(path);
     if (!f) return Errors({{path, "", "cannot open as an HDF5 results file"}});
+    auto strings = read(f.value());
+    if (!strings) return Errors(strings.errors());
     std::vector<char> out{'L'};
-    PutStrings(&out, ListGroups(f.value(), "runs"));
+    PutStrings(&out, strings.value());
     return out;
   }), 'L');
   if (!got) return got.errors();
-  std::vector<std::string> runs;
+  std::vector<std::string> strings;
   size_t at = 1;
-  if (!GetStrings(got.value(), &at, &runs)) return std::vector<Diagnostic>{{path, "", "damaged HDF5 file (its reader sent a bad list)"}};
-  return runs;
+  if (!GetStrings(got.value(), &at, &strings)) return std::vector<Diagnostic>{{path, "", "damaged HDF5 file (its reader sent a bad list)"}};
+  return strings;
+}
+
+Expected<std::vector<std::string>> ListRuns(const std::string& path) {
+  return ReadIsolated(path, [](const H5Handle& f) -> Expected<std::vector<std::string>> { return ListGroups(f, "runs"); });
 }
 
 Expected<StoredRun> ReadRun(const std::string& path, const std::string& run) {

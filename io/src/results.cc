@@ -264,9 +264,13 @@ Expected<sim::SpineParams> StoredModel(const StoredRun& run) {
   return p;
 }
 
-Expected<sim::SpineParams> LoadModelSpec(const std::string& spec) {
+bool IsStoredModelSpec(const std::string& spec) {
   struct stat st;
-  if (stat(spec.c_str(), &st) == 0 || spec.find(':') == std::string::npos) return sim::LoadSpineParams(spec);
+  return stat(spec.c_str(), &st) != 0 && spec.find(':') != std::string::npos;
+}
+
+Expected<sim::SpineParams> LoadModelSpec(const std::string& spec) {
+  if (!IsStoredModelSpec(spec)) return sim::LoadSpineParams(spec);
   const size_t colon = spec.rfind(':');
   const std::string file = spec.substr(0, colon), run = spec.substr(colon + 1);
   if (run.empty())

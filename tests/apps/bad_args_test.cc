@@ -75,3 +75,39 @@ TEST(BadArguments, EveryCommandSaysWhatIsWrongAndExitsNonZero) {
 }
 
 }  // namespace
+
+namespace {
+
+// `rom --model FILE.h5:RUN` reads the run's stored model through io::LoadModelSpec, as run and
+// rerun do; its bad forms exit 2 with a message naming the file or run; --calibrate refuses it
+// (a stored model is no file to rewrite) and leaves the results file as it was.
+TEST(BadArguments, RomTakesTheModelOfARunAndSaysWhatIsWrong) {
+  const std::string dir = testing::TempDir() + "spinelab_badargs_rom";
+  std::system(("rm -rf '" + dir + "' && mkdir -p '" + dir + "'").c_str());
+  const std::string sc = std::string(SPINELAB_SOURCE_DIR) + "/scenarios/seated_twist.toml", a = dir + "/a.h5";
+  ASSERT_EQ(Exec("run " + sc + " --set run.duration_s=0.05 -o " + a).exit_code, 0);
+  const std::string before = spinelab::testing::Slurp(a);
+
+  // the stored model is the default model: the same range of motion
+  const CmdResult ref = Exec("rom --level T7-T8 --json");
+  ASSERT_EQ(ref.exit_code, 0) << ref.output;
+  const CmdResult stored = Exec("--model " + a + ":seated_twist rom --level T7-T8 --json");
+  EXPECT_EQ(stored.exit_code, 0) << stored.output;
+  EXPECT_EQ(stored.output, ref.output);
+
+  const std::vector<Case> cases = {
+      {"--model " + dir + "/missing.h5:seated_twist rom --level T7-T8", {"model not found", dir + "/missing.h5:seated_twist"}},
+      {"--model " + a + ": rom --level T7-T8", {a, "names no run: use FILE.h5:RUN"}},
+      {"--model " + a + ":nosuch rom --level T7-T8", {a, "'nosuch' is not a run of this file; runs: seated_twist"}},
+      {"--model " + a + ":seated_twist rom --calibrate", {"--calibrate", a + ":seated_twist", "cannot be rewritten"}},
+      {"--model " + sc + " rom --level T7-T8", {sc, "invalid model file"}},
+  };
+  for (const Case& c : cases) {
+    const CmdResult r = Exec(c.args);
+    EXPECT_EQ(r.exit_code, 2) << c.args << "\n" << r.output;
+    for (const std::string& e : c.expect) EXPECT_NE(r.output.find(e), std::string::npos) << c.args << ": want '" << e << "' in\n" << r.output;
+  }
+  EXPECT_EQ(spinelab::testing::Slurp(a), before) << "the results file was changed";
+}
+
+}  // namespace

@@ -55,10 +55,25 @@ kill_resume)
   ARGS=("$S/seated_twist.toml" --set run.duration_s=4 --set run.dt_s=0.001 --sweep subject.body_mass_kg=60:95:8 -q -j 2)
   "$BIN" batch "${ARGS[@]}" -o k.h5 >/dev/null &
   pid=$!
-  for _ in $(seq 1 3000); do
-    [ "$(ls k.runs 2>/dev/null | grep -c '\.h5$' || true)" -ge 2 ] && break
-    sleep 0.01
-  done
+  # kill once the study file lists a finished run and two run files exist: what is checked
+  # below. (Waiting for the run files alone raced the study file's rewrite, which comes after a
+  # run's file is renamed: with -j 2 both first runs can be on disk while the study file still
+  # lists none.)
+  $PY - k.h5 k.runs <<'EOF' || { kill -9 "$pid"; fail "the study file never listed a finished run"; }
+import h5py, os, sys, time
+end = time.monotonic() + 240
+while time.monotonic() < end:
+    try:
+        shards = sum(n.endswith(".h5") for n in os.listdir(sys.argv[2]))
+        with h5py.File(sys.argv[1], "r") as f:
+            listed = len(f["index"])
+        if listed >= 1 and shards >= 2:
+            sys.exit(0)
+    except (OSError, KeyError):
+        pass  # (not created yet)
+    time.sleep(0.01)
+sys.exit(1)
+EOF
   kill -9 "$pid"
   wait "$pid" 2>/dev/null || true
   done_before=$(ls k.runs | grep -c '\.h5$' || true)
@@ -84,6 +99,66 @@ EOF
   ls k.runs | grep -q '\.tmp$' && fail "temporary files left behind"
   "$BIN" batch "${ARGS[@]}" -o clean.h5 >/dev/null
   $PY "$SRC/tests/batch/compare_studies.py" k.h5 clean.h5 || fail "killed and resumed batch differs from an uninterrupted one"
+  ;;
+damaged_shard)
+  # a finished run's file damaged on disk (a file that crashes libhdf5, one that is not a run
+  # file, one cut short) in place of a shard: --resume reads shards in a child process, says
+  # which file and why, runs that run again and keeps the others; a damaged study file is refused
+  # with its path (nothing lost), and --resume rebuilds it from the shards once it is moved away
+  ARGS=("$S/seated_twist.toml" "${SHORT[@]}" --sweep subject.body_mass_kg=60,75,90 -q -j 1)
+  H5LIB=$SRC/tests/fuzz/regressions/hdf5_library
+  mkdir A
+  "$BIN" batch "${ARGS[@]}" -o A/d.h5 >/dev/null
+  mid=seated_twist__subject.body_mass_kg=75
+  # a shard-shaped copy of a file on which libhdf5 faults reading a string attribute (H5Aread in
+  # H5HG_read): its run group renamed to the shard's, its bad attribute renamed to the status the
+  # row reader reads, the batch's spec added
+  cp "$H5LIB/h5hg_read_memcpy_overlap.h5" crash.h5
+  $PY - crash.h5 "A/d.runs/$mid.h5" "$mid" <<'EOF'
+import h5py, sys
+spec = h5py.File(sys.argv[2], "r").attrs["batch_spec"]
+f = h5py.File(sys.argv[1], "r+")
+f.attrs.create("batch_spec", spec, dtype=h5py.string_dtype("ascii"))
+f.move("runs/seated_twist", "runs/" + sys.argv[3])
+g = f["runs/" + sys.argv[3]]
+del g.attrs["status"]
+h5py.h5a.rename(g.id, b"overrides", b"status")
+EOF
+  # (the input is meaningful: read in process, that attribute kills the reader)
+  set +e
+  $PY -c "import h5py,sys; h5py.File(sys.argv[1],'r')['runs/'+sys.argv[2]].attrs['status']" crash.h5 "$mid" >/dev/null 2>&1
+  got=$?
+  set -e
+  [ "$got" -ge 128 ] || fail "the crafted shard should crash libhdf5 in process (exit $got)"
+  head -c 3000 "A/d.runs/seated_twist__subject.body_mass_kg=90.h5" >cut.h5
+  for bad in crash.h5 "$H5LIB/h5hg_read_vlen_heap_id.h5" cut.h5; do
+    rm -rf B && cp -r A B
+    cp "$bad" "B/d.runs/$mid.h5"
+    stat -c '%i %Y %n' B/d.runs/*.h5 | grep -v "$mid" | sort >before.txt
+    expect_exit 0 out.txt "$BIN" batch "${ARGS[@]}" -o B/d.h5 --resume
+    cat out.txt
+    grep -qF "B/d.runs/$mid.h5: " out.txt && grep -q "; that run is run again" out.txt || fail "damaged shard $bad not reported with its path"
+    if [ "$bad" = crash.h5 ]; then
+      grep -q "damaged HDF5 file (the HDF5 library crashed reading it: signal" out.txt || fail "the library's crash is not said"
+    fi
+    grep -q "batch: 3 runs (1 new, 2 resumed): 3 ok, 0 failed" out.txt || fail "damaged shard $bad: not run again, or runs lost"
+    stat -c '%i %Y %n' B/d.runs/*.h5 | grep -v "$mid" | sort | cmp -s - before.txt || fail "the good runs were rewritten"
+    $PY "$SRC/tests/batch/compare_studies.py" A/d.h5 B/d.h5 || fail "resumed study differs from the original"
+  done
+  # the study file itself damaged (cut short): refused, named, left as it is; moved away,
+  # --resume rebuilds it from the run files
+  rm -rf B && cp -r A B
+  head -c 3000 A/d.h5 >B/d.h5
+  cp B/d.h5 cut_study.h5
+  expect_exit 2 out.txt "$BIN" batch "${ARGS[@]}" -o B/d.h5 --resume
+  cat out.txt
+  grep -q "B/d.h5: -o: exists but cannot be read as a study file" out.txt || fail "damaged study file: $(cat out.txt)"
+  grep -q "remove or move B/d.h5 and --resume again" out.txt || fail "no way forward said"
+  cmp -s B/d.h5 cut_study.h5 || fail "the damaged study file was changed"
+  rm B/d.h5
+  expect_exit 0 out.txt "$BIN" batch "${ARGS[@]}" -o B/d.h5 --resume
+  grep -q "batch: 3 runs (0 new, 3 resumed): 3 ok, 0 failed" out.txt || fail "study file not rebuilt from the shards: $(cat out.txt)"
+  $PY "$SRC/tests/batch/compare_studies.py" A/d.h5 B/d.h5 || fail "rebuilt study differs"
   ;;
 bad_input)
   ARGS=("$S/seated_twist.toml" "${SHORT[@]}" -q)

@@ -3,6 +3,7 @@
 // without a bad-value row here fails the test.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <regex>
 #include <set>
@@ -114,11 +115,29 @@ const Row kRows[] = {
     {"object.0.mass_kg", "mass_kg = 100", "value 100", "allowed: [0.05, 20] kg"},
     {"object.0.profile", "profile = 2", "value 2", "allowed: constant, oscillation"},
     {"object.0.start_s", "start_s = -2", "value -2", "allowed: [0, 3600] s"},
+    {"object.0.ramp_s", "ramp_s = -1", "value -1", "allowed: [0, 3600] s"},
+    {"object.0.hold_s", "hold_s = 4000", "value 4000", "allowed: [0, 3600] s"},
+    {"object.0.release_s", "release_s = \"x\"", "value 'x'", "allowed: [0, 3600] s"},
+    {"object.0.preload_fraction", "preload_fraction = -0.5", "value -0.5", "allowed: [0, 1]"},
+    {"object.0.dip_fraction", "dip_fraction = 2", "value 2", "allowed: [0, 1] [-] (of the preload)"},
+    {"object.0.dip_s", "dip_s = 0.3", "value 0.3", "allowed: 0 to hold_s"},
+    {"object.0.thrust_s", "thrust_s = 20", "value 20", "allowed: [0.005, 10] s"},
+    {"object.0.frequency_Hz", "frequency_Hz = 200", "value 200", "allowed: [0.01, 100] Hz"},
+    {"object.0.repetitions", "repetitions = 200000", "value 200000", "allowed: [1, 100000]"},
     {"motion.0.body", "body = \"T1\"", "value 'T1'", "allowed: sacrum"},
     {"motion.0.rotation_deg", "rotation_deg = [0, 0, 200]", "value 200", "allowed: a number with |value| <= 180 deg"},
     {"motion.0.translation_mm", "translation_mm = [0, 0, 2000]", "value 2000", "allowed: a number with |value| <= 1000 mm"},
     {"motion.0.profile", "profile = \"wave\"", "value 'wave'", "allowed: constant, oscillation"},
     {"motion.0.start_s", "start_s = -3", "value -3", "allowed: [0, 3600] s"},
+    {"motion.0.ramp_s", "ramp_s = 5000", "value 5000", "allowed: [0, 3600] s"},
+    {"motion.0.hold_s", "hold_s = -2", "value -2", "allowed: [0, 3600] s"},
+    {"motion.0.release_s", "release_s = -0.5", "value -0.5", "allowed: [0, 3600] s"},
+    {"motion.0.preload_fraction", "preload_fraction = 3", "value 3", "allowed: [0, 1]"},
+    {"motion.0.dip_fraction", "dip_fraction = -1", "value -1", "allowed: [0, 1] [-] (of the preload)"},
+    {"motion.0.dip_s", "dip_s = 0.4", "value 0.4", "allowed: 0 to hold_s"},
+    {"motion.0.thrust_s", "thrust_s = 0", "value 0", "allowed: [0.005, 10] s"},
+    {"motion.0.frequency_Hz", "frequency_Hz = \"fast\"", "value 'fast'", "allowed: [0.01, 100] Hz"},
+    {"motion.0.repetitions", "repetitions = 0", "value 0", "allowed: [1, 100000]"},
     {"protocol.days", "days = 400", "value 400", "allowed: [1, 365] days"},
     {"protocol.duration_h", "duration_h = 9000", "value 9000", "allowed: [0.01, 8760] h"},
     {"protocol.every_days", "every_days = 0", "value 0", "allowed: [1, 365] days"},
@@ -173,10 +192,15 @@ std::string WithLine(const Row& row, int* at) {
   return out;
 }
 
-// every key of the docs' tables ("load.N.ramp_s", `hold_s` on the same row: load.N.hold_s)
+// every key of the docs' tables ("load.N.ramp_s", `hold_s` on the same row: load.N.hold_s). A
+// row that ends in "..." ("`object.N.profile`, `start_s`, ... | pad: time profile of the push, as
+// for loads") stands for every key of the load's time profile: the load rows from
+// `load.N.profile` up to `load.N.phase` (which is the load's own), under that row's table.
 std::set<std::string> DocumentedKeys() {
   std::ifstream in(std::string(SPINELAB_SOURCE_DIR) + "/docs/scenarios.md");
   std::set<std::string> keys;
+  std::vector<std::string> load_keys;      // in docs order
+  std::vector<std::string> as_for_loads;   // "object.0", "motion.0"
   const std::regex tick("`([^`]+)`");
   for (std::string line; std::getline(in, line);) {
     if (line.rfind("| `", 0) != 0) continue;
@@ -190,8 +214,19 @@ std::set<std::string> DocumentedKeys() {
       const size_t n = k.find(".N.");
       if (n != std::string::npos) k.replace(n, 3, ".0.");
       keys.insert(k);
+      if (k.rfind("load.0.", 0) == 0) load_keys.push_back(k);
+    }
+    if (cell.find("...") != std::string::npos) {
+      EXPECT_FALSE(prefix.empty()) << "a '...' row without a key: " << line;
+      if (!prefix.empty()) as_for_loads.push_back(prefix.substr(0, prefix.rfind(".N")) + ".0");  // object.N -> object.0
     }
   }
+  const auto from = std::find(load_keys.begin(), load_keys.end(), "load.0.profile");
+  const auto to = std::find(load_keys.begin(), load_keys.end(), "load.0.phase");
+  EXPECT_TRUE(from != load_keys.end() && to != load_keys.end() && from < to) << "the load's profile rows moved";
+  if (from < to)
+    for (const std::string& table : as_for_loads)
+      for (auto k = from; k != to; ++k) keys.insert(table + k->substr(std::string("load.0").size()));
   return keys;
 }
 

@@ -11,6 +11,7 @@
 #include <cmath>
 #include <condition_variable>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <limits>
@@ -380,39 +381,76 @@ Expected<IndexRow> WriteShard(const std::string& shard_dir, const BatchPlan& pla
   return SaveShard(shard_dir, plan, image.value());
 }
 
-Expected<IndexRow> ReadShardRow(const std::string& shard_dir, const BatchPlan& plan, int index) {
+namespace {
+
+constexpr const char* kOtherBatch = "was written by a different batch (other scenarios, --set, --sweep or --samples)";
+
+// a double as text that reads back bit for bit (its 64 bits in hex)
+std::string BitsText(double v) {
+  uint64_t b;
+  std::memcpy(&b, &v, sizeof b);
+  return fmt::format("{:016x}", b);
+}
+double FromBits(const std::string& s) {
+  const uint64_t b = std::strtoull(s.c_str(), nullptr, 16);
+  double v;
+  std::memcpy(&v, &b, sizeof v);
+  return v;
+}
+
+// The row of a shard, read in a child process (io::ReadIsolated): a shard on disk may be damaged
+// (a disk error, a copy cut short, a hand-edited file), and libhdf5 crashes on some damaged files.
+// `other_batch` (optional) is set when the shard is whole but was made by another batch.
+Expected<IndexRow> ReadShard(const std::string& shard_dir, const BatchPlan& plan, int index, bool* other_batch) {
   const PlannedRun& p = plan.runs[static_cast<size_t>(index)];
-  const std::string path = ShardFile(shard_dir, p);
-  std::lock_guard<std::mutex> lock(H5Mutex());
-  auto f = OpenFileReadOnly(path);
-  if (!f) return f.errors();
-  const H5Handle& F = f.value();
-  auto spec = ReadStringAttr(F, ".", "batch_spec");
-  if (!spec || spec.value() != plan.spec)
-    return std::vector<Diagnostic>{{path, "batch_spec", "was written by a different batch (other scenarios, --set, --sweep or --samples)"}};
-  const std::string g = "runs/" + p.name;
+  const std::string path = ShardFile(shard_dir, p), g = "runs/" + p.name;
+  std::lock_guard<std::mutex> lock(H5Mutex());  // (no thread inside HDF5 when the reader is forked)
+  // the child sends: batch_spec, status, error, worst_level, cavitations, batch_index, the doubles
+  auto got = ReadIsolated(path, [&](const H5Handle& F) -> Expected<std::vector<std::string>> {
+    auto spec = ReadStringAttr(F, ".", "batch_spec");
+    if (!spec) return std::vector<Diagnostic>{{path, "batch_spec", "is not a run file of a batch (no batch_spec)"}};
+    if (spec.value() != plan.spec) return std::vector<std::string>{spec.value()};
+    auto status = ReadStringAttr(F, g, "status");
+    auto error = ReadStringAttr(F, g, "error");
+    auto worst = ReadStringAttr(F, g, "worst_level");
+    auto cav = ReadIntAttr(F, g, "cavitations");
+    auto bi = ReadIntAttr(F, g, "batch_index");
+    if (!status || !error || !cav || !worst || !bi || bi.value() != index)
+      return std::vector<Diagnostic>{{path, g, "is not a complete run of this batch"}};
+    std::vector<std::string> out = {spec.value(), status.value(), error.value(), worst.value(),
+                                    std::to_string(cav.value()), std::to_string(bi.value())};
+    for (int k = 0; k < kNumRowDoubles; ++k) {
+      auto v = ReadDoubleAttr(F, g, kRowDoubles[k]);
+      if (!v) return v.errors();
+      out.push_back(BitsText(v.value()));
+    }
+    return out;
+  });
+  if (!got) return got.errors();
+  const std::vector<std::string>& v = got.value();
+  if (!v.empty() && v[0] != plan.spec) {
+    if (other_batch) *other_batch = true;
+    return std::vector<Diagnostic>{{path, "batch_spec", kOtherBatch}};
+  }
+  if (v.size() != 6 + static_cast<size_t>(kNumRowDoubles))
+    return std::vector<Diagnostic>{{path, g, "damaged HDF5 file (its reader sent a bad row)"}};
   IndexRow row;
   row.batch_index = index;
   row.run = p.name;
   row.scenario = p.scenario_name;
   row.values = p.values;
-  auto status = ReadStringAttr(F, g, "status");
-  auto error = ReadStringAttr(F, g, "error");
-  auto cav = ReadIntAttr(F, g, "cavitations");
-  auto worst = ReadStringAttr(F, g, "worst_level");
-  auto bi = ReadIntAttr(F, g, "batch_index");
-  if (!status || !error || !cav || !worst || !bi || bi.value() != index)
-    return std::vector<Diagnostic>{{path, g, "is not a complete run of this batch"}};
-  row.status = status.value();
-  row.error = error.value();
-  row.cavitations = cav.value();
-  row.worst_level = worst.value();
-  for (int k = 0; k < kNumRowDoubles; ++k) {
-    auto v = ReadDoubleAttr(F, g, kRowDoubles[k]);
-    if (!v) return v.errors();
-    *RowDouble(row, k) = v.value();
-  }
+  row.status = v[1];
+  row.error = v[2];
+  row.worst_level = v[3];
+  row.cavitations = std::strtoll(v[4].c_str(), nullptr, 10);
+  for (int k = 0; k < kNumRowDoubles; ++k) *RowDouble(row, k) = FromBits(v[6 + static_cast<size_t>(k)]);
   return row;
+}
+
+}  // namespace
+
+Expected<IndexRow> ReadShardRow(const std::string& shard_dir, const BatchPlan& plan, int index) {
+  return ReadShard(shard_dir, plan, index, nullptr);
 }
 
 // [SECTION] the study file
@@ -433,11 +471,17 @@ Expected<Study> Study::Open(const std::string& path, const BatchPlan& plan, bool
   if (resume && overwrite) return err("-o", "--resume and --overwrite exclude each other");
   if (!PathExists(FolderOf(path))) return err("-o", "folder " + FolderOf(path) + " does not exist");
   if (exists && resume) {
+    // read in a child (io::ReadIsolated): a damaged file ends the child, not the batch
     std::lock_guard<std::mutex> lock(H5Mutex());
-    auto f = OpenFileReadOnly(path);
-    if (!f) return err("-o", "exists but is not a study file (HDF5) to resume");
-    auto spec = ReadStringAttr(f.value(), ".", "batch_spec");
-    if (!spec || spec.value() != plan.spec)
+    auto spec = ReadIsolated(path, [](const H5Handle& f) -> Expected<std::vector<std::string>> {
+      auto attr = ReadStringAttr(f, ".", "batch_spec");
+      return std::vector<std::string>{attr ? attr.value() : std::string()};
+    });
+    if (!spec)
+      return err("-o", "exists but cannot be read as a study file (HDF5) to resume: " + spec.errors().front().message +
+                           "; its finished runs in " + s.shard_dir_ + " are kept: remove or move " + path +
+                           " and --resume again to rebuild it from them");
+    if (spec.value().size() != 1 || spec.value()[0] != plan.spec)
       return err("--resume", "the file was made by a different batch (other scenarios, --set, --sweep or --samples); "
                              "give the same arguments, or --overwrite");
   }
@@ -460,8 +504,16 @@ Expected<Study> Study::Open(const std::string& path, const BatchPlan& plan, bool
   for (size_t i = 0; i < plan.runs.size(); ++i) {
     std::remove((ShardFile(s.shard_dir_, plan.runs[i]) + ".tmp").c_str());
     if (!resume || !PathExists(ShardFile(s.shard_dir_, plan.runs[i]))) continue;
-    auto row = ReadShardRow(s.shard_dir_, plan, static_cast<int>(i));
-    if (!row) return row.errors();
+    bool other_batch = false;
+    auto row = ReadShard(s.shard_dir_, plan, static_cast<int>(i), &other_batch);
+    if (!row && other_batch) return row.errors();  // not this batch's to replace
+    if (!row) {
+      // damaged (or not a whole run): reported, and run again (its file replaced when it is done)
+      const std::string file = ShardFile(s.shard_dir_, plan.runs[i]);
+      const Diagnostic& d = row.errors().front();
+      s.damaged_.push_back({file, "", d.where == file ? Diagnostic{"", d.path, d.message}.Format() : d.Format()});
+      continue;
+    }
     s.rows_[i] = std::move(row).value();
   }
   auto w = s.WriteStudyFile();  // also proves the file can be written, before anything runs
@@ -488,7 +540,9 @@ Expected<bool> Study::Record(const IndexRow& row) {
   rows_[static_cast<size_t>(row.batch_index)] = row;
   dirty_ = true;
   const double since = std::chrono::duration<double>(std::chrono::steady_clock::now() - last_write_end_).count();
-  if (since < 20 * last_write_s_ && done_count() < static_cast<int>(rows_.size())) return true;
+  // (never put off while the file on disk lists no run: a slow first rewrite on a busy disk
+  // would otherwise keep a batch of short runs showing none of them until its end)
+  if (since < 20 * last_write_s_ && written_runs_ > 0 && done_count() < static_cast<int>(rows_.size())) return true;
   return WriteStudyFile();
 }
 
@@ -505,6 +559,7 @@ Expected<bool> Study::WriteStudyFile() {
   AtomicFile out(path_);
   auto fail = [&](const std::string& why) { return Expected<bool>(std::vector<Diagnostic>{{path_, "", why}}); };
   std::vector<char> image;
+  size_t n = 0;  // runs listed
   {
     std::lock_guard<std::mutex> lock(H5Mutex());
     auto f = CreateMemoryFile();
@@ -536,7 +591,6 @@ Expected<bool> Study::WriteStudyFile() {
     const size_t c_d0 = cols.size();
     for (int k = 0; k < kNumRowDoubles; ++k) col(kRowDoubles[k], units[k], K::kDouble);
     const size_t c_worst = col("worst_level", "-", K::kString);
-    size_t n = 0;
     for (const auto& r : rows_) {
       if (!r) continue;
       ++n;
@@ -566,6 +620,7 @@ Expected<bool> Study::WriteStudyFile() {
   }
   if (auto saved = out.Replace(image); !saved) return fail(saved.errors().front().message);
   dirty_ = false;
+  written_runs_ = static_cast<int>(n);
   last_write_end_ = std::chrono::steady_clock::now();
   last_write_s_ = std::chrono::duration<double>(last_write_end_ - t0).count();
   return true;

@@ -5,6 +5,7 @@
 /// the run: scenario, scenario_text, overrides, parameters (JSON of the overrides), model_text and
 /// model_file (the model it ran on), status, error, seed, spinelab_version, wall_time_s, dt_s, steps.
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -54,6 +55,13 @@ struct StoredRun {
 /// error "FILE: damaged HDF5 file (the HDF5 library crashed reading it: signal 11, ...)". A caller
 /// with other threads that use HDF5 holds io::H5Mutex (batch.h) while it calls them.
 Expected<std::vector<std::string>> ListRuns(const std::string& path);
+/// Runs `read` on the file at `path`, opened read-only, in a forked child, as ListRuns and
+/// ReadRun(path, run) do (the same limits and messages: a child that crashes is "FILE: damaged
+/// HDF5 file (...)"; a file HDF5 cannot open is "FILE: cannot open as an HDF5 results file"), and
+/// gives back the strings `read` returned, or its errors. For small answers (attributes, names);
+/// a run's datasets come through ReadRun. The same H5Mutex rule holds.
+Expected<std::vector<std::string>> ReadIsolated(
+    const std::string& path, const std::function<Expected<std::vector<std::string>>(const H5Handle& file)>& read);
 /// Reads run `run` of the file at `path` through the dataset table. Errors name the file, the
 /// run and the dataset or attribute (a run not in the file lists the runs there).
 Expected<StoredRun> ReadRun(const std::string& path, const std::string& run);
@@ -71,6 +79,9 @@ Expected<sim::Scenario> StoredScenario(const StoredRun& run);
 Expected<sim::SpineParams> StoredModel(const StoredRun& run);
 /// A model from `spec`: a model file (TOML), or "FILE.h5:RUN" for the model_text stored with a run.
 Expected<sim::SpineParams> LoadModelSpec(const std::string& spec);
+/// Whether LoadModelSpec reads `spec` as "FILE.h5:RUN" (no file of that name, and a colon) rather
+/// than as a model file.
+bool IsStoredModelSpec(const std::string& spec);
 
 /// Writes the file-level description (schema version, layout text) once.
 bool WriteFileHeader(const H5Handle& file);

@@ -128,22 +128,28 @@ class Study {
   /// Records a finished run and rewrites the study file (temporary name, then rename). In a big
   /// study the rewrite costs more than a short run: it is then put off until the time since the
   /// last one is 20x what that one took (the run itself is safe in its shard meanwhile, and
-  /// --resume finds it), so rewriting never takes more than ~5 % of the batch.
+  /// --resume finds it), so rewriting never takes more than ~5 % of the batch; never while the
+  /// file lists no run yet.
   Expected<bool> Record(const IndexRow& row);
   /// Reads a finished shard's row (another process wrote it) and records it.
   Expected<bool> RecordShard(int index);
   /// Writes the study file if a recorded run is not in it yet (at the end of a batch).
   Expected<bool> Flush();
   const std::vector<std::optional<IndexRow>>& rows() const { return rows_; }
+  /// The finished runs of an earlier attempt that --resume could not read (a damaged file: each
+  /// names its file and why); they are run again like the runs never started.
+  const std::vector<Diagnostic>& damaged() const { return damaged_; }
 
  private:
   Expected<bool> WriteStudyFile();
   std::string path_, shard_dir_;
   bool dirty_ = false;
+  int written_runs_ = 0;                          ///< runs the study file on disk lists
   double last_write_s_ = 0;                       ///< [s] wall time the last rewrite took
   std::chrono::steady_clock::time_point last_write_end_;
   const BatchPlan* plan_ = nullptr;
   std::vector<std::optional<IndexRow>> rows_;
+  std::vector<Diagnostic> damaged_;
 };
 
 /// The shard folder of a study file: "study.h5" -> "study.runs".
@@ -159,7 +165,8 @@ Expected<ShardImage> BuildShard(const BatchPlan& plan, const RunRecord& record);
 Expected<IndexRow> SaveShard(const std::string& shard_dir, const BatchPlan& plan, const ShardImage& image);
 /// BuildShard and SaveShard.
 Expected<IndexRow> WriteShard(const std::string& shard_dir, const BatchPlan& plan, const RunRecord& record);
-/// Reads the index row stored in a finished shard.
+/// Reads the index row stored in a finished shard, in a child process (io::ReadIsolated): a
+/// damaged shard is an error naming its file, never a crash. Holds H5Mutex.
 Expected<IndexRow> ReadShardRow(const std::string& shard_dir, const BatchPlan& plan, int index);
 
 /// How a pool gets its work and reports it (a single process, or one MPI rank).
