@@ -249,7 +249,7 @@ TEST(Protocol, BadInputNamesFileLineKeyValueAndWhatIsAllowed) {
   EXPECT_NE(errors("[protocol]\ndays = 1\nevery_min = 3\n").find("protocol.every_min: unknown key"), std::string::npos);
   EXPECT_NE(errors("[protocol]\ndays = 1\nlevel = \"T13-L1\"\n").find("allowed: C0-C1 .. L5-S1"), std::string::npos);
   EXPECT_NE(errors("[protocol]\ndays = 1\nper_day = 10\nfirst_at_h = 20.0\ninterval_min = 60.0\n").find("would be at 29 h"), std::string::npos);
-  EXPECT_NE(errors("[protocol]\ndays = 1.5\n").find("a whole number of days"), std::string::npos);
+  EXPECT_NE(errors("[protocol]\ndays = 1.5\n").find("is not a whole number; allowed: a whole number in [1, 365] days"), std::string::npos);
   EXPECT_NE(errors("[[load]]\nbody = \"T1\"\nphase = \"between\"\n").find("only a scenario with a [protocol]"), std::string::npos);
   EXPECT_NE(errors("[protocol]\ndays = 1\n[[load]]\nbody = \"T1\"\nphase = \"sometimes\"\n").find("allowed: always, attempt, between"), std::string::npos);
 }

@@ -136,6 +136,18 @@ class ScenarioReader {
     }
     return v;
   }
+  // a count, a seed or a number of days: checked as above, and a whole number (repetitions = 1.5
+  // was read as 1)
+  double Whole(const std::string& key, double def, bool required = false) {
+    const double v = Checked(key, def, required);
+    if (v != std::floor(v)) {
+      const internal::KeyRange& r = internal::RangeOf(key);
+      Error(Node(key), key, "value " + FormatNumber(v) + " is not a whole number; allowed: a whole number in [" +
+                                FormatNumber(r.lo) + ", " + FormatNumber(r.hi) + "]" + (*r.unit ? " " + std::string(r.unit) : std::string()));
+      return def;
+    }
+    return v;
+  }
   std::string Text(const std::string& key, const std::string& def, const std::set<std::string>& allowed = {},
                     bool required = false) {
     const toml::node* n = Node(key);
@@ -195,7 +207,7 @@ class ScenarioReader {
     P.dip_s = Number(k + "dip_s", 0);
     P.thrust_s = Number(k + "thrust_s", P.thrust_s);
     P.frequency_Hz = Number(k + "frequency_Hz", P.frequency_Hz);
-    P.repetitions = static_cast<int>(Checked(k + "repetitions", 1));
+    P.repetitions = static_cast<int>(Whole(k + "repetitions", 1));
     return P;
   }
   const toml::array* TableArray(const std::string& key) {
@@ -347,7 +359,7 @@ Expected<Scenario> LoadScenarioText(const std::string& text, const std::string& 
   const bool upright_settle = s.posture != "hanging" && root.get("protocol") == nullptr;
   s.settle_s = r.Number("run.settle_s", IsLyingPosture(s.posture) ? 1.5 : upright_settle ? 1.0 : 0.0);
   s.output_rate_Hz = r.Number("run.output_rate_Hz", 200);
-  s.seed = static_cast<uint64_t>(r.Checked("run.seed", 1));
+  s.seed = static_cast<uint64_t>(r.Whole("run.seed", 1));
   if (const toml::array* arr = r.TableArray("load")) {
     {
       for (size_t i = 0; i < arr->size(); ++i) {
@@ -424,12 +436,10 @@ Expected<Scenario> LoadScenarioText(const std::string& text, const std::string& 
     const bool has_days = r.Node("protocol.days") != nullptr, has_hours = r.Node("protocol.duration_h") != nullptr;
     if (has_days == has_hours)
       r.Error(pn, "protocol", "needs exactly one of `days` (1-365) and `duration_h` (0.01-8760)");
-    const double days = has_days ? r.Checked("protocol.days", 1) : 0;
-    if (has_days && days != std::round(days))
-      r.Error(r.Node("protocol.days"), "protocol.days", "value " + FormatNumber(days) + " is not allowed; allowed: a whole number of days 1..365 (or use duration_h)");
-    P.duration_s = has_days ? 86400.0 * std::round(days) : 3600.0 * r.Checked("protocol.duration_h", 1);
-    P.every_days = static_cast<int>(r.Checked("protocol.every_days", 1));
-    P.per_day = static_cast<int>(r.Checked("protocol.per_day", 0));
+    const double days = has_days ? r.Whole("protocol.days", 1) : 0;
+    P.duration_s = has_days ? 86400.0 * days : 3600.0 * r.Checked("protocol.duration_h", 1);
+    P.every_days = static_cast<int>(r.Whole("protocol.every_days", 1));
+    P.per_day = static_cast<int>(r.Whole("protocol.per_day", 0));
     P.first_at_s = 3600 * r.Number("protocol.first_at_h", 9);
     P.interval_s = 60 * r.Number("protocol.interval_min", 30);
     P.attempt_s = r.Number("protocol.attempt_s", 1);
