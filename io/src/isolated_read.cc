@@ -48,7 +48,14 @@
 #define SPINELAB_ASAN_HOOKS 0
 #endif
 #if SPINELAB_ASAN_HOOKS
+#if __has_include(<sanitizer/allocator_interface.h>)
 #include <sanitizer/allocator_interface.h>
+#else
+// GCC 12's libasan exports the hook but GCC ships no allocator_interface.h (clang's compiler-rt
+// does): its declaration, as in compiler-rt's header
+extern "C" int __sanitizer_install_malloc_and_free_hooks(void (*malloc_hook)(const volatile void*, size_t),
+                                                         void (*free_hook)(const volatile void*));
+#endif
 #endif
 
 namespace spinelab::io {
