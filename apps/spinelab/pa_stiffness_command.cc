@@ -12,11 +12,27 @@ namespace spinelab::cli {
 using namespace spinelab::sim;
 
 namespace {
-int RunPaStiffness(const CommonOptions& c) {
+int RunPaStiffness(const CommonOptions& c, bool rest) {
   auto params = io::LoadModelSpec(c.model_path);  // a model file, or FILE.h5:RUN
   if (!params) {
     std::fprintf(stderr, "spinelab pa-stiffness: invalid model file:\n%s\n", params.ErrorText().c_str());
     return 2;
+  }
+  if (rest) {
+    // the scene's prone rest without the hand: how level the trunk lies
+    auto r = MeasureProneRest(params.value(), Subject{c.body_mass_kg, c.height_m});
+    if (!r) {
+      std::fprintf(stderr, "spinelab pa-stiffness --rest: %s\n", r.ErrorText().c_str());
+      return 3;
+    }
+    std::printf("prone at rest (the PA scene without the hand): roll (+: left side up), position along the pelvis' left axis\n");
+    std::printf("%-9s %9s %9s %9s %12s\n", "body", "roll deg", "left mm", "table N", "at left mm");
+    for (const ProneRestBody& b : r.value().bodies)
+      std::printf("%-9s %9.2f %9.1f %9.1f %12.1f\n", b.name.c_str(), b.roll_rad / kDegToRad, b.lateral_m * 1e3, b.table_N,
+                  b.table_lateral_m * 1e3);
+    std::printf("largest roll %.2f deg; sternum off T7 along T7's left axis %.1f mm\n", r.value().max_roll_rad / kDegToRad,
+                r.value().sternum_off_T7_m * 1e3);
+    return 0;
   }
   std::printf("PA stiffness, prone, 50-200 N (Edmondston et al. 1999, Man Ther 4:157)\n");
   std::printf("%-5s %10s %10s %8s %12s %12s  %s\n", "body", "model", "measured", "ratio", "hand mm", "vertebra mm", "");
@@ -40,7 +56,9 @@ int RunPaStiffness(const CommonOptions& c) {
 
 void AddPaStiffnessCommand(CLI::App& app, CommonOptions& common, int* exit_code) {
   CLI::App* cmd = app.add_subcommand("pa-stiffness", "posterior-anterior stiffness of the prone spine vs. Edmondston 1999");
-  cmd->callback([&common, exit_code]() { *exit_code = RunPaStiffness(common); });
+  static bool rest = false;
+  cmd->add_flag("--rest", rest, "print the prone rest without the hand (roll and side shift per body) instead");
+  cmd->callback([&common, exit_code]() { *exit_code = RunPaStiffness(common, rest); });
 }
 
 }  // namespace spinelab::cli

@@ -288,7 +288,7 @@ TEST(RibCageModel, WrongArrayLengthNamesFileLineKeyAndCount) {
 }
 
 TEST(RibCageModel, OutOfRangeValueNamesTheValueAndTheAllowedRange) {
-  std::string text = std::regex_replace(ReadDefault(), std::regex("modulus_MPa = \\{ value = 13\\.3,"), "modulus_MPa = { value = -2,");
+  std::string text = std::regex_replace(ReadDefault(), std::regex("modulus_MPa = \\{ value = 40\\.0,"), "modulus_MPa = { value = -2,");
   std::string path;
   auto p = LoadText(text, &path);
   ASSERT_FALSE(p.ok());

@@ -29,6 +29,7 @@ TEST(Model, BadParametersAreAllReported) {
   d.bushings[2].params.k_trans.x() = -120;
   d.bushings[5].params.rot[1].nz_pos = std::nan("");
   d.bushings[6].body_b = 99;
+  d.bodies[2].anterior_axis_B = Vec3(2, 0, 0);  // not unit
   LigamentDesc l;
   l.name = "bad";
   l.body_a = 1;
@@ -56,7 +57,8 @@ TEST(Model, BadParametersAreAllReported) {
   EXPECT_TRUE(HasError(m, "ligament 'bad'.slack_length_m", "> 0 m")) << m.ErrorText();
   EXPECT_TRUE(HasError(m, "ligament 'bad'.toe_strain", "(0, 1)")) << m.ErrorText();
   EXPECT_TRUE(HasError(m, "synovial joint 'F'.n_A", "unit vector")) << m.ErrorText();
-  EXPECT_GE(m.errors().size(), 8u);
+  EXPECT_TRUE(HasError(m, "body 'body2'.anterior_axis_B (norm)", "unit vector")) << m.ErrorText();
+  EXPECT_GE(m.errors().size(), 9u);
 }
 
 TEST(Model, ExtractSegmentRejectsUnknownLevel) {

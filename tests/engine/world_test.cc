@@ -172,6 +172,31 @@ TEST(World, TheSoftFrontOfATrunkSliceCarriesOnlyWhereItFacesTheTable) {
   for (double f : f_side) EXPECT_NEAR(f, weight / 4, 0.02 * weight) << "the flank's four corners carry alike";
 }
 
+TEST(World, TheSoftFrontFollowsTheBodysAnteriorAxis) {
+  // the same slice with its anterior axis set to its left (y): now the left flank is the soft
+  // front and the x face rests on the back's stiffness (a rib, whose frame is its principal axes,
+  // says this way where its front is)
+  const double k_back = 5e3, k_front = 1e3, m = 3.0;
+  const Vec3& half = kSliceHalf;
+  auto sink = [&](const Mat3& R) {
+    ModelDesc d = SliceOnATable(R, Vec3(0.3, 0.0, (R * half).cwiseAbs().z() + 1e-4), k_back);
+    d.bodies[0].anterior_contact_stiffness_N_per_m = k_front;
+    d.bodies[0].anterior_axis_B = Vec3::UnitY();
+    World w = World::Create(Compiled(d), SimOptions{}).value();
+    for (int i = 0; i < 3000; ++i) EXPECT_EQ(w.Step(), kStepOk);
+    const BodyState& s = w.state().bodies[0];
+    double lowest = 1e9;
+    for (int c = 0; c < 8; ++c) {
+      const Vec3 corner(c & 1 ? half.x() : -half.x(), c & 2 ? half.y() : -half.y(), c & 4 ? half.z() : -half.z());
+      lowest = std::min(lowest, (s.p_WB + s.q_WB.toRotationMatrix() * corner).z());
+    }
+    return -lowest;
+  };
+  const double weight = m * 9.81;
+  EXPECT_NEAR(sink(RotX(-0.5 * kPi)), weight / (4 * k_front), 0.05 * weight / (4 * k_front));  // left flank (+y) down
+  EXPECT_NEAR(sink(RotY(0.5 * kPi)), weight / (4 * k_back), 0.05 * weight / (4 * k_back));    // x face down
+}
+
 TEST(World, TheSoftFrontOfATrunkSliceHasItsOwnDamping) {
   // a slice set face down on the table, just touching, drops into its soft front and rings: the
   // first overshoot past the resting sink δ is δ·exp(−πζ/√(1−ζ²)) with ζ = c/(2√(k·m)) of the

@@ -11,6 +11,7 @@
 #include "spinelab/anatomy/rib_geometry.h"
 #include "spinelab/anatomy/spine.h"
 #include "spinelab/lab/distraction.h"
+#include "spinelab/lab/pa_stiffness.h"
 #include "spinelab/lab/rib_cage.h"
 #include "spinelab/scenario/scenario.h"
 #include "spinelab/sim/world.h"
@@ -151,9 +152,20 @@ TEST(RibCageBodies, CalibrationChecks) {
   // under 28 N along the rib (J Biomech 2024)
   EXPECT_NEAR(k.cv_rotation_range_rad, Ribs().cv_rotation_range_rad, 0.05 * Ribs().cv_rotation_range_rad);
   EXPECT_NEAR(k.cv_translation_at_28N_m, Ribs().cv_translation_at_28N_m, 0.05 * Ribs().cv_translation_at_28N_m);
-  // the cage as bodies stiffens the thoracic spine in every direction (Liebsch et al. 2017);
-  // how much is not calibrated yet (docs/ribcage.md): +12 / +19 / +14 % where Liebsch measured +52 / +42 / +94 %
-  for (int i = 0; i < 3; ++i) EXPECT_LT(k.rom_bodies_rad[i], 0.95 * k.rom_stumps_rad[i]) << i;
+  // the cage as bodies stiffens the thoracic spine in every direction (Liebsch et al. 2017: removing
+  // the cage raises the range +52.2 / +42.0 / +94.4 % FE / LB / AR). Calibrated (cartilage with its
+  // perichondrium, the head's law about the vertical): LB within 10 points; FE and AR are not
+  // reachable with these carriers (docs/ribcage.md: +24 / +52 % today, near-rigid heads reached
+  // +40 / +60 %): asserted as they are, so a change that loses the ring's stiffness fails
+  const double liebsch[3] = {0.522, 0.420, 0.944};
+  double incr[3];
+  for (int i = 0; i < 3; ++i) incr[i] = k.rom_stumps_rad[i] / k.rom_bodies_rad[i] - 1;
+  std::printf("cage removal: +%.0f / +%.0f / +%.0f %% FE / LB / AR (Liebsch +52 / +42 / +94 %%)\n", 100 * incr[0], 100 * incr[1],
+              100 * incr[2]);
+  EXPECT_NEAR(incr[1], liebsch[1], 0.10);
+  EXPECT_GT(incr[0], 0.20);
+  EXPECT_GT(incr[2], 0.45);
+  for (int i = 0; i < 3; ++i) EXPECT_LT(incr[i], liebsch[i] + 0.10) << i;
   // not yet calibrated, printed by `spinelab ribs` and in docs/ribcage.md: bounds that say what it is today
   EXPECT_NEAR(k.chest_stiffness_N_per_m, Ribs().chest_stiffness_N_per_m, 0.03 * Ribs().chest_stiffness_N_per_m);  // calibrated: thoracic_contents
 }
@@ -250,7 +262,7 @@ TEST(RibCageContact, ALyingTrunkRollsFarMoreEasilyWithTheCageAsBodies) {
   EXPECT_LT(bodies, 0.5 * lumped);  // 262 against 659 today (docs/ribcage.md): the strips and the lumbar slices stay flat
 }
 
-TEST(RibCageContact, APushOnT7LoadsT7sOwnRibsMoreThanT3s) {
+TEST(RibCageContact, APushOnT7LandsOnT7sLevelWithoutTipping) {
   ModelDesc d;
   World w = SettledScene("thoracic_thrust", true, &d);
   const BodyId pad = d.FindBody("practitioner's hand");
@@ -270,9 +282,12 @@ TEST(RibCageContact, APushOnT7LoadsT7sOwnRibsMoreThanT3s) {
   const double r7 = on("rib 7 L") + on("rib 7 R"), r3 = on("rib 3 L") + on("rib 3 R");
   std::printf("hand on T7, 100 N: on T7 %.1f N, ribs 7 %.1f N (L %.1f, R %.1f), ribs 3 %.1f N\n", on("T7"), r7,
               on("rib 7 L"), on("rib 7 R"), r3);
-  EXPECT_GT(r7, 1.0);
-  EXPECT_GT(r7, r3);
-  // (not asserted: left and right alike. The pad tips onto one side, docs/ribcage.md)
+  // T7's own level carries the hand (its strip and its ribs), not T3's. Before the prone trunk
+  // lay level (docs/ribcage.md, phase 3) it had rolled 24 deg and the pad rested on rib 7 L
+  // (52 N) 3 cm off the spinous process; level, the strip under the pad carries it (81 N)
+  EXPECT_GT(on("T7") + r7, 60.0);
+  EXPECT_LE(r3, r7);
+  EXPECT_NEAR(on("rib 7 L"), on("rib 7 R"), 1.0);  // no tipping onto one side
 }
 
 TEST(RibCageContact, TheLumpedCageKeepsTheSlicesChestAndTheRibsCarryTheSurfaceOnlyAsBodies) {
@@ -296,7 +311,7 @@ TEST(RibCageContact, TheLumpedCageKeepsTheSlicesChestAndTheRibsCarryTheSurfaceOn
   const BoxShapeDesc& strip = t7b.shapes.front();
   std::printf("T7 strip: back at %.0f mm, half width %.0f mm\n", 1e3 * (strip.center_B.x() - strip.half_extents_m.x() - t7b.p_BoV_B.x()),
               1e3 * strip.half_extents_m.y());
-  ASSERT_EQ(r7.shapes.size(), 6u);
+  ASSERT_EQ(r7.shapes.size(), 8u);  // 4 on the back, 2 on the bony front, 2 on the cartilage
   // the surface is left-right symmetric: rib 7 R's spheres mirror rib 7 L's in T7's frame
   const BodyDesc& r7r = bodies.bodies[bodies.FindBody("rib 7 R")];
   ASSERT_EQ(r7r.shapes.size(), r7.shapes.size());
@@ -309,6 +324,44 @@ TEST(RibCageContact, TheLumpedCageKeepsTheSlicesChestAndTheRibsCarryTheSurfaceOn
   EXPECT_GT(r7.shapes.front().radius_m, 0.01);
   EXPECT_GT(r7.contact_stiffness_N_per_m, 0);
   EXPECT_EQ(bodies.bodies[bodies.FindBody("sternum")].shapes.size(), 4u);
+}
+
+TEST(RibCageContact, TheProneTrunkLiesLevelOnABroadChest) {
+  // the PA stiffness scene without the hand. Before the broad front (the cartilages' and the
+  // front tissue's pads) and the contents behind the ribs, the trunk rolled over: T6 26 deg, the
+  // sternum 28 mm to one side of T7 (docs/ribcage.md)
+  SpineParams p = Spine();
+  p.rib_cage_model = "bodies";
+  const ProneRestResult r = MeasureProneRest(p, Subject{}).value();
+  double left = 0, right = 0, sternum = 0;
+  for (const ProneRestBody& b : r.bodies) {
+    if (b.name.rfind("rib ", 0) == 0) (b.name.back() == 'L' ? left : right) += b.table_N;
+    if (b.name == "sternum") sternum = b.table_N;
+  }
+  std::printf("prone rest: largest roll %.2f deg, sternum off T7 %.1f mm; table on the ribs L %.0f N, R %.0f N, sternum %.0f N\n",
+              r.max_roll_rad / kDegToRad, 1e3 * r.sternum_off_T7_m, left, right, sternum);
+  EXPECT_LT(r.max_roll_rad, 2 * kDegToRad);
+  EXPECT_LT(std::abs(r.sternum_off_T7_m), 5e-3);
+  // the chest rests on both sides' ribs and the sternum, not on a keel
+  EXPECT_GT(sternum, 10);
+  EXPECT_GT(std::min(left, right), 0.8 * std::max(left, right));
+  EXPECT_GT(left + right, sternum);
+  // the lumped default lies level as before
+  EXPECT_LT(MeasureProneRest(Spine(), Subject{}).value().max_roll_rad, 0.1 * kDegToRad);
+}
+
+TEST(RibCageContact, ThePaStiffnessSceneSettlesAtEveryLevel) {
+  // T4 found no resting pose before (docs/ribcage.md); the values are 2.4-7.6x Edmondston's
+  // (not calibrated: the ribs are rigid, printed by `spinelab pa-stiffness`)
+  SpineParams p = Spine();
+  p.rib_cage_model = "bodies";
+  for (const char* level : {"T4", "T7", "T10"}) {
+    auto r = MeasurePaStiffness(p, Subject{}, level);
+    ASSERT_TRUE(r.ok()) << level << ": " << r.ErrorText();
+    std::printf("PA %s with the cage as bodies: %.1f N/mm\n", level, 1e-3 * r.value().stiffness_N_per_m);
+    EXPECT_GT(r.value().stiffness_N_per_m, 0) << level;
+    EXPECT_GT(r.value().pad_travel_m, r.value().vertebra_travel_m) << level;
+  }
 }
 
 }  // namespace

@@ -58,14 +58,18 @@ void AddRibCageContact(const RibCageParams& RP, const SpineParams& P, const RibC
     b->contact_stiffness_N_per_m = P.tissue_contact_stiffness_N_per_m;
     b->contact_damping_Ns_per_m = P.tissue_contact_damping_Ns_per_m;
   };
-  // the back's skin over each thoracic vertebra: the slice's back face (plane through q, outward n)
-  std::array<Vec3, kRibLevels> q_S, n_S;
+  // the back's skin over each thoracic vertebra: the slice's back face (plane through q, outward
+  // n); the chest's skin in front of it: the slice's front face (through qf, outward nf), flat at
+  // the trunk's anthropometric depth (models/spine_adult.toml [trunk] anterior_extent_mm)
+  std::array<Vec3, kRibLevels> q_S, n_S, qf_S, nf_S;
   for (int i = 0; i < kRibLevels; ++i) {
     BodyDesc& b = d->bodies[T[i]];
     BoxShapeDesc& s = b.shapes.front();
     const double back = s.center_B.x() - s.half_extents_m.x();
     q_S[i] = b.X_WB * Vec3(back, s.center_B.y(), s.center_B.z());
     n_S[i] = -b.X_WB.R.col(0);
+    qf_S[i] = b.X_WB * Vec3(s.center_B.x() + s.half_extents_m.x(), s.center_B.y(), s.center_B.z());
+    nf_S[i] = b.X_WB.R.col(0);
     // the midline strip: from the back's skin to the vertebral body's centroid, no chest
     const double front = b.p_BoV_B.x();
     s.center_B.x() = 0.5 * (back + front);
@@ -74,6 +78,19 @@ void AddRibCageContact(const RibCageParams& RP, const SpineParams& P, const RibC
     b.anterior_contact_stiffness_N_per_m = 0;
     b.anterior_contact_damping_Ns_per_m = 0;
   }
+  // the front tissue over bone at p (half depth `half`): a rounded pad that reaches the chest's
+  // skin (the front face of the thoracic slice nearest in height), of the thin tissue's radius
+  // where the bone is close under the skin and at most contact_anterior_tissue_max where the
+  // tissue is thicker (its centre then lies in the tissue, ahead of the bone)
+  auto front_sphere = [&](const Vec3& p_S, double half, Vec3* c_S) {
+    int i = 0;
+    for (int k = 1; k < kRibLevels; ++k)
+      if (std::abs(X_SV[k].p.z() - p_S.z()) < std::abs(X_SV[i].p.z() - p_S.z())) i = k;
+    const double to_skin = (qf_S[i] - p_S).dot(nf_S[i]);
+    const double r = std::clamp(to_skin, half + sL * RP.contact_anterior_tissue_m, sL * RP.contact_anterior_tissue_max_m);
+    *c_S = p_S + std::max(0.0, to_skin - r) * nf_S[i];
+    return r;
+  };
   for (size_t r = 0; r < G.ribs.size(); ++r) {
     const RibGeometry& g = G.ribs[r];
     BodyDesc* b = &d->bodies[first + static_cast<int>(r)];
@@ -94,20 +111,42 @@ void AddRibCageContact(const RibCageParams& RP, const SpineParams& P, const RibC
       const int k = k0 + static_cast<int>(std::lround((k1 - k0) * (np == 1 ? 0.5 : j / double(np - 1))));
       sphere(b, b->X_WB, XV * g.centreline_V[k], r_back);
     }
-    // front: the last part of the bony rib, under the chest's soft tissue
+    // front: the last part of the bony rib and its costal cartilage, under the chest's soft
+    // tissue (pectoral muscle, breast, fat), which fills the front towards the chest's skin
     const int ka = static_cast<int>(std::lround((1 - RP.contact_anterior_arc_fraction) * n));
     const int na = RP.contact_anterior_spheres;
     for (int j = 0; j < na; ++j) {
       const int k = ka + static_cast<int>(std::lround((n - ka) * (na == 1 ? 0.5 : j / double(na - 1))));
-      sphere(b, b->X_WB, XV * g.centreline_V[k], half + sL * RP.contact_anterior_tissue_m);
+      Vec3 c_S;
+      const double rad = front_sphere(XV * g.centreline_V[k], half, &c_S);
+      sphere(b, b->X_WB, c_S, rad);
     }
+    const CartilageGeometry& c = G.cartilages[r];
+    if (c.attach != CartilageAttach::kFree && c.length_m > 0) {
+      const double half_c = std::sqrt(c.area_m2 / kPi);
+      for (int j = 0; j < RP.contact_cartilage_spheres; ++j) {
+        const double f = (j + 0.5) / RP.contact_cartilage_spheres;
+        Vec3 c_S;
+        const double rad = front_sphere(c.p_start_S + f * (c.p_end_S - c.p_start_S), half_c, &c_S);
+        sphere(b, b->X_WB, c_S, rad);
+      }
+    }
+    // the front's tissue is the chest's, softer than the back's; "front" along T_i's anterior axis
+    b->anterior_axis_B = b->X_WB.R.transpose() * XV.R.col(0);
+    b->anterior_contact_stiffness_N_per_m = RP.contact_anterior_stiffness_N_per_m;
+    b->anterior_contact_damping_Ns_per_m = RP.contact_anterior_stiffness_N_per_m * P.chest_damping_time_s;
   }
   // the sternum: two spheres along each part's midline, reaching its front skin
   BodyDesc* st = &d->bodies[sternum];
   for (const SternumPart& sp : G.sternum)
-    for (double f : {-0.25, 0.25})
-      sphere(st, st->X_WB, sp.X_SP * Vec3(0, 0, f * 2 * sp.half_extents_m.z()),
-             sp.half_extents_m.x() + sL * RP.contact_anterior_tissue_m);
+    for (double f : {-0.25, 0.25}) {
+      Vec3 c_S;
+      const double rad = front_sphere(sp.X_SP * Vec3(0, 0, f * 2 * sp.half_extents_m.z()), sp.half_extents_m.x(), &c_S);
+      sphere(st, st->X_WB, c_S, rad);
+    }
+  st->anterior_axis_B = st->X_WB.R.transpose() * Vec3::UnitX();
+  st->anterior_contact_stiffness_N_per_m = RP.contact_anterior_stiffness_N_per_m;
+  st->anterior_contact_damping_Ns_per_m = RP.contact_anterior_stiffness_N_per_m * P.chest_damping_time_s;
 }
 
 }  // namespace
@@ -196,6 +235,35 @@ Expected<int> AddRibCageBodies(const RibCageParams& RP, const SpineParams& P, co
     std::vector<int> levels;
     for (int i = 0; i < kRibLevels; ++i)
       if (X_SV[i].p.z() <= z_top && X_SV[i].p.z() >= z_bottom) levels.push_back(i);
+    // the springs share the stiffness equally: the sternum's at each level, and one behind each
+    // rib's costochondral junction (ribs 1..contents_ribs, both sides) to its own vertebra
+    const int n_springs = static_cast<int>(levels.size()) + 2 * RP.contents_ribs;
+    const double k = RP.contents_stiffness_N_per_m / n_springs;
+    auto ap_frame = [&](int i, const Vec3& p_S) {  // z along T_i's anterior axis, at p
+      Mat3 R_SF;
+      R_SF.col(2) = X_SV[i].R.col(0);
+      R_SF.col(0) = X_SV[i].R.col(1);
+      R_SF.col(1) = R_SF.col(2).cross(R_SF.col(0));
+      return Pose{R_SF, p_S};
+    };
+    auto spring = [&](const std::string& name, int i, BodyId b, const Pose& X_SF) {
+      BushingDesc cb;
+      cb.name = name;
+      cb.body_a = T[i];
+      cb.body_b = b;
+      cb.X_AF = d->bodies[T[i]].X_WB.Inverse() * X_SF;
+      cb.X_BM = d->bodies[b].X_WB.Inverse() * X_SF;
+      cb.params.k_trans = Vec3(0, 0, k);
+      cb.params.k_axial_compression = k;
+      cb.params.c_trans = Vec3(0, 0, k * RP.contents_damping_time_s);
+      d->bushings.push_back(cb);
+    };
+    for (int rib = 1; rib <= RP.contents_ribs; ++rib)
+      for (int side : {+1, -1}) {
+        const RibGeometry& g = G.ribs[2 * (rib - 1) + (side > 0 ? 0 : 1)];
+        spring("thoracic contents " + RibBodyName(rib, side), rib - 1, first + 2 * (rib - 1) + (side > 0 ? 0 : 1),
+               ap_frame(rib - 1, X_SV[rib - 1] * g.p_anterior_V));
+      }
     for (int i : levels) {
       BushingDesc cb;
       cb.name = "thoracic contents T" + std::to_string(i + 1);
@@ -211,7 +279,6 @@ Expected<int> AddRibCageBodies(const RibCageParams& RP, const SpineParams& P, co
       const Pose X_SF{R_SF, sp.p_bottom_S + f * (sp.p_top_S - sp.p_bottom_S)};
       cb.X_AF = d->bodies[T[i]].X_WB.Inverse() * X_SF;
       cb.X_BM = d->bodies[sternum].X_WB.Inverse() * X_SF;
-      const double k = RP.contents_stiffness_N_per_m / levels.size();
       cb.params.k_trans = Vec3(0, 0, k);
       cb.params.k_axial_compression = k;
       cb.params.c_trans = Vec3(0, 0, k * RP.contents_damping_time_s);
@@ -282,6 +349,11 @@ Expected<int> AddRibCageBodies(const RibCageParams& RP, const SpineParams& P, co
       rb.X_AF = d->bodies[V].X_WB.Inverse() * X_SH;
       rb.X_BM = d->bodies[R].X_WB.Inverse() * X_SH;
       for (int ax = 0; ax < 3; ++ax) rb.params.rot[ax].k0 = RP.cv_rotational_stiffness_Nm_per_rad;
+      // beyond a neutral zone, the head's turn about the vertical stiffens (the capsule and the
+      // radiate and intra-articular ligaments tighten): not probed by the ±0.1 N·m test
+      AxisLaw& z = rb.params.rot[2];
+      z.nz_pos = z.nz_neg = RP.cv_vertical_neutral_zone_rad;
+      z.k2_pos = z.k2_neg = RP.cv_vertical_stiffening_Nm_per_rad2;
       rb.params.c_rot = Vec3::Constant(RP.cv_rotational_stiffness_Nm_per_rad * P.ligament_damping_time_s);
       rb.params.k_trans = Vec3::Constant(RP.cv_translational_stiffness_N_per_m);
       rb.params.k_axial_compression = RP.cv_translational_stiffness_N_per_m;

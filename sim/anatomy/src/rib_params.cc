@@ -177,6 +177,8 @@ Expected<RibCageParams> LoadRibCageParamsText(const std::string& text, const std
   p.rib_ligament_prestrain = r.Scalar("ligaments.prestrain", 1, 0, 0.3, "[-]");
   p.cv_rotational_stiffness_Nm_per_rad = r.Scalar("costovertebral.rotational_stiffness_Nm_per_rad", 1, 0, 100, "N·m/rad");
   p.cv_translational_stiffness_N_per_m = r.Scalar("costovertebral.translational_stiffness_N_per_mm", 1e3, 0, 1000, "N/mm");
+  p.cv_vertical_neutral_zone_rad = r.Scalar("costovertebral.vertical_neutral_zone_deg", deg, 0, 30, "deg");
+  p.cv_vertical_stiffening_Nm_per_rad2 = r.Scalar("costovertebral.vertical_stiffening_Nm_per_rad2", 1, 0, 1e5, "N·m/rad^2");
   p.intercostal_modulus_Pa = r.Scalar("intercostal.modulus_MPa", 1e6, 0.001, 50, "MPa");
   p.intercostal_thickness_m = r.Scalar("intercostal.thickness_mm", mm, 0.5, 30, "mm");
   p.intercostal_links_per_space =
@@ -187,8 +189,14 @@ Expected<RibCageParams> LoadRibCageParamsText(const std::string& text, const std
   p.contact_anterior_arc_fraction = r.Scalar("contact.anterior_arc_fraction", 1, 0.05, 0.6, "[-]");
   p.contact_anterior_spheres = static_cast<int>(std::lround(r.Scalar("contact.anterior_spheres", 1, 1, 20, "[-]")));
   p.contact_anterior_tissue_m = r.Scalar("contact.anterior_tissue_mm", mm, 1, 50, "mm");
+  p.contact_anterior_tissue_max_m = r.Scalar("contact.anterior_tissue_max_mm", mm, 1, 100, "mm");
+  if (p.contact_anterior_tissue_max_m < p.contact_anterior_tissue_m)
+    error("contact.anterior_tissue_max_mm", "must be >= contact.anterior_tissue_mm (" + FormatNumber(p.contact_anterior_tissue_m / mm) + " mm)");
+  p.contact_cartilage_spheres = static_cast<int>(std::lround(r.Scalar("contact.cartilage_spheres", 1, 0, 20, "[-]")));
+  p.contact_anterior_stiffness_N_per_m = r.Scalar("contact.anterior_stiffness_N_per_mm", Npmm, 0.01, 100, "N/mm");
   p.contents_stiffness_N_per_m = r.Scalar("thoracic_contents.stiffness_N_per_cm", 100, 0, 1000, "N/cm");
   p.contents_damping_time_s = r.Scalar("thoracic_contents.damping_time_ms", 1e-3, 0, 1000, "ms");
+  p.contents_ribs = static_cast<int>(std::lround(r.Scalar("thoracic_contents.ribs", 1, 0, 10, "[-]")));
 
   // calibration targets of the simulation step
   p.cv_translation_at_28N_m = r.Scalar("calibration_targets.costovertebral_translation_at_28N_mm", mm, 0.1, 10, "mm");

@@ -5,11 +5,13 @@
 #include <algorithm>
 
 #include "spinelab/scenario/scenario.h"
+#include "spinelab/sim/world.h"
 
 namespace spinelab::sim {
 
-Expected<PaStiffnessResult> MeasurePaStiffness(const SpineParams& params, const Subject& subject,
-                                               const std::string& body) {
+namespace {
+// the prone scene: a table, a face cradle and (body not empty) a hand pad on `body`
+Scenario PaScene(const Subject& subject, const std::string& body) {
   Scenario sc;
   sc.file = "(pa-stiffness)";
   sc.name = "pa_stiffness_" + body;
@@ -43,6 +45,63 @@ Expected<PaStiffnessResult> MeasurePaStiffness(const SpineParams& params, const 
   pad.profile.ramp_s = 2.0;
   pad.profile.hold_s = 1.0;
   sc.objects = {table, cradle, pad};
+  if (body.empty()) {
+    sc.name = "prone_rest";
+    sc.title = "prone at rest";
+    sc.duration_s = 0.01;
+    sc.objects = {table, cradle};
+  }
+  return sc;
+}
+}  // namespace
+
+Expected<ProneRestResult> MeasureProneRest(const SpineParams& params, const Subject& subject) {
+  const Scenario sc = PaScene(subject, "");
+  auto runner = ScenarioRunner::Create(sc, params);
+  if (!runner) return runner.errors();
+  const ScenarioResult& r = runner.value().result();
+  const std::vector<ContactOutput>& contacts = runner.value().world().outputs().contacts;
+  if (r.status != "ok") return std::vector<Diagnostic>{{sc.file, "prone rest", "run failed: " + r.error}};
+  const size_t B = r.body_names.size();
+  const auto q = [&](size_t i) {
+    const auto& o = r.body_orientation;
+    return Quat(o[i * 4], o[i * 4 + 1], o[i * 4 + 2], o[i * 4 + 3]);
+  };
+  const auto p = [&](size_t i) { return Vec3(Eigen::Map<const Vec3>(&r.body_position_m[i * 3])); };  // t = 0
+  const auto find = [&](const std::string& n) {
+    return static_cast<size_t>(std::find(r.body_names.begin(), r.body_names.end(), n) - r.body_names.begin());
+  };
+  const size_t pelvis = find("sacrum"), t7 = find("T7"), st = find("sternum");
+  const Vec3 up = Vec3::UnitZ();  // the scenarios' gravity is along -z of W
+  const Vec3 left = q(pelvis) * Vec3::UnitY();
+  ProneRestResult out;
+  const auto on_table = [&](size_t i, ProneRestBody* b) {
+    double moment = 0;
+    for (const ContactOutput& c : contacts)
+      if ((c.a == static_cast<int>(i) && c.b == -1) || (c.b == static_cast<int>(i) && c.a == -1)) {
+        b->table_N += c.normal_N;
+        moment += c.normal_N * (c.p_W - p(pelvis)).dot(left);
+      }
+    if (b->table_N > 0) b->table_lateral_m = moment / b->table_N;
+  };
+  for (size_t i = 0; i < B; ++i) {
+    const bool spine = i < static_cast<size_t>(kSpineBodies);
+    if (!spine && r.body_names[i] != "sternum" && r.body_names[i].rfind("rib ", 0) != 0) continue;
+    ProneRestBody b;
+    b.name = r.body_names[i];
+    if (spine) b.roll_rad = std::asin(std::clamp((q(i) * Vec3::UnitY()).dot(up), -1.0, 1.0));
+    b.lateral_m = (p(i) - p(pelvis)).dot(left);
+    on_table(i, &b);
+    if (spine) out.max_roll_rad = std::max(out.max_roll_rad, std::abs(b.roll_rad));
+    out.bodies.push_back(b);
+  }
+  if (st < B) out.sternum_off_T7_m = (p(st) - p(t7)).dot(q(t7) * Vec3::UnitY());
+  return out;
+}
+
+Expected<PaStiffnessResult> MeasurePaStiffness(const SpineParams& params, const Subject& subject,
+                                               const std::string& body) {
+  const Scenario sc = PaScene(subject, body);
   auto run = RunScenario(sc, params);
   if (!run) return run.errors();
   const ScenarioResult& r = run.value();

@@ -59,6 +59,14 @@ void RampAndHold(World* w, const State& rest, BodyId b, const AppliedLoad& load,
   }
 }
 
+// a specimen has no lungs, heart or mediastinum: the thoracic contents' springs are left out
+void WithoutContents(ModelDesc* d) {
+  std::vector<BushingDesc> kept;
+  for (const BushingDesc& b : d->bushings)
+    if (b.name.rfind("thoracic contents", 0) != 0) kept.push_back(b);
+  d->bushings = kept;
+}
+
 }  // namespace
 
 Expected<RibCageChecks> MeasureRibCage(const SpineParams& P, const RibCageParams& R, const Subject& subject) {
@@ -95,6 +103,7 @@ Expected<RibCageChecks> MeasureRibCage(const SpineParams& P, const RibCageParams
     for (SynovialJointDesc& j : d.synovial_joints) j.capsule_ligament = j.capsule_ligament < 0 ? -1 : remap[j.capsule_ligament];
     d.ligaments = ligs;
     d.viscoelastic_bushings.clear();  // the segment's rib is cut before its cartilage
+    WithoutContents(&d);
     d.reflexes.clear();
     for (JointDesc& L : d.joints) L.reflex = -1;
     const Vec3 u_W = (X_SV.R * g.neck_axis_V).normalized();                    // head -> tubercle
@@ -152,6 +161,7 @@ Expected<RibCageChecks> MeasureRibCage(const SpineParams& P, const RibCageParams
   // [T1-T12] pure moments on T1, T12 and below held
   auto rom = [&](const ModelDesc& src, std::array<double, 3>* r) -> Expected<int> {
     ModelDesc d = src;
+    WithoutContents(&d);  // Liebsch's specimens: the spine with its rib cage, no viscera
     const BodyId t1 = d.FindBody("T1"), t12 = d.FindBody("T12");
     for (BodyId b = t12; b < kSpineBodies; ++b) d.bodies[b].fixed = true;
     auto w = StaticWorld(d);

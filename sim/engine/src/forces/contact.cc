@@ -21,8 +21,9 @@ TissueLaw Tissue(const sim::BodyDesc& b, const BodyKin& k, const Vec3& p_W, cons
   if (b.contact_stiffness_N_per_m <= 0) return {kRigid, b.contact_damping_Ns_per_m};
   if (b.anterior_contact_stiffness_N_per_m > 0 && !b.shapes.empty()) {
     const Vec3 p_B = k.R_WB.transpose() * (p_W - k.p_WB);
-    const double facing_forward = (k.R_WB.transpose() * n_out_W).x();
-    if (p_B.x() > b.shapes.front().center_B.x() && facing_forward > std::sqrt(0.5)) {
+    const Vec3& a_B = b.anterior_axis_B;
+    const double facing_forward = (k.R_WB.transpose() * n_out_W).dot(a_B);
+    if (p_B.dot(a_B) > b.shapes.front().center_B.dot(a_B) && facing_forward > std::sqrt(0.5)) {
       const double c = b.anterior_contact_damping_Ns_per_m > 0 ? b.anterior_contact_damping_Ns_per_m
                                                                 : b.contact_damping_Ns_per_m;
       return {b.anterior_contact_stiffness_N_per_m, c};

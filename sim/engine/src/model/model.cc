@@ -112,6 +112,9 @@ Expected<Model> Model::Compile(ModelDesc desc) {
     v.NonNeg(el, "contact_damping_Ns_per_m", b.contact_damping_Ns_per_m, "N·s/m");
     v.NonNeg(el, "anterior_contact_stiffness_N_per_m", b.anterior_contact_stiffness_N_per_m, "N/m");
     v.NonNeg(el, "anterior_contact_damping_Ns_per_m", b.anterior_contact_damping_Ns_per_m, "N·s/m");
+    v.Finite(el, "anterior_axis_B", b.anterior_axis_B);
+    v.Check(std::abs(b.anterior_axis_B.norm() - 1) < 1e-9, el, "anterior_axis_B (norm)", b.anterior_axis_B.norm(),
+            "1 (a unit vector in B)");
   }
   for (const PathDesc& p : desc.paths) {
     const std::string el = "path '" + p.name + "'";

@@ -89,6 +89,10 @@ struct RibCageParams {
   double rib_ligament_toe_strain = 0;  ///< [-]
   double cv_translational_stiffness_N_per_m = 0;   ///< [N/m] the same, translation of the head (capsule, intra-articular ligament)
   double cv_rotational_stiffness_Nm_per_rad = 0;  ///< [N·m/rad] the costovertebral articulation's rotational stiffness (surfaces' shape)
+  /// [rad] neutral zone of the head's turn about the vertical (T_i's z): the rib's front swinging
+  /// fore-aft; beyond it the moment stiffens by cv_vertical_stiffening (AxisLaw k2)
+  double cv_vertical_neutral_zone_rad = 0;
+  double cv_vertical_stiffening_Nm_per_rad2 = 0;  ///< [N·m/rad²] AxisLaw k2 about T_i's z at the head
   double rib_ligament_prestrain = 0;   ///< [-] in situ strain at the rest pose (radiate, costotransverse, superior costotransverse)
 
   // [intercostal] tissue between neighbouring ribs
@@ -103,9 +107,15 @@ struct RibCageParams {
   double contact_anterior_arc_fraction = 0;    ///< [-] the chest's spheres: this last fraction of the bony rib
   int contact_anterior_spheres = 0;            ///< spheres per rib along the front
   double contact_anterior_tissue_m = 0;        ///< [m] soft tissue over the front of the ribs and the sternum
+  double contact_anterior_tissue_max_m = 0;    ///< [m] the thickest front tissue (pectoral, breast) a front sphere fills towards the chest's skin
+  int contact_cartilage_spheres = 0;           ///< spheres along each costal cartilage (on its rib), ribs 1–10
+  double contact_anterior_stiffness_N_per_m = 0;  ///< [N/m] per contact point on the front of the ribs and the sternum
   // [thoracic_contents] lungs, heart, mediastinum between the sternum and the spine (lumped)
   double contents_stiffness_N_per_m = 0;       ///< [N/m] anteroposterior, shared by the vertebrae at the sternum's height
   double contents_damping_time_s = 0;          ///< [s] c/k
+  /// ribs 1..this whose costochondral junctions also rest on the contents (the lungs behind the
+  /// chest wall): the stiffness is shared equally by the sternum's springs and these ribs' (0: the sternum only)
+  int contents_ribs = 0;
 
   // [calibration_targets] printed and asserted when the ribs are simulated (issue 20)
   double cv_translation_at_28N_m = 0;     ///< [m] median along the rib (J Biomech 2024)

@@ -69,6 +69,10 @@ struct BodyDesc {
   /// damping [N·s/m] per contact point where anterior_contact_stiffness_N_per_m applies (the
   /// chest's own viscosity); 0 = contact_damping_Ns_per_m
   double anterior_contact_damping_Ns_per_m = 0;
+  /// [-] unit vector in B: the body's anterior direction, along which "the front half of its
+  /// first shape" and "facing forwards" are measured for anterior_contact_stiffness_N_per_m (a
+  /// trunk slice: B's x; a rib, whose frame is its principal axes: its vertebra's anterior axis)
+  Vec3 anterior_axis_B = Vec3::UnitX();
   /// a prop (a practitioner's hand pad): collides with the other bodies, not with the environment
   bool prop = false;
   /// couples to bodies far apart in the solve order (e.g. a body joined to many of a chain's

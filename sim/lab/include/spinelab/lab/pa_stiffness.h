@@ -25,6 +25,24 @@ struct PaStiffnessResult {
 Expected<PaStiffnessResult> MeasurePaStiffness(const SpineParams& params, const Subject& subject,
                                                const std::string& body);
 
+/// The prone rest of the PA stiffness scene without the hand: how level the trunk lies on the
+/// table after the static settle (a body that rolls on a rounded chest shows here first).
+struct ProneRestBody {
+  std::string name;                ///< body (head .. sacrum, then "sternum" when the cage is bodies)
+  double roll_rad = 0;             ///< [rad] its left axis' tilt out of the horizontal (+: left side up); vertebrae and head only
+  double lateral_m = 0;            ///< [m] its position along the pelvis' left axis, from the pelvis
+  double table_N = 0;              ///< [N] the table's normal force on it
+  double table_lateral_m = 0;      ///< [m] where the table pushes (force-weighted, along the pelvis' left axis)
+};
+struct ProneRestResult {
+  std::vector<ProneRestBody> bodies;
+  double sternum_off_T7_m = 0;     ///< [m] the sternum's offset along T7's left axis, from T7 (0: the cage does not shear; lumped: 0)
+  double max_roll_rad = 0;         ///< [rad] largest |roll| of head, vertebrae and sacrum
+};
+/// Settles the PA stiffness scene with no hand pad and reads the rest pose (fails as a scenario
+/// does, e.g. "found no resting pose", when the settle does).
+Expected<ProneRestResult> MeasureProneRest(const SpineParams& params, const Subject& subject);
+
 /// The literature the PA stiffness is checked against: Edmondston SJ et al. 1999 Man Ther 4(3):157,
 /// 20 healthy subjects, prone, 50-200 N. T7 calibrates the chest's contact; T4 and T10 are held out.
 struct PaStiffnessTarget {
