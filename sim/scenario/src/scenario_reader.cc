@@ -376,7 +376,7 @@ Expected<Scenario> LoadScenarioText(const std::string& text, const std::string& 
         if (drive)
           for (const char* key : {"force_N", "torque_Nm", "point_mm", "frame"})
             if (const toml::node* n = r.Node(k + key))
-              r.Error(n, k + key, std::string("is not allowed in a drive (a load with `target_rotation_deg`): the drive's torque comes from its servo; allowed: remove `") + key + "`, or make it a load of its own");
+              r.Error(n, k + key, "value " + ValueText(*n) + " is not allowed in a drive (a load with `target_rotation_deg`): the drive's torque comes from its servo; allowed: remove `" + key + "`, or make it a load of its own");
         L.point_m = r.Vector(k + "point_mm") * 1e-3;
         L.body_frame = r.Text(k + "frame", "world", {"world", "body"}) == "body";
         const std::string phase = r.Text(k + "phase", "attempt", {"attempt", "between", "always"});
@@ -396,7 +396,7 @@ Expected<Scenario> LoadScenarioText(const std::string& text, const std::string& 
         } else {
           for (const char* key : {"reference_body", "max_torque_Nm", "effort_fraction", "drive_stiffness_Nm_per_deg", "drive_damping_Nms_per_deg"})
             if (const toml::node* n = r.Node(k + key))
-              r.Error(n, k + key, "is a drive's key; allowed only with `target_rotation_deg` (a load without it is a fixed force or torque)");
+              r.Error(n, k + key, "value " + ValueText(*n) + " is not allowed: a drive's key; allowed only with `target_rotation_deg` (a load without it is a fixed force or torque)");
         }
         s.loads.push_back(L);
       }
