@@ -117,10 +117,15 @@ TEST(ScenarioFile, MalformedFilesGiveTheirSpecificError) {
 }
 
 TEST(ScenarioFile, OverridesApplyAndAreValidated) {
-  auto s = LoadScenario(Scenario("seated_twist.toml"), {"subject.body_mass_kg=60", "load.0.torque_Nm=[0, 0, 20]"});
+  auto s = LoadScenario(Scenario("seated_twist.toml"), {"subject.body_mass_kg=60", "load.0.effort_fraction=0.5"});
   ASSERT_TRUE(s.ok()) << s.ErrorText();
   EXPECT_EQ(s.value().subject.body_mass_kg, 60);
-  EXPECT_EQ(s.value().loads[0].torque_Nm.z(), 20);
+  EXPECT_EQ(s.value().loads[0].effort_fraction, 0.5);
+  // seated_twist's load is a drive: a torque on top of it is refused, naming the --set
+  auto torque = LoadScenario(Scenario("seated_twist.toml"), {"load.0.torque_Nm=[0, 0, 20]"});
+  ASSERT_FALSE(torque.ok());
+  EXPECT_NE(torque.ErrorText().find("--set load.0.torque_Nm=[0, 0, 20] (on "), std::string::npos) << torque.ErrorText();
+  EXPECT_NE(torque.ErrorText().find("is not allowed in a drive"), std::string::npos) << torque.ErrorText();
   EXPECT_EQ(s.value().overrides.size(), 2u);
   auto bad = LoadScenario(Scenario("seated_twist.toml"), {"subject.body_mass_kg=900"});
   ASSERT_FALSE(bad.ok());
