@@ -199,9 +199,9 @@ TEST(GymRackTwistJerk, RateMattersAtASimilarRotation) {
   const double a = held(jerk, 2.45), b = held(twist, 5.9);
   EXPECT_NEAR(a, b, 0.15 * b) << "held trunk rotation: jerk " << a << " deg, seated twist " << b << " deg";
   // both are drives to the same 45° end of range (issue 21), the jerk in 0.1 s at full effort
-  // with the arms' yank on top: it loads every trunk disc more (model 1.09-1.2x in the thorax,
-  // 1.5-2x at L4-S1; issue 20's fixed-torque runs gave 1.4-2.7x at the peak, when the twist
-  // stopped at 16°)
+  // with the arms' yank on top: it loads every trunk disc more (model 1.17-1.36x from T2-T3 to
+  // L3-L4, 1.9-2.8x at L4-S1, 1.23x at the peak; issue 20's fixed-torque runs gave 1.4-2.7x at
+  // the peak, when the twist stopped at 16°)
   double shear_a = 0, shear_b = 0, caps_a = 0, caps_b = 0;
   for (const LevelSummary& l : jerk.summary.levels) shear_a = std::max(shear_a, l.peak_annulus_shear_Pa), caps_a = std::max(caps_a, l.peak_capsule_strain);
   for (const LevelSummary& l : twist.summary.levels) shear_b = std::max(shear_b, l.peak_annulus_shear_Pa), caps_b = std::max(caps_b, l.peak_capsule_strain);
