@@ -34,6 +34,25 @@ touch = "T1"
 [[motion]]
 rotation_deg = [0, 0, 1]
 )";
+// the same with the load a drive (its keys' rows)
+const char* kDriveBase = R"(schema_version = 1
+[scenario]
+title = "base"
+[subject]
+[posture]
+[run]
+duration_s = 1
+[[load]]
+body = "T2"
+target_rotation_deg = [0, 0, 45]
+max_torque_Nm = 70
+)";
+bool IsDriveKey(const std::string& key) {
+  for (const char* k : {"load.0.target_rotation_deg", "load.0.reference_body", "load.0.max_torque_Nm", "load.0.effort_fraction",
+                        "load.0.drive_stiffness_Nm_per_deg", "load.0.drive_damping_Nms_per_deg"})
+    if (key == k) return true;
+  return false;
+}
 const char* kProtocolBase = R"(schema_version = 1
 [scenario]
 title = "base"
@@ -87,6 +106,12 @@ const Row kRows[] = {
     {"load.0.torque_Nm", "torque_Nm = [0, 0]", "value [ 0, 0 ]", "allowed: [x, y, z] with |x| <= 1000"},
     {"load.0.point_mm", "point_mm = [0, 600, 0]", "value 600", "allowed: a number with |value| <= 500 mm"},
     {"load.0.frame", "frame = \"local\"", "value 'local'", "allowed: body, world"},
+    {"load.0.target_rotation_deg", "target_rotation_deg = [0, 0, 200]", "value 200", "allowed: a number with |value| <= 180 deg"},
+    {"load.0.reference_body", "reference_body = \"T5\"", "value 'T5'", "allowed: \"sacrum\" with posture.pelvis = \"fixed\""},
+    {"load.0.max_torque_Nm", "max_torque_Nm = 0", "value 0", "allowed: (0, 1000] N·m"},
+    {"load.0.effort_fraction", "effort_fraction = 0", "value 0", "allowed: (0, 1] [-]"},
+    {"load.0.drive_stiffness_Nm_per_deg", "drive_stiffness_Nm_per_deg = 0", "value 0", "allowed: [0.1, 1000] N·m/deg"},
+    {"load.0.drive_damping_Nms_per_deg", "drive_damping_Nms_per_deg = -1", "value -1", "allowed: [0, 100] N·m·s/deg"},
     {"load.0.profile", "profile = \"square\"", "value 'square'", "allowed: constant, oscillation"},
     {"load.0.start_s", "start_s = -1", "value -1", "allowed: [0, 3600] s"},
     {"load.0.ramp_s", "ramp_s = -1", "value -1", "allowed: [0, 3600] s"},
@@ -162,7 +187,7 @@ std::string WithLine(const Row& row, int* at) {
   const std::string key = row.key;
   const bool protocol = key.rfind("protocol.", 0) == 0;
   std::vector<std::string> lines;
-  std::stringstream in(protocol ? kProtocolBase : kBase);
+  std::stringstream in(protocol ? kProtocolBase : IsDriveKey(key) ? kDriveBase : kBase);
   for (std::string l; std::getline(in, l);) lines.push_back(l);
   const size_t dot = key.find('.');
   std::string header;

@@ -85,7 +85,14 @@ TEST(ScenarioFile, MalformedFilesGiveTheirSpecificError) {
                         Case{"bad_motion_body.toml", "motion.0.body: value 'T7' is not allowed; allowed: sacrum"},
                         Case{"zero_side.toml", "zero_side.toml:9: object.0.side: value [ 0.0, 0.0, 0.0 ] is not allowed; allowed: a non-zero direction"},
                         Case{"under_missing.toml", "object.0.under: value 'roller' is not an object listed before it"},
-                        Case{"bad_posture.toml", "posture.kind: value 'handstand' is not allowed"}}) {
+                        Case{"bad_posture.toml", "posture.kind: value 'handstand' is not allowed"},
+                        // drives (a load with target_rotation_deg)
+                        Case{"drive_with_torque.toml", "drive_with_torque.toml:10: load.0.torque_Nm: value [ 0.0, 0.0, 15.0 ] is not allowed in a drive"},
+                        Case{"drive_free_pelvis.toml", "load.0.reference_body: value 'sacrum' with posture.pelvis = 'free' is not allowed; allowed: \"sacrum\" with posture.pelvis = \"fixed\""},
+                        Case{"drive_zero_target.toml", "drive_zero_target.toml:8: load.0.target_rotation_deg: value [0, 0, 0] is not allowed; allowed: a rotation vector (axis × angle) of length in (0, 180] deg"},
+                        Case{"drive_effort_above_one.toml", "drive_effort_above_one.toml:10: load.0.effort_fraction: value 1.5 is out of range; allowed: [0, 1]"},
+                        Case{"drive_key_without_target.toml", "drive_key_without_target.toml:9: load.0.effort_fraction: value 0.5 is not allowed: a drive's key; allowed only with `target_rotation_deg`"},
+                        Case{"drive_without_strength.toml", "load.0.max_torque_Nm: missing (required), in N·m"}}) {
     auto s = LoadScenario(Data(c.file));
     ASSERT_FALSE(s.ok()) << c.file;
     EXPECT_NE(s.ErrorText().find(c.expect), std::string::npos) << c.file << ":\n" << s.ErrorText();
@@ -110,10 +117,15 @@ TEST(ScenarioFile, MalformedFilesGiveTheirSpecificError) {
 }
 
 TEST(ScenarioFile, OverridesApplyAndAreValidated) {
-  auto s = LoadScenario(Scenario("seated_twist.toml"), {"subject.body_mass_kg=60", "load.0.torque_Nm=[0, 0, 20]"});
+  auto s = LoadScenario(Scenario("seated_twist.toml"), {"subject.body_mass_kg=60", "load.0.effort_fraction=0.5"});
   ASSERT_TRUE(s.ok()) << s.ErrorText();
   EXPECT_EQ(s.value().subject.body_mass_kg, 60);
-  EXPECT_EQ(s.value().loads[0].torque_Nm.z(), 20);
+  EXPECT_EQ(s.value().loads[0].effort_fraction, 0.5);
+  // seated_twist's load is a drive: a torque on top of it is refused, naming the --set
+  auto torque = LoadScenario(Scenario("seated_twist.toml"), {"load.0.torque_Nm=[0, 0, 20]"});
+  ASSERT_FALSE(torque.ok());
+  EXPECT_NE(torque.ErrorText().find("--set load.0.torque_Nm=[0, 0, 20] (on "), std::string::npos) << torque.ErrorText();
+  EXPECT_NE(torque.ErrorText().find("is not allowed in a drive"), std::string::npos) << torque.ErrorText();
   EXPECT_EQ(s.value().overrides.size(), 2u);
   auto bad = LoadScenario(Scenario("seated_twist.toml"), {"subject.body_mass_kg=900"});
   ASSERT_FALSE(bad.ok());

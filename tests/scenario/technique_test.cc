@@ -115,7 +115,9 @@ TEST(TwistVersusTraction, TheLumbarSpineTakesItsShareOfASeatedTwist) {
   // held out (not fitted): in 45° trunk rotation each lumbar level turns 1.2-1.7°, ~16 % of the
   // twist (Fujii et al. 2007, Eur Spine J 16:1867, MRI in vivo); the thorax, whose levels turn
   // 10-12° at 7.5 N·m in vitro against 2-6° in the lumbar spine (calibration targets), takes
-  // the rest. Model: L1-S1 3.4° of T1-S1 16.2° (21 %)
+  // the rest. The twist is a drive to Fujii's 45° at an effort the muscles can give (issue 21;
+  // before, a fixed 15 N·m turned T1-S1 16.2°, 21 % of it lumbar). Model: T1-S1 42.3°, L1-S1
+  // 7.7° (18 %), 1.38-1.81° per lumbar level
   const TechniqueRun twist = RunFile("seated_twist");
   double lumbar = 0, total = 0;
   for (const LevelSummary& l : twist.summary.levels) {
@@ -123,9 +125,66 @@ TEST(TwistVersusTraction, TheLumbarSpineTakesItsShareOfASeatedTwist) {
     total += l.peak_rotation_deg[2];
     if (l.level[0] == 'L') lumbar += l.peak_rotation_deg[2];
   }
-  EXPECT_GT(total, 10.0) << "a twist, not a nudge";
-  EXPECT_NEAR(lumbar / total, 0.16, 0.08) << "L1-S1 " << lumbar << " of T1-S1 " << total << " deg";
+  EXPECT_GT(total, 35.0) << "driven to the end of range (Fujii: 45°), not a 16° nudge";
+  EXPECT_LE(total, 46.0) << "not past the target";
+  // Fujii's share with a band of a quarter of it (the share of one subject group, SD not read)
+  EXPECT_NEAR(lumbar / total, 0.16, 0.04) << "L1-S1 " << lumbar << " of T1-S1 " << total << " deg";
+  for (const char* l : {"L1-L2", "L2-L3", "L3-L4", "L4-L5", "L5-S1"}) {
+    EXPECT_GT(Level(twist, l).peak_rotation_deg[2], 1.2 - 0.3) << l << " (Fujii: 1.2-1.7 deg per level)";
+    EXPECT_LT(Level(twist, l).peak_rotation_deg[2], 1.7 + 0.3) << l << " (Fujii: 1.2-1.7 deg per level)";
+  }
   for (const char* l : {"T5-T6", "T8-T9"}) EXPECT_GT(Level(twist, l).peak_rotation_deg[2], Level(twist, "L3-L4").peak_rotation_deg[2]) << l;
+}
+
+TEST(SelfTwists, TheDriveTurnsTheTrunkUntilTheEffortIsSpentAndLetsGo) {
+  // seated_twist's drive: T2 against the held pelvis towards 45°, its torque never above the
+  // effort the subject gives (0.7 of 70 N·m); at that effort the tissues hold the trunk short of
+  // the target, so the muscles' limit, not the target, decides where it stops; released, it
+  // pushes no more
+  auto sc = LoadScenario(std::string(SPINELAB_SOURCE_DIR) + "/scenarios/seated_twist.toml");
+  ASSERT_TRUE(sc.ok()) << sc.ErrorText();
+  const ScenarioLoad& L = sc.value().loads.at(0);
+  ASSERT_TRUE(L.drive);
+  const double limit = L.effort_fraction * L.max_torque_Nm;
+  auto runner = ScenarioRunner::Create(sc.value(), LoadSpineParams(DefaultSpineModelPath()).value());
+  ASSERT_TRUE(runner.ok()) << runner.ErrorText();
+  ScenarioRunner& r = runner.value();
+  double peak = 0, held_deg = 0;
+  bool saturated_in_hold = false;
+  while (r.Step()) {
+    const double t = r.world().state().time_s;
+    const ServoOutput o = r.world().servo_output(0);
+    peak = std::max(peak, std::abs(o.torque_Nm));
+    if (t > 5.8 && t < 5.9) held_deg = o.angle_rad * kRadToDeg, saturated_in_hold = o.saturated;
+    if (t > 7.05) EXPECT_EQ(o.torque_Nm, 0.0) << "let go at t = " << t;
+  }
+  EXPECT_EQ(r.result().status, "ok");
+  EXPECT_LE(peak, limit + 1e-9);
+  EXPECT_GT(peak, 0.99 * limit) << "it gives all the effort it has at the end of range";
+  EXPECT_TRUE(saturated_in_hold);
+  EXPECT_GT(held_deg, 35.0);
+  EXPECT_LT(held_deg, 45.0) << "held short of the target by the tissues";
+}
+
+TEST(SelfTwists, TheChairsBackrestHoldsTheLowerBack) {
+  // chair_twist is the seated twist's drive (the other way) with the backrest behind L2: the
+  // trunk turns as far, but the lower back turns less (its friction on the backrest), so the
+  // rotation concentrates above it, where seed 001 says the release is felt
+  const TechniqueRun chair = RunFile("chair_twist"), twist = RunFile("seated_twist");
+  auto shares = [](const TechniqueRun& r, double* total) {
+    double lumbar = 0;
+    *total = 0;
+    for (const LevelSummary& l : r.summary.levels) {
+      if (l.level[0] == 'C') continue;
+      *total += std::abs(l.peak_rotation_deg[2]);
+      if (l.level[0] == 'L') lumbar += std::abs(l.peak_rotation_deg[2]);
+    }
+    return lumbar / *total;
+  };
+  double chair_total = 0, twist_total = 0;
+  const double chair_lumbar = shares(chair, &chair_total), twist_lumbar = shares(twist, &twist_total);
+  EXPECT_GT(chair_total, 25.0) << "a drive to the end of range";
+  EXPECT_LT(chair_lumbar, 0.75 * twist_lumbar) << "lumbar share: chair " << chair_lumbar << ", seated " << twist_lumbar;
 }
 
 TEST(GymRackTwistJerk, RateMattersAtASimilarRotation) {
@@ -139,12 +198,28 @@ TEST(GymRackTwistJerk, RateMattersAtASimilarRotation) {
   };
   const double a = held(jerk, 2.45), b = held(twist, 5.9);
   EXPECT_NEAR(a, b, 0.15 * b) << "held trunk rotation: jerk " << a << " deg, seated twist " << b << " deg";
+  // both are drives to the same 45° end of range (issue 21), the jerk in 0.1 s at full effort
+  // with the arms' yank on top: it loads every trunk disc more (model 1.17-1.36x from T2-T3 to
+  // L3-L4, 1.9-2.8x at L4-S1, 1.23x at the peak; issue 20's fixed-torque runs gave 1.4-2.7x at
+  // the peak, when the twist stopped at 16°)
   double shear_a = 0, shear_b = 0, caps_a = 0, caps_b = 0;
   for (const LevelSummary& l : jerk.summary.levels) shear_a = std::max(shear_a, l.peak_annulus_shear_Pa), caps_a = std::max(caps_a, l.peak_capsule_strain);
   for (const LevelSummary& l : twist.summary.levels) shear_b = std::max(shear_b, l.peak_annulus_shear_Pa), caps_b = std::max(caps_b, l.peak_capsule_strain);
-  EXPECT_GT(shear_a, 1.3 * shear_b);
+  EXPECT_GT(shear_a, 1.05 * shear_b) << "peak annulus shear: jerk " << shear_a << ", seated twist " << shear_b << " Pa";
+  for (size_t l = 9; l < jerk.summary.levels.size(); ++l)  // T2-T3 .. L5-S1
+    EXPECT_GT(jerk.summary.levels[l].peak_annulus_shear_Pa, 1.05 * twist.summary.levels[l].peak_annulus_shear_Pa) << jerk.summary.levels[l].level;
   EXPECT_GT(caps_a, caps_b + 0.01);
-  EXPECT_GT(jerk.summary.cavitations, twist.summary.cavitations);
+  // the same end of range pops the same joints; the rate shows in time: the jerk's pops come
+  // within a few tens of milliseconds, the slow twist's spread over its ramp
+  EXPECT_GE(jerk.summary.cavitations, twist.summary.cavitations);
+  auto spread = [](const ScenarioResult& r) {
+    double lo = 1e9, hi = -1e9;
+    for (const auto& c : r.cavitations) lo = std::min(lo, c.time_s), hi = std::max(hi, c.time_s);
+    return r.cavitations.empty() ? 0.0 : hi - lo;
+  };
+  ASSERT_GT(twist.summary.cavitations, 1);
+  EXPECT_LT(spread(jerk.result), 0.03) << "the jerk's pops";
+  EXPECT_GT(spread(twist.result), 0.2) << "the seated twist's pops";
   // each pop keeps its sound (what the viewer plays and the HDF5 stores): its peak is the event's
   for (const auto& c : jerk.result.cavitations) {
     ASSERT_FALSE(c.sound_Pa.empty());
@@ -433,11 +508,17 @@ TEST(Scenarios, SeatedTwistAnswersHoldAtAQuarterOfTheStep) {
   const ScenarioSummary a = RunFile("seated_twist").summary,
                         b = RunFile("seated_twist", {"run.dt_s=" + FormatNumber(dt / 4)}).summary;
   ASSERT_EQ(a.cavitations, b.cavitations);
+  // the floor of the stress tolerance: 1 kPa, or 0.2 % of the run's largest stress (driven to its
+  // end of range, issue 21, the twist's annulus peaks at ~2.7 MPa, and T1-T2, above the driven
+  // T2, carries ~12 kPa of transients from the pops below it: 11.5 kPa at 4 ms, 14.0 at 1 ms)
+  double peak_stress = 0;
+  for (const LevelSummary& l : b.levels) peak_stress = std::max(peak_stress, l.peak_annulus_shear_Pa);
+  const double stress_floor = std::max(1e3, 0.002 * peak_stress);
   for (size_t l = 8; l < a.levels.size(); ++l) {  // the trunk: T1-T2 .. L5-S1
     const LevelSummary &x = a.levels[l], &y = b.levels[l];
     EXPECT_NEAR(x.peak_rotation_deg[2], y.peak_rotation_deg[2], 0.02 * y.peak_rotation_deg[2] + 1e-3) << x.level;
     EXPECT_NEAR(x.peak_shear_change_N, y.peak_shear_change_N, 0.02 * y.peak_shear_change_N + 0.5) << x.level;
-    EXPECT_NEAR(x.peak_annulus_shear_Pa, y.peak_annulus_shear_Pa, 0.02 * y.peak_annulus_shear_Pa + 1e3) << x.level;
+    EXPECT_NEAR(x.peak_annulus_shear_Pa, y.peak_annulus_shear_Pa, 0.02 * y.peak_annulus_shear_Pa + stress_floor) << x.level;
   }
 }
 

@@ -3,6 +3,36 @@
 
 namespace spinelab::sim {
 
+void ScenarioRunner::Impl::ApplyDrive(size_t k, double t) {
+  // the servo between the driven body and the held pelvis (drives are refused in protocols, so
+  // the profile is timed from t = 0); its zero and its axis are the poses when it starts
+  const ScenarioLoad& L = sc.loads[k];
+  World& w = *world;
+  if (drive_servo.size() < sc.loads.size()) drive_servo.resize(sc.loads.size()), drive_started.resize(sc.loads.size(), 0);
+  double target = 0, effort = 0;
+  L.DriveFactors(t, &target, &effort);
+  Servo& s = drive_servo[k];
+  if (effort <= 0) {
+    s.active = false;
+  } else {
+    if (!drive_started[k]) {
+      drive_started[k] = 1;
+      s.body = scene.load_body[k];
+      s.reference = d().FindBody(L.reference_body);
+      const Mat3 R_WA = w.state().bodies[s.reference].q_WB.toRotationMatrix();
+      const Mat3 R_WB = w.state().bodies[s.body].q_WB.toRotationMatrix();
+      s.R_AB0 = R_WA.transpose() * R_WB;
+      s.axis_A = R_WA.transpose() * L.target_rotation_rad.normalized();
+      s.stiffness_Nm_per_rad = L.drive_stiffness_Nm_per_rad;
+      s.damping_Nms_per_rad = L.drive_damping_Nms_per_rad;
+    }
+    s.active = true;
+    s.target_rad = target * L.target_rotation_rad.norm();
+    s.max_torque_Nm = effort * L.effort_fraction * L.max_torque_Nm;
+  }
+  w.SetServo(static_cast<int>(k), s);
+}
+
 std::string ScenarioRunner::Impl::ApplyLoads(double t) {
   const ModelDesc& md = d();
   World& w = *world;
@@ -12,6 +42,10 @@ std::string ScenarioRunner::Impl::ApplyLoads(double t) {
   sum_T = extra_T;
   for (size_t k = 0; k < sc.loads.size(); ++k) {
     const ScenarioLoad& L = sc.loads[k];
+    if (L.drive) {
+      ApplyDrive(k, t);
+      continue;
+    }
     const double f = L.phase == ScenarioLoad::Phase::kBetween ? between_factor
                      : L.phase == ScenarioLoad::Phase::kAlways ? 1.0
                      : attempt_on                              ? L.profile.Factor(t - attempt_start)

@@ -26,6 +26,10 @@ struct ScenarioRunner::Impl {
   std::vector<std::vector<float>> event_source;  // per cavitation row: the bubble's sound (its first kPopWindow_s)
   std::vector<Vec3> sum_F, sum_T, extra_F, extra_T;
   std::vector<BodyId> loaded_bodies;
+  // drives (loads with a target rotation): per load, its servo's zero (set when it starts), in
+  // load order; `drive_started` 0 until then
+  std::vector<Servo> drive_servo;
+  std::vector<char> drive_started;
   int64_t n_steps = 0, every = 1, step = 0;
   std::chrono::steady_clock::time_point t0;
   // repeated loading: baseline neutral zones, the last probed hypermobility, per-level ligaments
@@ -72,6 +76,8 @@ struct ScenarioRunner::Impl {
   void Record();
   // the loads at time t on the world; "" or why they cannot be applied (a non-finite sum: the run fails)
   std::string ApplyLoads(double t);
+  // load k, a drive: its servo at time t
+  void ApplyDrive(size_t k, double t);
   // the caller asked to stop (RunToEnd's predicate): the run fails as cancelled
   bool Cancelled() {
     if (!cancelled || !*cancelled || !(*cancelled)()) return false;

@@ -20,6 +20,19 @@ namespace spinelab::sim {
 
 // [SECTION] profiles
 
+void ScenarioLoad::DriveFactors(double t, double* target, double* effort) const {
+  const LoadProfile& P = profile;
+  const double f = P.Factor(t);
+  const double u = t - P.start_s;
+  if (u < 0) {
+    *target = 0, *effort = 0;
+  } else if (P.kind == LoadProfile::Kind::kRampHoldRelease && u >= P.ramp_s + P.hold_s) {
+    *target = 1, *effort = f;  // letting go: the effort falls, the tissues turn the body back
+  } else {
+    *target = f, *effort = 1;
+  }
+}
+
 double LoadProfile::Factor(double t) const {
   const double u = t - start_s;
   if (u < 0) return 0;
@@ -369,8 +382,13 @@ Expected<Scenario> LoadScenarioText(const std::string& text, const std::string& 
         L.body = r.Text(k + "body", "", {}, true);
         L.force_N = r.Vector(k + "force_N");
         L.torque_Nm = r.Vector(k + "torque_Nm");
-        if (!r.Node(k + "force_N") && !r.Node(k + "torque_Nm"))  // (a zero given on purpose is fine)
-          r.Error(r.Node(k + "body"), k + "force_N", "a load needs `force_N` or `torque_Nm` (neither is given)");
+        const bool drive = r.Node(k + "target_rotation_deg") != nullptr;
+        if (!drive && !r.Node(k + "force_N") && !r.Node(k + "torque_Nm"))  // (a zero given on purpose is fine)
+          r.Error(r.Node(k + "body"), k + "force_N", "a load needs `force_N` or `torque_Nm` (neither is given), or `target_rotation_deg` (a drive)");
+        if (drive)
+          for (const char* key : {"force_N", "torque_Nm", "point_mm", "frame"})
+            if (const toml::node* n = r.Node(k + key))
+              r.Error(n, k + key, "value " + ValueText(*n) + " is not allowed in a drive (a load with `target_rotation_deg`): the drive's torque comes from its servo; allowed: remove `" + key + "`, or make it a load of its own");
         L.point_m = r.Vector(k + "point_mm") * 1e-3;
         L.body_frame = r.Text(k + "frame", "world", {"world", "body"}) == "body";
         const std::string phase = r.Text(k + "phase", "attempt", {"attempt", "between", "always"});
@@ -378,6 +396,20 @@ Expected<Scenario> LoadScenarioText(const std::string& text, const std::string& 
                   : phase == "always" ? ScenarioLoad::Phase::kAlways
                                       : ScenarioLoad::Phase::kAttempt;
         L.profile = r.Profile(k);
+        // a drive: a target rotation instead of a force or a torque
+        if (r.Node(k + "target_rotation_deg")) {
+          L.drive = true;
+          L.target_rotation_rad = r.Vector(k + "target_rotation_deg") * kDegToRad;
+          L.reference_body = r.Text(k + "reference_body", "sacrum");
+          L.max_torque_Nm = r.Number(k + "max_torque_Nm", 0, true);
+          L.effort_fraction = r.Number(k + "effort_fraction", 1.0);
+          L.drive_stiffness_Nm_per_rad = r.Number(k + "drive_stiffness_Nm_per_deg", 50.0) * kRadToDeg;
+          L.drive_damping_Nms_per_rad = r.Number(k + "drive_damping_Nms_per_deg", 1.5) * kRadToDeg;
+        } else {
+          for (const char* key : {"reference_body", "max_torque_Nm", "effort_fraction", "drive_stiffness_Nm_per_deg", "drive_damping_Nms_per_deg"})
+            if (const toml::node* n = r.Node(k + key))
+              r.Error(n, k + key, "value " + ValueText(*n) + " is not allowed: a drive's key; allowed only with `target_rotation_deg` (a load without it is a fixed force or torque)");
+        }
         s.loads.push_back(L);
       }
     }

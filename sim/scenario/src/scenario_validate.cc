@@ -31,6 +31,11 @@ const KeyRange kRanges[] = {
     {"load.*.force_N", -1e4, 1e4, "N"},
     {"load.*.torque_Nm", -1e3, 1e3, "N·m"},
     {"load.*.point_mm", -500, 500, "mm"},
+    {"load.*.target_rotation_deg", -180, 180, "deg"},
+    {"load.*.max_torque_Nm", 0, 1000, "N·m"},
+    {"load.*.effort_fraction", 0, 1, "[-]"},
+    {"load.*.drive_stiffness_Nm_per_deg", 0.1, 1000, "N·m/deg"},
+    {"load.*.drive_damping_Nms_per_deg", 0, 100, "N·m·s/deg"},
     {"object.*.position_mm", -5000, 5000, "mm"},
     {"object.*.side", -1e3, 1e3, "[-] (a direction)"},
     {"object.*.offset_mm", -300, 300, "mm"},
@@ -195,6 +200,27 @@ std::vector<Diagnostic> Validate(const Scenario& s) {
     c.Vector(k + "torque_Nm", L.torque_Nm);
     c.Vector(k + "point_mm", L.point_m * 1e3);
     c.Profile(k, L.profile);
+    if (L.drive) {
+      // a drive: a servo towards the target rotation, limited by the muscles' effort
+      const Vec3 deg = L.target_rotation_rad * kRadToDeg;
+      c.Vector(k + "target_rotation_deg", deg);
+      if (!(deg.norm() > 0 && deg.norm() <= 180))
+        c.Error(k + "target_rotation_deg", "value [" + FormatNumber(deg.x()) + ", " + FormatNumber(deg.y()) + ", " + FormatNumber(deg.z()) +
+                                               "] is not allowed; allowed: a rotation vector (axis × angle) of length in (0, 180] deg");
+      if (L.reference_body.empty() || L.reference_body == L.body)
+        c.Error(k + "reference_body", "value '" + L.reference_body + "' is not allowed; allowed: a held body other than `body` ('" + L.body + "')");
+      if (L.reference_body != "sacrum" || s.pelvis != "fixed")
+        c.Error(k + "reference_body", "value '" + L.reference_body + "' with posture.pelvis = '" + s.pelvis +
+                                          "' is not allowed; allowed: \"sacrum\" with posture.pelvis = \"fixed\" (a drive turns a body against the held pelvis)");
+      c.Number(k + "max_torque_Nm", L.max_torque_Nm);
+      if (!(L.max_torque_Nm > 0)) c.Error(k + "max_torque_Nm", "value " + FormatNumber(L.max_torque_Nm) + " is out of range; allowed: (0, 1000] N·m");
+      c.Number(k + "effort_fraction", L.effort_fraction);
+      if (!(L.effort_fraction > 0)) c.Error(k + "effort_fraction", "value " + FormatNumber(L.effort_fraction) + " is out of range; allowed: (0, 1] [-]");
+      c.Number(k + "drive_stiffness_Nm_per_deg", L.drive_stiffness_Nm_per_rad * kDegToRad);
+      c.Number(k + "drive_damping_Nms_per_deg", L.drive_damping_Nms_per_rad * kDegToRad);
+      if (s.protocol.enabled)
+        c.Error(k + "target_rotation_deg", "a drive is not allowed in a protocol ([protocol] table); allowed: a load with `torque_Nm` or `force_N`");
+    }
     if (!s.protocol.enabled && L.phase != ScenarioLoad::Phase::kAttempt)
       c.Error(k + "phase", "only a scenario with a [protocol] table has phases; allowed here: attempt");
   }
@@ -293,6 +319,8 @@ std::vector<Diagnostic> Validate(const Scenario& s, const SpineParams& params) {
     if (!name.empty() && !is_body(name)) c.Error(key, "value '" + name + "' is not a body of the model; allowed: " + allowed);
   };
   for (size_t i = 0; i < s.loads.size(); ++i) body("load." + std::to_string(i) + ".body", s.loads[i].body);
+  for (size_t i = 0; i < s.loads.size(); ++i)
+    if (s.loads[i].drive) body("load." + std::to_string(i) + ".reference_body", s.loads[i].reference_body);
   for (size_t i = 0; i < s.objects.size(); ++i) {
     const ScenarioObject& o = s.objects[i];
     body("object." + std::to_string(i) + ".touch", o.touch);

@@ -12,6 +12,7 @@
 #include "bullet/bullet_world.h"
 #include "forces/assembly.h"
 #include "forces/element_type.h"
+#include "forces/servo.h"
 
 namespace spinelab::sim {
 
@@ -27,6 +28,8 @@ struct World::Impl {
   StepProfile profile;
   std::unique_ptr<internal::BulletWorld> bullet;
   std::vector<AppliedLoad> loads;     // (n_bodies)
+  std::vector<Servo> servos;          // (n_servos) set by SetServo
+  std::vector<ServoOutput> servo_out; // (n_servos) written by EvaluateForces
   std::vector<BodyKin> kin;           // (n_bodies) written by the kinematics phase
   ForceAssembly assembly;
   std::vector<Vec6> dv;               // (n_free) velocity change from the implicit solve
@@ -199,6 +202,35 @@ void World::SetAppliedLoad(BodyId body, const AppliedLoad& load) {
   impl_->loads[body] = load;
 }
 
+void World::SetServo(int index, const Servo& servo) {
+  SPINELAB_THROW_UNLESS(index >= 0, "servo index must be >= 0");
+  if (servo.active) {
+    const Model& m = model();
+    SPINELAB_THROW_UNLESS(servo.body >= 0 && servo.body < m.num_bodies() && m.free_index(servo.body) >= 0,
+                          "servo body must be a free body of the model");
+    SPINELAB_THROW_UNLESS(servo.reference == -1 || (servo.reference >= 0 && servo.reference < m.num_bodies() &&
+                                                    m.free_index(servo.reference) < 0),
+                          "servo reference must be a held (fixed) body or -1 (the ground)");
+    SPINELAB_THROW_UNLESS(servo.axis_A.allFinite() && std::abs(servo.axis_A.norm() - 1.0) < 1e-9, "servo axis must be a unit vector");
+    SPINELAB_THROW_UNLESS(servo.R_AB0.allFinite() && std::isfinite(servo.target_rad), "servo target and rest orientation must be finite");
+    SPINELAB_THROW_UNLESS(std::isfinite(servo.stiffness_Nm_per_rad) && servo.stiffness_Nm_per_rad >= 0 &&
+                              std::isfinite(servo.damping_Nms_per_rad) && servo.damping_Nms_per_rad >= 0 &&
+                              std::isfinite(servo.max_torque_Nm) && servo.max_torque_Nm >= 0,
+                          "servo stiffness, damping and max torque must be finite and >= 0");
+  }
+  if (static_cast<size_t>(index) >= impl_->servos.size()) {
+    impl_->servos.resize(index + 1);
+    impl_->servo_out.resize(index + 1);
+  }
+  impl_->servos[index] = servo;
+}
+
+ServoOutput World::servo_output(int index) const {
+  if (index < 0 || static_cast<size_t>(index) >= impl_->servo_out.size()) return {};
+  if (impl_->outputs_stale) outputs();
+  return impl_->servo_out[index];
+}
+
 void World::ClearAppliedLoads() {
   for (AppliedLoad& l : impl_->loads) l = AppliedLoad{};
 }
@@ -252,6 +284,9 @@ void World::Impl::EvaluateForces(ForceAssembly* asmb) {
       asmb->AddMass(k.free_index, b.mass_kg, I_W);
     }
   }
+  // servos (actuators between two bodies), in index order
+  for (size_t i = 0; i < servos.size(); ++i)
+    servo_out[i] = internal::AddServoTorque(servos[i], Kin(servos[i].reference), Kin(servos[i].body), asmb);
   // force elements: the table, in order (contact first)
   ForEachType([&](const ElementType& t, ElementContext& c) { t.AddForces(c, asmb); });
 }

@@ -41,6 +41,35 @@ struct AppliedLoad {
   bool in_body_frame = false;         ///< true: follower load turning with the body
 };
 
+/// A rotational servo between two bodies about one axis: an actuator (e.g. the muscles that turn
+/// one body against another) that moves body B's rotation relative to reference body A towards a
+/// target angle, with a torque saturated at a maximum (the actuator's strength):
+///   θ = a_A · RotationVector(R_AB · R_AB0ᵀ)      [rad] B's rotation relative to A since R_AB0
+///   τ = clamp(k·(θ_target − θ) − c·a·(ω_B − ω_A), −τ_max, τ_max)       [N·m]
+/// τ·a acts on B and −τ·a on A (a = R_WA·a_A in W). Below saturation its tangent (k, c along a)
+/// enters the implicit step, so a stiff servo is stable at any step; saturated, the torque is
+/// constant. Against a rotational spring k_s alone the servo settles at
+/// min(k·θ_target/(k + k_s), τ_max/k_s). The reference must be held (fixed) or the ground: a
+/// servo between two free bodies would couple them outside the band of the implicit system.
+struct Servo {
+  bool active = false;                ///< false: no torque
+  BodyId body = -1;                   ///< B: the driven body (free)
+  BodyId reference = -1;              ///< A: a held body, or -1 for the ground
+  Vec3 axis_A = Vec3::UnitZ();        ///< [-] unit axis, in A
+  Mat3 R_AB0 = Mat3::Identity();      ///< [-] the orientation of B in A at which θ = 0
+  double target_rad = 0;              ///< [rad] θ_target
+  double stiffness_Nm_per_rad = 0;    ///< [N·m/rad] k >= 0
+  double damping_Nms_per_rad = 0;     ///< [N·m·s/rad] c >= 0
+  double max_torque_Nm = 0;           ///< [N·m] τ_max >= 0
+};
+
+/// A servo's state at the last force evaluation (World::servo_output).
+struct ServoOutput {
+  double angle_rad = 0;               ///< [rad] θ
+  double torque_Nm = 0;               ///< [N·m] τ on B about a
+  bool saturated = false;             ///< |τ| = τ_max
+};
+
 /// Wall time per step phase, accumulated over all steps (StepProfile, like Box2D's profile).
 struct StepProfile {
   double forces_s = 0;                ///< [s] element forces and tangents
@@ -80,6 +109,12 @@ class World {
   /// Sets the external load on `body` (replaces any previous one).
   void SetAppliedLoad(BodyId body, const AppliedLoad& load);
   void ClearAppliedLoads();
+  /// Sets servo `index` (a new index adds servos; an inactive one does nothing). Throws for a
+  /// body that is not free, a reference that is not held (or -1), a non-unit axis or a negative
+  /// or non-finite gain, damping, limit or target.
+  void SetServo(int index, const Servo& servo);
+  /// Servo `index` at the last force evaluation (zero for an index never set).
+  ServoOutput servo_output(int index) const;
   /// Moves a fixed (held) body along a prescribed path: its pose and twist for the next step.
   /// The elements attached to it see the motion; nothing pushes it back (it is driven).
   void SetHeldBodyMotion(BodyId body, const Pose& X_WB, const Vec3& v_WB, const Vec3& w_WB);

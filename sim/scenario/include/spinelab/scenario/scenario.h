@@ -52,6 +52,21 @@ struct ScenarioLoad {
   Vec3 point_m = Vec3::Zero();        ///< [m] from the vertebral-body centroid, in the body's axes
   bool body_frame = false;            ///< turns with the body (follower load)
   LoadProfile profile;
+  /// A drive (docs/scenarios.md, "Drives"): `target_rotation_deg` given instead of a force or a
+  /// torque. The muscles turn `body` relative to the held `reference_body` towards the target
+  /// (World's Servo), with a torque limited to effort_fraction × max_torque_Nm; the tissues and
+  /// that limit decide how far the body turns.
+  bool drive = false;
+  Vec3 target_rotation_rad = Vec3::Zero();  ///< [rad] rotation vector in W at the drive's start (axis × angle), at factor 1
+  std::string reference_body = "sacrum";    ///< held body the rotation is measured against
+  double max_torque_Nm = 0;                 ///< [N·m] the muscles' maximal voluntary torque about the axis
+  double effort_fraction = 1;               ///< [-] (0, 1] of it the subject uses
+  double drive_stiffness_Nm_per_rad = 50 * kRadToDeg;  ///< [N·m/rad] servo gain (file: 50 N·m/deg)
+  double drive_damping_Nms_per_rad = 1.5 * kRadToDeg;  ///< [N·m·s/rad] servo damping (file: 1.5 N·m·s/deg)
+  /// A drive's factors at time t [s]: the target's (the profile up to its peak, then held at 1:
+  /// letting go is the effort falling, not a turn back) and the effort's (1 until a
+  /// ramp_hold_release profile's release, then the profile falling to 0; 0 before the start).
+  void DriveFactors(double t, double* target, double* effort) const;
   /// The force and the applied torque in W at profile factor f, on a body turned by R_WB.
   Vec3 Force_W(const Mat3& R_WB, double f) const { return f * (body_frame ? Vec3(R_WB * force_N) : force_N); }
   Vec3 Torque_W(const Mat3& R_WB, double f) const { return f * (body_frame ? Vec3(R_WB * torque_Nm) : torque_Nm); }
