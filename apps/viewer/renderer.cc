@@ -6,8 +6,11 @@
 #include <GL/gl.h>
 #include <GL/glext.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
+
+#include "spinelab/viz/meshes.h"
 
 namespace spinelab::viewer {
 
@@ -18,18 +21,31 @@ layout(location = 1) in vec3 normal;
 uniform mat4 mvp;
 uniform mat4 model;
 out vec3 n_world;
+out vec3 p_world;
 void main() {
   n_world = mat3(transpose(inverse(model))) * normal;
+  p_world = (model * vec4(position, 1.0)).xyz;
   gl_Position = mvp * vec4(position, 1.0);
 })";
+// what llvmpipe can afford per pixel: a sky/ground hemisphere term, one directional light from
+// over the viewer's shoulder, and a fake ambient occlusion that darkens what is close to the
+// floor (the blob shadows under the bones are draw items of their own)
 const char* kFragment = R"(#version 330 core
 in vec3 n_world;
+in vec3 p_world;
 uniform vec4 color;
 uniform vec3 light;
+uniform float floor_z;
 out vec4 frag;
 void main() {
-  float d = abs(dot(normalize(n_world), normalize(light)));
-  frag = vec4(color.rgb * (0.35 + 0.65 * d), color.a);
+  vec3 n = normalize(n_world);
+  if (!gl_FrontFacing) n = -n;
+  float sky = 0.5 + 0.5 * n.z;
+  vec3 ambient = mix(vec3(0.30, 0.28, 0.26), vec3(0.52, 0.55, 0.60), sky);
+  float d = max(dot(n, normalize(light)), 0.0);
+  float ao = floor_z > -1e8 ? mix(0.6, 1.0, clamp((p_world.z - floor_z) / 0.3, 0.0, 1.0)) : 1.0;
+  vec3 c = color.rgb * (ambient * ao + 0.72 * d * vec3(1.0, 0.97, 0.92));
+  frag = vec4(min(c, vec3(1.0)), color.a);
 })";
 
 unsigned Compile(unsigned kind, const char* src) {
@@ -46,62 +62,15 @@ unsigned Compile(unsigned kind, const char* src) {
   return s;
 }
 
-void Push(std::vector<float>* v, const Eigen::Vector3f& p, const Eigen::Vector3f& n) {
-  v->insert(v->end(), {p.x(), p.y(), p.z(), n.x(), n.y(), n.z()});
-}
-
-std::vector<float> BoxMesh() {
+// the unit mesh interleaved as (position, normal) per vertex
+std::vector<float> Interleaved(const viz::TriMesh& m) {
   std::vector<float> v;
-  for (int axis = 0; axis < 3; ++axis)
-    for (int sign : {-1, 1}) {
-      Eigen::Vector3f n = Eigen::Vector3f::Zero();
-      n[axis] = static_cast<float>(sign);
-      const int u = (axis + 1) % 3, w = (axis + 2) % 3;
-      Eigen::Vector3f c[4];
-      for (int k = 0; k < 4; ++k) {
-        c[k] = n;
-        c[k][u] = (k == 1 || k == 2) ? 1.f : -1.f;
-        c[k][w] = (k >= 2) ? 1.f : -1.f;
-      }
-      for (int k : {0, 1, 2, 0, 2, 3}) Push(&v, c[k], n);
-    }
-  return v;
-}
-
-std::vector<float> CylinderMesh(int segments = 24) {
-  std::vector<float> v;
-  for (int i = 0; i < segments; ++i) {
-    const float a0 = 2.f * static_cast<float>(M_PI) * i / segments, a1 = 2.f * static_cast<float>(M_PI) * (i + 1) / segments;
-    const Eigen::Vector3f r0(std::cos(a0), std::sin(a0), 0), r1(std::cos(a1), std::sin(a1), 0);
-    const Eigen::Vector3f z(0, 0, 1);
-    Push(&v, r0 - z, r0), Push(&v, r1 - z, r1), Push(&v, r1 + z, r1);
-    Push(&v, r0 - z, r0), Push(&v, r1 + z, r1), Push(&v, r0 + z, r0);
-    Push(&v, z, z), Push(&v, r0 + z, z), Push(&v, r1 + z, z);
-    Push(&v, -z, -z), Push(&v, r1 - z, -z), Push(&v, r0 - z, -z);
+  v.reserve(m.position.size() * 6);
+  for (size_t i = 0; i < m.position.size(); ++i) {
+    const Eigen::Vector3f& p = m.position[i];
+    const Eigen::Vector3f& n = m.normal[i];
+    v.insert(v.end(), {p.x(), p.y(), p.z(), n.x(), n.y(), n.z()});
   }
-  return v;
-}
-
-std::vector<float> SphereMesh(int rings = 12, int sectors = 20) {
-  std::vector<float> v;
-  auto p = [&](int i, int j) {
-    const float th = static_cast<float>(M_PI) * i / rings, ph = 2.f * static_cast<float>(M_PI) * j / sectors;
-    return Eigen::Vector3f(std::sin(th) * std::cos(ph), std::sin(th) * std::sin(ph), std::cos(th));
-  };
-  for (int i = 0; i < rings; ++i)
-    for (int j = 0; j < sectors; ++j) {
-      const Eigen::Vector3f a = p(i, j), b = p(i + 1, j), c = p(i + 1, j + 1), d = p(i, j + 1);
-      Push(&v, a, a), Push(&v, b, b), Push(&v, c, c);
-      Push(&v, a, a), Push(&v, c, c), Push(&v, d, d);
-    }
-  return v;
-}
-
-std::vector<float> PlaneMesh() {
-  std::vector<float> v;
-  const Eigen::Vector3f n(0, 0, 1);
-  const Eigen::Vector3f c[4] = {{-1, -1, 0}, {1, -1, 0}, {1, 1, 0}, {-1, 1, 0}};
-  for (int k : {0, 1, 2, 0, 2, 3}) Push(&v, c[k], n);
   return v;
 }
 }  // namespace
@@ -137,10 +106,8 @@ bool Renderer::Init() {
   u_model_ = glGetUniformLocation(program_, "model");
   u_color_ = glGetUniformLocation(program_, "color");
   u_light_ = glGetUniformLocation(program_, "light");
-  meshes_[static_cast<int>(viz::Mesh::kBox)] = Upload(BoxMesh());
-  meshes_[static_cast<int>(viz::Mesh::kCylinder)] = Upload(CylinderMesh());
-  meshes_[static_cast<int>(viz::Mesh::kSphere)] = Upload(SphereMesh());
-  meshes_[static_cast<int>(viz::Mesh::kPlane)] = Upload(PlaneMesh());
+  u_floor_ = glGetUniformLocation(program_, "floor_z");
+  for (int m = 0; m < kMeshes; ++m) meshes_[m] = Upload(Interleaved(viz::UnitMesh(static_cast<viz::Mesh>(m))));
   return true;
 }
 
@@ -164,13 +131,16 @@ void Renderer::Draw(const std::vector<viz::DrawItem>& items, const Camera& camer
   glBlendFunc(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA);
   glUseProgram(program_);
   const Eigen::Matrix4f VP = camera.Projection(static_cast<float>(width) / std::max(height, 1)) * camera.View();
-  const Eigen::Vector3f light = (camera.Eye() - camera.target).normalized() + Eigen::Vector3f(0, 0, 0.6f);
+  // the light from over the viewer's left shoulder and above
+  const Eigen::Matrix4f V = camera.View();
+  const Eigen::Vector3f light = (camera.Eye() - camera.target).normalized() + 0.8f * Eigen::Vector3f::UnitZ() -
+                                0.5f * V.block<1, 3>(0, 0).transpose();
   glUniform3f(u_light_, light.x(), light.y(), light.z());
-  // opaque first, then the translucent items without writing depth
-  for (int pass = 0; pass < 2; ++pass) {
-  glDepthMask(pass == 0 ? GL_TRUE : GL_FALSE);
-  for (const viz::DrawItem& it : items) {
-    if ((it.color.a < 1.f) != (pass == 1)) continue;
+  float floor_z = -1e9f;
+  for (const viz::DrawItem& it : items)
+    if (it.mesh == viz::Mesh::kPlane) floor_z = std::max(floor_z, it.model(2, 3));
+  glUniform1f(u_floor_, floor_z);
+  auto draw = [&](const viz::DrawItem& it) {
     const Eigen::Matrix4f mvp = VP * it.model;
     glUniformMatrix4fv(u_mvp_, 1, GL_FALSE, mvp.data());
     glUniformMatrix4fv(u_model_, 1, GL_FALSE, it.model.data());
@@ -178,7 +148,28 @@ void Renderer::Draw(const std::vector<viz::DrawItem>& items, const Camera& camer
     const MeshGL& m = meshes_[static_cast<int>(it.mesh)];
     glBindVertexArray(m.vao);
     glDrawArrays(GL_TRIANGLES, 0, m.count);
-  }
+  };
+  // opaque first; then the translucent items (shadows, tissue, capsules) without writing depth;
+  // then the skin as one layer: its depth first, then its colour where it is nearest
+  glDepthMask(GL_TRUE);
+  for (const viz::DrawItem& it : items)
+    if (it.color.a >= 1.f && !it.skin) draw(it);
+  glDepthMask(GL_FALSE);
+  for (const viz::DrawItem& it : items)
+    if (it.color.a < 1.f && !it.skin) draw(it);
+  bool any_skin = false;
+  for (const viz::DrawItem& it : items) any_skin = any_skin || it.skin;
+  if (any_skin) {
+    glDepthMask(GL_TRUE);
+    glColorMask(GL_FALSE, GL_FALSE, GL_FALSE, GL_FALSE);
+    for (const viz::DrawItem& it : items)
+      if (it.skin) draw(it);
+    glColorMask(GL_TRUE, GL_TRUE, GL_TRUE, GL_TRUE);
+    glDepthMask(GL_FALSE);
+    glDepthFunc(GL_LEQUAL);
+    for (const viz::DrawItem& it : items)
+      if (it.skin) draw(it);
+    glDepthFunc(GL_LESS);
   }
   glDepthMask(GL_TRUE);
   glBindVertexArray(0);

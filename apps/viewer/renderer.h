@@ -1,6 +1,7 @@
 #pragma once
-// OpenGL 3.3 core renderer of viz::DrawItem lists: unit meshes, one Lambert shader, an orbit
-// camera. Used only by spinelab-viewer.
+// OpenGL 3.3 core renderer of viz::DrawItem lists: the unit meshes (viz/meshes.h, uploaded once),
+// one shader (hemisphere + directional light + floor occlusion), the skin as one translucent
+// layer, an orbit camera. Used only by spinelab-viewer.
 #include <vector>
 
 #include "camera.h"
@@ -22,8 +23,9 @@ class Renderer {
   };
   MeshGL Upload(const std::vector<float>& interleaved);
   unsigned program_ = 0;
-  int u_mvp_ = -1, u_model_ = -1, u_color_ = -1, u_light_ = -1;
-  MeshGL meshes_[4];
+  static constexpr int kMeshes = static_cast<int>(viz::Mesh::kCount);
+  int u_mvp_ = -1, u_model_ = -1, u_color_ = -1, u_light_ = -1, u_floor_ = -1;
+  MeshGL meshes_[kMeshes];
 };
 
 }  // namespace spinelab::viewer

@@ -481,6 +481,8 @@ Skeleton BuildSkeleton(const sim::ModelDesc& model, const std::string& posture, 
   if (params) {
     sim::SpineBuildOptions o;
     o.limbs_pose = "standing";
+    o.arms = false;  // (the limbs as bodies replace the lumped arms)
+    o.muscle_tone = false;
     auto built = sim::BuildSpineModel(*params, subject, o);
     if (built) ref = std::move(built).value();
   }
