@@ -80,6 +80,9 @@ AppState MakeAppState(Recording rec, std::optional<Recording> rec2, const ViewSe
   s.speed = settings.speed;
   s.headless = settings.headless;
   s.frame = s.rec.frames.front();
+  // the bones show the figure; the trunk's contact slices are there to inspect contacts (panel)
+  s.scene.tissue = !s.rec.skeleton;
+  s.scene.skin = settings.skin;
   FrameFigure(&s);
   ApplyView(settings.view, &s);
   for (int i = 0; i < CountOf(kFacetQuantityNames); ++i)

@@ -41,6 +41,7 @@ bool ApplyView(const std::string& name, AppState* s);
 struct ViewSettings {
   std::string quantity = "capsule_strain";  ///< one of kFacetQuantityNames
   std::string view = "auto";                ///< one of kViewNames
+  bool skin = false;                        ///< the translucent body surface (--skin)
   float speed = 1;                          ///< [-]
   bool headless = false;                    ///< --frames: playback stops at the end instead of looping
 };

@@ -84,7 +84,7 @@ void ChooseView(const TechniqueAxes& t, Camera* c) {
   if (M > 0 && M >= F) {
     const Vec3 a = t.torque_axis_W.normalized();
     if (std::abs(a.dot(t.trunk_W)) > 0.7) {  // a twist: from the head end, behind or above
-      eye = 0.75 * t.trunk_W + 0.65 * (upright ? Vec3(-t.anterior_W) : up);
+      eye = 0.6 * t.trunk_W + 0.8 * (upright ? Vec3(-t.anterior_W) : up);
     } else {  // a bend: square to its plane, from the subject's left, a little above
       eye = a.dot(t.left_W) >= 0 ? a : Vec3(-a);
       eye += 0.25 * up;

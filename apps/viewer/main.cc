@@ -357,6 +357,7 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember(std::vector<std::string>(std::begin(kFacetQuantityNames), std::end(kFacetQuantityNames))));
   app.add_option("--view", o.settings.view, "auto (the view in which the technique shows: a twist from behind and above, a hang from the front), side, back, top or above_back")
       ->check(CLI::IsMember(std::vector<std::string>(std::begin(kViewNames), std::end(kViewNames))));
+  app.add_flag("--skin", o.settings.skin, "draw the translucent body surface around the bones (off by default: the facet colours read best without)");
   app.add_flag("--explore", o.source.explore, "keep simulating past the scenario's end and open the explore panel");
   app.add_option("--set", o.source.set, "scenario override key.path=value (repeatable)");
   app.add_option("--compare", o.source.compare, "two scenarios side by side (split view, same time)")->expected(2)->check(CLI::ExistingFile);

@@ -15,17 +15,25 @@
 namespace spinelab::viewer {
 
 namespace {
+// one draw call per unit mesh and pass: each piece's matrix, normal matrix and colour are
+// per-instance attributes (llvmpipe pays per draw call and per vertex, so a figure of ~500
+// pieces is ~10 instanced calls, and the normal matrix is not inverted per vertex)
 const char* kVertex = R"(#version 330 core
 layout(location = 0) in vec3 position;
 layout(location = 1) in vec3 normal;
-uniform mat4 mvp;
-uniform mat4 model;
+layout(location = 2) in mat4 i_model;
+layout(location = 6) in mat3 i_normal;
+layout(location = 9) in vec4 i_color;
+uniform mat4 vp;
 out vec3 n_world;
 out vec3 p_world;
+flat out vec4 v_color;
 void main() {
-  n_world = mat3(transpose(inverse(model))) * normal;
-  p_world = (model * vec4(position, 1.0)).xyz;
-  gl_Position = mvp * vec4(position, 1.0);
+  n_world = i_normal * normal;
+  vec4 p = i_model * vec4(position, 1.0);
+  p_world = p.xyz;
+  v_color = i_color;
+  gl_Position = vp * p;
 })";
 // what llvmpipe can afford per pixel: a sky/ground hemisphere term, one directional light from
 // over the viewer's shoulder, and a fake ambient occlusion that darkens what is close to the
@@ -33,7 +41,7 @@ void main() {
 const char* kFragment = R"(#version 330 core
 in vec3 n_world;
 in vec3 p_world;
-uniform vec4 color;
+flat in vec4 v_color;
 uniform vec3 light;
 uniform float floor_z;
 out vec4 frag;
@@ -44,8 +52,8 @@ void main() {
   vec3 ambient = mix(vec3(0.30, 0.28, 0.26), vec3(0.52, 0.55, 0.60), sky);
   float d = max(dot(n, normalize(light)), 0.0);
   float ao = floor_z > -1e8 ? mix(0.6, 1.0, clamp((p_world.z - floor_z) / 0.3, 0.0, 1.0)) : 1.0;
-  vec3 c = color.rgb * (ambient * ao + 0.72 * d * vec3(1.0, 0.97, 0.92));
-  frag = vec4(min(c, vec3(1.0)), color.a);
+  vec3 c = v_color.rgb * (ambient * ao + 0.72 * d * vec3(1.0, 0.97, 0.92));
+  frag = vec4(min(c, vec3(1.0)), v_color.a);
 })";
 
 unsigned Compile(unsigned kind, const char* src) {
@@ -86,6 +94,17 @@ Renderer::MeshGL Renderer::Upload(const std::vector<float>& data) {
   glVertexAttribPointer(0, 3, GL_FLOAT, GL_FALSE, 6 * sizeof(float), nullptr);
   glEnableVertexAttribArray(1);
   glVertexAttribPointer(1, 3, GL_FLOAT, GL_FALSE, 6 * sizeof(float), reinterpret_cast<void*>(3 * sizeof(float)));
+  // the per-instance attributes: model matrix (4 columns), normal matrix (3 columns), colour
+  glGenBuffers(1, &m.instances);
+  glBindBuffer(GL_ARRAY_BUFFER, m.instances);
+  constexpr int stride = kInstanceFloats * sizeof(float);
+  for (int k = 0; k < 8; ++k) {
+    const int loc = 2 + k, size = k < 4 ? 4 : k < 7 ? 3 : 4;
+    const int offset = k < 4 ? 4 * k : k < 7 ? 16 + 3 * (k - 4) : 25;
+    glEnableVertexAttribArray(loc);
+    glVertexAttribPointer(loc, size, GL_FLOAT, GL_FALSE, stride, reinterpret_cast<void*>(offset * sizeof(float)));
+    glVertexAttribDivisor(loc, 1);
+  }
   glBindVertexArray(0);
   m.count = static_cast<int>(data.size() / 6);
   return m;
@@ -102,9 +121,7 @@ bool Renderer::Init() {
     std::fprintf(stderr, "spinelab-viewer: the shader program does not link (OpenGL 3.3 core needed)\n");
     return false;
   }
-  u_mvp_ = glGetUniformLocation(program_, "mvp");
-  u_model_ = glGetUniformLocation(program_, "model");
-  u_color_ = glGetUniformLocation(program_, "color");
+  u_vp_ = glGetUniformLocation(program_, "vp");
   u_light_ = glGetUniformLocation(program_, "light");
   u_floor_ = glGetUniformLocation(program_, "floor_z");
   for (int m = 0; m < kMeshes; ++m) meshes_[m] = Upload(Interleaved(viz::UnitMesh(static_cast<viz::Mesh>(m))));
@@ -114,6 +131,7 @@ bool Renderer::Init() {
 Renderer::~Renderer() {
   for (MeshGL& m : meshes_) {
     if (m.vbo) glDeleteBuffers(1, &m.vbo);
+    if (m.instances) glDeleteBuffers(1, &m.instances);
     if (m.vao) glDeleteVertexArrays(1, &m.vao);
   }
   if (program_) glDeleteProgram(program_);
@@ -140,39 +158,48 @@ void Renderer::Draw(const std::vector<viz::DrawItem>& items, const Camera& camer
   for (const viz::DrawItem& it : items)
     if (it.mesh == viz::Mesh::kPlane) floor_z = std::max(floor_z, it.model(2, 3));
   glUniform1f(u_floor_, floor_z);
-  auto draw = [&](const viz::DrawItem& it) {
-    const Eigen::Matrix4f mvp = VP * it.model;
-    glUniformMatrix4fv(u_mvp_, 1, GL_FALSE, mvp.data());
-    glUniformMatrix4fv(u_model_, 1, GL_FALSE, it.model.data());
-    glUniform4f(u_color_, it.color.r, it.color.g, it.color.b, it.color.a);
-    const MeshGL& m = meshes_[static_cast<int>(it.mesh)];
-    glBindVertexArray(m.vao);
-    glDrawArrays(GL_TRIANGLES, 0, m.count);
+  glUniformMatrix4fv(u_vp_, 1, GL_FALSE, VP.data());
+  // draws the items `take` selects: per mesh, their instances in one call
+  std::vector<float> inst;
+  auto draw = [&](auto take) {
+    for (int mesh = 0; mesh < kMeshes; ++mesh) {
+      inst.clear();
+      for (const viz::DrawItem& it : items) {
+        if (static_cast<int>(it.mesh) != mesh || !take(it)) continue;
+        const Eigen::Matrix3f N = it.model.block<3, 3>(0, 0).inverse().transpose();
+        inst.insert(inst.end(), it.model.data(), it.model.data() + 16);
+        inst.insert(inst.end(), N.data(), N.data() + 9);
+        inst.insert(inst.end(), {it.color.r, it.color.g, it.color.b, it.color.a});
+      }
+      if (inst.empty()) continue;
+      const MeshGL& m = meshes_[mesh];
+      glBindBuffer(GL_ARRAY_BUFFER, m.instances);
+      glBufferData(GL_ARRAY_BUFFER, static_cast<GLsizeiptr>(inst.size() * sizeof(float)), inst.data(), GL_STREAM_DRAW);
+      glBindVertexArray(m.vao);
+      glDrawArraysInstanced(GL_TRIANGLES, 0, m.count, static_cast<int>(inst.size() / kInstanceFloats));
+    }
   };
   // opaque first; then the translucent items (shadows, tissue, capsules) without writing depth;
   // then the skin as one layer: its depth first, then its colour where it is nearest
   glDepthMask(GL_TRUE);
-  for (const viz::DrawItem& it : items)
-    if (it.color.a >= 1.f && !it.skin) draw(it);
+  draw([](const viz::DrawItem& it) { return it.color.a >= 1.f && !it.skin; });
   glDepthMask(GL_FALSE);
-  for (const viz::DrawItem& it : items)
-    if (it.color.a < 1.f && !it.skin) draw(it);
+  draw([](const viz::DrawItem& it) { return it.color.a < 1.f && !it.skin; });
   bool any_skin = false;
   for (const viz::DrawItem& it : items) any_skin = any_skin || it.skin;
   if (any_skin) {
     glDepthMask(GL_TRUE);
     glColorMask(GL_FALSE, GL_FALSE, GL_FALSE, GL_FALSE);
-    for (const viz::DrawItem& it : items)
-      if (it.skin) draw(it);
+    draw([](const viz::DrawItem& it) { return it.skin; });
     glColorMask(GL_TRUE, GL_TRUE, GL_TRUE, GL_TRUE);
     glDepthMask(GL_FALSE);
     glDepthFunc(GL_LEQUAL);
-    for (const viz::DrawItem& it : items)
-      if (it.skin) draw(it);
+    draw([](const viz::DrawItem& it) { return it.skin; });
     glDepthFunc(GL_LESS);
   }
   glDepthMask(GL_TRUE);
   glBindVertexArray(0);
+  glBindBuffer(GL_ARRAY_BUFFER, 0);
   glUseProgram(0);
 }
 

@@ -18,13 +18,14 @@ class Renderer {
 
  private:
   struct MeshGL {
-    unsigned vao = 0, vbo = 0;
+    unsigned vao = 0, vbo = 0, instances = 0;  // instances: the per-piece attributes, refilled per draw
     int count = 0;
   };
   MeshGL Upload(const std::vector<float>& interleaved);
   unsigned program_ = 0;
   static constexpr int kMeshes = static_cast<int>(viz::Mesh::kCount);
-  int u_mvp_ = -1, u_model_ = -1, u_color_ = -1, u_light_ = -1, u_floor_ = -1;
+  static constexpr int kInstanceFloats = 29;  // model matrix 16, normal matrix 9, colour 4
+  int u_vp_ = -1, u_light_ = -1, u_floor_ = -1;
   MeshGL meshes_[kMeshes];
 };
 

@@ -32,7 +32,7 @@ TriMesh Radial(const std::function<float(const V3&)>& R, int rings, int sectors)
   for (int i = 0; i <= rings; ++i)
     for (int j = 0; j < sectors; ++j) {
       const float th = kPiF * i / rings, ph = 2 * kPiF * j / sectors;
-      const V3 u = dir(th, ph);
+      const V3 u = i == 0 ? V3(0, 0, 1) : i == rings ? V3(0, 0, -1) : dir(th, ph);  // the poles exactly
       const V3 p = R(u) * u;
       constexpr float h = 1e-3f;
       V3 n;

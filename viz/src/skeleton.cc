@@ -233,38 +233,34 @@ Mat3 Turn(const Vec3& from, const Vec3& to) {
   return Eigen::Quaterniond::FromTwoVectors(from.normalized(), to.normalized()).toRotationMatrix();
 }
 
-// the pose of the lumped limbs: directions of the upper arm, the forearm, the thigh and the
-// shank, in W (`world`) or in the carrier's own axes (x anterior, y left, z cranial)
+// the pose of the lumped limbs: directions (W) of the upper arm, the forearm, the thigh and the
+// shank at the run's first frame
 struct LimbPose {
-  bool world = false;
   Vec3 upper_arm{0, 0, -1}, forearm{0, 0, -1}, thigh{0, 0, -1}, shank{0, 0, -1};
 };
-// fwd: the pelvis's anterior, level (W)
-LimbPose PostureLimbs(const std::string& posture, const Vec3& fwd) {
+// fwd: the body's front, level; head: from the pelvis towards the head, level (W)
+LimbPose PostureLimbs(const std::string& posture, const Vec3& fwd, const Vec3& head) {
   LimbPose p;
   const Vec3 down(0, 0, -1), up(0, 0, 1);
   if (posture == "seated") {  // thighs level forwards, shanks down, hands on the thighs
-    p.world = true;
     p.thigh = fwd + 0.05 * down, p.shank = down + 0.1 * fwd;
     p.upper_arm = down + 0.35 * fwd, p.forearm = fwd + 0.35 * down;
   } else if (posture == "kneeling") {  // thighs down, shanks back on the floor; arms forwards
-    p.world = true;
     p.thigh = down, p.shank = -fwd + 0.05 * down;
     p.upper_arm = fwd + 0.3 * up, p.forearm = fwd + 0.3 * up;
   } else if (posture == "quadruped") {  // on hands and knees
-    p.world = true;
-    p.thigh = down, p.shank = -fwd + 0.05 * down;
-    p.upper_arm = down + 0.05 * fwd, p.forearm = down + 0.05 * fwd;
+    p.thigh = down, p.shank = -head + 0.05 * down;
+    p.upper_arm = down + 0.05 * head, p.forearm = down + 0.05 * head;
   } else if (posture == "hanging") {  // arms overhead (just in front of the head), legs down
-    p.world = true;
     p.upper_arm = up + 0.08 * fwd, p.forearm = up + 0.08 * fwd;
   } else if (posture == "side_lying") {  // the side posture: hips and knees bent, arms forwards
-    p.thigh = Vec3(0.75, 0, -0.65), p.shank = Vec3(-0.2, 0, -1);
-    p.upper_arm = Vec3(1, 0, -0.4), p.forearm = Vec3(1, 0, 0.1);
-  } else if (posture == "standing") {
-    p.world = true;  // legs plumb under the pelvis whatever the trunk does; arms at the sides
+    p.thigh = 0.75 * fwd - 0.65 * head, p.shank = -head - 0.25 * fwd;
+    p.upper_arm = fwd - 0.3 * head, p.forearm = fwd + 0.1 * head;
+  } else if (posture == "supine" || posture == "prone") {  // straight, along the floor, arms at the sides
+    p.thigh = p.shank = -head + 0.02 * down;
+    p.upper_arm = p.forearm = -head + 0.02 * down;
   }
-  return p;  // supine, prone: straight, arms at the sides of the trunk
+  return p;  // standing: legs plumb under the pelvis whatever the trunk does, arms at the sides
 }
 
 // the lumped arms (on T2) and legs (on the pelvis) from the reference model's limb bodies (the
@@ -282,20 +278,21 @@ void AddLumpedLimbs(const sim::ModelDesc& model, const sim::ModelDesc& ref, cons
   // the scene's pose of a reference carrier: M maps the reference's W to the scene's W
   const Pose M_arm = model.bodies[t2].X_WB * ref.bodies[rt2].X_WB.Inverse();
   const Pose M_leg = model.bodies[pelvis].X_WB * ref.bodies[rpelvis].X_WB.Inverse();
-  Vec3 fwd = model.bodies[pelvis].X_WB.R.col(0);
-  fwd.z() = 0;
-  if (fwd.norm() < 0.3) fwd = Vec3(model.bodies[pelvis].X_WB.R.col(2).x(), model.bodies[pelvis].X_WB.R.col(2).y(), 0);
-  fwd = fwd.norm() > 1e-6 ? Vec3(fwd.normalized()) : Vec3(Vec3::UnitX());
-  const LimbPose lp = PostureLimbs(posture, fwd);
-  // a direction of the pose in the reference's W
-  auto target = [&](const Vec3& d, const Pose& M, int carrier) {
-    const Vec3 w = lp.world ? d : Vec3(model.bodies[carrier].X_WB.R * d);
-    return Vec3(M.R.transpose() * w.normalized());
+  auto level = [](Vec3 v, const Vec3& otherwise) {
+    v.z() = 0;
+    return v.norm() > 0.3 ? Vec3(v.normalized()) : otherwise;
   };
+  const int t1 = model.FindBody("T1");
+  const Vec3 head = level(model.bodies[t1 >= 0 ? t1 : t2].X_WB.p - model.bodies[pelvis].X_WB.p, Vec3::UnitX());
+  const Vec3 fwd = level(model.bodies[pelvis].X_WB.R.col(0), head);
+  const LimbPose lp = PostureLimbs(posture, fwd, head);
+  // a direction of the pose (W) in the reference's W
+  auto target = [&](const Vec3& d, const Pose& M, int) { return Vec3(M.R.transpose() * d.normalized()); };
   for (const char* side : {" L", " R"}) {
     const std::string s = side;
     const int sgn = s == " L" ? 1 : -1;
-    auto mirror = [&](Vec3 d) { return lp.world ? d : Vec3(d.x(), d.y() * sgn, d.z()); };
+    auto mirror = [&](const Vec3& d) { return d; };  // the poses are symmetric in W
+    (void)sgn;
     // arms: the upper arm about the shoulder, the forearm about the elbow
     const Vec3 gh = joint_W("glenohumeral" + s), el = joint_W("elbow" + s);
     const Mat3 Q1 = Turn(el - gh, target(mirror(lp.upper_arm), M_arm, t2));
@@ -516,8 +513,8 @@ Skeleton BuildSkeleton(const sim::ModelDesc& model, const std::string& posture, 
   if (posture == "seated" && !seat && sacrum >= 0) {  // a stool under the ischia
     const Pose& X = model.bodies[sacrum].X_WB;
     const Vec3 top = X * (model.bodies[sacrum].p_BoV_B + Vec3(0.06, 0, -0.17));
-    const Pose X_seat{Mat3::Identity(), Vec3(top.x() + 0.08, top.y(), top.z() - 0.025)};
-    const Vec3 half(0.22, 0.22, 0.025);
+    const Pose X_seat{Mat3::Identity(), Vec3(top.x() + 0.12, top.y(), top.z() - 0.025)};
+    const Vec3 half(0.24, 0.23, 0.025);
     sk.bones.push_back(Piece(-1, Mesh::kRoundBox, X_seat, half, kWood, "chair seat"));
     AddSeatLegs(X_seat, half, floor_z > -1e8 ? floor_z : top.z() - 0.45, &sk.bones);
   }
