@@ -63,7 +63,7 @@ void FrameDrawList(const std::vector<viz::DrawItem>& items, Camera* c) {
   Eigen::Vector3f lo = Eigen::Vector3f::Constant(1e9f), hi = -lo;
   int n = 0;
   for (const viz::DrawItem& it : items) {
-    if (it.mesh == viz::Mesh::kPlane || it.skin || it.color.a < 1.f) continue;
+    if (it.body < 0 || it.mesh == viz::Mesh::kPlane || it.skin || it.color.a < 1.f) continue;  // the figure only
     const Eigen::Vector3f p = it.model.block<3, 1>(0, 3);
     const float r = it.model.block<3, 3>(0, 0).colwise().norm().maxCoeff();  // the piece's half size
     lo = lo.cwiseMin(p - Eigen::Vector3f::Constant(r));
@@ -79,6 +79,11 @@ void FrameDrawList(const std::vector<viz::DrawItem>& items, Camera* c) {
 void ChooseView(const TechniqueAxes& t, Camera* c) {
   const Vec3 up = Vec3::UnitZ();
   const bool upright = std::abs(t.trunk_W.dot(up)) > 0.5;
+  // of a direction and its opposite: the one above the floor, else the one on the subject's left
+  auto side = [&](const Vec3& v) {
+    if (std::abs(v.dot(up)) > 0.3) return v.dot(up) > 0 ? v : Vec3(-v);
+    return v.dot(t.left_W) >= 0 || std::abs(t.left_W.dot(up)) > 0.7 ? v : Vec3(-v);
+  };
   Vec3 eye;
   const double M = t.torque_Nm, F = 0.1 * t.force_N;  // [N·m] forces at a 0.1 m lever
   if (M > 0 && M >= F) {
@@ -86,20 +91,18 @@ void ChooseView(const TechniqueAxes& t, Camera* c) {
     if (std::abs(a.dot(t.trunk_W)) > 0.7) {  // a twist: from the head end, behind or above
       eye = 0.6 * t.trunk_W + 0.8 * (upright ? Vec3(-t.anterior_W) : up);
     } else {  // a bend: square to its plane, from the subject's left, a little above
-      eye = a.dot(t.left_W) >= 0 ? a : Vec3(-a);
-      eye += 0.25 * up;
+      eye = side(a) + 0.25 * up;
     }
   } else if (F > 0 && std::abs(t.force_axis_W.normalized().dot(t.trunk_W)) < 0.7) {  // a push across the trunk
     eye = t.trunk_W.cross(t.force_axis_W.normalized());
     if (eye.norm() < 1e-6) eye = t.left_W;
-    if (eye.dot(t.left_W) < 0) eye = -eye;
-    eye = eye.normalized() + 0.35 * up;
+    eye = side(eye.normalized()) + 0.35 * up;
   } else if (F > 0 || t.hanging || upright) {  // a traction or a hang: from the front and side
     eye = 0.8 * t.anterior_W + 0.6 * t.left_W;
     eye.z() = 0;
     eye = eye.normalized() + 0.2 * up;
   } else {
-    eye = t.left_W + 0.3 * up;
+    eye = side(t.left_W) + 0.3 * up;
   }
   eye.normalize();
   c->yaw_rad = static_cast<float>(std::atan2(eye.y(), eye.x()));

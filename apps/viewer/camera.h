@@ -31,8 +31,8 @@ inline constexpr const char* kViewNames[] = {"auto", "side", "back", "top", "abo
 bool SetView(const std::string& name, Camera* camera);
 /// Frames the bodies: target at their centre, distance to fit.
 void FrameBodies(const viz::Frame& frame, Camera* camera);
-/// Frames the figure as drawn: target at the centre of the drawn pieces (the floor, the shadows
-/// and the skin left out), distance to fit them all in the view's height.
+/// Frames the figure as drawn: target at the centre of the bodies' drawn pieces (the scene's
+/// objects, the shadows and the skin left out), distance to fit them all in the view's height.
 void FrameDrawList(const std::vector<viz::DrawItem>& items, Camera* camera);
 
 /// What a technique does to the trunk, for choosing the view in which it shows: the dominant

@@ -49,10 +49,10 @@ void main() {
   vec3 n = normalize(n_world);
   if (!gl_FrontFacing) n = -n;
   float sky = 0.5 + 0.5 * n.z;
-  vec3 ambient = mix(vec3(0.30, 0.28, 0.26), vec3(0.52, 0.55, 0.60), sky);
+  vec3 ambient = mix(vec3(0.42, 0.40, 0.38), vec3(0.62, 0.64, 0.68), sky);
   float d = max(dot(n, normalize(light)), 0.0);
   float ao = floor_z > -1e8 ? mix(0.6, 1.0, clamp((p_world.z - floor_z) / 0.3, 0.0, 1.0)) : 1.0;
-  vec3 c = v_color.rgb * (ambient * ao + 0.72 * d * vec3(1.0, 0.97, 0.92));
+  vec3 c = v_color.rgb * (ambient * ao + 0.6 * d * vec3(1.0, 0.97, 0.92));
   frag = vec4(min(c, vec3(1.0)), v_color.a);
 })";
 

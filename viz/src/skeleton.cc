@@ -239,7 +239,8 @@ struct LimbPose {
   Vec3 upper_arm{0, 0, -1}, forearm{0, 0, -1}, thigh{0, 0, -1}, shank{0, 0, -1};
 };
 // fwd: the body's front, level; head: from the pelvis towards the head, level (W)
-LimbPose PostureLimbs(const std::string& posture, const Vec3& fwd, const Vec3& head) {
+// trunk: from the pelvis towards the head (W, not levelled)
+LimbPose PostureLimbs(const std::string& posture, const Vec3& fwd, const Vec3& head, const Vec3& trunk) {
   LimbPose p;
   const Vec3 down(0, 0, -1), up(0, 0, 1);
   if (posture == "seated") {  // thighs level forwards, shanks down, hands on the thighs
@@ -258,7 +259,7 @@ LimbPose PostureLimbs(const std::string& posture, const Vec3& fwd, const Vec3& h
     p.upper_arm = fwd - 0.3 * head, p.forearm = fwd + 0.1 * head;
   } else if (posture == "supine" || posture == "prone") {  // straight, along the floor, arms at the sides
     p.thigh = p.shank = -head + 0.02 * down;
-    p.upper_arm = p.forearm = -head + 0.02 * down;
+    p.upper_arm = p.forearm = -trunk;
   }
   return p;  // standing: legs plumb under the pelvis whatever the trunk does, arms at the sides
 }
@@ -285,7 +286,8 @@ void AddLumpedLimbs(const sim::ModelDesc& model, const sim::ModelDesc& ref, cons
   const int t1 = model.FindBody("T1");
   const Vec3 head = level(model.bodies[t1 >= 0 ? t1 : t2].X_WB.p - model.bodies[pelvis].X_WB.p, Vec3::UnitX());
   const Vec3 fwd = level(model.bodies[pelvis].X_WB.R.col(0), head);
-  const LimbPose lp = PostureLimbs(posture, fwd, head);
+  const Vec3 trunk = (model.bodies[t1 >= 0 ? t1 : t2].X_WB.p - model.bodies[pelvis].X_WB.p).normalized();
+  const LimbPose lp = PostureLimbs(posture, fwd, head, trunk);
   // a direction of the pose (W) in the reference's W
   auto target = [&](const Vec3& d, const Pose& M, int) { return Vec3(M.R.transpose() * d.normalized()); };
   for (const char* side : {" L", " R"}) {
