@@ -133,7 +133,7 @@ TriMesh Plane() {
 // profile of a capsule: rounded ends over the last 30 % of each half
 std::vector<Eigen::Vector2f> CapsuleProfile() {
   std::vector<Eigen::Vector2f> rz;
-  constexpr int kCap = 6;
+  constexpr int kCap = 3;
   constexpr float cap = 0.3f;
   for (int k = 0; k <= kCap; ++k) {  // lower cap: pole to equator
     const float a = 0.5f * kPiF * k / kCap;
@@ -153,7 +153,7 @@ std::vector<Eigen::Vector2f> LongBoneProfile() {
   constexpr float shaft = 0.45f, head = 0.18f, flare = 0.45f;  // head: the rounded end's height
   auto end = [&](float sign, bool up) {
     std::vector<Eigen::Vector2f> e;
-    constexpr int kHead = 5, kFlare = 6;
+    constexpr int kHead = 3, kFlare = 4;
     for (int k = 0; k <= kHead; ++k) {  // the rounded end: pole to its rim
       const float a = 0.5f * kPiF * k / kHead;
       e.emplace_back(std::sin(a), sign * (1 - head * (1 - std::cos(a))));
@@ -202,12 +202,12 @@ TriMesh UnitMesh(Mesh mesh) {
   switch (mesh) {
     case Mesh::kBox: return Box();
     case Mesh::kCylinder: return Cylinder(20);
-    case Mesh::kSphere: return Radial([](const V3&) { return 1.f; }, 10, 16);
+    case Mesh::kSphere: return Radial([](const V3&) { return 1.f; }, 8, 14);
     case Mesh::kPlane: return Plane();
-    case Mesh::kCapsule: return Revolve(CapsuleProfile(), 12);
+    case Mesh::kCapsule: return Revolve(CapsuleProfile(), 8);
     case Mesh::kRoundBox:
-      return Radial([](const V3& u) { return 1.f / std::pow(std::pow(u.x(), 4.f) + std::pow(u.y(), 4.f) + std::pow(u.z(), 4.f), 0.25f); }, 10, 16);
-    case Mesh::kLongBone: return Revolve(LongBoneProfile(), 12);
+      return Radial([](const V3& u) { return 1.f / std::pow(std::pow(u.x(), 4.f) + std::pow(u.y(), 4.f) + std::pow(u.z(), 4.f), 0.25f); }, 6, 8);
+    case Mesh::kLongBone: return Revolve(LongBoneProfile(), 10);
     case Mesh::kSkull: return Radial(SkullRadius, 20, 28);
     case Mesh::kCount: break;
   }
