@@ -75,10 +75,9 @@ void Ends(const sim::GeometryPrimitive& g, Vec3* a, Vec3* b) {
 
 // [SECTION] parts
 
-// a hand from the wrist w along the unit direction d (length L, the palm facing `palm`, the
-// thumb towards `thumb`): palm, four fingers, the thumb
-void AddHand(int body, const Vec3& w, const Vec3& d, const Vec3& palm, const Vec3& thumb, double L, const Rgba& c,
-             std::vector<Bone>* out) {
+// a hand from the wrist w along the unit direction d (palm length L, the thumb towards
+// `thumb`): palm, four fingers, the thumb
+void AddHand(int body, const Vec3& w, const Vec3& d, const Vec3& thumb, double L, const Rgba& c, std::vector<Bone>* out) {
   const Vec3 across = (thumb - thumb.dot(d) * d).normalized();
   const Vec3 normal = d.cross(across);  // palm-to-back (either sign: the palm is symmetric)
   const double w_half = 0.45 * L;       // [m] half the palm's breadth
@@ -91,10 +90,9 @@ void AddHand(int body, const Vec3& w, const Vec3& d, const Vec3& palm, const Vec
   }
   const Vec3 t0 = w + d * 0.25 * L + across * w_half, t1 = t0 + (0.6 * d + 0.8 * across).normalized() * 0.65 * L;
   out->push_back(Segment(body, Mesh::kCapsule, t0, t1, 0.11 * L, 0.11 * L, normal, c, "thumb"));
-  (void)palm;
 }
 
-// the pieces of one body part (bone shapes); false for a part this does not draw (facets)
+// the pieces of one body part (bone shapes); none for the facets (drawn as joints)
 void PartPieces(int body, const std::string& body_name, const sim::GeometryPrimitive& g, std::vector<Bone>* out) {
   const std::string& n = g.part;
   if (StartsWith(n, "facet")) return;
@@ -124,7 +122,7 @@ void PartPieces(int body, const std::string& body_name, const sim::GeometryPrimi
     out->push_back(Segment(body, Mesh::kLongBone, a - side * 0.9 * r - axis * 0.012, b - side * 0.9 * r, 1.1 * r, 1.1 * r, side,
                            kBoneColor, "ulna"));
   } else if (n == "hand") {  // palm forwards, thumb lateral (anatomical pose)
-    AddHand(body, a, axis, Vec3::UnitX(), lat, (b - a).norm(), kBoneColor, out);
+    AddHand(body, a, axis, lat, (b - a).norm(), kBoneColor, out);
   } else if (n == "foot") {  // heel behind, toes in front, the arch above the sole
     const double L = (b - a).norm();
     const Vec3 up = Vec3::UnitZ();
@@ -289,15 +287,13 @@ void AddLumpedLimbs(const sim::ModelDesc& model, const sim::ModelDesc& ref, cons
   const Vec3 trunk = (model.bodies[t1 >= 0 ? t1 : t2].X_WB.p - model.bodies[pelvis].X_WB.p).normalized();
   const LimbPose lp = PostureLimbs(posture, fwd, head, trunk);
   // a direction of the pose (W) in the reference's W
-  auto target = [&](const Vec3& d, const Pose& M, int) { return Vec3(M.R.transpose() * d.normalized()); };
+  // (the poses are symmetric in W: both sides take the same directions)
+  auto target = [&](const Vec3& d, const Pose& M) { return Vec3(M.R.transpose() * d.normalized()); };
   for (const char* side : {" L", " R"}) {
     const std::string s = side;
-    const int sgn = s == " L" ? 1 : -1;
-    auto mirror = [&](const Vec3& d) { return d; };  // the poses are symmetric in W
-    (void)sgn;
     // arms: the upper arm about the shoulder, the forearm about the elbow
     const Vec3 gh = joint_W("glenohumeral" + s), el = joint_W("elbow" + s);
-    const Mat3 Q1 = Turn(el - gh, target(mirror(lp.upper_arm), M_arm, t2));
+    const Mat3 Q1 = Turn(el - gh, target(lp.upper_arm, M_arm));
     const Pose T_ua = RotAbout(gh, Q1);
     const Vec3 el1 = T_ua * el;
     const int rf = ref.FindBody("forearm and hand" + s);
@@ -305,12 +301,12 @@ void AddLumpedLimbs(const sim::ModelDesc& model, const sim::ModelDesc& ref, cons
     if (rf >= 0)
       for (const auto& g : ref.bodies[rf].geometry)
         if (g.part == "forearm") wr = T_ua * (ref.bodies[rf].X_WB * (g.X_BG * Vec3(0, 0, g.size_m.z())));
-    const Pose T_fa = RotAbout(el1, Turn(wr - el1, target(mirror(lp.forearm), M_arm, t2))) * T_ua;
+    const Pose T_fa = RotAbout(el1, Turn(wr - el1, target(lp.forearm, M_arm))) * T_ua;
     // legs: the thigh about the hip, the shank and foot about the knee
     const Vec3 hip = joint_W("hip" + s), knee = joint_W("knee" + s);
-    const Pose T_th = RotAbout(hip, Turn(knee - hip, target(mirror(lp.thigh), M_leg, pelvis)));
+    const Pose T_th = RotAbout(hip, Turn(knee - hip, target(lp.thigh, M_leg)));
     const Vec3 knee1 = T_th * knee, ankle1 = T_th * joint_W("ankle" + s);
-    const Pose T_sh = RotAbout(knee1, Turn(ankle1 - knee1, target(mirror(lp.shank), M_leg, pelvis))) * T_th;
+    const Pose T_sh = RotAbout(knee1, Turn(ankle1 - knee1, target(lp.shank, M_leg))) * T_th;
     const struct {
       const char* name;
       int carrier, ref_carrier;
@@ -438,7 +434,7 @@ void AddPadHands(const sim::ModelDesc& model, int b, std::vector<Bone>* out) {
       const double off = hands == 2 ? (k == 0 ? -0.5 : 0.5) * h[across] : 0.0;
       const double L = std::clamp(1.2 * h[along], 0.08, 0.11);  // [m] the palm
       const Vec3 wrist = sh.center_B + across_B * off - along_B * 0.6 * L + normal_B * 0.3 * h[thin];
-      AddHand(b, wrist, along_B, normal_B, across_B * (k == 0 ? -1 : 1), L, kHandColor, out);
+      AddHand(b, wrist, along_B, across_B * (k == 0 ? -1 : 1), L, kHandColor, out);
       // the forearm: from the wrist up and back, away from the patient
       const Vec3 elbow = wrist + (normal_B * 0.85 - along_B * 0.5).normalized() * 0.26;
       out->push_back(Segment(b, Mesh::kCapsule, wrist - along_B * 0.01, elbow, 0.028, 0.024, across_B, kHandColor, "forearm (practitioner)"));
