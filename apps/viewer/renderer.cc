@@ -190,12 +190,15 @@ void Renderer::Draw(const std::vector<viz::DrawItem>& items, const Camera& camer
   if (any_skin) {
     glDepthMask(GL_TRUE);
     glColorMask(GL_FALSE, GL_FALSE, GL_FALSE, GL_FALSE);
+    glEnable(GL_CULL_FACE);  // (the pieces are closed and wound outwards: their front faces only)
+    glCullFace(GL_BACK);
     draw([](const viz::DrawItem& it) { return it.skin; });
     glColorMask(GL_TRUE, GL_TRUE, GL_TRUE, GL_TRUE);
     glDepthMask(GL_FALSE);
     glDepthFunc(GL_LEQUAL);
     draw([](const viz::DrawItem& it) { return it.skin; });
     glDepthFunc(GL_LESS);
+    glDisable(GL_CULL_FACE);
   }
   glDepthMask(GL_TRUE);
   glBindVertexArray(0);
