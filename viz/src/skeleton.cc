@@ -404,16 +404,13 @@ void AddSkin(const sim::ModelDesc& model, const std::vector<Bone>& bones, std::v
 }
 
 // a practitioner's or partner's hand pad as hands and forearms: the palm over the pad, the
-// fingers along its length, the forearm away from the patient (from the trunk's nearest body)
+// fingers along its length, the forearm away from the patient (the pad's z is its push)
 void AddPadHands(const sim::ModelDesc& model, int b, std::vector<Bone>* out) {
   const sim::BodyDesc& body = model.bodies[b];
   for (const sim::BoxShapeDesc& sh : body.shapes) {
     const Vec3 h = sh.half_extents_m;
-    int thin = 0;
-    for (int k = 1; k < 3; ++k)
-      if (h[k] < h[thin]) thin = k;
-    const int a1 = (thin + 1) % 3, a2 = (thin + 2) % 3;
-    const int along = h[a1] >= h[a2] ? a1 : a2, across = along == a1 ? a2 : a1;
+    // the palm square to the pad's z (its push direction), the fingers along its longer side
+    const int thin = 2, along = h.y() >= h.x() ? 1 : 0, across = 1 - along;
     // away from the patient: from the nearest spine body towards the pad
     const Vec3 c_W = body.X_WB * sh.center_B;
     double best = 1e9;
