@@ -78,6 +78,17 @@ TEST(ViewerApp, TheCloseUpShowsThePickedJointElseTheFollowedOneAndCanBeHidden) {
   EXPECT_FALSE(s.scene.closeup);
 }
 
+TEST(ViewerApp, TheSkinIsOffByDefaultAndTheCommandShowsIt) {
+  AppState s = ToyState();
+  EXPECT_FALSE(s.scene.skin) << "off by default: the facet colours read best without it";
+  ASSERT_EQ(Do(&s, ShowSkin{true}), "");
+  EXPECT_TRUE(s.scene.skin);
+  ASSERT_EQ(Do(&s, ShowSkin{false}), "");
+  EXPECT_FALSE(s.scene.skin);
+  ASSERT_EQ(Do(&s, SetCameraView{"auto"}), "") << "auto is a view";
+  EXPECT_NE(Do(&s, SetCameraView{"front"}), "") << "refused";
+}
+
 TEST(ViewerApp, PlayAdvancesBySpeedTimesTheFrameTime) {
   AppState s = ToyState();
   ASSERT_EQ(Do(&s, SetSpeed{2.f}), "");
