@@ -55,6 +55,21 @@ std::string OutOfRange(const char* what, int value, int count) {
 
 }  // namespace
 
+void FrameFigure(AppState* s) {
+  viz::SceneOptions o = s->scene;
+  o.skeleton = s->rec.skeleton;
+  FrameDrawList(viz::BuildDrawList(s->rec.model, s->frame, o), &s->camera);
+  if (s->rec2) s->camera.distance_m *= 0.8f;
+}
+
+bool ApplyView(const std::string& name, AppState* s) {
+  if (name == "auto") {
+    ChooseView(TechniqueOf(s->rec), &s->camera);
+    return true;
+  }
+  return SetView(name, &s->camera);
+}
+
 AppState MakeAppState(Recording rec, std::optional<Recording> rec2, const ViewSettings& settings) {
   AppState s;
   s.mode = rec2 ? Mode::kCompare : Mode::kRecorded;
@@ -65,9 +80,11 @@ AppState MakeAppState(Recording rec, std::optional<Recording> rec2, const ViewSe
   s.speed = settings.speed;
   s.headless = settings.headless;
   s.frame = s.rec.frames.front();
-  FrameBodies(s.rec.frames.front(), &s.camera);
-  if (s.rec2) s.camera.distance_m *= 0.8f;
-  SetView(settings.view, &s.camera);
+  // the bones show the figure; the trunk's contact slices are there to inspect contacts (panel)
+  s.scene.tissue = !s.rec.skeleton;
+  s.scene.skin = settings.skin;
+  FrameFigure(&s);
+  ApplyView(settings.view, &s);
   for (int i = 0; i < CountOf(kFacetQuantityNames); ++i)
     if (settings.quantity == kFacetQuantityNames[i]) s.scene.facet_quantity = static_cast<viz::FacetQuantity>(i);
   const auto& levels = s.rec.model.joints;
@@ -124,15 +141,14 @@ void EnterLessonStep(AppState* s, int k) {
   for (int i = 0; i < CountOf(kDiscQuantityNames); ++i)
     if (st.disc == kDiscQuantityNames[i]) s->scene.disc_quantity = static_cast<viz::DiscQuantity>(i);
   // the camera: the whole figure, or closed in on the focus level; then the step's view
-  FrameBodies(s->frame, &s->camera);
-  if (s->rec2) s->camera.distance_m *= 0.8f;
+  FrameFigure(s);
   if (const int l = LevelIndex(s->rec.model, st.focus); l >= 0) {
     const sim::JointDesc& J = s->rec.model.joints[l];
     s->camera.target = (0.5 * (s->frame.X_WB[J.upper].p + s->frame.X_WB[J.lower].p)).cast<float>();
     s->camera.distance_m = kLessonFocusDistance_m;
     s->scene.selected_body = J.upper;
   }
-  if (!st.view.empty()) SetView(st.view, &s->camera);
+  if (!st.view.empty()) ApplyView(st.view, s);
 }
 
 bool PopNear(const Recording& R, double t, double window_s) {
@@ -255,6 +271,7 @@ Expected<AppState> LoadAppState(const Source& src, const ViewSettings& settings)
     R.source = src.scenario + " (live)";
     R.scenario = sc.value();
     R.model = live->model();
+    AttachSkeleton(params.value(), &R);
     SyncFromRunner(*live, &R);
   } else {
     return std::vector<Diagnostic>{{"", "", "nothing to show: give --scenario, --results or --compare"}};
@@ -347,15 +364,17 @@ std::string Apply(AppState* s, const Command& command) {
           s->scene.arrows = c.on;
         } else if constexpr (std::is_same_v<C, ShowTissue>) {
           s->scene.tissue = c.on;
+        } else if constexpr (std::is_same_v<C, ShowSkin>) {
+          s->scene.skin = c.on;
         } else if constexpr (std::is_same_v<C, ShowCloseUp>) {
           s->scene.closeup = c.on;
         } else if constexpr (std::is_same_v<C, ShowPanel>) {
           if (c.panel < 0 || c.panel >= CountOf(s->panel_visible)) return "ShowPanel: no panel " + std::to_string(c.panel);
           s->panel_visible[c.panel] = c.visible;
         } else if constexpr (std::is_same_v<C, SetCameraView>) {
-          if (!SetView(c.name, &s->camera)) return "SetCameraView: no view '" + c.name + "' (side, back, top)";
+          if (!ApplyView(c.name, s)) return "SetCameraView: no view '" + c.name + "' (auto, side, back, top, above_back)";
         } else if constexpr (std::is_same_v<C, FitView>) {
-          FrameBodies(s->frame, &s->camera);
+          FrameFigure(s);
         } else if constexpr (std::is_same_v<C, OrbitCamera>) {
           Orbit(c.dx_px, c.dy_px, &s->camera);
         } else if constexpr (std::is_same_v<C, PanCamera>) {
@@ -391,6 +410,7 @@ std::string Apply(AppState* s, const Command& command) {
           next.scene.disc_quantity = s->scene.disc_quantity;
           next.scene.arrows = s->scene.arrows;
           next.scene.tissue = s->scene.tissue;
+          next.scene.skin = s->scene.skin;
           next.panel_visible = s->panel_visible;
           next.audio_available = s->audio_available;
           *s = std::move(next);

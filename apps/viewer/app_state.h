@@ -30,10 +30,18 @@ enum class Mode {
   kCompare,   ///< two recorded runs side by side, same time and camera
 };
 
+struct AppState;
+/// Frames the whole figure as drawn (its bones, lumped limbs included): camera target and distance.
+void FrameFigure(AppState* s);
+/// Turns the camera to a named view (kViewNames); "auto": the view in which the run's technique
+/// shows (ChooseView on TechniqueOf the run). False for a name not in kViewNames.
+bool ApplyView(const std::string& name, AppState* s);
+
 /// How the view starts (the command line).
 struct ViewSettings {
   std::string quantity = "capsule_strain";  ///< one of kFacetQuantityNames
-  std::string view = "side";                ///< one of kViewNames
+  std::string view = "auto";                ///< one of kViewNames
+  bool skin = false;                        ///< the translucent body surface (--skin)
   float speed = 1;                          ///< [-]
   bool headless = false;                    ///< --frames: playback stops at the end instead of looping
 };

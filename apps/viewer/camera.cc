@@ -42,6 +42,7 @@ bool SetView(const std::string& v, Camera* c) {
   if (v == "back") c->yaw_rad = static_cast<float>(kPi), c->pitch_rad = 0.1f;
   else if (v == "top") c->yaw_rad = 1.5708f, c->pitch_rad = 1.45f;
   else if (v == "above_back") c->yaw_rad = static_cast<float>(kPi) - 0.5f, c->pitch_rad = 0.85f;
+  else if (v == "auto") return true;  // chosen from the run by the app state (ChooseView)
   else if (v == "side") c->yaw_rad = 1.5708f, c->pitch_rad = 0.12f;  // the subject's left
   else return false;
   return true;
@@ -56,6 +57,56 @@ void FrameBodies(const viz::Frame& f, Camera* c) {
   }
   c->target = 0.5f * (lo + hi);
   c->distance_m = std::max(0.6f, 1.5f * (hi - lo).norm());
+}
+
+void FrameDrawList(const std::vector<viz::DrawItem>& items, Camera* c) {
+  Eigen::Vector3f lo = Eigen::Vector3f::Constant(1e9f), hi = -lo;
+  int n = 0;
+  for (const viz::DrawItem& it : items) {
+    if (it.body < 0 || it.mesh == viz::Mesh::kPlane || it.skin || it.color.a < 1.f) continue;  // the figure only
+    const Eigen::Vector3f p = it.model.block<3, 1>(0, 3);
+    const float r = it.model.block<3, 3>(0, 0).colwise().norm().maxCoeff();  // the piece's half size
+    lo = lo.cwiseMin(p - Eigen::Vector3f::Constant(r));
+    hi = hi.cwiseMax(p + Eigen::Vector3f::Constant(r));
+    ++n;
+  }
+  if (n == 0) return;
+  c->target = 0.5f * (lo + hi);
+  const float radius = 0.5f * (hi - lo).norm();
+  c->distance_m = std::max(0.6f, 1.05f * radius / std::tan(0.5f * c->fov_rad));
+}
+
+void ChooseView(const TechniqueAxes& t, Camera* c) {
+  const Vec3 up = Vec3::UnitZ();
+  const bool upright = std::abs(t.trunk_W.dot(up)) > 0.5;
+  // of a direction and its opposite: the one above the floor, else the one on the subject's left
+  auto side = [&](const Vec3& v) {
+    if (std::abs(v.dot(up)) > 0.3) return v.dot(up) > 0 ? v : Vec3(-v);
+    return v.dot(t.left_W) >= 0 || std::abs(t.left_W.dot(up)) > 0.7 ? v : Vec3(-v);
+  };
+  Vec3 eye;
+  const double M = t.torque_Nm, F = 0.1 * t.force_N;  // [N·m] forces at a 0.1 m lever
+  if (M > 0 && M >= F) {
+    const Vec3 a = t.torque_axis_W.normalized();
+    if (std::abs(a.dot(t.trunk_W)) > 0.7) {  // a twist: from the head end, behind or above
+      eye = 0.6 * t.trunk_W + 0.8 * (upright ? Vec3(-t.anterior_W) : up);
+    } else {  // a bend: square to its plane, from the subject's left, a little above
+      eye = side(a) + 0.25 * up;
+    }
+  } else if (F > 0 && std::abs(t.force_axis_W.normalized().dot(t.trunk_W)) < 0.7) {  // a push across the trunk
+    eye = t.trunk_W.cross(t.force_axis_W.normalized());
+    if (eye.norm() < 1e-6) eye = t.left_W;
+    eye = side(eye.normalized()) + 0.35 * up;
+  } else if (F > 0 || t.hanging || upright) {  // a traction or a hang: from the front and side
+    eye = 0.8 * t.anterior_W + 0.6 * t.left_W;
+    eye.z() = 0;
+    eye = eye.normalized() + 0.2 * up;
+  } else {
+    eye = side(t.left_W) + 0.3 * up;
+  }
+  eye.normalize();
+  c->yaw_rad = static_cast<float>(std::atan2(eye.y(), eye.x()));
+  c->pitch_rad = static_cast<float>(std::clamp(std::asin(std::clamp(eye.z(), -1.0, 1.0)), -1.45, 1.45));
 }
 
 void Orbit(float dx, float dy, Camera* c) {

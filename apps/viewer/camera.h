@@ -3,6 +3,7 @@
 // and its tests use it without a context).
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <Eigen/Dense>
 
@@ -21,13 +22,37 @@ struct Camera {
   Eigen::Vector3f Eye() const;
 };
 
-/// The named views ("side": the subject's left, "back", "top", "above_back": from behind and
-/// above, where a twist shows past the head), as the --view option lists them.
-inline constexpr const char* kViewNames[] = {"side", "back", "top", "above_back"};
-/// Turns the camera to a named view; false (camera unchanged) for a name not in kViewNames.
+/// The named views ("auto": the view in which the run's technique shows, ChooseView; "side": the
+/// subject's left, "back", "top", "above_back": from behind and above, where a twist shows past
+/// the head), as the --view option lists them.
+inline constexpr const char* kViewNames[] = {"auto", "side", "back", "top", "above_back"};
+/// Turns the camera to a named view; false (camera unchanged) for a name not in kViewNames
+/// ("auto" leaves it unchanged: the app state chooses it from the run).
 bool SetView(const std::string& name, Camera* camera);
 /// Frames the bodies: target at their centre, distance to fit.
 void FrameBodies(const viz::Frame& frame, Camera* camera);
+/// Frames the figure as drawn: target at the centre of the bodies' drawn pieces (the scene's
+/// objects, the shadows and the skin left out), distance to fit them all in the view's height.
+void FrameDrawList(const std::vector<viz::DrawItem>& items, Camera* camera);
+
+/// What a technique does to the trunk, for choosing the view in which it shows: the dominant
+/// axis (unit, W, sign-free) and size of its applied moments [N·m] and forces [N], the trunk's
+/// long axis (pelvis to neck, unit, W), its anterior and left (unit, W), and whether it hangs.
+struct TechniqueAxes {
+  Vec3 torque_axis_W = Vec3::Zero();
+  double torque_Nm = 0;
+  Vec3 force_axis_W = Vec3::Zero();
+  double force_N = 0;
+  Vec3 trunk_W = Vec3::UnitZ(), anterior_W = Vec3::UnitX(), left_W = Vec3::UnitY();
+  bool hanging = false;
+};
+/// The view in which the technique shows (turns the camera; distance and target stay): a twist
+/// (moment about the trunk's axis) from the head end and behind (upright) or above (lying); a
+/// bend (moment across the trunk) square to its plane; a traction or a hang (force along the
+/// trunk, or no load) from the front and side; a push or thrust across the trunk from the side,
+/// square to the push. Forces count as moments at a 0.1 m lever.
+void ChooseView(const TechniqueAxes& t, Camera* camera);
+
 /// Mouse orbit, pan and zoom [px of mouse travel; wheel notches].
 void Orbit(float dx_px, float dy_px, Camera* camera);
 void Pan(float dx_px, float dy_px, Camera* camera);

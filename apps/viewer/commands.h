@@ -63,6 +63,9 @@ struct ShowArrows {
 struct ShowTissue {
   bool on = true;
 };
+struct ShowSkin {  ///< the translucent body surface around the bones
+  bool on = true;
+};
 struct ShowCloseUp {  ///< the inset close-up of the picked (or followed) joint
   bool on = true;
 };
@@ -103,7 +106,7 @@ struct LoadRun {
 };
 
 using Command = std::variant<Play, Pause, Seek, StepForward, SetSpeed, PickJoint, PickBody, ClearPick, SetPlotFacet,
-                             SetFacetQuantity, SetDiscQuantity, ShowArrows, ShowTissue, ShowCloseUp, ShowPanel, SetCameraView, FitView,
+                             SetFacetQuantity, SetDiscQuantity, ShowArrows, ShowTissue, ShowSkin, ShowCloseUp, ShowPanel, SetCameraView, FitView,
                              OrbitCamera, PanCamera, ZoomCamera, ExploreApply, LessonNext, LessonBack, LoadRun>;
 
 /// The commands of one frame, in the order they were pushed.

@@ -154,10 +154,15 @@ void DrawScene(Renderer* renderer, AppState* s, int w, int h) {
                                  [](const viz::Frame& f, double x) { return f.time_s < x; }) - R2.frames.begin();
     k2 = std::min(k2, R2.frames.size() - 1);
     const int half = (w - x0) / 2;
-    renderer->Draw(viz::BuildDrawList(s->rec.model, s->frame, s->scene), s->camera, x0, 0, half, h);
-    renderer->Draw(viz::BuildDrawList(R2.model, R2.frames[k2], s->scene), s->camera, x0 + half, 0, w - x0 - half, h);
+    viz::SceneOptions o1 = s->scene, o2 = s->scene;
+    o1.skeleton = s->rec.skeleton;
+    o2.skeleton = R2.skeleton;
+    renderer->Draw(viz::BuildDrawList(s->rec.model, s->frame, o1), s->camera, x0, 0, half, h);
+    renderer->Draw(viz::BuildDrawList(R2.model, R2.frames[k2], o2), s->camera, x0 + half, 0, w - x0 - half, h);
   } else {
-    s->drawn = viz::BuildDrawList(s->rec.model, s->frame, s->scene);
+    viz::SceneOptions o = s->scene;
+    o.skeleton = s->rec.skeleton;
+    s->drawn = viz::BuildDrawList(s->rec.model, s->frame, o);
     renderer->Draw(s->drawn, s->camera, x0, 0, w - x0, h);
     // the close-up of the picked joint, else of the one the run follows
     if (s->scene.closeup) {
@@ -350,8 +355,9 @@ int main(int argc, char** argv) {
   app.add_option("--height", o.height, "window height")->check(CLI::Range(64, 8192));
   app.add_option("--quantity", o.settings.quantity, "facet colour: gap, fluid_pressure, capsule_strain, contact_force")
       ->check(CLI::IsMember(std::vector<std::string>(std::begin(kFacetQuantityNames), std::end(kFacetQuantityNames))));
-  app.add_option("--view", o.settings.view, "side, back or top")
+  app.add_option("--view", o.settings.view, "auto (the view in which the technique shows: a twist from behind and above, a hang from the front), side, back, top or above_back")
       ->check(CLI::IsMember(std::vector<std::string>(std::begin(kViewNames), std::end(kViewNames))));
+  app.add_flag("--skin", o.settings.skin, "draw the translucent body surface around the bones (off by default: the facet colours read best without)");
   app.add_flag("--explore", o.source.explore, "keep simulating past the scenario's end and open the explore panel");
   app.add_option("--set", o.source.set, "scenario override key.path=value (repeatable)");
   app.add_option("--compare", o.source.compare, "two scenarios side by side (split view, same time)")->expected(2)->check(CLI::ExistingFile);

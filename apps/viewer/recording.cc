@@ -106,6 +106,45 @@ void SyncFromRunner(const sim::ScenarioRunner& runner, Recording* rec) {
   }
 }
 
+TechniqueAxes TechniqueOf(const Recording& rec) {
+  TechniqueAxes t;
+  t.hanging = rec.scenario.posture == "hanging";
+  viz::Frame f;
+  for (const sim::BodyDesc& b : rec.model.bodies) f.X_WB.push_back(b.X_WB);
+  if (!rec.frames.empty() && rec.frames.front().X_WB.size() == f.X_WB.size()) f.X_WB = rec.frames.front().X_WB;
+  // the trunk's axes: pelvis to T1, and T8's anterior and left
+  const int pelvis = rec.model.FindBody("sacrum"), t1 = rec.model.FindBody("T1"), t8 = rec.model.FindBody("T8");
+  if (pelvis >= 0 && t1 >= 0 && t8 >= 0) {
+    t.trunk_W = (f.X_WB[t1].p - f.X_WB[pelvis].p).normalized();
+    t.anterior_W = f.X_WB[t8].R.col(0);
+    t.left_W = f.X_WB[t8].R.col(1);
+  }
+  // the loads' second moments over the run (sign-free): the dominant axis is their principal one
+  Mat3 MM = Mat3::Zero(), FF = Mat3::Zero();
+  constexpr int kSamples = 64;
+  const double T = std::max(rec.scenario.duration_s, 1e-3);
+  for (int k = 0; k <= kSamples; ++k) {
+    f.time_s = T * k / kSamples;
+    f.applied_forces.clear();
+    f.applied_torques.clear();
+    AddAppliedForces(rec, &f);
+    for (const auto& a : f.applied_torques) MM += a.torque_W * a.torque_W.transpose();
+    for (const auto& a : f.applied_forces) FF += a.force_W * a.force_W.transpose();
+  }
+  auto principal = [&](const Mat3& S, Vec3* axis, double* size) {
+    const Eigen::SelfAdjointEigenSolver<Mat3> es(S);
+    *axis = es.eigenvectors().col(2);
+    *size = std::sqrt(std::max(es.eigenvalues()(2), 0.0) / (kSamples + 1));
+  };
+  principal(MM, &t.torque_axis_W, &t.torque_Nm);
+  principal(FF, &t.force_axis_W, &t.force_N);
+  return t;
+}
+
+void AttachSkeleton(const sim::SpineParams& params, Recording* rec) {
+  rec->skeleton = std::make_shared<const viz::Skeleton>(viz::BuildSkeleton(rec->model, rec->scenario.posture, &params, rec->scenario.subject));
+}
+
 Expected<Recording> RecordScenario(const std::string& path, const std::string& model_path, const std::vector<std::string>& set) {
   auto params = sim::LoadSpineParams(model_path);
   if (!params) return params.errors();
@@ -120,6 +159,7 @@ Expected<Recording> RecordScenario(const std::string& path, const std::string& m
   rec.source = path;
   rec.summary = sim::Summarize(sc.value(), r.value());
   rec.has_summary = true;
+  AttachSkeleton(params.value(), &rec);
   return rec;
 }
 
@@ -153,6 +193,7 @@ Expected<Recording> ReadResults(const std::string& h5_path, const std::string& r
   rec.scenario = sc.value();
   rec.source = h5_path + " : " + run;
   if (!fallback.empty()) rec.notice = rec.notice.empty() ? fallback : rec.notice + " (" + fallback + ")";
+  AttachSkeleton(params.value(), &rec);
   return rec;
 }
 

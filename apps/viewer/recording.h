@@ -4,9 +4,11 @@
 #include <string>
 #include <vector>
 
+#include "camera.h"
 #include "spinelab/scenario/scenario.h"
 #include "spinelab/sim/world.h"
 #include "spinelab/viz/scene.h"
+#include "spinelab/viz/skeleton.h"
 
 namespace spinelab::viewer {
 
@@ -22,6 +24,9 @@ struct Recording {
   };
   std::vector<Event> cavitations;
   sim::Scenario scenario;        ///< what was run (for the applied-load arrows)
+  /// the figure as bones (viz::BuildSkeleton on the model, its posture and its params), made
+  /// once when the run is loaded
+  std::shared_ptr<const viz::Skeleton> skeleton;
   bool has_summary = false;
   sim::ScenarioSummary summary;  ///< whole-run summary (recorded runs)
 };
@@ -33,6 +38,12 @@ viz::Frame FrameFromWorld(const sim::World& world);
 /// Appends the records the runner made since `rec` was last synced (frames and cavitations).
 void SyncFromRunner(const sim::ScenarioRunner& runner, Recording* rec);
 
+/// What the run's technique does to the trunk (camera.h ChooseView): its applied moments' and
+/// forces' dominant axes and sizes over the run, sampled on the first frame's poses, the trunk's
+/// axes there, and whether it hangs.
+TechniqueAxes TechniqueOf(const Recording& rec);
+/// Builds rec->skeleton from its model and scenario on `params` (the model's parameters).
+void AttachSkeleton(const sim::SpineParams& params, Recording* rec);
 /// Simulates the scenario (whole run, with the overrides `set`) and records every frame.
 Expected<Recording> RecordScenario(const std::string& scenario_path, const std::string& model_path,
                                    const std::vector<std::string>& set = {});

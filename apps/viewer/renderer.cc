@@ -6,30 +6,54 @@
 #include <GL/gl.h>
 #include <GL/glext.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
+
+#include "spinelab/viz/meshes.h"
 
 namespace spinelab::viewer {
 
 namespace {
+// one draw call per unit mesh and pass: each piece's matrix, normal matrix and colour are
+// per-instance attributes (llvmpipe pays per draw call and per vertex, so a figure of ~500
+// pieces is ~10 instanced calls, and the normal matrix is not inverted per vertex)
 const char* kVertex = R"(#version 330 core
 layout(location = 0) in vec3 position;
 layout(location = 1) in vec3 normal;
-uniform mat4 mvp;
-uniform mat4 model;
+layout(location = 2) in mat4 i_model;
+layout(location = 6) in mat3 i_normal;
+layout(location = 9) in vec4 i_color;
+uniform mat4 vp;
 out vec3 n_world;
+out vec3 p_world;
+flat out vec4 v_color;
 void main() {
-  n_world = mat3(transpose(inverse(model))) * normal;
-  gl_Position = mvp * vec4(position, 1.0);
+  n_world = i_normal * normal;
+  vec4 p = i_model * vec4(position, 1.0);
+  p_world = p.xyz;
+  v_color = i_color;
+  gl_Position = vp * p;
 })";
+// what llvmpipe can afford per pixel: a sky/ground hemisphere term, one directional light from
+// over the viewer's shoulder, and a fake ambient occlusion that darkens what is close to the
+// floor (the blob shadows under the bones are draw items of their own)
 const char* kFragment = R"(#version 330 core
 in vec3 n_world;
-uniform vec4 color;
+in vec3 p_world;
+flat in vec4 v_color;
 uniform vec3 light;
+uniform float floor_z;
 out vec4 frag;
 void main() {
-  float d = abs(dot(normalize(n_world), normalize(light)));
-  frag = vec4(color.rgb * (0.35 + 0.65 * d), color.a);
+  vec3 n = normalize(n_world);
+  if (!gl_FrontFacing) n = -n;
+  float sky = 0.5 + 0.5 * n.z;
+  vec3 ambient = mix(vec3(0.42, 0.40, 0.38), vec3(0.62, 0.64, 0.68), sky);
+  float d = max(dot(n, normalize(light)), 0.0);
+  float ao = floor_z > -1e8 ? mix(0.6, 1.0, clamp((p_world.z - floor_z) / 0.3, 0.0, 1.0)) : 1.0;
+  vec3 c = v_color.rgb * (ambient * ao + 0.6 * d * vec3(1.0, 0.97, 0.92));
+  frag = vec4(min(c, vec3(1.0)), v_color.a);
 })";
 
 unsigned Compile(unsigned kind, const char* src) {
@@ -46,62 +70,15 @@ unsigned Compile(unsigned kind, const char* src) {
   return s;
 }
 
-void Push(std::vector<float>* v, const Eigen::Vector3f& p, const Eigen::Vector3f& n) {
-  v->insert(v->end(), {p.x(), p.y(), p.z(), n.x(), n.y(), n.z()});
-}
-
-std::vector<float> BoxMesh() {
+// the unit mesh interleaved as (position, normal) per vertex
+std::vector<float> Interleaved(const viz::TriMesh& m) {
   std::vector<float> v;
-  for (int axis = 0; axis < 3; ++axis)
-    for (int sign : {-1, 1}) {
-      Eigen::Vector3f n = Eigen::Vector3f::Zero();
-      n[axis] = static_cast<float>(sign);
-      const int u = (axis + 1) % 3, w = (axis + 2) % 3;
-      Eigen::Vector3f c[4];
-      for (int k = 0; k < 4; ++k) {
-        c[k] = n;
-        c[k][u] = (k == 1 || k == 2) ? 1.f : -1.f;
-        c[k][w] = (k >= 2) ? 1.f : -1.f;
-      }
-      for (int k : {0, 1, 2, 0, 2, 3}) Push(&v, c[k], n);
-    }
-  return v;
-}
-
-std::vector<float> CylinderMesh(int segments = 24) {
-  std::vector<float> v;
-  for (int i = 0; i < segments; ++i) {
-    const float a0 = 2.f * static_cast<float>(M_PI) * i / segments, a1 = 2.f * static_cast<float>(M_PI) * (i + 1) / segments;
-    const Eigen::Vector3f r0(std::cos(a0), std::sin(a0), 0), r1(std::cos(a1), std::sin(a1), 0);
-    const Eigen::Vector3f z(0, 0, 1);
-    Push(&v, r0 - z, r0), Push(&v, r1 - z, r1), Push(&v, r1 + z, r1);
-    Push(&v, r0 - z, r0), Push(&v, r1 + z, r1), Push(&v, r0 + z, r0);
-    Push(&v, z, z), Push(&v, r0 + z, z), Push(&v, r1 + z, z);
-    Push(&v, -z, -z), Push(&v, r1 - z, -z), Push(&v, r0 - z, -z);
+  v.reserve(m.position.size() * 6);
+  for (size_t i = 0; i < m.position.size(); ++i) {
+    const Eigen::Vector3f& p = m.position[i];
+    const Eigen::Vector3f& n = m.normal[i];
+    v.insert(v.end(), {p.x(), p.y(), p.z(), n.x(), n.y(), n.z()});
   }
-  return v;
-}
-
-std::vector<float> SphereMesh(int rings = 12, int sectors = 20) {
-  std::vector<float> v;
-  auto p = [&](int i, int j) {
-    const float th = static_cast<float>(M_PI) * i / rings, ph = 2.f * static_cast<float>(M_PI) * j / sectors;
-    return Eigen::Vector3f(std::sin(th) * std::cos(ph), std::sin(th) * std::sin(ph), std::cos(th));
-  };
-  for (int i = 0; i < rings; ++i)
-    for (int j = 0; j < sectors; ++j) {
-      const Eigen::Vector3f a = p(i, j), b = p(i + 1, j), c = p(i + 1, j + 1), d = p(i, j + 1);
-      Push(&v, a, a), Push(&v, b, b), Push(&v, c, c);
-      Push(&v, a, a), Push(&v, c, c), Push(&v, d, d);
-    }
-  return v;
-}
-
-std::vector<float> PlaneMesh() {
-  std::vector<float> v;
-  const Eigen::Vector3f n(0, 0, 1);
-  const Eigen::Vector3f c[4] = {{-1, -1, 0}, {1, -1, 0}, {1, 1, 0}, {-1, 1, 0}};
-  for (int k : {0, 1, 2, 0, 2, 3}) Push(&v, c[k], n);
   return v;
 }
 }  // namespace
@@ -117,6 +94,17 @@ Renderer::MeshGL Renderer::Upload(const std::vector<float>& data) {
   glVertexAttribPointer(0, 3, GL_FLOAT, GL_FALSE, 6 * sizeof(float), nullptr);
   glEnableVertexAttribArray(1);
   glVertexAttribPointer(1, 3, GL_FLOAT, GL_FALSE, 6 * sizeof(float), reinterpret_cast<void*>(3 * sizeof(float)));
+  // the per-instance attributes: model matrix (4 columns), normal matrix (3 columns), colour
+  glGenBuffers(1, &m.instances);
+  glBindBuffer(GL_ARRAY_BUFFER, m.instances);
+  constexpr int stride = kInstanceFloats * sizeof(float);
+  for (int k = 0; k < 8; ++k) {
+    const int loc = 2 + k, size = k < 4 ? 4 : k < 7 ? 3 : 4;
+    const int offset = k < 4 ? 4 * k : k < 7 ? 16 + 3 * (k - 4) : 25;
+    glEnableVertexAttribArray(loc);
+    glVertexAttribPointer(loc, size, GL_FLOAT, GL_FALSE, stride, reinterpret_cast<void*>(offset * sizeof(float)));
+    glVertexAttribDivisor(loc, 1);
+  }
   glBindVertexArray(0);
   m.count = static_cast<int>(data.size() / 6);
   return m;
@@ -133,20 +121,17 @@ bool Renderer::Init() {
     std::fprintf(stderr, "spinelab-viewer: the shader program does not link (OpenGL 3.3 core needed)\n");
     return false;
   }
-  u_mvp_ = glGetUniformLocation(program_, "mvp");
-  u_model_ = glGetUniformLocation(program_, "model");
-  u_color_ = glGetUniformLocation(program_, "color");
+  u_vp_ = glGetUniformLocation(program_, "vp");
   u_light_ = glGetUniformLocation(program_, "light");
-  meshes_[static_cast<int>(viz::Mesh::kBox)] = Upload(BoxMesh());
-  meshes_[static_cast<int>(viz::Mesh::kCylinder)] = Upload(CylinderMesh());
-  meshes_[static_cast<int>(viz::Mesh::kSphere)] = Upload(SphereMesh());
-  meshes_[static_cast<int>(viz::Mesh::kPlane)] = Upload(PlaneMesh());
+  u_floor_ = glGetUniformLocation(program_, "floor_z");
+  for (int m = 0; m < kMeshes; ++m) meshes_[m] = Upload(Interleaved(viz::UnitMesh(static_cast<viz::Mesh>(m))));
   return true;
 }
 
 Renderer::~Renderer() {
   for (MeshGL& m : meshes_) {
     if (m.vbo) glDeleteBuffers(1, &m.vbo);
+    if (m.instances) glDeleteBuffers(1, &m.instances);
     if (m.vao) glDeleteVertexArrays(1, &m.vao);
   }
   if (program_) glDeleteProgram(program_);
@@ -164,24 +149,60 @@ void Renderer::Draw(const std::vector<viz::DrawItem>& items, const Camera& camer
   glBlendFunc(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA);
   glUseProgram(program_);
   const Eigen::Matrix4f VP = camera.Projection(static_cast<float>(width) / std::max(height, 1)) * camera.View();
-  const Eigen::Vector3f light = (camera.Eye() - camera.target).normalized() + Eigen::Vector3f(0, 0, 0.6f);
+  // the light from over the viewer's left shoulder and above
+  const Eigen::Matrix4f V = camera.View();
+  const Eigen::Vector3f light = (camera.Eye() - camera.target).normalized() + 0.8f * Eigen::Vector3f::UnitZ() -
+                                0.5f * V.block<1, 3>(0, 0).transpose();
   glUniform3f(u_light_, light.x(), light.y(), light.z());
-  // opaque first, then the translucent items without writing depth
-  for (int pass = 0; pass < 2; ++pass) {
-  glDepthMask(pass == 0 ? GL_TRUE : GL_FALSE);
-  for (const viz::DrawItem& it : items) {
-    if ((it.color.a < 1.f) != (pass == 1)) continue;
-    const Eigen::Matrix4f mvp = VP * it.model;
-    glUniformMatrix4fv(u_mvp_, 1, GL_FALSE, mvp.data());
-    glUniformMatrix4fv(u_model_, 1, GL_FALSE, it.model.data());
-    glUniform4f(u_color_, it.color.r, it.color.g, it.color.b, it.color.a);
-    const MeshGL& m = meshes_[static_cast<int>(it.mesh)];
-    glBindVertexArray(m.vao);
-    glDrawArrays(GL_TRIANGLES, 0, m.count);
-  }
+  float floor_z = -1e9f;
+  for (const viz::DrawItem& it : items)
+    if (it.mesh == viz::Mesh::kPlane) floor_z = std::max(floor_z, it.model(2, 3));
+  glUniform1f(u_floor_, floor_z);
+  glUniformMatrix4fv(u_vp_, 1, GL_FALSE, VP.data());
+  // draws the items `take` selects: per mesh, their instances in one call
+  std::vector<float> inst;
+  auto draw = [&](auto take) {
+    for (int mesh = 0; mesh < kMeshes; ++mesh) {
+      inst.clear();
+      for (const viz::DrawItem& it : items) {
+        if (static_cast<int>(it.mesh) != mesh || !take(it)) continue;
+        const Eigen::Matrix3f N = it.model.block<3, 3>(0, 0).inverse().transpose();
+        inst.insert(inst.end(), it.model.data(), it.model.data() + 16);
+        inst.insert(inst.end(), N.data(), N.data() + 9);
+        inst.insert(inst.end(), {it.color.r, it.color.g, it.color.b, it.color.a});
+      }
+      if (inst.empty()) continue;
+      const MeshGL& m = meshes_[mesh];
+      glBindBuffer(GL_ARRAY_BUFFER, m.instances);
+      glBufferData(GL_ARRAY_BUFFER, static_cast<GLsizeiptr>(inst.size() * sizeof(float)), inst.data(), GL_STREAM_DRAW);
+      glBindVertexArray(m.vao);
+      glDrawArraysInstanced(GL_TRIANGLES, 0, m.count, static_cast<int>(inst.size() / kInstanceFloats));
+    }
+  };
+  // opaque first; then the translucent items (shadows, tissue, capsules) without writing depth;
+  // then the skin as one layer: its depth first, then its colour where it is nearest
+  glDepthMask(GL_TRUE);
+  draw([](const viz::DrawItem& it) { return it.color.a >= 1.f && !it.skin; });
+  glDepthMask(GL_FALSE);
+  draw([](const viz::DrawItem& it) { return it.color.a < 1.f && !it.skin; });
+  bool any_skin = false;
+  for (const viz::DrawItem& it : items) any_skin = any_skin || it.skin;
+  if (any_skin) {
+    glDepthMask(GL_TRUE);
+    glColorMask(GL_FALSE, GL_FALSE, GL_FALSE, GL_FALSE);
+    glEnable(GL_CULL_FACE);  // (the pieces are closed and wound outwards: their front faces only)
+    glCullFace(GL_BACK);
+    draw([](const viz::DrawItem& it) { return it.skin; });
+    glColorMask(GL_TRUE, GL_TRUE, GL_TRUE, GL_TRUE);
+    glDepthMask(GL_FALSE);
+    glDepthFunc(GL_LEQUAL);
+    draw([](const viz::DrawItem& it) { return it.skin; });
+    glDepthFunc(GL_LESS);
+    glDisable(GL_CULL_FACE);
   }
   glDepthMask(GL_TRUE);
   glBindVertexArray(0);
+  glBindBuffer(GL_ARRAY_BUFFER, 0);
   glUseProgram(0);
 }
 

@@ -1,6 +1,7 @@
 #pragma once
-// OpenGL 3.3 core renderer of viz::DrawItem lists: unit meshes, one Lambert shader, an orbit
-// camera. Used only by spinelab-viewer.
+// OpenGL 3.3 core renderer of viz::DrawItem lists: the unit meshes (viz/meshes.h, uploaded once),
+// one shader (hemisphere + directional light + floor occlusion), the skin as one translucent
+// layer, an orbit camera. Used only by spinelab-viewer.
 #include <vector>
 
 #include "camera.h"
@@ -17,13 +18,15 @@ class Renderer {
 
  private:
   struct MeshGL {
-    unsigned vao = 0, vbo = 0;
+    unsigned vao = 0, vbo = 0, instances = 0;  // instances: the per-piece attributes, refilled per draw
     int count = 0;
   };
   MeshGL Upload(const std::vector<float>& interleaved);
   unsigned program_ = 0;
-  int u_mvp_ = -1, u_model_ = -1, u_color_ = -1, u_light_ = -1;
-  MeshGL meshes_[4];
+  static constexpr int kMeshes = static_cast<int>(viz::Mesh::kCount);
+  static constexpr int kInstanceFloats = 29;  // model matrix 16, normal matrix 9, colour 4
+  int u_vp_ = -1, u_light_ = -1, u_floor_ = -1;
+  MeshGL meshes_[kMeshes];
 };
 
 }  // namespace spinelab::viewer

@@ -78,6 +78,17 @@ TEST(ViewerApp, TheCloseUpShowsThePickedJointElseTheFollowedOneAndCanBeHidden) {
   EXPECT_FALSE(s.scene.closeup);
 }
 
+TEST(ViewerApp, TheSkinIsOffByDefaultAndTheCommandShowsIt) {
+  AppState s = ToyState();
+  EXPECT_FALSE(s.scene.skin) << "off by default: the facet colours read best without it";
+  ASSERT_EQ(Do(&s, ShowSkin{true}), "");
+  EXPECT_TRUE(s.scene.skin);
+  ASSERT_EQ(Do(&s, ShowSkin{false}), "");
+  EXPECT_FALSE(s.scene.skin);
+  ASSERT_EQ(Do(&s, SetCameraView{"auto"}), "") << "auto is a view";
+  EXPECT_NE(Do(&s, SetCameraView{"front"}), "") << "refused";
+}
+
 TEST(ViewerApp, PlayAdvancesBySpeedTimesTheFrameTime) {
   AppState s = ToyState();
   ASSERT_EQ(Do(&s, SetSpeed{2.f}), "");
@@ -273,6 +284,62 @@ TEST(ViewerApp, ExploreApplyLoadsTheLevelOfALiveRun) {
   EXPECT_DOUBLE_EQ(loaded.t_s, free.t_s);
   const double lift_m = loaded.frame.X_WB[upper].p.z() - free.frame.X_WB[upper].p.z();
   EXPECT_GT(lift_m, 1e-5) << "300 N of traction along T8's axis lifts it";
+}
+
+}  // namespace
+}  // namespace spinelab::viewer
+
+namespace spinelab::viewer {
+namespace {
+
+// a recording of a scenario's model and loads, without running it (what TechniqueOf reads)
+Recording Unrun(const std::string& name) {
+  Recording rec;
+  rec.scenario = sim::LoadScenario(std::string(SPINELAB_SOURCE_DIR) + "/scenarios/" + name + ".toml").value();
+  rec.model = sim::BuildScenarioModel(rec.scenario, sim::LoadSpineParams(sim::DefaultSpineModelPath()).value()).value();
+  return rec;
+}
+Eigen::Vector3f EyeDirection(const Camera& c) { return (c.Eye() - c.target).normalized(); }
+
+TEST(ViewerCamera, ATwistIsSeenFromBehindAndAboveAHangFromTheFrontAThrustFromTheSide) {
+  // the choice from the technique's axes alone: upright trunk along z, front +x, left +y
+  TechniqueAxes twist;
+  twist.torque_axis_W = Vec3::UnitZ(), twist.torque_Nm = 15;
+  Camera c;
+  ChooseView(twist, &c);
+  EXPECT_LT(EyeDirection(c).x(), -0.4f) << "behind";
+  EXPECT_GT(EyeDirection(c).z(), 0.4f) << "above";
+  TechniqueAxes hang;
+  hang.hanging = true;
+  ChooseView(hang, &c);
+  EXPECT_GT(EyeDirection(c).x(), 0.6f) << "in front";
+  EXPECT_LT(std::abs(EyeDirection(c).z()), 0.4f) << "about level";
+  TechniqueAxes thrust;  // prone: the trunk along x, a push down into the back
+  thrust.trunk_W = Vec3::UnitX(), thrust.anterior_W = -Vec3::UnitZ(), thrust.left_W = -Vec3::UnitY();
+  thrust.force_axis_W = Vec3::UnitZ(), thrust.force_N = 500;
+  ChooseView(thrust, &c);
+  EXPECT_GT(std::abs(EyeDirection(c).y()), 0.8f) << "from the side, square to the push and the trunk";
+  // a moment about a level axis across the trunk (a bend) is seen along that axis
+  TechniqueAxes bend;
+  bend.torque_axis_W = Vec3::UnitY(), bend.torque_Nm = 10;
+  ChooseView(bend, &c);
+  EXPECT_GT(EyeDirection(c).y(), 0.8f) << "from the subject's left";
+}
+
+TEST(ViewerCamera, TheScenariosLoadsChooseTheirView) {
+  Camera c;
+  const TechniqueAxes twist = TechniqueOf(Unrun("seated_twist"));
+  EXPECT_GT(std::abs(twist.torque_axis_W.z()), 0.9) << "the twist's moment is about the vertical";
+  ChooseView(twist, &c);
+  EXPECT_LT(EyeDirection(c).x(), -0.4f) << "the seated twist from behind";
+  EXPECT_GT(EyeDirection(c).z(), 0.4f) << "and above";
+  const TechniqueAxes hang = TechniqueOf(Unrun("dead_hang"));
+  EXPECT_TRUE(hang.hanging);
+  ChooseView(hang, &c);
+  EXPECT_GT(EyeDirection(c).dot(hang.anterior_W.cast<float>()), 0.6f) << "the hang from the front";
+  const TechniqueAxes thrust = TechniqueOf(Unrun("thoracic_thrust"));
+  ChooseView(thrust, &c);
+  EXPECT_GT(std::abs(EyeDirection(c).dot(thrust.left_W.cast<float>())), 0.75f) << "the thrust from the side";
 }
 
 }  // namespace

@@ -49,7 +49,7 @@ TEST(ViewerLesson, BadLessonsAreRefusedWithFileLineKeyAndWhatIsAllowed) {
   };
   const std::vector<Case> cases = {
       {"[[step]]\ncaption = \"a\"\n" + kScenario + "colour = 1\n", "bad_lesson.toml:7: step.0.colour: unknown key; allowed:"},
-      {"[[step]]\ncaption = \"a\"\n" + kScenario + "view = \"front\"\n", "step.0.view: \"front\"; allowed: side, back, top, above_back"},
+      {"[[step]]\ncaption = \"a\"\n" + kScenario + "view = \"front\"\n", "step.0.view: \"front\"; allowed: auto, side, back, top, above_back"},
       {"[[step]]\ncaption = \"a\"\nscenario = \"nope.toml\"\n", "step.0.scenario: \"nope.toml\": no such scenario file"},
       {"[[step]]\ncaption = \"a\"\n" + kScenario + "table = true\n", "step.0.table: the comparison table needs two runs"},
       {"[[step]]\ncaption = \"a\"\n" + kScenario + "from_s = 2.0\nto_s = 1.0\n", "step.0.to_s: 1 s is not after from_s = 2 s"},

@@ -17,6 +17,8 @@ struct Picture {
   int w = 0, h = 0, bone = 0, blue = 0, distinct = 0;
   int bone_middle = 0, bone_right = 0;  // bone pixels in the middle and right thirds (split views)
   int bone_scene = 0;                   // bone pixels right of the control window (x > 440)
+  // the bounding box of the bone pixels in the 3D view, the close-up inset (lower right) left out
+  int fig_x0 = 1 << 30, fig_x1 = -1, fig_y0 = 1 << 30, fig_y1 = -1;
 };
 
 Picture Look(const std::string& png) {
@@ -33,6 +35,11 @@ Picture Look(const std::string& png) {
       if (x > p.w / 3 && x < 2 * p.w / 3) ++p.bone_middle;
       if (x > 3 * p.w / 4) ++p.bone_right;
       if (x > 440) ++p.bone_scene;
+      const int y = i / p.w;
+      if (x > 440 && !(x >= p.w - 305 && y >= p.h - 305)) {
+        p.fig_x0 = std::min(p.fig_x0, x), p.fig_x1 = std::max(p.fig_x1, x);
+        p.fig_y0 = std::min(p.fig_y0, y), p.fig_y1 = std::max(p.fig_y1, y);
+      }
     }
     if (b > 110 && b > r + 50 && b > g + 30) ++p.blue;                  // low end of the facet map
     if (r != first[0] || g != first[1] || b != first[2]) ++p.distinct;
@@ -71,6 +78,34 @@ TEST(Viewer, HeadlessScreenshotShowsTheSpineAndColouredFacets) {
   EXPECT_GT(p.distinct, 20000) << "not blank";
   EXPECT_GT(p.bone, 3000) << "vertebrae drawn";
   EXPECT_GT(p.blue, 100) << "facet joints coloured";
+}
+
+// the whole figure as bones, in frame: the dead hang from the bar to the feet (tall, from the
+// front), the seated twist with its shoulders and pelvis (from behind and above)
+TEST(Viewer, TheDeadHangAndTheSeatedTwistShowTheWholeFigureInFrame) {
+  for (const char* name : {"dead_hang", "seated_twist"}) {
+    SCOPED_TRACE(name);
+    const std::string png = ::testing::TempDir() + "/viewer_figure_" + name + ".png";
+    std::remove(png.c_str());
+    ASSERT_EQ(Viewer(std::string("--scenario ") + SPINELAB_SOURCE_DIR + "/scenarios/" + name + ".toml --frames 2 --screenshot " + png), 0);
+    const Picture p = Look(png);
+    ASSERT_EQ(p.h, 720);
+    EXPECT_GT(p.bone_scene, 8000) << "the skeleton drawn";
+    ASSERT_GE(p.fig_x1, 0);
+    // in frame: the bones keep off the picture's edges and the control window
+    EXPECT_GT(p.fig_y0, 4) << "the top of the figure in the picture";
+    EXPECT_LT(p.fig_y1, p.h - 5) << "its bottom in the picture";
+    EXPECT_GT(p.fig_x0, 445) << "right of the control window";
+    EXPECT_LT(p.fig_x1, p.w - 5);
+    const int width = p.fig_x1 - p.fig_x0, height = p.fig_y1 - p.fig_y0;
+    EXPECT_GT(height, p.h / 3) << "large enough to see";
+    if (std::string(name) == "dead_hang") {
+      EXPECT_GT(height, p.h / 2) << "the hanging figure fills the view's height";
+      EXPECT_GT(height, 2 * width) << "a tall figure: bar, arms, trunk, legs";
+    } else {
+      EXPECT_GT(width, 120) << "shoulders and pelvis across";
+    }
+  }
 }
 
 TEST(Viewer, OpensARunOfAResultsFile) {

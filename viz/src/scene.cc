@@ -1,6 +1,8 @@
 // Model + frame -> draw list (see scene.h).
 #include "spinelab/viz/scene.h"
 
+#include "spinelab/viz/skeleton.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -135,19 +137,31 @@ Rgba ColorMap(double t) {
 std::vector<DrawItem> BuildDrawList(const sim::ModelDesc& model, const Frame& frame, const SceneOptions& opt) {
   std::vector<DrawItem> out;
   const size_t nb = std::min(model.bodies.size(), frame.X_WB.size());
-  // bodies: the procedural parts (vertebrae) or, without parts, the contact shapes (hand pads)
-  for (size_t b = 0; b < nb; ++b) {
-    const sim::BodyDesc& body = model.bodies[b];
-    const Pose& X = frame.X_WB[b];
-    const Rgba base = static_cast<int>(b) == opt.selected_body ? kBoneSelected : body.prop ? kProp : kBone;
-    for (const sim::GeometryPrimitive& g : body.geometry) {
-      if (g.part.rfind("facet", 0) == 0) continue;  // drawn as joints below
+  // bodies: the figure's bones (skeleton.h), else each body's procedural parts as they are
+  if (opt.skeleton) {
+    for (const Bone& bone : opt.skeleton->bones) {
+      if (bone.body >= static_cast<int>(nb)) continue;
       DrawItem it;
-      it.mesh = g.kind == sim::PrimitiveKind::kBox ? Mesh::kBox : g.kind == sim::PrimitiveKind::kCylinder ? Mesh::kCylinder : Mesh::kSphere;
-      it.model = Transform(X * g.X_BG, g.size_m);
-      it.color = base;
-      it.body = static_cast<int>(b);
+      it.mesh = bone.mesh;
+      it.model = Transform(PieceInWorld(bone, frame.X_WB), bone.size_m);
+      it.color = bone.body >= 0 && bone.body == opt.selected_body ? kBoneSelected : bone.color;
+      it.body = bone.body;
       out.push_back(it);
+    }
+  } else {
+    for (size_t b = 0; b < nb; ++b) {
+      const sim::BodyDesc& body = model.bodies[b];
+      const Pose& X = frame.X_WB[b];
+      const Rgba base = static_cast<int>(b) == opt.selected_body ? kBoneSelected : body.prop ? kProp : kBone;
+      for (const sim::GeometryPrimitive& g : body.geometry) {
+        if (g.part.rfind("facet", 0) == 0) continue;  // drawn as joints below
+        DrawItem it;
+        it.mesh = g.kind == sim::PrimitiveKind::kBox ? Mesh::kBox : g.kind == sim::PrimitiveKind::kCylinder ? Mesh::kCylinder : Mesh::kSphere;
+        it.model = Transform(X * g.X_BG, g.size_m);
+        it.color = base;
+        it.body = static_cast<int>(b);
+        out.push_back(it);
+      }
     }
   }
   // intervertebral discs coloured by shear or pressure: a flat cylinder at the disc mid-frame
@@ -197,8 +211,9 @@ std::vector<DrawItem> BuildDrawList(const sim::ModelDesc& model, const Frame& fr
       out.push_back(bubble);
     }
   }
-  // hand pads (bodies without drawable parts but with a contact box)
-  for (size_t b = 0; b < nb; ++b) {
+  // hand pads (bodies without drawable parts but with a contact box; the skeleton draws them as
+  // hands)
+  for (size_t b = 0; b < nb && !opt.skeleton; ++b) {
     const sim::BodyDesc& body = model.bodies[b];
     if (!body.prop) continue;
     for (const sim::BoxShapeDesc& s : body.shapes) {
@@ -294,6 +309,50 @@ std::vector<DrawItem> BuildDrawList(const sim::ModelDesc& model, const Frame& fr
     }
     out.push_back(it);
   }
+  // soft shadows on the floor: a dark translucent blob under each bone (the larger pieces), fading
+  // with its height above the floor
+  double floor_z = -1e9;
+  for (const sim::EnvironmentDesc& e : model.environment)
+    if (e.shape == sim::EnvShape::kPlane) floor_z = std::max(floor_z, e.X_WE.p.z());
+  if (opt.shadows && floor_z > -1e8) {
+    auto blob = [&](const Pose& X_WG, const Vec3& size) {
+      const double h = X_WG.p.z() - floor_z;
+      if (h < -0.05 || h > 1.4) return;
+      Vec3 along = X_WG.R.col(2) * size.z();
+      along.z() = 0;
+      const double width = std::max(size.x(), size.y()) * 1.6 + 0.02 * h;
+      const double len = std::max(width, along.norm() + 0.02 * h);
+      DrawItem it;
+      it.mesh = Mesh::kCylinder;
+      const Vec3 dir = along.norm() > 1e-6 ? Vec3(along.normalized()) : Vec3(Vec3::UnitX());
+      Mat3 R;
+      R.col(0) = dir, R.col(2) = Vec3::UnitZ(), R.col(1) = R.col(2).cross(R.col(0));
+      it.model = Transform(Pose{R, Vec3(X_WG.p.x(), X_WG.p.y(), floor_z + 0.002)}, Vec3(len, width, 0.0005));
+      it.color = Rgba{0.f, 0.f, 0.f, static_cast<float>(0.22 * std::clamp(1.0 - h / 1.4, 0.0, 1.0))};
+      out.push_back(it);
+    };
+    if (opt.skeleton) {
+      for (const Bone& bone : opt.skeleton->bones)
+        if (bone.body >= 0 && bone.body < static_cast<int>(nb) &&
+            (bone.mesh == Mesh::kLongBone || bone.mesh == Mesh::kSkull || bone.part == "vertebral body" || bone.part == "palm" ||
+             bone.part == "tarsals and metatarsals" || bone.part == "ilium"))
+          blob(PieceInWorld(bone, frame.X_WB), bone.size_m);
+    } else {
+      for (size_t b = 0; b < nb; ++b)
+        if (!model.bodies[b].prop) blob(frame.X_WB[b], Vec3(0.03, 0.03, 0.0));
+    }
+  }
+  // the body surface (skin), translucent, drawn as one layer after everything else
+  if (opt.skin && opt.skeleton)
+    for (const Bone& piece : opt.skeleton->skin) {
+      if (piece.body >= static_cast<int>(nb)) continue;
+      DrawItem it;
+      it.mesh = piece.mesh;
+      it.model = Transform(PieceInWorld(piece, frame.X_WB), piece.size_m);
+      it.color = piece.color;
+      it.skin = true;
+      out.push_back(it);
+    }
   return out;
 }
 

@@ -11,9 +11,10 @@ void DrawDisplayPanel(const AppState& s, CommandQueue* queue) {
   int dq = static_cast<int>(s.scene.disc_quantity);
   if (ImGui::Combo("discs", &dq, "bone\0shear force (0-300 N)\0pressure (0-2 MPa)\0"))
     queue->Push(SetDiscQuantity{static_cast<viz::DiscQuantity>(dq)});
-  bool arrows = s.scene.arrows, tissue = s.scene.tissue, closeup = s.scene.closeup;
+  bool arrows = s.scene.arrows, tissue = s.scene.tissue, closeup = s.scene.closeup, skin = s.scene.skin;
   if (ImGui::Checkbox("arrows (force red, torque purple, contact green, disc shear orange; 2 cm per 40 N, 1 cm per N\u00b7m)", &arrows)) queue->Push(ShowArrows{arrows});
   if (ImGui::Checkbox("soft tissue (the surfaces that touch floor, roller, hands)", &tissue)) queue->Push(ShowTissue{tissue});
+  if (ImGui::Checkbox("skin (the body surface around the bones, translucent)", &skin)) queue->Push(ShowSkin{skin});
   if (ImGui::Checkbox("joint close-up (the picked joint, else the one the plot follows; gap drawn x5)", &closeup))
     queue->Push(ShowCloseUp{closeup});
   {  // colour bar

@@ -4,6 +4,7 @@
 /// display): the procedural vertebrae, the facet joints coloured by a chosen quantity, a bubble
 /// in a joint that holds gas, hand pads and the scene's objects (floor, chair, roller).
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -17,9 +18,12 @@ struct Rgba {
   float r = 1, g = 1, b = 1, a = 1;
 };
 
-/// Unit meshes: box [-1,1]^3, cylinder of radius 1 about z from -1 to 1, sphere of radius 1,
-/// and a large square in z = 0 (a floor).
-enum class Mesh { kBox, kCylinder, kSphere, kPlane };
+/// Unit meshes (meshes.h builds them): box [-1,1]^3, cylinder of radius 1 about z from -1 to 1,
+/// sphere of radius 1, a large square in z = 0 (a floor), a capsule, a rounded box, a long bone
+/// (shaft and epiphyses along z) and a skull (x forwards, z up).
+enum class Mesh { kBox, kCylinder, kSphere, kPlane, kCapsule, kRoundBox, kLongBone, kSkull, kCount };
+
+struct Skeleton;  // skeleton.h
 
 struct DrawItem {
   Mesh mesh = Mesh::kBox;
@@ -27,6 +31,9 @@ struct DrawItem {
   Rgba color;
   int body = -1;   ///< body id (picking), -1 for none
   int facet = -1;  ///< facet index (picking), -1 for none
+  /// the body surface (skin): translucent, drawn after everything opaque as one layer (only
+  /// the skin nearest the eye shows), never picked
+  bool skin = false;
 };
 
 /// What the facet joints are coloured by.
@@ -78,6 +85,11 @@ struct SceneOptions {
   double arrow_m_per_Nm = 0.01;     ///< [m/(N·m)] torque arrow (axis) length per newton metre
   int selected_body = -1;  ///< highlighted
   int selected_facet = -1;
+  /// the figure as bones (skeleton.h: BuildSkeleton, made once per model); null: each body's
+  /// procedural parts as they are (boxes, cylinders)
+  std::shared_ptr<const Skeleton> skeleton;
+  bool skin = false;     ///< the translucent body surface around the bones (needs `skeleton`)
+  bool shadows = true;   ///< soft blob shadows of the bodies on the floor
 };
 
 /// The draw item under a ray (origin, unit direction; world) or -1: the nearest facet joint on
