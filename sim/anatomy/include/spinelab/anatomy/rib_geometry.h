@@ -144,6 +144,39 @@ struct RibCageGeometry {
   int synovial_joints = 0;                   ///< CV + CT joints that exist (both sides)
 };
 
+/// In-plane bending compliance of a planar curved beam cantilevered at points_F[k_root], loaded
+/// at its last point by a unit force along `F_dir_F` (in the plane, unit normal `n_F`):
+/// Castigliano's δ/F = ∫ M(s)² / EI ds with M(s) = n·((p_tip − p(s)) × F̂), bending only
+/// (axial and shear terms left out; slender beam), midpoint rule over the polyline. [m/N]
+double CurvedBeamTipCompliance(const std::vector<Vec3>& points_F, int k_root, const Vec3& n_F, const Vec3& F_dir_F,
+                               double EI_Nm2);
+
+/// A bony rib as two rigid segments joined by a bending bushing (RibCageParams::bending_segments
+/// = 2): the pseudo-rigid-body model of the curved beam from the tubercle (the neck, between the
+/// CV and CT joints, is held) to the costochondral junction. The section is the cortical shell
+/// (the elliptic tube of RibGeometry::section; the marrow carries nothing): EI about the plane's
+/// normal (in-plane bending), about the in-plane axis across the rib (out-of-plane), GJ (Bredt's
+/// thin tube) and EA. The joint's rotational stiffnesses make the segments' front-end deflection
+/// equal the curved beam's (Castigliano) for a front-end force in the plane square to the joint →
+/// front line (about x) and for one along the plane's normal (about y and z, bending + torsion):
+///   k_x = EI_in · r² / ∫ M_n(s)² ds,  k_y = k_z = EI_out · r² / ∫ (M·m̂)² + (EI_out/GJ)(M·t̂)² ds,
+/// r = |p_front − p_joint|. Translation through the joint: EA / (arc root → front), every axis
+/// (the beam's axial stiffness: the pivot is a hinge, not a slider). Rejected: a series compliance
+/// at the head (it would also soften the CV articulation's own calibrated test) or in the front
+/// contact (the cartilages, the contents and the intercostals would still load a rigid rib).
+struct RibBending {
+  int k_joint = 0;            ///< centreline index of the joint: posterior [0, k], anterior [k, end]
+  int k_root = 0;             ///< centreline index of the beam's root (the tubercle)
+  Pose X_VF;                  ///< the joint's frame in V: x the plane's normal, z the tangent (to the front)
+  double EI_in_Nm2 = 0, EI_out_Nm2 = 0, GJ_Nm2 = 0, EA_N = 0;  ///< section stiffnesses
+  Vec3 k_rot_Nm_per_rad = Vec3::Zero();  ///< [N·m/rad] about F's x (in-plane), y, z
+  double k_trans_N_per_m = 0;  ///< [N/m] every axis
+  double front_stiffness_N_per_m = 0;  ///< [N/m] the beam's at the front end, force square to the joint → front line (1/compliance)
+};
+/// The two-segment rib of `g` with its joint at `arc_fraction` of the centreline (head 0, front 1),
+/// cortical bone of modulus E and Poisson ratio ν.
+RibBending ComputeRibBending(const RibGeometry& g, double arc_fraction, double E_Pa, double poisson);
+
 /// The thoracic vertebrae's V frames (T1..T12) in the model's world frame, from a ModelDesc built
 /// by BuildSpineModel (V has B's axes at BodyDesc::p_BoV_B).
 std::array<Pose, kRibLevels> ThoracicVertebraFrames(const ModelDesc& model);
