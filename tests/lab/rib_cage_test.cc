@@ -107,10 +107,12 @@ TEST(RibCageBodies, LeftAndRightRibsMoveAsMirrorImagesUnderASymmetricLoad) {
       const BodyId l = d.FindBody(RibBodyName(rib, +1) + seg), r = d.FindBody(RibBodyName(rib, -1) + seg);
       if (seg.empty()) ASSERT_GE(l, 0);
       if (l < 0 || r < 0) continue;
+      // 1 µm: with the ribs in two segments, left and right differ by ~0.14 µm (left is summed
+      // before right, the soft bending joints amplify it); a mirrored element wrong gives mm
       const Vec3 pl = w.state().bodies[l].p_WB, pr = w.state().bodies[r].p_WB;
-      EXPECT_NEAR(pl.x(), pr.x(), 1e-7) << rib << seg;
-      EXPECT_NEAR(pl.y(), -pr.y(), 1e-7) << rib << seg;
-      EXPECT_NEAR(pl.z(), pr.z(), 1e-7) << rib << seg;
+      EXPECT_NEAR(pl.x(), pr.x(), 1e-6) << rib << seg;
+      EXPECT_NEAR(pl.y(), -pr.y(), 1e-6) << rib << seg;
+      EXPECT_NEAR(pl.z(), pr.z(), 1e-6) << rib << seg;
     }
   for (size_t j = 0; j < d.synovial_joints.size(); ++j) {
     const std::string& n = d.synovial_joints[j].name;
@@ -197,9 +199,10 @@ TEST(RibCageBodies, ARibBendsLikeItsCurvedBeam) {
   const double c_beam = ap_in.squaredNorm() * CurvedBeamTipCompliance(pts_W, rb.k_root, n_W, ap_in, rb.EI_in_Nm2) +
                         std::pow(n_W.dot(u_ap), 2) * r_W.squaredNorm() / rb.k_rot_Nm_per_rad.y();
   const double d_ap = deflect(F * u_ap).dot(u_ap);
-  RecordProperty("ap_model_over_beam", std::to_string(d_ap / (F * c_beam)));
-  EXPECT_GT(d_ap, 0.5 * F * c_beam);
-  EXPECT_LT(d_ap, 1.5 * F * c_beam);
+  std::printf("rib 7 L front, AP: the segments %.2f N/mm, the curved beam %.2f N/mm\n", 1e-3 * F / d_ap, 1e-3 / c_beam);
+  // the in-plane 2x2 compliance is matched where the joint -> front line is square to the beam's
+  // softest direction (ComputeRibBending): within 10 % (the beam's cross term, the axial give)
+  EXPECT_NEAR(d_ap, F * c_beam, 0.10 * F * c_beam);
 }
 
 TEST(RibCageBodies, ARibJointCavitatesUnderDistractionLikeAFacet) {
@@ -399,15 +402,22 @@ TEST(RibCageContact, TheLumpedCageKeepsTheSlicesChestAndTheRibsCarryTheSurfaceOn
   const BoxShapeDesc& strip = t7b.shapes.front();
   std::printf("T7 strip: back at %.0f mm, half width %.0f mm\n", 1e3 * (strip.center_B.x() - strip.half_extents_m.x() - t7b.p_BoV_B.x()),
               1e3 * strip.half_extents_m.y());
-  ASSERT_EQ(r7.shapes.size(), 8u);  // 4 on the back, 2 on the bony front, 2 on the cartilage
+  // 4 on the back, 2 on the bony front, 2 on the cartilage, over the rib's two segments (the
+  // spheres on the segment they lie on: the last back sphere sits at the bending joint)
+  const BodyDesc& r7a = bodies.bodies[bodies.FindBody("rib 7 L anterior")];
+  ASSERT_EQ(r7.shapes.size() + r7a.shapes.size(), 8u);
+  EXPECT_GE(r7.shapes.size(), 3u);
   // the surface is left-right symmetric: rib 7 R's spheres mirror rib 7 L's in T7's frame
-  const BodyDesc& r7r = bodies.bodies[bodies.FindBody("rib 7 R")];
-  ASSERT_EQ(r7r.shapes.size(), r7.shapes.size());
-  for (size_t k = 0; k < r7.shapes.size(); ++k) {
-    const Vec3 pl = t7b.X_WB.Inverse() * (r7.X_WB * r7.shapes[k].center_B) - t7b.p_BoV_B;
-    const Vec3 pr = t7b.X_WB.Inverse() * (r7r.X_WB * r7r.shapes[k].center_B) - t7b.p_BoV_B;
-    EXPECT_NEAR((pl - Vec3(pr.x(), -pr.y(), pr.z())).norm(), 0, 1e-9) << k;
-    EXPECT_DOUBLE_EQ(r7.shapes[k].radius_m, r7r.shapes[k].radius_m);
+  for (const std::string seg : {"", " anterior"}) {
+    const BodyDesc& l = bodies.bodies[bodies.FindBody("rib 7 L" + seg)];
+    const BodyDesc& r7r = bodies.bodies[bodies.FindBody("rib 7 R" + seg)];
+    ASSERT_EQ(r7r.shapes.size(), l.shapes.size());
+    for (size_t k = 0; k < l.shapes.size(); ++k) {
+      const Vec3 pl = t7b.X_WB.Inverse() * (l.X_WB * l.shapes[k].center_B) - t7b.p_BoV_B;
+      const Vec3 pr = t7b.X_WB.Inverse() * (r7r.X_WB * r7r.shapes[k].center_B) - t7b.p_BoV_B;
+      EXPECT_NEAR((pl - Vec3(pr.x(), -pr.y(), pr.z())).norm(), 0, 1e-9) << k << seg;
+      EXPECT_DOUBLE_EQ(l.shapes[k].radius_m, r7r.shapes[k].radius_m);
+    }
   }
   EXPECT_GT(r7.shapes.front().radius_m, 0.01);
   EXPECT_GT(r7.contact_stiffness_N_per_m, 0);
@@ -423,7 +433,7 @@ TEST(RibCageContact, TheProneTrunkLiesLevelOnABroadChest) {
   const ProneRestResult r = MeasureProneRest(p, Subject{}).value();
   double left = 0, right = 0, sternum = 0;
   for (const ProneRestBody& b : r.bodies) {
-    if (b.name.rfind("rib ", 0) == 0) (b.name.back() == 'L' ? left : right) += b.table_N;
+    if (b.name.rfind("rib ", 0) == 0) (b.name.find(" L") != std::string::npos ? left : right) += b.table_N;  // both segments
     if (b.name == "sternum") sternum = b.table_N;
   }
   std::printf("prone rest: largest roll %.2f deg, sternum off T7 %.1f mm; table on the ribs L %.0f N, R %.0f N, sternum %.0f N\n",

@@ -491,8 +491,8 @@ Expected<int> AddRibCageBodies(const RibCageParams& RP, const SpineParams& P, co
     bb.X_AF = d->bodies[bb.body_a].X_WB.Inverse() * X_SF;
     bb.X_BM = d->bodies[bb.body_b].X_WB.Inverse() * X_SF;
     for (int ax = 0; ax < 3; ++ax) bb.params.rot[ax].k0 = rb.k_rot_Nm_per_rad[ax];
-    bb.params.k_trans = Vec3::Constant(rb.k_trans_N_per_m);
-    bb.params.k_axial_compression = rb.k_trans_N_per_m;
+    bb.params.k_trans = rb.k_trans_N_per_m;
+    bb.params.k_axial_compression = rb.k_trans_N_per_m.z();
     bb.params.c_rot = rb.k_rot_Nm_per_rad * P.ligament_damping_time_s;
     bb.params.c_trans = bb.params.k_trans * P.ligament_damping_time_s;
     d->bushings.push_back(bb);

@@ -87,18 +87,20 @@ RibBending ComputeRibBending(const RibGeometry& g, double arc_fraction, double E
   const double am = a - 0.5 * t, bm = b - 0.5 * t;  // the shell's mid-line
   const double perimeter = kPi * (3 * (am + bm) - std::sqrt((3 * am + bm) * (am + 3 * bm)));  // Ramanujan
   out.GJ_Nm2 = G * 4 * std::pow(kPi * am * bm, 2) * t / perimeter;  // Bredt
-  // the joint's frame: x the plane's normal, z the tangent towards the front
+  // the joint's frame: x the plane's normal, z along the joint -> front line, y = z × x (in the plane)
   const Vec3 nrm = g.n_plane_V.normalized();
-  const Vec3 tz = (p[out.k_joint + 1] - p[out.k_joint - 1]).normalized();
+  const Vec3 r = p.back() - p[out.k_joint];
   Mat3 R;
   R.col(0) = nrm;
-  R.col(2) = (tz - nrm * nrm.dot(tz)).normalized();
+  R.col(2) = (r - nrm * nrm.dot(r)).normalized();
   R.col(1) = R.col(2).cross(R.col(0));
   out.X_VF = Pose{R, p[out.k_joint]};
-  // in-plane: a front-end force square to the joint -> front line
-  const Vec3 r = p.back() - p[out.k_joint];
-  const Vec3 F_in = nrm.cross(r).normalized();
+  // in-plane: a front-end force square to the joint -> front line turns the front segment about
+  // the joint (about x); one along the line the joint's translational spring along z carries
+  // (the curved beam bends under it too: ~10x stiffer for a rib, but not rigid)
+  const Vec3 F_in = R.col(1);
   const double c_in = CurvedBeamTipCompliance(p, out.k_root, nrm, F_in, out.EI_in_Nm2);
+  const double c_along = CurvedBeamTipCompliance(p, out.k_root, nrm, R.col(2), out.EI_in_Nm2);
   out.front_stiffness_N_per_m = 1.0 / c_in;
   out.k_rot_Nm_per_rad.x() = r.squaredNorm() / c_in;
   // out of plane: a front-end force along the normal bends (about m) and twists (about t)
@@ -111,8 +113,10 @@ RibBending ComputeRibBending(const RibGeometry& g, double arc_fraction, double E
     c_out += (std::pow(M.dot(m), 2) / out.EI_out_Nm2 + std::pow(M.dot(tt), 2) / out.GJ_Nm2) * ds;
     arc += ds;
   }
-  out.k_rot_Nm_per_rad.y() = out.k_rot_Nm_per_rad.z() = r.squaredNorm() / c_out;
-  out.k_trans_N_per_m = out.EA_N / arc;
+  out.k_rot_Nm_per_rad.y() = r.squaredNorm() / c_out;
+  out.k_rot_Nm_per_rad.z() = out.GJ_Nm2 / arc;  // twist about the joint -> front line: the beam's torsion
+  out.k_trans_N_per_m = Vec3::Constant(out.EA_N / arc);
+  out.k_trans_N_per_m.z() = 1.0 / (c_along + arc / out.EA_N);  // bending along the line, in series with the axial give
   return out;
 }
 

@@ -156,21 +156,28 @@ double CurvedBeamTipCompliance(const std::vector<Vec3>& points_F, int k_root, co
 /// CV and CT joints, is held) to the costochondral junction. The section is the cortical shell
 /// (the elliptic tube of RibGeometry::section; the marrow carries nothing): EI about the plane's
 /// normal (in-plane bending), about the in-plane axis across the rib (out-of-plane), GJ (Bredt's
-/// thin tube) and EA. The joint's rotational stiffnesses make the segments' front-end deflection
-/// equal the curved beam's (Castigliano) for a front-end force in the plane square to the joint →
-/// front line (about x) and for one along the plane's normal (about y and z, bending + torsion):
-///   k_x = EI_in · r² / ∫ M_n(s)² ds,  k_y = k_z = EI_out · r² / ∫ (M·m̂)² + (EI_out/GJ)(M·t̂)² ds,
-/// r = |p_front − p_joint|. Translation through the joint: EA / (arc root → front), every axis
-/// (the beam's axial stiffness: the pivot is a hinge, not a slider). Rejected: a series compliance
-/// at the head (it would also soften the CV articulation's own calibrated test) or in the front
-/// contact (the cartilages, the contents and the intercostals would still load a rigid rib).
+/// thin tube) and EA. Frame F at the joint: x the plane's normal, z along the joint → front line
+/// r, y = z × x. The bushing makes the front end's in-plane compliance the curved beam's
+/// (Castigliano) along y (a turn about x) and along z (a translational spring: the beam bends
+/// under a force along r too, ~10x stiffer), and along the normal (a turn about y, bending +
+/// torsion):
+///   k_rot_x = |r|² / c_y,  k_trans_z = 1 / (c_z + arc / EA),  k_rot_y = |r|² / c_n,
+/// c_y, c_z the beam's in-plane front-end compliances along y and z, c_n = ∫ (M·m̂)²/EI_out +
+/// (M·t̂)²/GJ ds for a force along the normal; twist about r: GJ / arc; translation along x, y:
+/// EA / arc (the root is the tubercle: the neck, between the CV and CT joints, is held). With the
+/// joint at ~1/3 of the arc, r is square to the beam's most compliant in-plane direction
+/// (within 0.3° for ribs 4, 6, 7, 10), so the in-plane 2x2 compliance is matched. Rejected: a
+/// series compliance at the head (it would also soften the CV articulation's own calibrated test)
+/// or in the front contact (the cartilages, the contents and the intercostals would still load a
+/// rigid rib); a single pivot without the spring along r (the front was 2.8x too stiff
+/// anteroposteriorly: the AP direction is close to r for the middle ribs).
 struct RibBending {
   int k_joint = 0;            ///< centreline index of the joint: posterior [0, k], anterior [k, end]
   int k_root = 0;             ///< centreline index of the beam's root (the tubercle)
-  Pose X_VF;                  ///< the joint's frame in V: x the plane's normal, z the tangent (to the front)
+  Pose X_VF;                  ///< the joint's frame in V: x the plane's normal, z along the joint → front line
   double EI_in_Nm2 = 0, EI_out_Nm2 = 0, GJ_Nm2 = 0, EA_N = 0;  ///< section stiffnesses
   Vec3 k_rot_Nm_per_rad = Vec3::Zero();  ///< [N·m/rad] about F's x (in-plane), y, z
-  double k_trans_N_per_m = 0;  ///< [N/m] every axis
+  Vec3 k_trans_N_per_m = Vec3::Zero();  ///< [N/m] along F's x, y, z
   double front_stiffness_N_per_m = 0;  ///< [N/m] the beam's at the front end, force square to the joint → front line (1/compliance)
 };
 /// The two-segment rib of `g` with its joint at `arc_fraction` of the centreline (head 0, front 1),
