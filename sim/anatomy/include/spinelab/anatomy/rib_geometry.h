@@ -219,8 +219,14 @@ namespace spinelab::sim {
 /// - radiate (ribs 2–9: bands to T_(i−1) and T_i), costotransverse and superior costotransverse
 ///   ligaments; intercostal tissue as tension-only links between neighbouring ribs of a side
 ///   (modulus × thickness × the link's share of the space / its length);
-/// - ModelDesc::solve_order: rib i (L, R) between T_(i−1) and T_i, the sternum last as a border
-///   body, so the implicit system stays banded (bandwidth 3).
+/// - with RibCageParams::bending_segments = 2 (ribs that bend, phase 4) each rib is two bodies:
+///   "rib i L" (head to the bending joint: the synovial joints, the head's bushing, the
+///   ligaments) and "rib i L anterior" (the joint to the front, with the cartilage's mass; the
+///   cartilage, the contents' spring), after the sternum, joined by a bushing "rib bending rib i
+///   L" from ComputeRibBending; contact spheres and intercostal links on the segment they lie on;
+/// - ModelDesc::solve_order: rib i (L, R; each posterior then anterior segment) between T_(i−1)
+///   and T_i, the sternum last as a border body, so the implicit system stays banded (bandwidth
+///   3 with rigid ribs, 5 with ribs that bend).
 /// The chest's contact surface stays on the trunk slices (the ribs have no contact shapes yet).
 /// Returns the index of the first rib body (24 ribs, rib 1 L, rib 1 R, …, then the sternum), or
 /// the geometry's errors.
