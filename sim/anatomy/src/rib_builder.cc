@@ -2,6 +2,7 @@
 // cartilages, ligaments and intercostal links of a spine model (rib_geometry.h has the model).
 #include <algorithm>
 #include <cmath>
+#include <functional>
 
 #include <Eigen/Eigenvalues>
 
@@ -51,8 +52,8 @@ MassProperties Combine(const MassProperties& a, const MassProperties& b) {
 // the contact spheres on the ribs and the sternum, and the thoracic slices cut to their midline
 // strip (see AddRibCageBodies)
 void AddRibCageContact(const RibCageParams& RP, const SpineParams& P, const RibCageGeometry& G,
-                       const std::array<Pose, kRibLevels>& X_SV, const std::array<BodyId, kRibLevels>& T, int first,
-                       BodyId sternum, double sL, ModelDesc* d) {
+                       const std::array<Pose, kRibLevels>& X_SV, const std::array<BodyId, kRibLevels>& T,
+                       const std::function<BodyId(size_t, int)>& segment, BodyId sternum, double sL, ModelDesc* d) {
   auto sphere = [&](BodyDesc* b, const Pose& X_SB, const Vec3& p_S, double r) {
     b->shapes.push_back({X_SB.Inverse() * p_S, Vec3::Constant(r), r});
     b->contact_stiffness_N_per_m = P.tissue_contact_stiffness_N_per_m;
@@ -93,9 +94,10 @@ void AddRibCageContact(const RibCageParams& RP, const SpineParams& P, const RibC
   };
   for (size_t r = 0; r < G.ribs.size(); ++r) {
     const RibGeometry& g = G.ribs[r];
-    BodyDesc* b = &d->bodies[first + static_cast<int>(r)];
     const Pose& XV = X_SV[g.rib - 1];
     const int n = static_cast<int>(g.centreline_V.size()) - 1;
+    // the body carrying centreline point k (the posterior or the anterior segment)
+    auto body_at = [&](int k) { return &d->bodies[segment(r, k)]; };
     // the tubercle's point on the centreline (the end of the neck)
     int k0 = 0;
     for (int k = 1; k <= n; ++k)
@@ -109,6 +111,7 @@ void AddRibCageContact(const RibCageParams& RP, const SpineParams& P, const RibC
     const int np = RP.contact_posterior_spheres;
     for (int j = 0; j < np; ++j) {
       const int k = k0 + static_cast<int>(std::lround((k1 - k0) * (np == 1 ? 0.5 : j / double(np - 1))));
+      BodyDesc* b = body_at(k);
       sphere(b, b->X_WB, XV * g.centreline_V[k], r_back);
     }
     // front: the last part of the bony rib and its costal cartilage, under the chest's soft
@@ -119,6 +122,7 @@ void AddRibCageContact(const RibCageParams& RP, const SpineParams& P, const RibC
       const int k = ka + static_cast<int>(std::lround((n - ka) * (na == 1 ? 0.5 : j / double(na - 1))));
       Vec3 c_S;
       const double rad = front_sphere(XV * g.centreline_V[k], half, &c_S);
+      BodyDesc* b = body_at(k);
       sphere(b, b->X_WB, c_S, rad);
     }
     const CartilageGeometry& c = G.cartilages[r];
@@ -128,13 +132,16 @@ void AddRibCageContact(const RibCageParams& RP, const SpineParams& P, const RibC
         const double f = (j + 0.5) / RP.contact_cartilage_spheres;
         Vec3 c_S;
         const double rad = front_sphere(c.p_start_S + f * (c.p_end_S - c.p_start_S), half_c, &c_S);
+        BodyDesc* b = body_at(n);
         sphere(b, b->X_WB, c_S, rad);
       }
     }
     // the front's tissue is the chest's, softer than the back's; "front" along T_i's anterior axis
-    b->anterior_axis_B = b->X_WB.R.transpose() * XV.R.col(0);
-    b->anterior_contact_stiffness_N_per_m = RP.contact_anterior_stiffness_N_per_m;
-    b->anterior_contact_damping_Ns_per_m = RP.contact_anterior_stiffness_N_per_m * P.chest_damping_time_s;
+    for (BodyDesc* b : {body_at(0), body_at(n)}) {
+      b->anterior_axis_B = b->X_WB.R.transpose() * XV.R.col(0);
+      b->anterior_contact_stiffness_N_per_m = RP.contact_anterior_stiffness_N_per_m;
+      b->anterior_contact_damping_Ns_per_m = RP.contact_anterior_stiffness_N_per_m * P.chest_damping_time_s;
+    }
   }
   // the sternum: two spheres along each part's midline, reaching its front skin
   BodyDesc* st = &d->bodies[sternum];
@@ -168,17 +175,35 @@ Expected<int> AddRibCageBodies(const RibCageParams& RP, const SpineParams& P, co
     b.mass_kg -= G.slice_mass_kg[i];
     b.inertia_kgm2 *= keep;
   }
-  // ribs (with their cartilages' mass), in the order rib 1 L, rib 1 R, …
-  std::vector<Pose> X_SR(G.ribs.size());  // the rib bodies' frames in S
+  // ribs (with their cartilages' mass), in the order rib 1 L, rib 1 R, …; with bending ribs
+  // (bending_segments = 2) these are the posterior segments (head to the bending joint), and the
+  // anterior segments (the joint to the front, with the cartilage's mass) follow the sternum
+  const bool bend = RP.bending_segments == 2;
+  std::vector<RibBending> bending;
+  if (bend)
+    for (const RibGeometry& g : G.ribs)
+      bending.push_back(ComputeRibBending(g, RP.bending_joint_arc_fraction, RP.bone_modulus_Pa, RP.bone_poisson_ratio));
+  std::vector<BodyDesc> anterior;
   for (size_t r = 0; r < G.ribs.size(); ++r) {
     const RibGeometry& g = G.ribs[r];
     const Pose& XV = X_SV[g.rib - 1];
-    MassProperties m = g.mass;  // in V
     const CartilageGeometry& c = G.cartilages[r];
-    AddPointMass(c.mass_kg, XV.Inverse() * (0.5 * (c.p_start_S + c.p_end_S)), &m);
+    const Vec3 p_cart_V = XV.Inverse() * (0.5 * (c.p_start_S + c.p_end_S));
+    MassProperties m = g.mass;  // in V
+    if (bend) {
+      const int kj = bending[r].k_joint;
+      const std::vector<Vec3> back(g.centreline_V.begin(), g.centreline_V.begin() + kj + 1);
+      const std::vector<Vec3> front(g.centreline_V.begin() + kj, g.centreline_V.end());
+      m = ComputeCurvedBeamMass(back, g.n_plane_V, g.section);
+      MassProperties mf = ComputeCurvedBeamMass(front, g.n_plane_V, g.section);
+      AddPointMass(c.mass_kg, p_cart_V, &mf);
+      anterior.push_back(BodyFromMass(RibBodyName(g.rib, g.side) + " anterior", mf, XV));
+    } else {
+      AddPointMass(c.mass_kg, p_cart_V, &m);
+    }
     BodyDesc b = BodyFromMass(RibBodyName(g.rib, g.side), m, XV);
-    X_SR[r] = b.X_WB;
-    // drawn as a chain of elliptic cylinders along the centreline
+    BodyDesc* bf = bend ? &anterior.back() : &b;
+    // drawn as a chain of elliptic cylinders along the centreline, each on the segment holding its middle
     constexpr int kDrawn = 12;
     for (int s = 0; s < kDrawn; ++s) {
       const Vec3 a = XV * g.centreline_V[s * kRibSegments / kDrawn];
@@ -187,18 +212,19 @@ Expected<int> AddRibCageBodies(const RibCageParams& RP, const SpineParams& P, co
       p.part = "rib shaft";
       p.kind = PrimitiveKind::kCylinder;
       const Mat3 R_SG = FrameAlongZ(e - a);
-      p.X_BG = b.X_WB.Inverse() * Pose{R_SG, 0.5 * (a + e)};
+      BodyDesc* on_b = bend && (2 * s + 1) * kRibSegments / (2 * kDrawn) >= bending[r].k_joint ? bf : &b;
+      p.X_BG = on_b->X_WB.Inverse() * Pose{R_SG, 0.5 * (a + e)};
       p.size_m = Vec3(0.5 * g.section.thickness_m, 0.5 * g.section.height_m, 0.5 * (e - a).norm());
-      b.geometry.push_back(p);
+      on_b->geometry.push_back(p);
     }
     if (c.length_m > 0) {
       GeometryPrimitive p;
       p.part = "costal cartilage";
       p.kind = PrimitiveKind::kCylinder;
-      p.X_BG = b.X_WB.Inverse() * Pose{FrameAlongZ(c.p_end_S - c.p_start_S), 0.5 * (c.p_start_S + c.p_end_S)};
+      p.X_BG = bf->X_WB.Inverse() * Pose{FrameAlongZ(c.p_end_S - c.p_start_S), 0.5 * (c.p_start_S + c.p_end_S)};
       const double r_c = std::sqrt(c.area_m2 / kPi);
       p.size_m = Vec3(r_c, r_c, 0.5 * (c.p_end_S - c.p_start_S).norm());
-      b.geometry.push_back(p);
+      bf->geometry.push_back(p);
     }
     d->bodies.push_back(b);
   }
@@ -218,13 +244,21 @@ Expected<int> AddRibCageBodies(const RibCageParams& RP, const SpineParams& P, co
     }
     d->bodies.push_back(b);
   }
+  for (const BodyDesc& b : anterior) d->bodies.push_back(b);
+  const BodyId first_anterior = sternum + 1;
+  auto rib_body = [&](int rib, int side) { return static_cast<BodyId>(first + 2 * (rib - 1) + (side > 0 ? 0 : 1)); };
+  // the segment of rib r (index into G.ribs) that carries its centreline point k
+  auto segment = [&](size_t r, int k) {
+    return bend && k >= bending[r].k_joint ? static_cast<BodyId>(first_anterior + r) : static_cast<BodyId>(first + r);
+  };
+  auto front_of = [&](int rib, int side) { return segment(2 * (rib - 1) + (side > 0 ? 0 : 1), kRibSegments); };
   // [contact] the trunk's contact surface moves from the thoracic slices to the ribs and the
   // sternum: spheres of soft tissue centred on the bone (rounded, so a lying trunk can roll and a
   // hand on T_i pushes through T_i's own ribs). Each slice keeps a midline strip (the skin over
   // the spinous processes and laminae) with the back's tissue and no chest. Rejected: capsules
   // along each rib (Bullet's capsule-box contact gives one point per pair, as a chain of spheres
   // does, and the spheres need no orientation), boxes per rib (flat again: the roll this fixes).
-  AddRibCageContact(RP, P, G, X_SV, T, first, sternum, sL, d);
+  AddRibCageContact(RP, P, G, X_SV, T, segment, sternum, sL, d);
   // [thoracic contents] the lungs, heart and mediastinum between the sternum and the spine: an
   // anteroposterior spring-damper from the sternum to each vertebra at the sternum's height,
   // k/n each (the cage as bodies alone gives the chest 13.4 N/cm where a living chest under CPR
@@ -261,7 +295,7 @@ Expected<int> AddRibCageBodies(const RibCageParams& RP, const SpineParams& P, co
     for (int rib = 1; rib <= RP.contents_ribs; ++rib)
       for (int side : {+1, -1}) {
         const RibGeometry& g = G.ribs[2 * (rib - 1) + (side > 0 ? 0 : 1)];
-        spring("thoracic contents " + RibBodyName(rib, side), rib - 1, first + 2 * (rib - 1) + (side > 0 ? 0 : 1),
+        spring("thoracic contents " + RibBodyName(rib, side), rib - 1, front_of(rib, side),
                ap_frame(rib - 1, X_SV[rib - 1] * g.p_anterior_V));
       }
     for (int i : levels) {
@@ -285,7 +319,6 @@ Expected<int> AddRibCageBodies(const RibCageParams& RP, const SpineParams& P, co
       d->bushings.push_back(cb);
     }
   }
-  auto rib_body = [&](int rib, int side) { return static_cast<BodyId>(first + 2 * (rib - 1) + (side > 0 ? 0 : 1)); };
   // a point given in S on body b (its frame in S: the model is still in S)
   auto on = [&](BodyId b, const Vec3& p_S) { return d->bodies[b].X_WB.Inverse() * p_S; };
 
@@ -403,7 +436,7 @@ Expected<int> AddRibCageBodies(const RibCageParams& RP, const SpineParams& P, co
         const double L = (pb - pa).norm();
         const double width = len / n;
         add_lig("intercostal " + std::to_string(rib) + "-" + std::to_string(rib + 1) + (side > 0 ? " L " : " R ") + std::to_string(k + 1),
-                "intercostal", rib_body(rib, side), pa, rib_body(rib + 1, side), pb,
+                "intercostal", segment(2 * (rib - 1) + (side > 0 ? 0 : 1), s), pa, segment(2 * rib + (side > 0 ? 0 : 1), s), pb,
                 RP.intercostal_modulus_Pa * RP.intercostal_thickness_m * sL * width / L, RP.rib_ligament_toe_strain, 0.0);
       }
     }
@@ -413,8 +446,8 @@ Expected<int> AddRibCageBodies(const RibCageParams& RP, const SpineParams& P, co
   for (size_t r = 0; r < G.cartilages.size(); ++r) {
     const CartilageGeometry& c = G.cartilages[r];
     if (c.attach == CartilageAttach::kFree) continue;
-    const BodyId A = rib_body(c.rib, c.side);
-    const BodyId B = c.attach == CartilageAttach::kSternum ? sternum : rib_body(c.attach_rib, c.side);
+    const BodyId A = front_of(c.rib, c.side);
+    const BodyId B = c.attach == CartilageAttach::kSternum ? sternum : front_of(c.attach_rib, c.side);
     const Vec3 axis = c.p_end_S - c.p_start_S;
     const double L = axis.norm();
     // section axes: x across the cage (the rib plane's normal turned into the section), y, z along
@@ -446,14 +479,35 @@ Expected<int> AddRibCageBodies(const RibCageParams& RP, const SpineParams& P, co
     d->viscoelastic_bushings.push_back(v);
   }
 
-  // [solve order] rib i between T_(i-1) and T_i; the sternum last (border)
+  // [bending] the bony rib's two segments joined at its bending joint (ComputeRibBending)
+  for (size_t r = 0; bend && r < G.ribs.size(); ++r) {
+    const RibGeometry& g = G.ribs[r];
+    const RibBending& rb = bending[r];
+    const Pose X_SF = X_SV[g.rib - 1] * rb.X_VF;
+    BushingDesc bb;
+    bb.name = "rib bending " + RibBodyName(g.rib, g.side);
+    bb.body_a = static_cast<BodyId>(first + r);
+    bb.body_b = static_cast<BodyId>(first_anterior + r);
+    bb.X_AF = d->bodies[bb.body_a].X_WB.Inverse() * X_SF;
+    bb.X_BM = d->bodies[bb.body_b].X_WB.Inverse() * X_SF;
+    for (int ax = 0; ax < 3; ++ax) bb.params.rot[ax].k0 = rb.k_rot_Nm_per_rad[ax];
+    bb.params.k_trans = rb.k_trans_N_per_m;
+    bb.params.k_axial_compression = rb.k_trans_N_per_m.z();
+    bb.params.c_rot = rb.k_rot_Nm_per_rad * P.ligament_damping_time_s;
+    bb.params.c_trans = bb.params.k_trans * P.ligament_damping_time_s;
+    d->bushings.push_back(bb);
+  }
+
+  // [solve order] rib i between T_(i-1) and T_i (each side's posterior, then anterior segment);
+  // the sternum last (border)
   d->solve_order.clear();
   for (BodyId b = 0; b < first; ++b) {
     for (int i = 0; i < kRibLevels; ++i)
-      if (b == T[i]) {
-        d->solve_order.push_back(rib_body(i + 1, +1));
-        d->solve_order.push_back(rib_body(i + 1, -1));
-      }
+      if (b == T[i])
+        for (int side : {+1, -1}) {
+          d->solve_order.push_back(rib_body(i + 1, side));
+          if (bend) d->solve_order.push_back(front_of(i + 1, side));
+        }
     d->solve_order.push_back(b);
   }
   d->solve_order.push_back(sternum);

@@ -2,6 +2,7 @@
 // -> ribs, cartilages, sternum, joints, ligament anchors and slice masses (rib_geometry.h).
 //
 // [SECTION] curved-beam mass properties
+// [SECTION] curved-beam bending (the rib's two segments)
 // [SECTION] rib shape (straight neck + linear-curvature arc)
 // [SECTION] the cage
 #include <algorithm>
@@ -51,6 +52,71 @@ MassProperties ComputeCurvedBeamMass(const std::vector<Vec3>& points_F, const Ve
   out.p_com = first / out.mass_kg;
   const Vec3& p = out.p_com;
   out.I_com = I_o - out.mass_kg * (p.squaredNorm() * Mat3::Identity() - p * p.transpose());
+  return out;
+}
+
+// [SECTION] curved-beam bending (the rib's two segments)
+
+double CurvedBeamTipCompliance(const std::vector<Vec3>& points_F, int k_root, const Vec3& n_F, const Vec3& F_dir_F,
+                               double EI_Nm2) {
+  const Vec3 n = n_F.normalized(), F = F_dir_F.normalized();
+  const Vec3& tip = points_F.back();
+  double c = 0;
+  for (size_t k = static_cast<size_t>(std::max(0, k_root)); k + 1 < points_F.size(); ++k) {
+    const Vec3 mid = 0.5 * (points_F[k] + points_F[k + 1]);
+    const double M = n.dot((tip - mid).cross(F));
+    c += M * M * (points_F[k + 1] - points_F[k]).norm();
+  }
+  return c / EI_Nm2;
+}
+
+RibBending ComputeRibBending(const RibGeometry& g, double arc_fraction, double E_Pa, double poisson) {
+  RibBending out;
+  const std::vector<Vec3>& p = g.centreline_V;
+  const int n = static_cast<int>(p.size()) - 1;
+  for (int k = 1; k <= n; ++k)
+    if ((p[k] - g.p_tubercle_V).norm() < (p[out.k_root] - g.p_tubercle_V).norm()) out.k_root = k;
+  out.k_joint = std::clamp(static_cast<int>(std::lround(arc_fraction * n)), out.k_root + 1, n - 1);
+  // the cortical shell: an elliptic tube, semi-axes a (binormal) and b (in the plane)
+  const double a = 0.5 * g.section.height_m, b = 0.5 * g.section.thickness_m, t = g.section.shell_m;
+  const double ai = std::max(0.0, a - t), bi = std::max(0.0, b - t);
+  const double G = E_Pa / (2 * (1 + poisson));
+  out.EI_in_Nm2 = E_Pa * kPi / 4 * (b * b * b * a - bi * bi * bi * ai);
+  out.EI_out_Nm2 = E_Pa * kPi / 4 * (a * a * a * b - ai * ai * ai * bi);
+  out.EA_N = E_Pa * kPi * (a * b - ai * bi);
+  const double am = a - 0.5 * t, bm = b - 0.5 * t;  // the shell's mid-line
+  const double perimeter = kPi * (3 * (am + bm) - std::sqrt((3 * am + bm) * (am + 3 * bm)));  // Ramanujan
+  out.GJ_Nm2 = G * 4 * std::pow(kPi * am * bm, 2) * t / perimeter;  // Bredt
+  // the joint's frame: x the plane's normal, z along the joint -> front line, y = z × x (in the plane)
+  const Vec3 nrm = g.n_plane_V.normalized();
+  const Vec3 r = p.back() - p[out.k_joint];
+  Mat3 R;
+  R.col(0) = nrm;
+  R.col(2) = (r - nrm * nrm.dot(r)).normalized();
+  R.col(1) = R.col(2).cross(R.col(0));
+  out.X_VF = Pose{R, p[out.k_joint]};
+  // in-plane: a front-end force square to the joint -> front line turns the front segment about
+  // the joint (about x); one along the line the joint's translational spring along z carries
+  // (the curved beam bends under it too: ~10x stiffer for a rib, but not rigid)
+  const Vec3 F_in = R.col(1);
+  const double c_in = CurvedBeamTipCompliance(p, out.k_root, nrm, F_in, out.EI_in_Nm2);
+  const double c_along = CurvedBeamTipCompliance(p, out.k_root, nrm, R.col(2), out.EI_in_Nm2);
+  out.front_stiffness_N_per_m = 1.0 / c_in;
+  out.k_rot_Nm_per_rad.x() = r.squaredNorm() / c_in;
+  // out of plane: a front-end force along the normal bends (about m) and twists (about t)
+  double c_out = 0, arc = 0;
+  for (int k = out.k_root; k < n; ++k) {
+    const Vec3 d = p[k + 1] - p[k];
+    const double ds = d.norm();
+    const Vec3 tt = d / ds, m = nrm.cross(tt);
+    const Vec3 M = (p.back() - 0.5 * (p[k] + p[k + 1])).cross(nrm);
+    c_out += (std::pow(M.dot(m), 2) / out.EI_out_Nm2 + std::pow(M.dot(tt), 2) / out.GJ_Nm2) * ds;
+    arc += ds;
+  }
+  out.k_rot_Nm_per_rad.y() = r.squaredNorm() / c_out;
+  out.k_rot_Nm_per_rad.z() = out.GJ_Nm2 / arc;  // twist about the joint -> front line: the beam's torsion
+  out.k_trans_N_per_m = Vec3::Constant(out.EA_N / arc);
+  out.k_trans_N_per_m.z() = 1.0 / (c_along + arc / out.EA_N);  // bending along the line, in series with the axial give
   return out;
 }
 

@@ -59,6 +59,14 @@ Expected<RibCageParams> LoadRibCageParamsText(const std::string& text, const std
   p.cortical_density_kg_per_m3 = r.Scalar("ribs.cortical_density_kg_per_m3", 1, 1500, 2300, "kg/m^3");
   p.marrow_density_kg_per_m3 = r.Scalar("ribs.marrow_density_kg_per_m3", 1, 800, 1500, "kg/m^3");
   p.dry_mass_kg = ribs("ribs.dry_mass_g", gram, 1, 60, "g");
+  {
+    const double segs = r.Scalar("ribs.bending_segments", 1, 1, 2, "[-]");
+    if (segs != std::floor(segs)) error("ribs.bending_segments", "value " + FormatNumber(segs) + " must be 1 (rigid ribs) or 2 (ribs that bend)");
+    p.bending_segments = static_cast<int>(std::lround(segs));
+  }
+  p.bending_joint_arc_fraction = r.Scalar("ribs.bending_joint_arc_fraction", 1, 0.15, 0.85, "[-]");
+  p.bone_modulus_Pa = r.Scalar("ribs.bone_modulus_GPa", 1e9, 1, 30, "GPa");
+  p.bone_poisson_ratio = r.Scalar("ribs.bone_poisson_ratio", 1, 0, 0.49, "[-]");
   for (size_t i = 0; i < N; ++i) {
     const std::string k = "[" + std::to_string(i) + "] (rib " + std::to_string(i + 1) + ")";
     if (p.chord_m[i] >= p.arc_length_m[i])

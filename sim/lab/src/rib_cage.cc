@@ -92,7 +92,9 @@ Expected<RibCageChecks> MeasureRibCage(const SpineParams& P, const RibCageParams
     const RibGeometry& g = geo.value().ribs[2 * (kTestRib - 1)];
     const Pose X_SV = ThoracicVertebraFrames(stumps.value())[kTestRib - 1];
     ModelDesc d = D;
-    for (BodyId b = 0; b < static_cast<BodyId>(d.bodies.size()); ++b) d.bodies[b].fixed = b != rib;
+    // the rib (both segments when it bends: the segment tested is cut before its cartilage)
+    const BodyId rib_front = D.FindBody(RibBodyName(kTestRib, +1) + " anterior");
+    for (BodyId b = 0; b < static_cast<BodyId>(d.bodies.size()); ++b) d.bodies[b].fixed = b != rib && b != rib_front;
     std::vector<LigamentDesc> ligs;
     std::vector<int> remap(d.ligaments.size(), -1);
     for (size_t i = 0; i < d.ligaments.size(); ++i) {

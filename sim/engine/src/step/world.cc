@@ -97,8 +97,10 @@ int ChainBandwidth(const Model& m, const std::vector<const ElementType*>& types,
   }
   return bw;
 }
-// beyond this bandwidth the banded solve costs about what the dense one does
-constexpr int kMaxBandwidth = 4;
+// beyond this bandwidth the banded solve costs about what the dense one does (26 bodies); 5 fits
+// a chain with five bodies per link (a vertebra and two two-segment ribs: 75 bodies, where the
+// dense solve would cost ~(75 / 6)² times the banded one)
+constexpr int kMaxBandwidth = 5;
 
 // props (hand pads) touch any body, and border bodies (BodyDesc::border) many: they are the
 // border of the banded system, which needs them at the end of the free indices (the solve

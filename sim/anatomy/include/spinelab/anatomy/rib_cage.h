@@ -52,6 +52,12 @@ struct RibCageParams {
   std::vector<int> head_vertebrae;         ///< 2: head on T_(i-1) and T_i (two demifacets); 1: on T_i only
   std::vector<bool> has_costotransverse;   ///< the tubercle articulates with T_i's transverse process
   std::vector<double> dry_mass_kg;         ///< [kg] macerated (dry) rib, literature check of the mass
+  /// rigid segments per bony rib: 1 (a rigid rib) or 2 (a posterior and an anterior segment joined
+  /// by a bending bushing with the cortical shell's curved-beam compliance; ComputeRibBending)
+  int bending_segments = 1;
+  double bending_joint_arc_fraction = 0.35;  ///< [-] where along the rib's arc (head 0, front 1) the two segments meet
+  double bone_modulus_Pa = 0;              ///< [Pa] Young's modulus of the rib's cortical bone
+  double bone_poisson_ratio = 0.3;         ///< [-] of the cortical bone (G = E / (2 (1 + ν)))
 
   // [sternum] in the spine frame, placed from the vertebrae
   double manubrium_length_m = 0, manubrium_width_m = 0, manubrium_thickness_m = 0;

@@ -144,6 +144,46 @@ struct RibCageGeometry {
   int synovial_joints = 0;                   ///< CV + CT joints that exist (both sides)
 };
 
+/// In-plane bending compliance of a planar curved beam cantilevered at points_F[k_root], loaded
+/// at its last point by a unit force along `F_dir_F` (in the plane, unit normal `n_F`):
+/// Castigliano's δ/F = ∫ M(s)² / EI ds with M(s) = n·((p_tip − p(s)) × F̂), bending only
+/// (axial and shear terms left out; slender beam), midpoint rule over the polyline. [m/N]
+double CurvedBeamTipCompliance(const std::vector<Vec3>& points_F, int k_root, const Vec3& n_F, const Vec3& F_dir_F,
+                               double EI_Nm2);
+
+/// A bony rib as two rigid segments joined by a bending bushing (RibCageParams::bending_segments
+/// = 2): the pseudo-rigid-body model of the curved beam from the tubercle (the neck, between the
+/// CV and CT joints, is held) to the costochondral junction. The section is the cortical shell
+/// (the elliptic tube of RibGeometry::section; the marrow carries nothing): EI about the plane's
+/// normal (in-plane bending), about the in-plane axis across the rib (out-of-plane), GJ (Bredt's
+/// thin tube) and EA. Frame F at the joint: x the plane's normal, z along the joint → front line
+/// r, y = z × x. The bushing makes the front end's in-plane compliance the curved beam's
+/// (Castigliano) along y (a turn about x) and along z (a translational spring: the beam bends
+/// under a force along r too, ~10x stiffer), and along the normal (a turn about y, bending +
+/// torsion):
+///   k_rot_x = |r|² / c_y,  k_trans_z = 1 / (c_z + arc / EA),  k_rot_y = |r|² / c_n,
+/// c_y, c_z the beam's in-plane front-end compliances along y and z, c_n = ∫ (M·m̂)²/EI_out +
+/// (M·t̂)²/GJ ds for a force along the normal; twist about r: GJ / arc; translation along x, y:
+/// EA / arc (the root is the tubercle: the neck, between the CV and CT joints, is held). With the
+/// joint at ~1/3 of the arc, r is square to the beam's most compliant in-plane direction
+/// (within 0.3° for ribs 4, 6, 7, 10), so the in-plane 2x2 compliance is matched. Rejected: a
+/// series compliance at the head (it would also soften the CV articulation's own calibrated test)
+/// or in the front contact (the cartilages, the contents and the intercostals would still load a
+/// rigid rib); a single pivot without the spring along r (the front was 2.8x too stiff
+/// anteroposteriorly: the AP direction is close to r for the middle ribs).
+struct RibBending {
+  int k_joint = 0;            ///< centreline index of the joint: posterior [0, k], anterior [k, end]
+  int k_root = 0;             ///< centreline index of the beam's root (the tubercle)
+  Pose X_VF;                  ///< the joint's frame in V: x the plane's normal, z along the joint → front line
+  double EI_in_Nm2 = 0, EI_out_Nm2 = 0, GJ_Nm2 = 0, EA_N = 0;  ///< section stiffnesses
+  Vec3 k_rot_Nm_per_rad = Vec3::Zero();  ///< [N·m/rad] about F's x (in-plane), y, z
+  Vec3 k_trans_N_per_m = Vec3::Zero();  ///< [N/m] along F's x, y, z
+  double front_stiffness_N_per_m = 0;  ///< [N/m] the beam's at the front end, force square to the joint → front line (1/compliance)
+};
+/// The two-segment rib of `g` with its joint at `arc_fraction` of the centreline (head 0, front 1),
+/// cortical bone of modulus E and Poisson ratio ν.
+RibBending ComputeRibBending(const RibGeometry& g, double arc_fraction, double E_Pa, double poisson);
+
 /// The thoracic vertebrae's V frames (T1..T12) in the model's world frame, from a ModelDesc built
 /// by BuildSpineModel (V has B's axes at BodyDesc::p_BoV_B).
 std::array<Pose, kRibLevels> ThoracicVertebraFrames(const ModelDesc& model);
@@ -179,8 +219,14 @@ namespace spinelab::sim {
 /// - radiate (ribs 2–9: bands to T_(i−1) and T_i), costotransverse and superior costotransverse
 ///   ligaments; intercostal tissue as tension-only links between neighbouring ribs of a side
 ///   (modulus × thickness × the link's share of the space / its length);
-/// - ModelDesc::solve_order: rib i (L, R) between T_(i−1) and T_i, the sternum last as a border
-///   body, so the implicit system stays banded (bandwidth 3).
+/// - with RibCageParams::bending_segments = 2 (ribs that bend, phase 4) each rib is two bodies:
+///   "rib i L" (head to the bending joint: the synovial joints, the head's bushing, the
+///   ligaments) and "rib i L anterior" (the joint to the front, with the cartilage's mass; the
+///   cartilage, the contents' spring), after the sternum, joined by a bushing "rib bending rib i
+///   L" from ComputeRibBending; contact spheres and intercostal links on the segment they lie on;
+/// - ModelDesc::solve_order: rib i (L, R; each posterior then anterior segment) between T_(i−1)
+///   and T_i, the sternum last as a border body, so the implicit system stays banded (bandwidth
+///   3 with rigid ribs, 5 with ribs that bend).
 /// The chest's contact surface stays on the trunk slices (the ribs have no contact shapes yet).
 /// Returns the index of the first rib body (24 ribs, rib 1 L, rib 1 R, …, then the sternum), or
 /// the geometry's errors.
