@@ -354,6 +354,26 @@ TEST(RibBending, EveryRibBendsAtItsFrontFarMoreThanItsContactsGive) {
   }
 }
 
+// a rib cage file from before the ribs bent (as a run stored it) reads as rigid ribs; with 2
+// segments the bending keys are required
+TEST(RibCageModel, AFileWithoutTheBendingKeysIsTheRigidRibsItRanWith) {
+  std::string text = ReadDefault();
+  for (const char* key : {"bending_segments", "bending_joint_arc_fraction", "bone_modulus_GPa", "bone_poisson_ratio"})
+    text = std::regex_replace(text, std::regex(std::string("\\n") + key + " = [^\\n]*"), "");
+  ASSERT_EQ(LineOf(text, "bending_segments"), 0);
+  auto p = LoadText(text);
+  ASSERT_TRUE(p.ok()) << p.ErrorText();
+  EXPECT_EQ(p.value().bending_segments, 1);
+  // two segments without the beam's keys: each missing key is named
+  const std::string two = std::regex_replace(text, std::regex("\\ncurvature_ratio = "),
+                                             "\nbending_segments = { value = 2, source = \"assumed: test\" }\ncurvature_ratio = ");
+  ASSERT_NE(two, text);
+  auto q = LoadText(two);
+  ASSERT_FALSE(q.ok());
+  for (const char* key : {"ribs.bending_joint_arc_fraction", "ribs.bone_modulus_GPa", "ribs.bone_poisson_ratio"})
+    EXPECT_NE(q.ErrorText().find(std::string(key) + ": missing"), std::string::npos) << q.ErrorText();
+}
+
 TEST(RibCageModel, BadBendingKeysNameFileLineKeyAndWhatIsAllowed) {
   for (const auto& [from, to, expect] : std::vector<std::array<std::string, 3>>{
            {"bending_segments = \\{ value = 2,", "bending_segments = { value = 3,", "ribs.bending_segments: value 3 is out of range; allowed: [1, 2] [-]"},

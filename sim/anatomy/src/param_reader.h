@@ -57,6 +57,8 @@ class Reader {
 
   std::vector<Diagnostic>& errors() { return errors_; }
   void MarkSeen(const std::string& key) { seen_.insert(key); }
+  // whether the file gives `key` (for a key added later, whose absence means the earlier model)
+  bool Present(const std::string& key) const { return root_.at_path(key).node() != nullptr; }
 
   // a scalar parameter scaled by `scale` into SI, in [lo, hi] (file units)
   double Scalar(const std::string& key, double scale, double lo, double hi, const std::string& unit) {

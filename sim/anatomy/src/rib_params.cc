@@ -59,14 +59,24 @@ Expected<RibCageParams> LoadRibCageParamsText(const std::string& text, const std
   p.cortical_density_kg_per_m3 = r.Scalar("ribs.cortical_density_kg_per_m3", 1, 1500, 2300, "kg/m^3");
   p.marrow_density_kg_per_m3 = r.Scalar("ribs.marrow_density_kg_per_m3", 1, 800, 1500, "kg/m^3");
   p.dry_mass_kg = ribs("ribs.dry_mass_g", gram, 1, 60, "g");
-  {
+  // A rib cage file without `ribs.bending_segments` is one from before the ribs bent (the text a
+  // run stored then): it reads as the rigid ribs it ran with, so `spinelab rerun` reproduces it.
+  // With 2 segments the bending keys are required.
+  if (r.Present("ribs.bending_segments")) {
     const double segs = r.Scalar("ribs.bending_segments", 1, 1, 2, "[-]");
     if (segs != std::floor(segs)) error("ribs.bending_segments", "value " + FormatNumber(segs) + " must be 1 (rigid ribs) or 2 (ribs that bend)");
     p.bending_segments = static_cast<int>(std::lround(segs));
+  } else {
+    p.bending_segments = 1;
   }
-  p.bending_joint_arc_fraction = r.Scalar("ribs.bending_joint_arc_fraction", 1, 0.15, 0.85, "[-]");
-  p.bone_modulus_Pa = r.Scalar("ribs.bone_modulus_GPa", 1e9, 1, 30, "GPa");
-  p.bone_poisson_ratio = r.Scalar("ribs.bone_poisson_ratio", 1, 0, 0.49, "[-]");
+  for (const char* key : {"ribs.bending_joint_arc_fraction", "ribs.bone_modulus_GPa", "ribs.bone_poisson_ratio"})
+    if (p.bending_segments == 2 || r.Present(key)) r.MarkSeen(key);
+  if (p.bending_segments == 2 || r.Present("ribs.bending_joint_arc_fraction"))
+    p.bending_joint_arc_fraction = r.Scalar("ribs.bending_joint_arc_fraction", 1, 0.15, 0.85, "[-]");
+  if (p.bending_segments == 2 || r.Present("ribs.bone_modulus_GPa"))
+    p.bone_modulus_Pa = r.Scalar("ribs.bone_modulus_GPa", 1e9, 1, 30, "GPa");
+  if (p.bending_segments == 2 || r.Present("ribs.bone_poisson_ratio"))
+    p.bone_poisson_ratio = r.Scalar("ribs.bone_poisson_ratio", 1, 0, 0.49, "[-]");
   for (size_t i = 0; i < N; ++i) {
     const std::string k = "[" + std::to_string(i) + "] (rib " + std::to_string(i + 1) + ")";
     if (p.chord_m[i] >= p.arc_length_m[i])
