@@ -68,9 +68,10 @@ fuzz:
 bench: build
 	$(BUILD)/bin/spinelab_benchmarks --benchmark_min_time=0.5
 
-# bushing-chain reference problem: spinelab vs Simbody vs Bullet (benchmarks/README.md "Peer
-# comparison"); its own Release build dir; the Simbody row is skipped when libsimbody-dev is absent
-bench-peers: deps
+# bushing-chain reference problem: spinelab vs Simbody vs Bullet vs DART (benchmarks/README.md
+# "Peer comparison"); its own Release build dir; a peer's rows are skipped when it is not installed
+bench-peers:
+	@./scripts/install-deps.sh --peers
 	@test -f $(BUILD_PEERS)/CMakeCache.txt || cmake -S . -B $(BUILD_PEERS) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Release $(LAUNCHER)
 	cmake --build $(BUILD_PEERS) -j$(JOBS) --target peer_programs
 	/usr/bin/python3 benchmarks/peers/run_peers.py --bin $(BUILD_PEERS)/bin --runs 5

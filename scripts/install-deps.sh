@@ -2,6 +2,7 @@
 # Installs the Debian packages spinelab needs, only those that are missing.
 # Fast (a dpkg query) when everything is present. Run as root or with sudo.
 # --fuzz: also clang and its libFuzzer runtime, for `make fuzz` only (`make test` needs no clang).
+# --peers: also DART 6.12, for `make bench-peers` only (Simbody, the older peer, is in the list).
 set -euo pipefail
 
 packages=(
@@ -27,6 +28,9 @@ packages=(
 
 if [ "${1:-}" = "--fuzz" ]; then
   packages+=(clang libclang-rt-14-dev)   # libFuzzer + ASan/UBSan runtimes (`make fuzz`)
+fi
+if [ "${1:-}" = "--peers" ]; then
+  packages+=(libdart-all-dev)            # DART 6.12 peer on the bushing chain (`make bench-peers`)
 fi
 
 missing=()

@@ -63,12 +63,23 @@ int main(int argc, char** argv) {
 
   btRigidBody& top = *bodies.back();
   const long long n = std::llround(args.t_end_s / h);
+  const long long sample = chain::SampleSteps(h);
+  double angle_1s_deg = NAN;
+  auto top_twist = [&] {
+    chain::Quat q[chain::kBodies];
+    for (int b = 0; b < chain::kBodies; ++b) {
+      const btQuaternion qb = bodies[b]->getWorldTransform().getRotation();
+      q[b] = {qb.w(), qb.x(), qb.y(), qb.z()};
+    }
+    return chain::TopTwistDeg(q);
+  };
   const auto t0 = chain::Clock::now();
   for (long long i = 0; i < n; ++i) {
     double tau[3];
     chain::TopTorque(static_cast<double>(i) * h, args.asymmetric, tau);
     top.applyTorque(btVector3(tau[0], tau[1], tau[2]));  // cleared by Bullet after each step
     world.stepSimulation(h, /*maxSubSteps=*/0);         // exactly one step of h
+    if (i + 1 == sample) angle_1s_deg = top_twist();
   }
   const auto t1 = chain::Clock::now();
 
@@ -81,6 +92,7 @@ int main(int argc, char** argv) {
   out.t_end_s = args.t_end_s;
   out.asymmetric = args.asymmetric;
   out.kr = args.kr;
+  out.angle_1s_deg = angle_1s_deg;
   for (int b = 0; b < chain::kBodies; ++b) {
     const btQuaternion q = bodies[b]->getWorldTransform().getRotation();
     out.q[b] = {q.w(), q.x(), q.y(), q.z()};

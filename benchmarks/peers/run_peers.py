@@ -1,11 +1,13 @@
 #!/usr/bin/python3
 """Peer comparison on the bushing-chain reference problem (shared/reference/bushing_chain.md).
 
-Runs the three programs built from benchmarks/peers/ (spinelab, Simbody, Bullet), each
+Runs the four programs built from benchmarks/peers/ (spinelab, Simbody, Bullet, DART), each
 configuration --runs times (median), and prints:
   1. one table: engine, step or accuracy, wall s per simulated s (loop timed inside the program,
      model building excluded), real-time factor, whole-process wall s (/usr/bin/time), twist,
-     drop, percent error against the converged answer, and spinelab's speed ratio to each row;
+     drop, percent error against the converged answer, the twist at t = 1 s (the end of the torque
+     ramp: the transient, which a large implicit step gets wrong while still finding the static end
+     state) and its error, and spinelab's speed ratio to each row;
   2. the asymmetric variant (a constant 1 N·m flexion moment about x on the top body): the top
      body's pose at t = 0.3 s (still deterministic) and at t = 10 s (after the column buckled);
   3. the same moment on a chain stiff enough not to buckle (k_r = 2000 N·m/rad): the pose at 10 s.
@@ -25,17 +27,32 @@ import time
 TWIST_DEG = 114.5916    # 24 x 5/60 rad
 DROP_MM = 4.4158        # static 4.4145 mm + the residual axial oscillation at 10 s
 TOLERANCE_PCT = 1.0     # the spec's "integrated accurately" criterion
+# top twist at t = 1 s (end of the ramp), converged: Simbody Runge-Kutta-Merson at accuracy 1e-8 and
+# Bullet 6DofSpring2 at 1e-5 s agree to TWIST_1S_AGREE (benchmarks/README.md); the transient
+# criterion applies the same 1 % to it
+TWIST_1S_DEG = 113.7047
+TWIST_1S_AGREE = "Simbody RKM 1e-8 113.704657, 1e-6 the same; Bullet 1e-5 s 113.704669"
 
 # (label, program, arguments, note); the spinelab 1 ms row is the base of the speed ratios
 SYMMETRIC = [
     ("spinelab", "peer_chain_spinelab", ["--dt", "0.001"], ""),
     ("spinelab", "peer_chain_spinelab", ["--dt", "0.002"], ""),
+    ("spinelab", "peer_chain_spinelab", ["--dt", "0.005"], ""),
+    ("spinelab", "peer_chain_spinelab", ["--dt", "0.01"], "static only"),
     ("simbody", "peer_chain_simbody", ["--integrator", "se2", "--accuracy", "1e-3"], ""),
     ("simbody", "peer_chain_simbody", ["--integrator", "rkm", "--accuracy", "1e-4"], ""),
     ("bullet", "peer_chain_bullet", ["--dt", "2.5e-4"], ""),
     ("bullet", "peer_chain_bullet", ["--dt", "1e-4"], ""),
     ("bullet", "peer_chain_bullet", ["--dt", "5e-4"], "trap"),
     ("bullet", "peer_chain_bullet", ["--dt", "1e-3"], "trap"),
+    ("dart", "peer_chain_dart", ["--dt", "0.001"], ""),
+    ("dart", "peer_chain_dart", ["--dt", "0.002"], ""),
+    ("dart", "peer_chain_dart", ["--dt", "0.005"], ""),
+    ("dart", "peer_chain_dart", ["--dt", "0.01"], ""),
+    ("dart", "peer_chain_dart", ["--dt", "0.02"], ""),
+    ("dart", "peer_chain_dart", ["--dt", "0.1"], "static only"),
+    ("dart", "peer_chain_dart", ["--mode", "forces", "--dt", "2.5e-4"], ""),
+    ("dart", "peer_chain_dart", ["--mode", "forces", "--dt", "5e-4"], "diverges"),
 ]
 # asymmetric variant: (program, arguments); the first row is the reference of the t = 0.3 s table
 ASYM_EARLY_T = 0.3
@@ -47,6 +64,7 @@ ASYMMETRIC = [
     ("peer_chain_simbody", ["--integrator", "se2", "--accuracy", "1e-3"]),
     ("peer_chain_bullet", ["--dt", "2.5e-5"]),
     ("peer_chain_bullet", ["--dt", "2.5e-4"]),
+    ("peer_chain_dart", ["--dt", "0.001"]),
 ]
 # stable asymmetric variant: k_r = 2000 N·m/rad (above buckling), the same 1 N·m; t = 10 s
 STABLE_KR = 2000.0
@@ -57,6 +75,7 @@ ASYM_STABLE = [
     ("peer_chain_spinelab", ["--dt", "0.001"]),
     ("peer_chain_bullet", ["--dt", "2.5e-5"]),
     ("peer_chain_bullet", ["--dt", "2.5e-4"]),
+    ("peer_chain_dart", ["--dt", "0.001"]),
 ]
 ASYM_FINAL = [  # t = 10 s, the configurations of the speed table
     ("peer_chain_spinelab", ["--dt", "0.001"]),
@@ -65,6 +84,7 @@ ASYM_FINAL = [  # t = 10 s, the configurations of the speed table
     ("peer_chain_simbody", ["--integrator", "se2", "--accuracy", "1e-3"]),
     ("peer_chain_bullet", ["--dt", "2.5e-4"]),
     ("peer_chain_bullet", ["--dt", "1e-4"]),
+    ("peer_chain_dart", ["--dt", "0.001"]),
 ]
 
 
@@ -87,7 +107,11 @@ def run(bindir, prog, args):
     p = subprocess.run(cmd, capture_output=True, text=True)
     outside = time.perf_counter() - t0
     if p.returncode != 0:
-        raise RuntimeError(f"{' '.join(cmd)} failed ({p.returncode}):\n{p.stderr}")
+        # a program that aborts (DART asserts on a diverged transform) is a failed row, not a failed table
+        res = {"engine": os.path.basename(prog).replace("peer_chain_", ""), "integrator": "?", "step": args[-1],
+               "steps": "0", "loop_wall_s": "nan", "angle_deg": "nan", "drop_mm": "nan", "t_end_s": "10",
+               "angle_1s_deg": "nan", "status": f"crashed(exit {p.returncode})"}
+        return res, None, outside
     for line in p.stderr.splitlines():
         if line.startswith(marker):
             outside = float(line[len(marker):])
@@ -148,6 +172,9 @@ def pose_table(bindir, configs, t_end, have, with_ref, extra=()):
         if prog not in have:
             continue
         res, pose, _ = run(bindir, prog, args + ["--asymmetric", "--t-end", str(t_end)] + list(extra))
+        if pose is None:  # the program aborted
+            rows.append([res["engine"], "?", " ".join(args)] + ["-"] * 4 + [res["status"]] + (["-", "-"] if with_ref else []))
+            continue
         p, q = pose_of(pose)
         rv = pose["rotvec_deg"].split(",")
         row = [res["engine"], integrator_name(res), fmt_step(res),
@@ -175,11 +202,11 @@ def main():
     a = ap.parse_args()
     runs = 1 if a.quick else a.runs
     bindir = os.path.abspath(a.bin)
-    have = {p for p in ("peer_chain_spinelab", "peer_chain_simbody", "peer_chain_bullet")
+    have = {p for p in ("peer_chain_spinelab", "peer_chain_simbody", "peer_chain_bullet", "peer_chain_dart")
             if os.access(os.path.join(bindir, p), os.X_OK)}
     if "peer_chain_spinelab" not in have:
         sys.exit(f"run_peers: {bindir}/peer_chain_spinelab not built")
-    missing = sorted({"peer_chain_simbody", "peer_chain_bullet"} - have)
+    missing = sorted({"peer_chain_simbody", "peer_chain_bullet", "peer_chain_dart"} - have)
 
     cpu = "?"
     try:
@@ -193,6 +220,7 @@ def main():
         print(f"not built, rows skipped: {', '.join(missing)}")
 
     rows, base = [], None
+    best = {}  # engine -> fastest wall s per sim s among its accurate rows (end state and transient)
     for label, prog, args, note in SYMMETRIC:
         if prog not in have or (a.quick and "rkm" in args):
             continue
@@ -202,23 +230,35 @@ def main():
         proc = statistics.median(r[2] for r in results)
         angles = {r[0]["angle_deg"] for r in results}
         twist, drop = float(res["angle_deg"]), float(res["drop_mm"])
+        twist_1s = float(res.get("angle_1s_deg", "nan"))
         ok = res["status"] == "ok" and math.isfinite(twist) and math.isfinite(drop)
-        e_t, e_d = pct(twist, TWIST_DEG), pct(drop, DROP_MM)
+        e_t, e_d, e_1 = pct(twist, TWIST_DEG), pct(drop, DROP_MM), pct(twist_1s, TWIST_1S_DEG)
         accurate = ok and abs(e_t) <= TOLERANCE_PCT and abs(e_d) <= TOLERANCE_PCT
+        transient = accurate and math.isfinite(e_1) and abs(e_1) <= TOLERANCE_PCT
         if base is None:
             base = wall
-        verdict = "yes" if accurate else ("NO: " + ("wrong answer" if ok else res["status"]))
+        if transient:
+            best[label] = min(best.get(label, math.inf), wall)
+        verdict = ("yes" if transient else "end state only") if accurate else ("NO: " + ("wrong answer" if ok else res["status"]))
         if len(angles) > 1:
             verdict += " (runs differ)"
         rows.append([label, integrator_name(res), fmt_step(res), res["steps"], f"{wall:.4f}", f"{1 / wall:.1f}x",
-                     f"{proc:.2f}", f"{twist:.4f}", f"{drop:.4f}", f"{e_t:+.3f}", f"{e_d:+.3f}", verdict,
+                     f"{proc:.2f}", f"{twist:.4f}", f"{drop:.4f}", f"{e_t:+.3f}", f"{e_d:+.3f}",
+                     f"{twist_1s:.3f}", f"{e_1:+.2f}", verdict,
                      "1 (base)" if not rows else f"{wall / base:.3g}x"])
     print()
-    print(f"Speed and answer (exact: twist {TWIST_DEG} deg, drop {DROP_MM} mm; accurate = both within {TOLERANCE_PCT:g} %):")
+    print(f"Speed and answer (exact: twist {TWIST_DEG} deg, drop {DROP_MM} mm at 10 s; twist at 1 s {TWIST_1S_DEG} deg,"
+          f" converged; accurate = all three within {TOLERANCE_PCT:g} %; 'end state only' = the 10-s answer within"
+          f" {TOLERANCE_PCT:g} %, the transient not):")
     print(table(["engine", "integrator", "step / accuracy", "steps", "wall s per sim s", "real-time",
-                 "process s", "twist deg", "drop mm", "twist err %", "drop err %", "accurate",
-                 "spinelab 1 ms speed ratio"], rows,
-                ["<", "<", "<"] + [">"] * 8 + ["<", ">"]))
+                 "process s", "twist deg", "drop mm", "twist err %", "drop err %", "twist@1s deg", "err@1s %",
+                 "accurate", "spinelab 1 ms speed ratio"], rows,
+                ["<", "<", "<"] + [">"] * 10 + ["<", ">"]))
+    if "spinelab" in best:
+        peers = {k: v for k, v in best.items() if k != "spinelab"}
+        print()
+        print(f"Fastest accurate row (end state and transient within {TOLERANCE_PCT:g} %): spinelab {best['spinelab']:.4f} wall s "
+              "per sim s; " + "; ".join(f"{k} {v:.4f} ({v / best['spinelab']:.2f}x spinelab's)" for k, v in sorted(peers.items())))
 
     print()
     print(f"Asymmetric variant (+1 N·m about x on the top body): top body pose at t = {ASYM_EARLY_T:g} s, "

@@ -81,7 +81,20 @@ int main(int argc, char** argv) {
 
   std::string status = "ok";
   const auto t0 = chain::Clock::now();
+  double angle_1s_deg = NAN;
+  auto top_twist = [&](const State& st) {
+    chain::Quat q[chain::kBodies];
+    for (int b = 0; b < chain::kBodies; ++b) {
+      const Quaternion qb = bodies[b].getBodyTransform(st).R().convertRotationToQuaternion();
+      q[b] = {qb[0], qb[1], qb[2], qb[3]};
+    }
+    return chain::TopTwistDeg(q);
+  };
   try {
+    if (args.t_end_s >= chain::kSampleT_s) {
+      ts.stepTo(chain::kSampleT_s);
+      angle_1s_deg = top_twist(integ->getState());
+    }
     ts.stepTo(args.t_end_s);
   } catch (const std::exception& e) {
     status = "gave_up@t=" + chain::Num(integ->getTime());
@@ -101,6 +114,7 @@ int main(int argc, char** argv) {
   out.asymmetric = args.asymmetric;
   out.kr = args.kr;
   out.status = status;
+  out.angle_1s_deg = angle_1s_deg;
   for (int b = 0; b < chain::kBodies; ++b) {
     const Transform X = bodies[b].getBodyTransform(s);
     const Quaternion q = X.R().convertRotationToQuaternion();

@@ -24,11 +24,22 @@ int main(int argc, char** argv) {
   const long long n = std::llround(args.t_end_s / h);
   uint32_t status = kStepOk;
   long long i = 0;
+  const long long sample = chain::SampleSteps(h);
+  double angle_1s_deg = NAN;
+  auto top_twist = [&] {
+    chain::Quat q[chain::kBodies];
+    for (int b = 0; b < chain::kBodies; ++b) {
+      const auto& qb = w.state().bodies[b].q_WB;
+      q[b] = {qb.w(), qb.x(), qb.y(), qb.z()};
+    }
+    return chain::TopTwistDeg(q);
+  };
   const auto t0 = chain::Clock::now();
   for (; i < n; ++i) {
     ApplyBushingChainLoad(&w, w.state().time_s, flexion_Nm);
     status = w.Step();
     if (status != kStepOk) break;
+    if (i + 1 == sample) angle_1s_deg = top_twist();
   }
   const auto t1 = chain::Clock::now();
 
@@ -41,6 +52,7 @@ int main(int argc, char** argv) {
   out.t_end_s = args.t_end_s;
   out.asymmetric = args.asymmetric;
   out.kr = args.kr;
+  out.angle_1s_deg = angle_1s_deg;
   const auto& bodies = w.state().bodies;
   for (int b = 0; b < chain::kBodies; ++b) out.q[b] = {bodies[b].q_WB.w(), bodies[b].q_WB.x(), bodies[b].q_WB.y(), bodies[b].q_WB.z()};
   for (int k = 0; k < 3; ++k) out.p_top[k] = bodies.back().p_WB[k];
