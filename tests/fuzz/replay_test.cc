@@ -54,6 +54,11 @@ TEST(Fuzz, RunFileRegressions) {
   files.insert(files.end(), library.begin(), library.end());
   for (const std::string& path : files) {
     SCOPED_TRACE(path);
+#if defined(__SANITIZE_ADDRESS__)
+    // under ASan the reader's child has no address-space limit and reads the 4 GB header whole
+    // (tests/io/damaged_file_test.cc, kUnderAsan)
+    if (path.find("4GB") != std::string::npos) continue;
+#endif
     auto runs = spinelab::io::ListRuns(path);
     std::string text = runs ? "" : runs.ErrorText();
     for (const std::string& run : runs ? runs.value() : std::vector<std::string>{"seated_twist"}) {
