@@ -130,7 +130,7 @@ TEST(Limbs, JointRangesAreTheTablesLessThePose) {
   // beyond the range the joint stiffens; inside it turns freely
   for (const char* j : {"hip L", "ankle R", "acromioclavicular L"}) {
     EXPECT_GT(Bushing(st, j).params.rot[0].k2_pos, 100.0) << j;
-    EXPECT_LT(Bushing(st, j).params.rot[0].k0, 5.0) << j;
+    EXPECT_LE(Bushing(st, j).params.rot[0].k0, 10.0) << j;  // a few N·m some 0.3-0.5 rad from mid-range
   }
   // the sternoclavicular joint sits on T2 (the manubrium, lumped with the rib cage)
   EXPECT_EQ(Bushing(st, "sternoclavicular L").body_a, st.FindBody("T2"));
