@@ -527,7 +527,7 @@ TEST(Scenarios, SeatedTwistAnswersHoldAtAQuarterOfTheStep) {
 // drop, its relaxed joints turning freely (1 N·m/rad) through the tens of degrees of range the
 // pose leaves, so the knees and feet staying where the pose put them means the contacts hold them
 TEST(LimbPoses, SittingKneelingAndLyingRunWithTheLimbsAsBodiesOnTheFloor) {
-  for (const char* name : {"desk_day", "kneeling_hip_flexor_lunge", "thoracic_thrust"}) {
+  for (const char* name : {"cervical_rotation_thrust", "kneeling_hip_flexor_lunge", "thoracic_thrust"}) {
     const TechniqueRun run = RunFile(name, {"posture.limbs=bodies", "run.duration_s=1.5"});
     const ScenarioResult& r = run.result;
     ASSERT_FALSE(r.time_s.empty()) << name;
@@ -549,13 +549,13 @@ TEST(LimbPoses, SittingKneelingAndLyingRunWithTheLimbsAsBodiesOnTheFloor) {
 
 // bad input: the limbs as bodies stand, sit, lie and kneel on a fixed pelvis; a supported pelvis is refused
 TEST(LimbPoses, ALimbPoseNeedsAFixedPelvis) {
-  auto sc = LoadScenario(std::string(SPINELAB_SOURCE_DIR) + "/scenarios/seated_twist.toml",
+  auto sc = LoadScenario(std::string(SPINELAB_SOURCE_DIR) + "/scenarios/neck_stretches.toml",
                          {"posture.limbs=bodies", "posture.pelvis=supported"});
   ASSERT_TRUE(sc.ok()) << sc.ErrorText();
   auto r = RunScenario(sc.value(), LoadSpineParams(DefaultSpineModelPath()).value());
   ASSERT_FALSE(r.ok());
   const std::string e = r.ErrorText();
-  EXPECT_NE(e.find("seated_twist.toml"), std::string::npos) << e;
+  EXPECT_NE(e.find("neck_stretches.toml"), std::string::npos) << e;
   EXPECT_NE(e.find("posture.limbs"), std::string::npos) << e;
   EXPECT_NE(e.find("posture.pelvis = 'supported'"), std::string::npos) << e;
   EXPECT_NE(e.find("allowed: posture.pelvis = \"fixed\""), std::string::npos) << e;
