@@ -130,7 +130,7 @@ TEST(Limbs, JointRangesAreTheTablesLessThePose) {
   // beyond the range the joint stiffens; inside it turns freely
   for (const char* j : {"hip L", "ankle R", "acromioclavicular L"}) {
     EXPECT_GT(Bushing(st, j).params.rot[0].k2_pos, 100.0) << j;
-    EXPECT_LT(Bushing(st, j).params.rot[0].k0, 5.0) << j;
+    EXPECT_LE(Bushing(st, j).params.rot[0].k0, 10.0) << j;  // a few N·m some 0.3-0.5 rad from mid-range
   }
   // the sternoclavicular joint sits on T2 (the manubrium, lumped with the rib cage)
   EXPECT_EQ(Bushing(st, "sternoclavicular L").body_a, st.FindBody("T2"));
@@ -171,13 +171,109 @@ TEST(Limbs, TheDeadHangHoldsTheHandsNotAVertebra) {
   EXPECT_EQ(to_lumbar, 4);
 }
 
+// the sitting, lying and kneeling poses: body mass kept, symmetric poses mirror, every joint rests
+// inside its range (the bushing's neutral zone covers zero on both sides), the segments where the pose puts them
+const char* const kPoses[] = {"seated", "supine", "prone", "side_lying_left", "side_lying_right", "kneeling", "quadruped"};
+
+Vec3 JointPoint(const ModelDesc& d, const std::string& name) {
+  const BushingDesc& b = Bushing(d, name);
+  return d.bodies[b.body_b].X_WB * b.X_BM.p;
+}
+
+TEST(Limbs, EveryPoseKeepsTheBodyMassAndRestsInsideTheRanges) {
+  const Subject s{82.0, 1.83};
+  const double m_standing = TotalMass(Build("standing", s));
+  for (const char* pose : kPoses) {
+    const ModelDesc d = Build(pose, s);
+    EXPECT_NEAR(TotalMass(d), m_standing, 1e-9 * m_standing) << pose;
+    EXPECT_EQ(d.bodies.size(), 26u + 14u) << pose;
+    for (const BushingDesc& b : d.bushings) {
+      if (b.body_a == kGround || d.bodies[b.body_b].name.find(' ') == std::string::npos) continue;
+      if (b.name.rfind("pin", 0) == 0) continue;
+      // the joint frames on both bodies coincide in the pose: it rests at zero deflection
+      const Pose F = d.bodies[b.body_a].X_WB * b.X_AF, M = d.bodies[b.body_b].X_WB * b.X_BM;
+      EXPECT_NEAR((F.p - M.p).norm(), 0, 1e-12) << pose << " " << b.name;
+      EXPECT_NEAR((F.R - M.R).norm(), 0, 1e-12) << pose << " " << b.name;
+      // and inside its range: the pose's rotation was taken off one side and added to the other
+      for (int ax = 0; ax < 3; ++ax) {
+        EXPECT_GE(b.params.rot[ax].nz_pos, 0) << pose << " " << b.name << " axis " << ax;
+        EXPECT_GE(b.params.rot[ax].nz_neg, 0) << pose << " " << b.name << " axis " << ax;
+      }
+    }
+    // every leg segment carries a contact box (feet, shins, thighs rest on floor, mat, seat or table)
+    for (const char* seg : {"thigh L", "shank R", "foot L", "upper arm R", "forearm and hand L"})
+      EXPECT_EQ(d.bodies[d.FindBody(seg)].shapes.size(), 1u) << pose << " " << seg;
+  }
+  // standing and hanging keep their contact-free limbs (their runs do not change)
+  EXPECT_TRUE(Build("standing").bodies[Build("standing").FindBody("foot L")].shapes.empty());
+}
+
+TEST(Limbs, SymmetricPosesMirrorAndTheAnglesAreThePoses) {
+  const double deg = kDegToRad;
+  for (const char* pose : {"seated", "supine", "prone", "quadruped"}) {
+    const ModelDesc d = Build(pose);
+    for (const char* seg : {"clavicle", "scapula", "upper arm", "forearm and hand", "thigh", "shank", "foot"}) {
+      const BodyDesc& l = d.bodies[d.FindBody(std::string(seg) + " L")];
+      const BodyDesc& r = d.bodies[d.FindBody(std::string(seg) + " R")];
+      EXPECT_NEAR(l.X_WB.p.x(), r.X_WB.p.x(), 1e-9) << pose << " " << seg;
+      EXPECT_NEAR(l.X_WB.p.y(), -r.X_WB.p.y(), 1e-9) << pose << " " << seg;
+      EXPECT_NEAR(l.X_WB.p.z(), r.X_WB.p.z(), 1e-9) << pose << " " << seg;
+    }
+  }
+  // seated: thighs forward (hip 90 deg), shanks straight down (knee 90 deg), the foot's sole level
+  const ModelDesc st = Build("seated");
+  for (const char* side : {" L", " R"}) {
+    const Vec3 hip = JointPoint(st, std::string("hip") + side), knee = JointPoint(st, std::string("knee") + side),
+               ankle = JointPoint(st, std::string("ankle") + side);
+    const Vec3 th = (knee - hip).normalized(), sh = (ankle - knee).normalized();
+    EXPECT_NEAR(th.x(), 1, 1e-9) << "the thigh points forwards";
+    EXPECT_NEAR(sh.z(), -1, 1e-9) << "the shank hangs straight down";
+    // hip flexion 90 deg: of the 120 deg of flexion 30 are left, extension 30 + 90
+    const BushingDesc& h = Bushing(st, std::string("hip") + side);
+    EXPECT_NEAR(h.params.rot[1].nz_neg, 30 * deg, 1e-12);
+    EXPECT_NEAR(h.params.rot[1].nz_pos, 120 * deg, 1e-12);
+    // knee flexion 90 of 135: 45 left, extension 5 + 90
+    EXPECT_NEAR(Bushing(st, std::string("knee") + side).params.rot[1].nz_pos, 45 * deg, 1e-12);
+    EXPECT_NEAR(Bushing(st, std::string("knee") + side).params.rot[1].nz_neg, 95 * deg, 1e-12);
+  }
+  // side lying on the left: the lower (left) leg straight, the upper (right) hip and knee flexed
+  const ModelDesc sl = Build("side_lying_left"), sr = Build("side_lying_right");
+  EXPECT_NEAR((JointPoint(sl, "knee L") - JointPoint(sl, "hip L")).normalized().z(), -1, 1e-9);
+  EXPECT_GT((JointPoint(sl, "knee R") - JointPoint(sl, "hip R")).x(), 0.3) << "the upper knee is forward";
+  EXPECT_NEAR(Bushing(sl, "hip R").params.rot[1].nz_neg, 60 * deg, 1e-12);
+  // lying on the right mirrors lying on the left
+  EXPECT_NEAR(JointPoint(sr, "knee L").x(), JointPoint(sl, "knee R").x(), 1e-9);
+  EXPECT_NEAR(JointPoint(sr, "knee L").y(), -JointPoint(sl, "knee R").y(), 1e-9);
+  // kneeling: the trailing (right) knee and the leading (left) foot reach about the same depth (the mat)
+  const ModelDesc kn = Build("kneeling");
+  EXPECT_NEAR(JointPoint(kn, "knee R").z(), JointPoint(kn, "ankle L").z() + 0.0, 0.12);
+  // quadruped: the arms overhead as in the hang, the thighs forward of the hips
+  const ModelDesc q = Build("quadruped");
+  EXPECT_GT(JointPoint(q, "elbow L").z(), JointPoint(q, "glenohumeral L").z() + 0.2);
+  EXPECT_GT((JointPoint(q, "knee L") - JointPoint(q, "hip L")).x(), 0.4);
+  // the trunk's tilt taken up at the hips
+  SpineBuildOptions o;
+  o.arms = false;
+  o.limbs_pose = "seated";
+  o.limbs_hip_flexion_rad = 10 * deg;
+  const ModelDesc tilt = BuildSpineModel(Params(), Subject{}, o).value();
+  EXPECT_NEAR(Bushing(tilt, "hip L").params.rot[1].nz_neg, 20 * deg, 1e-12);
+}
+
 TEST(Limbs, BadPoseAndLumpedConflictsAreRefused) {
   SpineBuildOptions o;
-  o.limbs_pose = "seated";
+  o.limbs_pose = "sitting";  // not a pose word (the posture is "seated")
   o.arms = false;
   auto d = BuildSpineModel(Params(), Subject{}, o);
   ASSERT_FALSE(d.ok());
-  EXPECT_NE(d.ErrorText().find("allowed: standing, hanging"), std::string::npos) << d.ErrorText();
+  EXPECT_NE(d.ErrorText().find("'sitting' is not a limb pose; allowed: standing, hanging, seated, supine, prone, side_lying_left, "
+                               "side_lying_right, kneeling, quadruped"),
+            std::string::npos)
+      << d.ErrorText();
+  ModelDesc probe = BuildSpineModel(Params(), Subject{}, SpineBuildOptions{}).value();
+  auto lb = AddLimbBodies(Params(), Subject{}, "side_lying", &probe);  // the lower side must be named
+  ASSERT_FALSE(lb.ok());
+  EXPECT_NE(lb.ErrorText().find("'side_lying' is not a limb pose"), std::string::npos) << lb.ErrorText();
   o.limbs_pose = "standing";
   o.arms = true;
   d = BuildSpineModel(Params(), Subject{}, o);

@@ -522,5 +522,44 @@ TEST(Scenarios, SeatedTwistAnswersHoldAtAQuarterOfTheStep) {
   }
 }
 
+// sitting, kneeling and lying with the girdle and limbs as bodies (issue 21): the run goes to the
+// end with finite values, and the floor (mat, table) carries the legs: a leg off the floor would
+// drop, its relaxed joints turning freely (1 N·m/rad) through the tens of degrees of range the
+// pose leaves, so the knees and feet staying where the pose put them means the contacts hold them
+TEST(LimbPoses, SittingKneelingAndLyingRunWithTheLimbsAsBodiesOnTheFloor) {
+  for (const char* name : {"cervical_rotation_thrust", "kneeling_hip_flexor_lunge", "thoracic_thrust"}) {
+    const TechniqueRun run = RunFile(name, {"posture.limbs=bodies", "run.duration_s=1.5"});
+    const ScenarioResult& r = run.result;
+    ASSERT_FALSE(r.time_s.empty()) << name;
+    EXPECT_NEAR(r.time_s.back(), 1.5, 0.02) << name;
+    for (double v : r.body_position_m) ASSERT_TRUE(std::isfinite(v)) << name;
+    for (double v : r.disc_compression_N) ASSERT_TRUE(std::isfinite(v)) << name;
+    const size_t B = r.body_names.size(), k1 = r.time_s.size() - 1;
+    int legs = 0;
+    for (size_t b = 0; b < B; ++b) {
+      const std::string& n = r.body_names[b];
+      if (n.rfind("shank", 0) != 0 && n.rfind("foot", 0) != 0) continue;
+      ++legs;
+      const double z0 = r.body_position_m[b * 3 + 2], z1 = r.body_position_m[(k1 * B + b) * 3 + 2];
+      EXPECT_NEAR(z1, z0, 0.03) << name << ": " << n << " is carried by the floor";
+    }
+    EXPECT_EQ(legs, 4) << name;
+  }
+}
+
+// bad input: the limbs as bodies stand, sit, lie and kneel on a fixed pelvis; a supported pelvis is refused
+TEST(LimbPoses, ALimbPoseNeedsAFixedPelvis) {
+  auto sc = LoadScenario(std::string(SPINELAB_SOURCE_DIR) + "/scenarios/neck_stretches.toml",
+                         {"posture.limbs=bodies", "posture.pelvis=supported"});
+  ASSERT_TRUE(sc.ok()) << sc.ErrorText();
+  auto r = RunScenario(sc.value(), LoadSpineParams(DefaultSpineModelPath()).value());
+  ASSERT_FALSE(r.ok());
+  const std::string e = r.ErrorText();
+  EXPECT_NE(e.find("neck_stretches.toml"), std::string::npos) << e;
+  EXPECT_NE(e.find("posture.limbs"), std::string::npos) << e;
+  EXPECT_NE(e.find("posture.pelvis = 'supported'"), std::string::npos) << e;
+  EXPECT_NE(e.find("allowed: posture.pelvis = \"fixed\""), std::string::npos) << e;
+}
+
 }  // namespace
 }  // namespace spinelab::sim

@@ -4,7 +4,11 @@
 // Every segment is first placed in the standing (anatomical) pose: arms hanging at the sides,
 // legs straight under the hips. A pose then moves each arm segment rigidly (hanging: frontal-
 // plane rotations of the clavicle about the sternoclavicular joint, of the scapula about the
-// acromioclavicular joint and of the arm about the glenohumeral joint). Joint bushings rest in
+// acromioclavicular joint and of the arm about the glenohumeral joint; the quadruped's arms reach
+// overhead the same way); the other poses turn the arm, forearm, thigh, shank and foot in the
+// sagittal plane (glenohumeral and elbow flexion, hip and knee flexion, ankle plantarflexion:
+// [limbs] pose_*_deg) and put contact boxes on the arms and legs, which rest on the floor, mat or
+// table of the scene. Joint bushings rest in
 // the pose; their ranges of motion are the anatomical ranges less the pose's rotation. Muscle
 // lines are at their tone's strain in the pose.
 // Segment bodies: frame B at the COM, axes those of S in the standing pose (z along the segment,
@@ -67,11 +71,21 @@ struct Builder {
     b.geometry.push_back(g);
   }
 
+  // a contact box on body id: centre at standing point c_S, half extents h along the body's axes
+  void AddContactBox(BodyId id, const Vec3& c_S, const Vec3& h, const Pose& T) {
+    BodyDesc& b = d->bodies[id];
+    b.shapes.push_back({b.X_WB.Inverse() * (T * c_S), h, 0});
+    b.contact_stiffness_N_per_m = P.tissue_contact_stiffness_N_per_m;
+    b.contact_damping_Ns_per_m = P.tissue_contact_damping_Ns_per_m;
+  }
+
   // a joint bushing between A (proximal) and B (distal) at standing point J, resting in the pose
   // (T_B moves B); rom [abduction, adduction, y+, y-, external, internal] for the left side,
-  // mirrored for the right (s = -1); pose_x: the pose's rotation about x (abduction-like, left sign)
+  // mirrored for the right (s = -1); pose_x: the pose's rotation about x (abduction-like, left sign);
+  // pose_y: about y (sagittal, the same sign on both sides: y+ extension at shoulder and hip,
+  // flexion at the knee, plantarflexion at the ankle)
   void AddJoint(const std::string& name, BodyId A, BodyId B, const Vec3& J_S, const Pose& T_B, int joint, int s,
-                double pose_x, double k2) {
+                double pose_x, double k2, double pose_y = 0) {
     const auto& r = L.rom_rad[joint];
     const Pose X_WJ{T_B.R, T_B * J_S};
     BushingDesc e;
@@ -89,7 +103,7 @@ struct Builder {
     const double xp = s > 0 ? r[0] : r[1], xn = s > 0 ? r[1] : r[0];
     const double zp = s > 0 ? r[4] : r[5], zn = s > 0 ? r[5] : r[4];
     bp.rot[0] = AxisLaw{L.joint_k0, std::max(0.0, xp - th), std::max(0.0, xn + th), k2, k2};
-    bp.rot[1] = AxisLaw{L.joint_k0, r[2], r[3], k2, k2};
+    bp.rot[1] = AxisLaw{L.joint_k0, std::max(0.0, r[2] - pose_y), std::max(0.0, r[3] + pose_y), k2, k2};
     bp.rot[2] = AxisLaw{L.joint_k0, zp, zn, k2, k2};
     d->bushings.push_back(e);
   }
@@ -122,10 +136,28 @@ struct Builder {
 
 }  // namespace
 
-Expected<LimbBuild> AddLimbBodies(const SpineParams& P, const Subject& subject, const std::string& pose, ModelDesc* d) {
-  if (pose != "standing" && pose != "hanging")
-    return std::vector<Diagnostic>{{"", "limbs pose", "'" + pose + "' is not a limb pose; allowed: standing, hanging"}};
+const char* LimbPoseNames() {
+  return "standing, hanging, seated, supine, prone, side_lying_left, side_lying_right, kneeling, quadruped";
+}
+
+Expected<LimbBuild> AddLimbBodies(const SpineParams& P, const Subject& subject, const std::string& pose, ModelDesc* d,
+                                  double hip_flexion_rad) {
   const LimbParams& L = P.limbs;
+  // the pose's sagittal angles (standing and hanging: none) and which side is listed first
+  static const LimbParams::PoseAngles kNone{};
+  const LimbParams::PoseAngles* ang = nullptr;
+  bool right_first = false;
+  if (pose == "standing" || pose == "hanging") ang = &kNone;
+  else if (pose == "seated") ang = &L.pose_seated;
+  else if (pose == "supine") ang = &L.pose_supine;
+  else if (pose == "prone") ang = &L.pose_prone;
+  else if (pose == "side_lying_left") ang = &L.pose_side_lying;
+  else if (pose == "side_lying_right") ang = &L.pose_side_lying, right_first = true;
+  else if (pose == "kneeling") ang = &L.pose_kneeling;
+  else if (pose == "quadruped") ang = &L.pose_quadruped;
+  if (!ang)
+    return std::vector<Diagnostic>{{"", "limbs pose", "'" + pose + "' is not a limb pose; allowed: " + LimbPoseNames()}};
+  const bool sagittal = pose != "standing" && pose != "hanging";
   Builder B{P, L, 1, 1, 0, d, {}};
   B.sL = subject.height_m / P.ref_height_m;                 // the spine's length scale
   B.sS = subject.height_m / L.reference_stature_m;          // de Leva's segment lengths
@@ -133,6 +165,7 @@ Expected<LimbBuild> AddLimbBodies(const SpineParams& P, const Subject& subject, 
   for (int i = 0; i < kSpineBodies; ++i) B.X_WV.push_back(Pose{d->bodies[i].X_WB.R, d->bodies[i].X_WB * d->bodies[i].p_BoV_B});
   const double sL = B.sL, sS = B.sS, M = B.M;
   const bool hang = pose == "hanging";
+  const bool overhead = hang || pose == "quadruped";  // the arms up in the hang's girdle pose
   LimbBuild out;
   out.first_body = static_cast<int>(d->bodies.size());
   // the sternoclavicular joints' thoracic body: the sternum when the rib cage is bodies, else T2
@@ -167,13 +200,19 @@ Expected<LimbBuild> AddLimbBodies(const SpineParams& P, const Subject& subject, 
     const Vec3 elbow = GH - Vec3(0, 0, Lua), wrist = elbow - Vec3(0, 0, Lfa);
     const Vec3 humerus_lat = GH + sL * Vec3(0.015, -s * 0.005, -0.07);   // intertubercular groove floor (latissimus)
     const Vec3 humerus_pec = GH + sL * Vec3(0.02, 0.0, -0.08);           // lateral lip of the groove (pectoralis major)
-    // ---- pose transforms (hanging: frontal-plane rotations; left side about +x)
+    // ---- pose transforms (overhead: frontal-plane rotations, left side about +x; sagittal:
+    // about y, flexion of shoulder, elbow and hip turns the distal segment forwards, -y)
+    const int o = (s > 0) != right_first ? 0 : 5;
+    const double a_gh = (*ang)[o], a_el = (*ang)[o + 1], a_hip = (*ang)[o + 2] + (hang ? 0 : hip_flexion_rad),
+                 a_kn = (*ang)[o + 3], a_an = (*ang)[o + 4];
     Pose Tc = I, Ts = I, Th = I;
-    if (hang) {
+    if (overhead) {
       Tc = RotAbout(SC, RotX(s * L.hang_clavicle_elevation_rad));
       Ts = Tc * RotAbout(AC, RotX(s * L.hang_scapula_upward_rotation_rad));
       Th = Ts * RotAbout(GH, RotX(s * L.hang_glenohumeral_elevation_rad));
     }
+    Th = Th * RotAbout(GH, RotY(-a_gh));
+    const Pose Tf = Th * RotAbout(elbow, RotY(-a_el));
     // ---- bodies
     const double m_c = M * L.clavicle_mass_fraction, m_s = M * L.scapula_mass_fraction;
     const double Lc = sL * L.clavicle_length_m;
@@ -201,38 +240,50 @@ Expected<LimbBuild> AddLimbBodies(const SpineParams& P, const Subject& subject, 
                 SegmentInertia(m_h, Lh, L.r_sagittal[2], L.r_transverse[2], L.r_longitudinal[2]);
     const double pa = m_fa * std::pow(c_fa.z() - c_fh.z(), 2) + m_h * std::pow(c_h.z() - c_fh.z(), 2);
     I_fh += Vec3(pa, pa, 0);  // parallel axes: both COMs on the segment's long axis
-    const BodyId fore = B.AddBody("forearm and hand" + side, m_fa + m_h, I_fh, Pose{I.R, c_fh}, Th);
-    B.AddBone(fore, "forearm", elbow, wrist, Th, 0.010 * sL);
-    B.AddBone(fore, "hand", wrist, wrist - Vec3(0, 0, Lh), Th, 0.020 * sL);
-    grips.push_back(Th * c_h);  // the hand's centre of mass closes on the bar
+    const BodyId fore = B.AddBody("forearm and hand" + side, m_fa + m_h, I_fh, Pose{I.R, c_fh}, Tf);
+    B.AddBone(fore, "forearm", elbow, wrist, Tf, 0.010 * sL);
+    B.AddBone(fore, "hand", wrist, wrist - Vec3(0, 0, Lh), Tf, 0.020 * sL);
+    grips.push_back(Tf * c_h);  // the hand's centre of mass closes on the bar
     // legs: hip below and in front of S1, straight down; the foot's COM ahead of the ankle
     const Vec3 hip = P.hip_from_S1_m * sL + Vec3(0, s * sL * L.hip_lateral_m, 0);
     const double Lth = sS * L.length_m[3], Lsh = sS * L.length_m[4], Lft = sS * L.length_m[5];
     const Vec3 knee = hip - Vec3(0, 0, Lth), ankle = knee - Vec3(0, 0, Lsh);
+    const Pose Tt = RotAbout(hip, RotY(-a_hip)), Tk = Tt * RotAbout(knee, RotY(a_kn)), Ta = Tk * RotAbout(ankle, RotY(a_an));
     const double m_th = M * L.mass_fraction[3], m_sh = M * L.mass_fraction[4], m_ft = M * L.mass_fraction[5];
     const BodyId thigh = B.AddBody("thigh" + side, m_th, SegmentInertia(m_th, Lth, L.r_sagittal[3], L.r_transverse[3], L.r_longitudinal[3]),
-                                   Pose{I.R, hip - Vec3(0, 0, L.com_fraction[3] * Lth)}, I);
-    B.AddBone(thigh, "femur", hip, knee, I, 0.016 * sL);
+                                   Pose{I.R, hip - Vec3(0, 0, L.com_fraction[3] * Lth)}, Tt);
+    B.AddBone(thigh, "femur", hip, knee, Tt, 0.016 * sL);
     const BodyId shank = B.AddBody("shank" + side, m_sh, SegmentInertia(m_sh, Lsh, L.r_sagittal[4], L.r_transverse[4], L.r_longitudinal[4]),
-                                   Pose{I.R, knee - Vec3(0, 0, L.com_fraction[4] * Lsh)}, I);
-    B.AddBone(shank, "tibia", knee, ankle, I, 0.014 * sL);
+                                   Pose{I.R, knee - Vec3(0, 0, L.com_fraction[4] * Lsh)}, Tk);
+    B.AddBone(shank, "tibia", knee, ankle, Tk, 0.014 * sL);
     // foot: long axis along x (longitudinal radius about x, transverse about z)
     const Vec3 If = SegmentInertia(m_ft, Lft, L.r_sagittal[5], L.r_transverse[5], L.r_longitudinal[5]);
     const Vec3 c_ft = ankle + sL * lat(L.ankle_to_foot_com_m);
-    const BodyId foot = B.AddBody("foot" + side, m_ft, Vec3(If.z(), If.y(), If.x()), Pose{I.R, c_ft}, I);
-    B.AddBone(foot, "foot", c_ft - Vec3(0.45 * Lft, 0, 0), c_ft + Vec3(0.55 * Lft, 0, 0), I, 0.025 * sL);
+    const BodyId foot = B.AddBody("foot" + side, m_ft, Vec3(If.z(), If.y(), If.x()), Pose{I.R, c_ft}, Ta);
+    B.AddBone(foot, "foot", c_ft - Vec3(0.45 * Lft, 0, 0), c_ft + Vec3(0.55 * Lft, 0, 0), Ta, 0.025 * sL);
+    if (sagittal) {
+      // contact boxes where the limbs carry load on a floor, mat, seat or table (assumed sizes of
+      // an adult's limbs: arm ~9 cm, forearm ~7 cm, thigh ~14 cm, shank ~10 cm thick; the foot's
+      // sole ~7.5 cm below the ankle, heel ~6 cm behind it): the soft tissue's contact law
+      const Vec3 z(0, 0, 1);
+      B.AddContactBox(hum, GH - 0.5 * Lua * z, Vec3(0.045 * sL, 0.045 * sL, 0.45 * Lua), Th);
+      B.AddContactBox(fore, elbow - 0.5 * (Lfa + Lh) * z, Vec3(0.035 * sL, 0.035 * sL, 0.45 * (Lfa + Lh)), Tf);
+      B.AddContactBox(thigh, hip - 0.5 * Lth * z, Vec3(0.07 * sL, 0.07 * sL, 0.45 * Lth), Tt);
+      B.AddContactBox(shank, knee - 0.5 * Lsh * z, Vec3(0.05 * sL, 0.05 * sL, 0.5 * Lsh), Tk);
+      B.AddContactBox(foot, ankle + Vec3(0.5 * Lft - 0.06 * sL, 0, -0.045 * sL), Vec3(0.5 * Lft, 0.045 * sL, 0.03 * sL), Ta);
+    }
     // ---- joints
     const BodyId pelvis = d->FindBody("sacrum");
     B.AddJoint("sternoclavicular" + side, thorax_sc, clav, SC, Tc, LimbParams::kSternoclavicular, s,
-               hang ? L.hang_clavicle_elevation_rad : 0, L.upper_k2);
+               overhead ? L.hang_clavicle_elevation_rad : 0, L.upper_k2);
     B.AddJoint("acromioclavicular" + side, clav, scap, AC, Ts, LimbParams::kAcromioclavicular, s,
-               hang ? L.hang_scapula_upward_rotation_rad : 0, L.upper_k2);
+               overhead ? L.hang_scapula_upward_rotation_rad : 0, L.upper_k2);
     B.AddJoint("glenohumeral" + side, scap, hum, GH, Th, LimbParams::kGlenohumeral, s,
-               hang ? L.hang_glenohumeral_elevation_rad : 0, L.upper_k2);
-    B.AddJoint("elbow" + side, hum, fore, elbow, Th, LimbParams::kElbow, s, 0, L.upper_k2);
-    B.AddJoint("hip" + side, pelvis, thigh, hip, I, LimbParams::kHip, s, 0, L.lower_k2);
-    B.AddJoint("knee" + side, thigh, shank, knee, I, LimbParams::kKnee, s, 0, L.lower_k2);
-    B.AddJoint("ankle" + side, shank, foot, ankle, I, LimbParams::kAnkle, s, 0, L.lower_k2);
+               overhead ? L.hang_glenohumeral_elevation_rad : 0, L.upper_k2, -a_gh);
+    B.AddJoint("elbow" + side, hum, fore, elbow, Tf, LimbParams::kElbow, s, 0, L.upper_k2, -a_el);
+    B.AddJoint("hip" + side, pelvis, thigh, hip, Tt, LimbParams::kHip, s, 0, L.lower_k2, -a_hip);
+    B.AddJoint("knee" + side, thigh, shank, knee, Tk, LimbParams::kKnee, s, 0, L.lower_k2, a_kn);
+    B.AddJoint("ankle" + side, shank, foot, ankle, Ta, LimbParams::kAnkle, s, 0, L.lower_k2, a_an);
     // ---- muscles (published anatomy, e.g. Gray's Anatomy: origins and insertions)
     auto line = [&](int k, int n, BodyId A, const Vec3& a, const Pose& TA, BodyId Bb, const Vec3& b, const Pose& TB) {
       B.AddMuscleLine(std::string(m[k]) + " " + std::to_string(n) + side, m[k], A, a, TA, Bb, b, TB, F_line(k));

@@ -123,10 +123,10 @@ Expected<ModelDesc> BuildSpineModel(const SpineParams& P, const Subject& subject
   if (!(options.muscle_tone_scale >= 0 && options.muscle_tone_scale <= 5))
     errors.push_back({"", "muscle_tone", "value " + std::to_string(options.muscle_tone_scale) + " is out of range; allowed: [0, 5]"});
   const bool limbs = !options.limbs_pose.empty();
-  if (limbs && (options.arms || options.legs_on_pelvis || !options.pinned_body.empty()))
-    errors.push_back({"", "limbs_pose", "the limbs as bodies replace the lumped arms and legs and the hanging pin: needs arms, legs_on_pelvis and pinned_body off"});
-  if (limbs && options.limbs_pose != "standing" && options.limbs_pose != "hanging")
-    errors.push_back({"", "limbs_pose", "'" + options.limbs_pose + "' is not a limb pose; allowed: standing, hanging"});
+  if (limbs && (options.arms || options.legs_on_pelvis || (options.limbs_pose == "hanging" && !options.pinned_body.empty())))
+    errors.push_back({"", "limbs_pose", "the limbs as bodies replace the lumped arms and legs and the hanging pin: needs arms, legs_on_pelvis (and hanging, pinned_body) off"});
+  if (limbs && (", " + std::string(LimbPoseNames()) + ", ").find(", " + options.limbs_pose + ", ") == std::string::npos)
+    errors.push_back({"", "limbs_pose", "'" + options.limbs_pose + "' is not a limb pose; allowed: " + LimbPoseNames()});
   // hanging from the hands, the spine below T2 hangs relaxed (no feed-forward), as under the pin
   if (limbs && options.limbs_pose == "hanging" && held < 0)
     for (int i = 0; i < static_cast<int>(P.body_names.size()); ++i)
@@ -224,7 +224,7 @@ Expected<ModelDesc> BuildSpineModel(const SpineParams& P, const Subject& subject
   // rib cage as bodies the turn differs by the ribs' share of the thorax's mass distribution)
   if (limbs && options.limbs_pose == "hanging") {
     ModelDesc probe = d;
-    if (auto lb = AddLimbBodies(P, subject, options.limbs_pose, &probe))
+    if (auto lb = AddLimbBodies(P, subject, options.limbs_pose, &probe, options.limbs_hip_flexion_rad))
       g_S = (options.X_W_spine * lb.value().X_plumb).R.transpose() * options.gravity_W;
   }
   // [levels] one bushing, ligaments, facets, muscle tone per level
@@ -454,7 +454,7 @@ Expected<ModelDesc> BuildSpineModel(const SpineParams& P, const Subject& subject
   // the girdle and limbs as bodies (in the spine frame; hanging turns the whole model plumb)
   Pose X_plumb;
   if (limbs) {
-    auto lb = AddLimbBodies(P, subject, options.limbs_pose, &d);
+    auto lb = AddLimbBodies(P, subject, options.limbs_pose, &d, options.limbs_hip_flexion_rad);
     if (!lb) return lb.errors();
     X_plumb = lb.value().X_plumb;
   }

@@ -212,6 +212,16 @@ Expected<SpineParams> LoadSpineParamsText(const std::string& text, const std::st
     L.hang_clavicle_elevation_rad = r.Scalar("limbs.hang_clavicle_elevation_deg", deg, 0, 60, "deg");
     L.hang_scapula_upward_rotation_rad = r.Scalar("limbs.hang_scapula_upward_rotation_deg", deg, 0, 60, "deg");
     L.hang_glenohumeral_elevation_rad = r.Scalar("limbs.hang_glenohumeral_elevation_deg", deg, 0, 170, "deg");
+    auto pose = [&](const char* key, LimbParams::PoseAngles* out) {
+      const auto v = r.Array(std::string("limbs.") + key, 10, deg, -30, 150, "deg");
+      for (int i = 0; i < 10; ++i) (*out)[i] = v[i];
+    };
+    pose("pose_seated_deg", &L.pose_seated);
+    pose("pose_supine_deg", &L.pose_supine);
+    pose("pose_prone_deg", &L.pose_prone);
+    pose("pose_side_lying_deg", &L.pose_side_lying);
+    pose("pose_kneeling_deg", &L.pose_kneeling);
+    pose("pose_quadruped_deg", &L.pose_quadruped);
     const char* joints[LimbParams::kJoints] = {"sternoclavicular", "acromioclavicular", "glenohumeral", "elbow", "hip", "knee", "ankle"};
     for (int j = 0; j < LimbParams::kJoints; ++j) {
       const auto v = r.Array(std::string("limbs.") + joints[j] + "_rom_deg", 6, deg, 0, 180, "deg");

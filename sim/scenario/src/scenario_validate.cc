@@ -328,10 +328,11 @@ std::vector<Diagnostic> Validate(const Scenario& s, const SpineParams& params) {
       c.Error("object." + std::to_string(i) + ".name",
               "value '" + o.name + "' is the name of a body of the model (a pad is a body under its name); allowed: any other name");
   }
-  if (LimbsAsBodies(s, params) && !(s.posture == "hanging" || (s.posture == "standing" && s.pelvis == "fixed")))
-    c.Error(s.limbs == "bodies" ? "posture.limbs" : "posture.kind",
-            "the limbs as bodies have a pose for hanging and for standing with the pelvis fixed only (posture.kind = '" + s.posture +
-                "', posture.pelvis = '" + s.pelvis + "'); allowed: posture.limbs = \"lumped\" for the other postures");
+  if (LimbsAsBodies(s, params) && s.posture != "hanging" && s.pelvis != "fixed")
+    c.Error(s.limbs == "bodies" ? "posture.limbs" : "posture.pelvis",
+            "the limbs as bodies have their poses (standing, seated, supine, prone, side_lying, kneeling, quadruped) on a fixed "
+            "pelvis only (posture.kind = '" + s.posture + "', posture.pelvis = '" + s.pelvis +
+                "'); allowed: posture.pelvis = \"fixed\", or posture.limbs = \"lumped\" for a supported or free pelvis");
   for (Diagnostic& d : c.errors) errors.push_back(std::move(d));
   return errors;
 }

@@ -122,10 +122,17 @@ Expected<ModelDesc> BuildScene(const Scenario& sc, const SpineParams& params, Sc
   bo.muscle_feedforward = !IsLyingPosture(sc.posture);
   const bool limbs = LimbsAsBodies(sc, params);
   if (limbs) {
-    // the girdle and limbs as bodies: hanging from the hands (no vertebra pinned), or standing
+    // the girdle and limbs as bodies: hanging from the hands (no vertebra pinned), or in the
+    // posture's pose on the fixed pelvis (the trunk's tilt taken up at the hips: the legs keep
+    // their attitude to the floor; the frames lying face down turn the other way)
     bo.arms = false;
-    bo.limbs_pose = sc.posture == "hanging" ? "hanging" : "standing";
+    bo.limbs_pose = sc.posture == "side_lying" ? "side_lying_" + sc.lying_side : sc.posture;
+    const bool face_down = sc.posture == "prone" || sc.posture == "quadruped";
+    bo.limbs_hip_flexion_rad = face_down ? -sc.trunk_tilt_rad : sc.trunk_tilt_rad;
     if (sc.posture == "hanging") bo.fix_sacrum = false;
+    // on hands and knees the shoulders stay held as with the lumped limbs (the arms as a column
+    // on the mat, without their muscles, would fold at the elbows)
+    if (sc.posture == "quadruped") bo.pinned_body = "T2";
   } else if (sc.posture == "hanging") {
     bo.fix_sacrum = false;
     bo.pinned_body = "T2";
@@ -149,7 +156,9 @@ Expected<ModelDesc> BuildScene(const Scenario& sc, const SpineParams& params, Sc
   if (!built) return built.errors();
   ModelDesc d = std::move(built).value();
   std::vector<Diagnostic> errors;
-  const int n_spine = static_cast<int>(d.bodies.size());
+  // the trunk's bodies (the limbs as bodies come last): objects are placed against the trunk, as
+  // with the lumped limbs, and the limbs come to rest on them
+  const int n_spine = d.FindBody("clavicle L") >= 0 ? d.FindBody("clavicle L") : static_cast<int>(d.bodies.size());
   // (every body name was checked by Validate(sc, params), before anything was built)
   for (const ScenarioLoad& L : sc.loads) scene->load_body.push_back(d.FindBody(L.body));
   scene->pelvis = d.FindBody("sacrum");
@@ -284,8 +293,23 @@ Expected<ModelDesc> BuildScene(const Scenario& sc, const SpineParams& params, Sc
       }
     }
   }
+  // the limbs as bodies sitting, kneeling or on hands and knees: the floor or mat under the feet,
+  // shins and knees, through the lowest point of the legs' contact boxes (no scenario lists it)
+  if (limbs && (sc.posture == "seated" || sc.posture == "kneeling" || sc.posture == "quadruped")) {
+    double low = -1e9;
+    for (int b = n_spine; b < static_cast<int>(d.bodies.size()); ++b) {
+      const std::string& n = d.bodies[b].name;
+      if (n.rfind("foot", 0) == 0 || n.rfind("shank", 0) == 0)
+        if (!d.bodies[b].shapes.empty()) low = std::max(low, BodySupport(d.bodies[b], -Vec3::UnitZ()));
+    }
+    EnvironmentDesc e;
+    e.name = sc.posture == "seated" ? "floor under the feet" : "mat under the knees";
+    e.shape = EnvShape::kPlane;
+    e.X_WE.p = -low * Vec3::UnitZ();
+    d.environment.push_back(e);
+  }
   // hanging: the bar the hands hold, above the shoulders' pin (drawn; the shoulders carry the body)
-  if (!bo.pinned_body.empty()) {
+  if (!bo.pinned_body.empty() && !limbs) {
     const BodyId pinned = d.FindBody(bo.pinned_body);
     for (const BushingDesc& b : d.bushings) {
       if (b.body_a != kGround || b.body_b != pinned) continue;

@@ -55,6 +55,11 @@ struct LimbParams {
   double hip_lateral_m = 0;
   Vec3 ankle_to_foot_com_m = Vec3::Zero();
   double hang_clavicle_elevation_rad = 0, hang_scapula_upward_rotation_rad = 0, hang_glenohumeral_elevation_rad = 0;
+  /// sagittal joint angles of a pose [rad]: [glenohumeral flexion, elbow flexion, hip flexion,
+  /// knee flexion, ankle plantarflexion] for the left side, then the same for the right (side
+  /// lying: the lower side, then the upper); kneeling: the leading (forward) leg first
+  using PoseAngles = std::array<double, 10>;
+  PoseAngles pose_seated{}, pose_supine{}, pose_prone{}, pose_side_lying{}, pose_kneeling{}, pose_quadruped{};
   std::array<std::array<double, 6>, kJoints> rom_rad{};
   double joint_k0 = 0, upper_k2 = 0, lower_k2 = 0, joint_k_trans = 0, joint_c_trans = 0, joint_c_rot = 0;
   std::array<double, kMuscles> muscle_max_force_N{};
@@ -181,8 +186,13 @@ struct SpineBuildOptions {
   /// the girdle and limbs as bodies (params.limbs) in this pose: "" (none: lumped, `arms` and
   /// `legs_on_pelvis` decide), "standing" (arms at the sides, legs straight) or "hanging" (arms
   /// overhead, the hands held by the world at their grip: BuildSpineModel turns the whole model
-  /// about the grip line so that it hangs plumb). Replaces the lumped arms and legs
+  /// about the grip line so that it hangs plumb), "seated", "supine", "prone", "side_lying_left",
+  /// "side_lying_right" (the lower side named), "kneeling", "quadruped" (the angles of
+  /// [limbs] pose_*_deg). Replaces the lumped arms and legs
   std::string limbs_pose;
+  /// [rad] added to both hips' flexion in the pose: the trunk's tilt taken up at the hips, so that
+  /// the legs keep their attitude to the floor when the scenario tilts the trunk (BuildScene)
+  double limbs_hip_flexion_rad = 0;
   /// body hung from the world by a pin (free to rotate), straight above the body's centre of
   /// mass at the shoulder line (params.shoulder_above_T2_m above it): hanging from a bar
   std::string pinned_body;
@@ -240,8 +250,12 @@ struct LimbBuild {
 /// spine frame (BuildSpineModel calls it when options.limbs_pose is set): 14 bodies, their joint
 /// bushings, the scapulothoracic muscles and latissimus dorsi as tension-only lines (LigamentDesc,
 /// type = the muscle's name) and, hanging, the hands' grip on the world. docs/limbs.md.
+/// Unknown pose words are refused (naming the allowed ones); hip_flexion_rad is added to both hips.
 Expected<LimbBuild> AddLimbBodies(const SpineParams& params, const Subject& subject, const std::string& pose,
-                                  ModelDesc* model);
+                                  ModelDesc* model, double hip_flexion_rad = 0);
+
+/// The limb poses AddLimbBodies knows, comma separated (for messages).
+const char* LimbPoseNames();
 
 /// Default model file: $SPINELAB_MODELS/spine_adult.toml, else the source tree's models/.
 std::string DefaultSpineModelPath();
