@@ -70,8 +70,9 @@ TEST(RunLayout, ReadRunGivesBackEveryTableDatasetAndWhatRan) {
     EXPECT_EQ(got.dims, want.dims) << d.name;
     // bit for bit, as stored
     ASSERT_EQ(got.d.size(), want.d.size()) << d.name;
-    if (!got.d.empty())  // (an empty vector's data() may be null, which memcmp must not get: UBSan)
+    if (!got.d.empty()) {  // (an empty vector's data() may be null, which memcmp must not get: UBSan)
       EXPECT_EQ(std::memcmp(got.d.data(), want.d.data(), got.d.size() * sizeof(double)), 0) << d.name;
+    }
     EXPECT_EQ(got.i, want.i) << d.name;
     EXPECT_EQ(got.s, want.s) << d.name;
     // and back in the result's fields: the same values (a pose's quaternion goes through a rotation matrix)
