@@ -130,6 +130,15 @@ TechniqueAxes TechniqueOf(const Recording& rec) {
     AddAppliedForces(rec, &f);
     for (const auto& a : f.applied_torques) MM += a.torque_W * a.torque_W.transpose();
     for (const auto& a : f.applied_forces) FF += a.force_W * a.force_W.transpose();
+    // a drive (seated_twist) applies no set torque: it counts with the torque its muscles may
+    // give about its axis (effort x maximum), while its effort lasts
+    for (const sim::ScenarioLoad& L : rec.scenario.loads) {
+      if (!L.drive || L.target_rotation_rad.norm() <= 0) continue;
+      double target = 0, effort = 0;
+      L.DriveFactors(f.time_s, &target, &effort);
+      const Vec3 tau = (effort * L.effort_fraction * L.max_torque_Nm) * L.target_rotation_rad.normalized();
+      MM += tau * tau.transpose();
+    }
   }
   auto principal = [&](const Mat3& S, Vec3* axis, double* size) {
     const Eigen::SelfAdjointEigenSolver<Mat3> es(S);
