@@ -118,6 +118,15 @@ constexpr double kSampleT_s = 1.0;
 /// Fixed-step programs sample after this many steps of h.
 inline long long SampleSteps(double h) { return std::llround(kSampleT_s / h); }
 
+/// TopTwistDeg of the bodies' orientations as an engine gives them: `quat_of(b)` is body b's
+/// orientation in the world as a Quat.
+template <class QuatOf>
+double TopTwistDegOf(QuatOf quat_of) {
+  Quat q[kBodies];
+  for (int b = 0; b < kBodies; ++b) q[b] = quat_of(b);
+  return TopTwistDeg(q);
+}
+
 /// Final state of one run, as the spec's RESULT line plus a POSE line (top body pose).
 struct Outcome {
   std::string engine, integrator, step;

@@ -83,12 +83,10 @@ int main(int argc, char** argv) {
   const auto t0 = chain::Clock::now();
   double angle_1s_deg = NAN;
   auto top_twist = [&](const State& st) {
-    chain::Quat q[chain::kBodies];
-    for (int b = 0; b < chain::kBodies; ++b) {
+    return chain::TopTwistDegOf([&](int b) {
       const Quaternion qb = bodies[b].getBodyTransform(st).R().convertRotationToQuaternion();
-      q[b] = {qb[0], qb[1], qb[2], qb[3]};
-    }
-    return chain::TopTwistDeg(q);
+      return chain::Quat{qb[0], qb[1], qb[2], qb[3]};
+    });
   };
   try {
     if (args.t_end_s >= chain::kSampleT_s) {

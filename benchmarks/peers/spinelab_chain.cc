@@ -27,12 +27,10 @@ int main(int argc, char** argv) {
   const long long sample = chain::SampleSteps(h);
   double angle_1s_deg = NAN;
   auto top_twist = [&] {
-    chain::Quat q[chain::kBodies];
-    for (int b = 0; b < chain::kBodies; ++b) {
+    return chain::TopTwistDegOf([&](int b) {
       const auto& qb = w.state().bodies[b].q_WB;
-      q[b] = {qb.w(), qb.x(), qb.y(), qb.z()};
-    }
-    return chain::TopTwistDeg(q);
+      return chain::Quat{qb.w(), qb.x(), qb.y(), qb.z()};
+    });
   };
   const auto t0 = chain::Clock::now();
   for (; i < n; ++i) {

@@ -298,25 +298,11 @@ Expected<int> AddRibCageBodies(const RibCageParams& RP, const SpineParams& P, co
         spring("thoracic contents " + RibBodyName(rib, side), rib - 1, front_of(rib, side),
                ap_frame(rib - 1, X_SV[rib - 1] * g.p_anterior_V));
       }
-    for (int i : levels) {
-      BushingDesc cb;
-      cb.name = "thoracic contents T" + std::to_string(i + 1);
-      cb.body_a = T[i];
-      cb.body_b = sternum;
-      // F: z along the vertebra's anterior axis, at the sternum's point at the vertebra's height
-      Mat3 R_SF;
-      R_SF.col(2) = X_SV[i].R.col(0);
-      R_SF.col(0) = X_SV[i].R.col(1);
-      R_SF.col(1) = R_SF.col(2).cross(R_SF.col(0));
+    for (int i : levels) {  // at the sternum's point at the vertebra's height
       const SternumPart& sp = X_SV[i].p.z() >= G.sternum.back().p_top_S.z() ? G.sternum.front() : G.sternum.back();
       const double f = (X_SV[i].p.z() - sp.p_bottom_S.z()) / (sp.p_top_S.z() - sp.p_bottom_S.z());
-      const Pose X_SF{R_SF, sp.p_bottom_S + f * (sp.p_top_S - sp.p_bottom_S)};
-      cb.X_AF = d->bodies[T[i]].X_WB.Inverse() * X_SF;
-      cb.X_BM = d->bodies[sternum].X_WB.Inverse() * X_SF;
-      cb.params.k_trans = Vec3(0, 0, k);
-      cb.params.k_axial_compression = k;
-      cb.params.c_trans = Vec3(0, 0, k * RP.contents_damping_time_s);
-      d->bushings.push_back(cb);
+      spring("thoracic contents T" + std::to_string(i + 1), i, sternum,
+             ap_frame(i, sp.p_bottom_S + f * (sp.p_top_S - sp.p_bottom_S)));
     }
   }
   // a point given in S on body b (its frame in S: the model is still in S)
