@@ -462,5 +462,54 @@ TEST(RibCageContact, ThePaStiffnessSceneSettlesAtEveryLevel) {
   }
 }
 
+TEST(RibCageContact, ThePaLoadPathBalancesAtEveryCut) {
+  // the hand's force is conserved: on the whole trunk, the table's and the cradle's reaction (and
+  // what the held sacrum takes) change by the hand's force; on every smaller cut (the pressed
+  // vertebra, the cage, its front, the sternum) the elements across its boundary balance the
+  // hand's and the table's contact. A force the load path misses (a family not summed, a frame
+  // wrong) leaves a residual of the size of what it carries
+  for (const bool bodies : {true, false}) {
+    SpineParams p = Spine();
+    if (bodies) p.rib_cage_model = "bodies";
+    auto r = MeasurePaLoadPath(p, Subject{}, "T7");
+    ASSERT_TRUE(r.ok()) << r.ErrorText();
+    const PaLoadPathResult& L = r.value();
+    // the hand presses with its push and its own weight (0.6 kg) from touch (2 N) to 200 N
+    const double pad_weight = 0.6 * 9.81;
+    EXPECT_NEAR(L.hand_touch_N, 2 + pad_weight, 1.0) << bodies;
+    EXPECT_NEAR(L.hand_low_N, 50 + pad_weight, 1.5) << bodies;
+    EXPECT_NEAR(L.hand_high_N, 200 + pad_weight, 3.0) << bodies;
+    const double dh = L.hand_high_N - L.hand_touch_N;
+    ASSERT_EQ(L.cuts.size(), bodies ? 5u : 2u);
+    for (const PaLoadPathCut& c : L.cuts) {
+      double hand = 0, table = 0, gravity = 0;
+      for (const PaLoadPathFamily& f : c.families) {
+        if (f.name.rfind("hand on", 0) == 0) hand += f.high_N - f.touch_N;
+        if (f.name.rfind("table on", 0) == 0 || f.name.rfind("face cradle on", 0) == 0) table += f.high_N - f.touch_N;
+        if (f.name == "gravity") gravity += f.high_N;
+      }
+      std::printf("load path at T7 (%s), cut %s: hand %+.1f N, table and cradle %+.1f N, residual %+.2f N\n",
+                  bodies ? "bodies" : "lumped", c.name.c_str(), hand, table, c.residual_high_N - c.residual_touch_N);
+      // quasi-static: every cut balances, within 1 % of the hand's change (its bodies' inertia)
+      EXPECT_NEAR(c.residual_high_N - c.residual_touch_N, 0, 0.01 * dh) << c.name;
+      EXPECT_NEAR(c.residual_high_N, 0, 0.01 * dh) << c.name;
+      EXPECT_LT(gravity, 0) << c.name;  // the push is down, gravity along it: the sign convention
+    }
+    // the whole trunk: the hand's force reaches it whole, and the table, the cradle and the held
+    // sacrum take it back
+    const PaLoadPathCut& trunk = L.cuts[0];
+    double hand = 0, supports = 0;
+    for (const PaLoadPathFamily& f : trunk.families)
+      (f.name.rfind("hand on", 0) == 0 ? hand : supports) += f.high_N - f.touch_N;
+    EXPECT_NEAR(hand, dh, 1e-9);
+    EXPECT_NEAR(supports, -dh, 0.01 * dh);
+    // the pressed vertebra takes the hand on itself (its strip of back), not beside it
+    double on_t7 = 0;
+    for (const PaLoadPathFamily& f : L.cuts[1].families)
+      if (f.name == "hand on T7 (pressed)") on_t7 = f.high_N - f.touch_N;
+    EXPECT_GT(on_t7, 0.5 * dh);
+  }
+}
+
 }  // namespace
 }  // namespace spinelab::sim

@@ -25,6 +25,44 @@ struct PaStiffnessResult {
 Expected<PaStiffnessResult> MeasurePaStiffness(const SpineParams& params, const Subject& subject,
                                                const std::string& body);
 
+/// Where the hand's force goes (issue 20): the PA stiffness scene run as MeasurePaStiffness runs
+/// it, stopped at the hand's touch (the ramp's start, PushForce 2 N), at 50 N and at 200 N. A cut
+/// is a set of free bodies; each family is one kind of force across the cut's boundary (an
+/// element type and name, the hand's or the table's contact by the bodies it touches, gravity)
+/// and holds the force it exerts on the cut's bodies along the hand's push [N] (+: towards the
+/// table). Elements with both bodies inside the cut cancel; a fixed body (the held sacrum) is
+/// outside every cut. Quasi-statically each cut's families sum to ~0 (the rest is the bodies'
+/// inertia, `residual`): the conservation the load path is checked by.
+struct PaLoadPathFamily {
+  std::string name;                ///< e.g. "disc", "facet joint", "CV joint", "table on sternum"
+  double touch_N = 0;              ///< [N] at the hand's touch (the ramp's start)
+  double low_N = 0;                ///< [N] at the hand's 50 N
+  double high_N = 0;               ///< [N] at the hand's 200 N
+};
+struct PaLoadPathCut {
+  std::string name;                ///< e.g. "T7", "rib cage (ribs + sternum)"
+  std::vector<PaLoadPathFamily> families;  ///< in order of first appearance (the model's element order)
+  /// [N] sum of all families (what the bodies' inertia and anything unaccounted take), at touch / 50 / 200 N
+  double residual_touch_N = 0, residual_low_N = 0, residual_high_N = 0;
+};
+struct PaLoadPathResult {
+  std::string body;                ///< vertebra pressed
+  /// [N] the hand's contact force on the trunk along the push at touch / 50 / 200 N (its pad's
+  /// push plus the pad's weight)
+  double hand_touch_N = 0, hand_low_N = 0, hand_high_N = 0;
+  std::vector<PaLoadPathCut> cuts; ///< the whole trunk; the pressed vertebra; the rib cage; its front (anterior segments + sternum); the sternum
+  /// where the hand's travel goes: the travel along the push [m] from touch / 50 N to 200 N of
+  /// the hand, the pressed vertebra, its level's rib segments and the sternum, and the table
+  /// contacts' bodies (force-weighted at 200 N): the differences down the chain are the skin
+  /// under the hand, the spine to the cage's front, the front's tissue on the table
+  struct Travel {
+    std::string name;
+    double from_touch_m = 0, from_low_m = 0;
+  };
+  std::vector<Travel> travel;
+};
+Expected<PaLoadPathResult> MeasurePaLoadPath(const SpineParams& params, const Subject& subject, const std::string& body);
+
 /// The prone rest of the PA stiffness scene without the hand: how level the trunk lies on the
 /// table after the static settle (a body that rolls on a rounded chest shows here first).
 struct ProneRestBody {
