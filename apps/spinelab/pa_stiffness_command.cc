@@ -59,6 +59,10 @@ int RunPaStiffness(const CommonOptions& c, bool rest, bool load_path) {
                     cut.residual_high_N - cut.residual_touch_N, 100 * (cut.residual_high_N - cut.residual_touch_N) / dh,
                     cut.residual_high_N - cut.residual_low_N, 100 * (cut.residual_high_N - cut.residual_low_N) / dl);
       }
+      std::printf("  travel along the push (mm; down the chain: the skin under the hand, the spine to the cage's front, the front's tissue)\n");
+      std::printf("    %-52s %9s %9s\n", "body", "touch-200", "50-200");
+      for (const PaLoadPathResult::Travel& t : L.travel)
+        std::printf("    %-52s %9.2f %9.2f\n", t.name.c_str(), t.from_touch_m * 1e3, t.from_low_m * 1e3);
     }
     return 0;
   }
