@@ -493,7 +493,7 @@ TEST(RibCageContact, ThePaLoadPathBalancesAtEveryCut) {
       // quasi-static: every cut balances, within 1 % of the hand's change (its bodies' inertia)
       EXPECT_NEAR(c.residual_high_N - c.residual_touch_N, 0, 0.01 * dh) << c.name;
       EXPECT_NEAR(c.residual_high_N, 0, 0.01 * dh) << c.name;
-      EXPECT_LT(gravity, 0) << c.name;  // the push is down, gravity along it: the sign convention
+      EXPECT_GT(gravity, 0) << c.name;  // the push is down, gravity along it (+: towards the table): the sign convention
     }
     // the whole trunk: the hand's force reaches it whole, and the table, the cradle and the held
     // sacrum take it back
