@@ -288,16 +288,20 @@ Expected<AppState> LoadAppState(const Source& src, const ViewSettings& settings)
   return s;
 }
 
+double StepLiveTo(sim::ScenarioRunner* live, double t_s) {
+  const auto s0 = std::chrono::steady_clock::now();
+  int budget = kLiveStepBudget;
+  while (!live->done() && live->world().state().time_s < t_s - 1e-12 && budget-- > 0) live->Step();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - s0).count() * 1e3;
+}
+
 std::vector<size_t> AdvanceFrame(AppState* s, double step_s) {
   Recording& R = s->rec;
   if (s->playing) s->t_s += step_s * s->speed;
   if (s->live) {
     // simulate up to the playback time (bounded work per frame), then show the live state
     sim::ScenarioRunner& live = *s->live;
-    const auto s0 = std::chrono::steady_clock::now();
-    int budget = kLiveStepBudget;
-    while (!live.done() && live.world().state().time_s < s->t_s - 1e-12 && budget-- > 0) live.Step();
-    s->sim_ms_per_frame = std::chrono::duration<double>(std::chrono::steady_clock::now() - s0).count() * 1e3;
+    s->sim_ms_per_frame = StepLiveTo(&live, s->t_s);
     SyncFromRunner(live, &R);
     s->t_end_s = live.world().state().time_s;
     CopyLiveInfo(s);

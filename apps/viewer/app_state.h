@@ -126,6 +126,12 @@ double PlaybackLength_s(const AppState& s);
 /// camera framing the first frame.
 AppState MakeAppState(Recording rec, std::optional<Recording> rec2, const ViewSettings& settings);
 
+/// Live: steps the runner until its time reaches `t_s` [s] (at most kLiveStepBudget steps, the
+/// bounded work of a frame) or the run is done; returns the wall time it took [ms]. It touches
+/// the runner only, so it may run on another thread while the frame is drawn, as long as nothing
+/// else touches the runner meanwhile (main.cc simulates the next frame's time during the draw).
+double StepLiveTo(sim::ScenarioRunner* live, double t_s);
+
 /// One frame of playback, `step_s` [s] of frame time: advances the time by step × speed while
 /// playing, simulates a live run up to it (bounded work), wraps or clamps at the end, finds the
 /// frame to show and lets the plot follow the run. Returns the cavitations (rec.cavitations

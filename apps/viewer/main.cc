@@ -14,6 +14,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <future>
 #include <memory>
 #include <optional>
 #include <string>
@@ -144,6 +145,10 @@ std::optional<Source> PickSource(const Options& o) {
   return chosen;
 }
 
+// waits for the live simulation stepping on in the background (StepLiveTo), if it is; its wall
+// time [ms]
+double JoinLiveAhead(std::future<double>* ahead) { return ahead->valid() ? ahead->get() : 0.0; }
+
 // the scene: one view right of the control window, or compare's two halves (same time, camera)
 void DrawScene(Renderer* renderer, AppState* s, int w, int h) {
   const int x0 = SceneViewX(w);
@@ -246,7 +251,20 @@ int Run(Options o) {
         }
       }
       CommandQueue queue;
+      std::future<double> ahead;  // live: the simulation stepping on while a frame is drawn
       std::vector<double> frame_ms;
+      // --print-frame-times: where each frame's wall time goes, per phase (llvmpipe rasterises
+      // when the frame is flushed: in "present", with the copy to the X server)
+      enum Phase { kAdvance, kPanels, kScene, kUi, kPresent, kPhases };
+      static constexpr const char* kPhaseNames[kPhases] = {"advance (live: simulate)", "panels", "scene (draw calls)", "ui (draw calls)",
+                                                           "present (rasterise, swap)"};
+      std::vector<double> phase_ms[kPhases];
+      auto tick = std::chrono::steady_clock::now();
+      auto lap = [&](Phase p) {
+        const auto t = std::chrono::steady_clock::now();
+        phase_ms[p].push_back(std::chrono::duration<double>(t - tick).count() * 1e3);
+        tick = t;
+      };
       std::string title = s.rec.title;
       auto last = std::chrono::steady_clock::now();
       for (int n = 0; exit_code == 0 && !glfwWindowShouldClose(win); ++n) {
@@ -255,14 +273,23 @@ int Run(Options o) {
         const double wall_dt = std::chrono::duration<double>(now - last).count();
         last = now;
         if (n > 0) frame_ms.push_back(wall_dt * 1e3);
+        tick = now;
         // headless runs advance a fixed 1/60 s (a video: 1/fps) per frame so the result does not
         // depend on speed
         const double frame_s = s.headless ? frame_step_s : wall_dt;
+        const double ahead_ms = JoinLiveAhead(&ahead);
         AdvanceLesson(&s, frame_s);
-        for (size_t pop : AdvanceFrame(&s, frame_s)) {
+        const std::vector<size_t> passed = AdvanceFrame(&s, frame_s);
+        s.sim_ms_per_frame += ahead_ms;
+        // live: simulate on to the next frame's time (if it takes as long as this one) while this
+        // one is drawn; the steps are the same ones, on the other core
+        if (s.live && s.playing && !s.live->done() && s.live_status == "ok")
+          ahead = std::async(std::launch::async, [live = &*s.live, t = s.t_s + frame_s * s.speed] { return StepLiveTo(live, t); });
+        for (size_t pop : passed) {
           audio.Play(s.rec.cavitations[pop].sound_Pa, sim::kSoundSampleRate_Hz);
           if (video) video->AddSound(s.rec.cavitations[pop].sound_Pa);
         }
+        lap(kAdvance);
 
         int w = 0, h = 0;
         glfwGetFramebufferSize(win, &w, &h);
@@ -273,11 +300,15 @@ int Run(Options o) {
         DrawControlWindow(s, &queue);
         DrawSceneLabels(s, w, h);
         ImGui::Render();
+        if (!queue.empty()) s.sim_ms_per_frame += JoinLiveAhead(&ahead);  // (a command may touch the runner)
         for (const std::string& why : ApplyCommands(&s, &queue)) std::fprintf(stderr, "spinelab-viewer: %s\n", why.c_str());
         if (s.rec.title != title) glfwSetWindowTitle(win, ("spinelab - " + (title = s.rec.title)).c_str());
+        lap(kPanels);
 
         DrawScene(&renderer, &s, w, h);
+        lap(kScene);
         ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+        lap(kUi);
         if (!o.export_dir.empty()) {
           char name[64];
           std::snprintf(name, sizeof(name), "/frame_%05d.png", n);
@@ -321,12 +352,18 @@ int Run(Options o) {
           break;
         }
         glfwSwapBuffers(win);
+        lap(kPresent);
       }
+      JoinLiveAhead(&ahead);
       if (o.print_frame_times && !frame_ms.empty()) {
-        std::vector<double> sorted = frame_ms;
-        std::nth_element(sorted.begin(), sorted.begin() + sorted.size() / 2, sorted.end());
-        const double median = sorted[sorted.size() / 2];
-        std::printf("frames %zu, median frame time %.2f ms (%.0f fps)\n", frame_ms.size(), median, 1e3 / median);
+        auto median = [](std::vector<double> v) {
+          if (v.empty()) return 0.0;
+          std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
+          return v[v.size() / 2];
+        };
+        const double m = median(frame_ms);
+        std::printf("frames %zu, median frame time %.2f ms (%.0f fps)\n", frame_ms.size(), m, 1e3 / m);
+        for (int p = 0; p < kPhases; ++p) std::printf("  %-26s median %.2f ms\n", kPhaseNames[p], median(phase_ms[p]));
       }
     }
   }

@@ -151,7 +151,7 @@ TechniqueAxes TechniqueOf(const Recording& rec) {
 }
 
 void AttachSkeleton(const sim::SpineParams& params, Recording* rec) {
-  rec->skeleton = std::make_shared<const viz::Skeleton>(viz::BuildSkeleton(rec->model, rec->scenario.posture, &params, rec->scenario.subject));
+  rec->skeleton = std::make_shared<const viz::Skeleton>(viz::BuildSkeleton(rec->model, rec->scenario, &params));
 }
 
 Expected<Recording> RecordScenario(const std::string& path, const std::string& model_path, const std::vector<std::string>& set) {

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 
 #include "spinelab/viz/meshes.h"
@@ -70,8 +71,8 @@ unsigned Compile(unsigned kind, const char* src) {
   return s;
 }
 
-// the unit mesh interleaved as (position, normal) per vertex
-std::vector<float> Interleaved(const viz::TriMesh& m) {
+// the unit mesh's vertices interleaved as (position, normal)
+std::vector<float> Interleaved(const viz::IndexedMesh& m) {
   std::vector<float> v;
   v.reserve(m.position.size() * 6);
   for (size_t i = 0; i < m.position.size(); ++i) {
@@ -83,13 +84,19 @@ std::vector<float> Interleaved(const viz::TriMesh& m) {
 }
 }  // namespace
 
-Renderer::MeshGL Renderer::Upload(const std::vector<float>& data) {
+Renderer::MeshGL Renderer::Upload(const viz::IndexedMesh& mesh) {
+  const std::vector<float> data = Interleaved(mesh);
   MeshGL m;
   glGenVertexArrays(1, &m.vao);
   glGenBuffers(1, &m.vbo);
+  glGenBuffers(1, &m.ebo);
   glBindVertexArray(m.vao);
   glBindBuffer(GL_ARRAY_BUFFER, m.vbo);
   glBufferData(GL_ARRAY_BUFFER, static_cast<GLsizeiptr>(data.size() * sizeof(float)), data.data(), GL_STATIC_DRAW);
+  // (the element buffer is part of the vertex array's state)
+  glBindBuffer(GL_ELEMENT_ARRAY_BUFFER, m.ebo);
+  glBufferData(GL_ELEMENT_ARRAY_BUFFER, static_cast<GLsizeiptr>(mesh.index.size() * sizeof(std::uint32_t)), mesh.index.data(),
+               GL_STATIC_DRAW);
   glEnableVertexAttribArray(0);
   glVertexAttribPointer(0, 3, GL_FLOAT, GL_FALSE, 6 * sizeof(float), nullptr);
   glEnableVertexAttribArray(1);
@@ -106,7 +113,7 @@ Renderer::MeshGL Renderer::Upload(const std::vector<float>& data) {
     glVertexAttribDivisor(loc, 1);
   }
   glBindVertexArray(0);
-  m.count = static_cast<int>(data.size() / 6);
+  m.count = static_cast<int>(mesh.index.size());
   return m;
 }
 
@@ -124,7 +131,7 @@ bool Renderer::Init() {
   u_vp_ = glGetUniformLocation(program_, "vp");
   u_light_ = glGetUniformLocation(program_, "light");
   u_floor_ = glGetUniformLocation(program_, "floor_z");
-  for (int m = 0; m < kMeshes; ++m) meshes_[m] = Upload(Interleaved(viz::UnitMesh(static_cast<viz::Mesh>(m))));
+  for (int m = 0; m < kMeshes; ++m) meshes_[m] = Upload(viz::Weld(viz::UnitMesh(static_cast<viz::Mesh>(m))));
   return true;
 }
 
@@ -132,6 +139,7 @@ Renderer::~Renderer() {
   for (MeshGL& m : meshes_) {
     if (m.vbo) glDeleteBuffers(1, &m.vbo);
     if (m.instances) glDeleteBuffers(1, &m.instances);
+    if (m.ebo) glDeleteBuffers(1, &m.ebo);
     if (m.vao) glDeleteVertexArrays(1, &m.vao);
   }
   if (program_) glDeleteProgram(program_);
@@ -176,13 +184,19 @@ void Renderer::Draw(const std::vector<viz::DrawItem>& items, const Camera& camer
       glBindBuffer(GL_ARRAY_BUFFER, m.instances);
       glBufferData(GL_ARRAY_BUFFER, static_cast<GLsizeiptr>(inst.size() * sizeof(float)), inst.data(), GL_STREAM_DRAW);
       glBindVertexArray(m.vao);
-      glDrawArraysInstanced(GL_TRIANGLES, 0, m.count, static_cast<int>(inst.size() / kInstanceFloats));
+      glDrawElementsInstanced(GL_TRIANGLES, m.count, GL_UNSIGNED_INT, nullptr, static_cast<int>(inst.size() / kInstanceFloats));
     }
   };
   // opaque first; then the translucent items (shadows, tissue, capsules) without writing depth;
   // then the skin as one layer: its depth first, then its colour where it is nearest
+  // (the opaque pieces are closed and wound outwards, viz/meshes.h, and placed by rotations and
+  // positive scales: their back faces are hidden behind their front faces, so they are culled
+  // rather than rasterised; the floor is seen from above)
   glDepthMask(GL_TRUE);
+  glEnable(GL_CULL_FACE);
+  glCullFace(GL_BACK);
   draw([](const viz::DrawItem& it) { return it.color.a >= 1.f && !it.skin; });
+  glDisable(GL_CULL_FACE);
   glDepthMask(GL_FALSE);
   draw([](const viz::DrawItem& it) { return it.color.a < 1.f && !it.skin; });
   bool any_skin = false;

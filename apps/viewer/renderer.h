@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "camera.h"
+#include "spinelab/viz/meshes.h"
 #include "spinelab/viz/scene.h"
 
 namespace spinelab::viewer {
@@ -18,10 +19,10 @@ class Renderer {
 
  private:
   struct MeshGL {
-    unsigned vao = 0, vbo = 0, instances = 0;  // instances: the per-piece attributes, refilled per draw
-    int count = 0;
+    unsigned vao = 0, vbo = 0, ebo = 0, instances = 0;  // instances: the per-piece attributes, refilled per draw
+    int count = 0;                                      // indices (3 per triangle)
   };
-  MeshGL Upload(const std::vector<float>& interleaved);
+  MeshGL Upload(const viz::IndexedMesh& mesh);
   unsigned program_ = 0;
   static constexpr int kMeshes = static_cast<int>(viz::Mesh::kCount);
   static constexpr int kInstanceFloats = 29;  // model matrix 16, normal matrix 9, colour 4

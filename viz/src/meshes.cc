@@ -5,8 +5,11 @@
 #include "spinelab/viz/meshes.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <cstring>
 #include <functional>
+#include <map>
 
 namespace spinelab::viz {
 
@@ -212,6 +215,25 @@ TriMesh UnitMesh(Mesh mesh) {
     case Mesh::kCount: break;
   }
   return {};
+}
+
+IndexedMesh Weld(const TriMesh& m) {
+  IndexedMesh out;
+  out.index.reserve(m.position.size());
+  // the corner's bits as the key: only exactly equal corners are welded
+  std::map<std::array<std::uint32_t, 6>, std::uint32_t> seen;
+  for (size_t i = 0; i < m.position.size(); ++i) {
+    std::array<std::uint32_t, 6> key;
+    std::memcpy(key.data(), m.position[i].data(), 3 * sizeof(float));
+    std::memcpy(key.data() + 3, m.normal[i].data(), 3 * sizeof(float));
+    const auto [it, added] = seen.emplace(key, static_cast<std::uint32_t>(out.position.size()));
+    if (added) {
+      out.position.push_back(m.position[i]);
+      out.normal.push_back(m.normal[i]);
+    }
+    out.index.push_back(it->second);
+  }
+  return out;
 }
 
 }  // namespace spinelab::viz

@@ -13,6 +13,7 @@
 
 #include "spinelab/anatomy/rib_cage.h"
 #include "spinelab/anatomy/rib_geometry.h"
+#include "spinelab/scenario/limb_pose.h"
 
 namespace spinelab::viz {
 
@@ -226,98 +227,24 @@ bool AddLumpedRibs(const sim::ModelDesc& model, const sim::ModelDesc& ref, const
   return true;
 }
 
-Pose RotAbout(const Vec3& pivot, const Mat3& R) { return Pose{R, pivot - R * pivot}; }
-Mat3 Turn(const Vec3& from, const Vec3& to) {
-  return Eigen::Quaterniond::FromTwoVectors(from.normalized(), to.normalized()).toRotationMatrix();
-}
-
-// the pose of the lumped limbs: directions (W) of the upper arm, the forearm, the thigh and the
-// shank at the run's first frame
-struct LimbPose {
-  Vec3 upper_arm{0, 0, -1}, forearm{0, 0, -1}, thigh{0, 0, -1}, shank{0, 0, -1};
-};
-// fwd: the body's front, level; head: from the pelvis towards the head, level (W)
-// trunk: from the pelvis towards the head (W, not levelled)
-LimbPose PostureLimbs(const std::string& posture, const Vec3& fwd, const Vec3& head, const Vec3& trunk) {
-  LimbPose p;
-  const Vec3 down(0, 0, -1), up(0, 0, 1);
-  if (posture == "seated") {  // thighs level forwards, shanks down, hands on the thighs
-    p.thigh = fwd + 0.05 * down, p.shank = down + 0.1 * fwd;
-    p.upper_arm = down + 0.35 * fwd, p.forearm = fwd + 0.35 * down;
-  } else if (posture == "kneeling") {  // thighs down, shanks back on the floor; arms forwards
-    p.thigh = down, p.shank = -fwd + 0.05 * down;
-    p.upper_arm = fwd + 0.3 * up, p.forearm = fwd + 0.3 * up;
-  } else if (posture == "quadruped") {  // on hands and knees
-    p.thigh = down, p.shank = -head + 0.05 * down;
-    p.upper_arm = down + 0.05 * head, p.forearm = down + 0.05 * head;
-  } else if (posture == "hanging") {  // arms overhead (just in front of the head), legs down
-    p.upper_arm = up + 0.08 * fwd, p.forearm = up + 0.08 * fwd;
-  } else if (posture == "side_lying") {  // the side posture: hips and knees bent, arms forwards
-    p.thigh = 0.75 * fwd - 0.65 * head, p.shank = -head - 0.25 * fwd;
-    p.upper_arm = fwd - 0.3 * head, p.forearm = fwd + 0.1 * head;
-  } else if (posture == "supine" || posture == "prone") {  // straight, along the floor, arms at the sides
-    p.thigh = p.shank = -head + 0.02 * down;
-    p.upper_arm = p.forearm = -trunk;
-  }
-  return p;  // standing: legs plumb under the pelvis whatever the trunk does, arms at the sides
-}
-
-// the lumped arms (on T2) and legs (on the pelvis) from the reference model's limb bodies (the
-// anatomy's one home for them), turned about their joints into the posture's pose
-void AddLumpedLimbs(const sim::ModelDesc& model, const sim::ModelDesc& ref, const std::string& posture,
-                    std::vector<Bone>* out) {
+// the lumped arms (on T2) and legs (on the pelvis): the reference model's limb bodies (the
+// anatomy's one home for their lengths, joints and the posture's pose: [limbs] pose_*_deg),
+// carried rigidly by the reference's T2 and pelvis
+void AddLumpedLimbs(const sim::ModelDesc& model, const sim::ModelDesc& ref, std::vector<Bone>* out) {
   const int t2 = model.FindBody("T2"), pelvis = model.FindBody("sacrum");
   const int rt2 = ref.FindBody("T2"), rpelvis = ref.FindBody("sacrum");
   if (t2 < 0 || pelvis < 0 || rt2 < 0 || rpelvis < 0) return;
-  auto joint_W = [&](const std::string& name) {  // a joint's point in the reference (standing)
-    for (const sim::BushingDesc& e : ref.bushings)
-      if (e.name == name) return Vec3(ref.bodies[e.body_a].X_WB * e.X_AF.p);
-    return Vec3(Vec3::Zero());
-  };
-  // the scene's pose of a reference carrier: M maps the reference's W to the scene's W
-  const Pose M_arm = model.bodies[t2].X_WB * ref.bodies[rt2].X_WB.Inverse();
-  const Pose M_leg = model.bodies[pelvis].X_WB * ref.bodies[rpelvis].X_WB.Inverse();
-  auto level = [](Vec3 v, const Vec3& otherwise) {
-    v.z() = 0;
-    return v.norm() > 0.3 ? Vec3(v.normalized()) : otherwise;
-  };
-  const int t1 = model.FindBody("T1");
-  const Vec3 head = level(model.bodies[t1 >= 0 ? t1 : t2].X_WB.p - model.bodies[pelvis].X_WB.p, Vec3::UnitX());
-  const Vec3 fwd = level(model.bodies[pelvis].X_WB.R.col(0), head);
-  const Vec3 trunk = (model.bodies[t1 >= 0 ? t1 : t2].X_WB.p - model.bodies[pelvis].X_WB.p).normalized();
-  const LimbPose lp = PostureLimbs(posture, fwd, head, trunk);
-  // a direction of the pose (W) in the reference's W
-  // (the poses are symmetric in W: both sides take the same directions)
-  auto target = [&](const Vec3& d, const Pose& M) { return Vec3(M.R.transpose() * d.normalized()); };
   for (const char* side : {" L", " R"}) {
-    const std::string s = side;
-    // arms: the upper arm about the shoulder, the forearm about the elbow
-    const Vec3 gh = joint_W("glenohumeral" + s), el = joint_W("elbow" + s);
-    const Mat3 Q1 = Turn(el - gh, target(lp.upper_arm, M_arm));
-    const Pose T_ua = RotAbout(gh, Q1);
-    const Vec3 el1 = T_ua * el;
-    const int rf = ref.FindBody("forearm and hand" + s);
-    Vec3 wr = el1;
-    if (rf >= 0)
-      for (const auto& g : ref.bodies[rf].geometry)
-        if (g.part == "forearm") wr = T_ua * (ref.bodies[rf].X_WB * (g.X_BG * Vec3(0, 0, g.size_m.z())));
-    const Pose T_fa = RotAbout(el1, Turn(wr - el1, target(lp.forearm, M_arm))) * T_ua;
-    // legs: the thigh about the hip, the shank and foot about the knee
-    const Vec3 hip = joint_W("hip" + s), knee = joint_W("knee" + s);
-    const Pose T_th = RotAbout(hip, Turn(knee - hip, target(lp.thigh, M_leg)));
-    const Vec3 knee1 = T_th * knee, ankle1 = T_th * joint_W("ankle" + s);
-    const Pose T_sh = RotAbout(knee1, Turn(ankle1 - knee1, target(lp.shank, M_leg))) * T_th;
     const struct {
       const char* name;
       int carrier, ref_carrier;
-      Pose T;
-    } limbs[] = {{"clavicle", t2, rt2, Pose{}},       {"scapula", t2, rt2, Pose{}},        {"upper arm", t2, rt2, T_ua},
-                 {"forearm and hand", t2, rt2, T_fa}, {"thigh", pelvis, rpelvis, T_th},    {"shank", pelvis, rpelvis, T_sh},
-                 {"foot", pelvis, rpelvis, T_sh}};
+    } limbs[] = {{"clavicle", t2, rt2},         {"scapula", t2, rt2},       {"upper arm", t2, rt2},
+                 {"forearm and hand", t2, rt2}, {"thigh", pelvis, rpelvis}, {"shank", pelvis, rpelvis},
+                 {"foot", pelvis, rpelvis}};
     for (const auto& l : limbs) {
-      const int rb = ref.FindBody(std::string(l.name) + s);
+      const int rb = ref.FindBody(std::string(l.name) + side);
       if (rb < 0) continue;
-      const Pose X_CB = ref.bodies[l.ref_carrier].X_WB.Inverse() * l.T * ref.bodies[rb].X_WB;
+      const Pose X_CB = ref.bodies[l.ref_carrier].X_WB.Inverse() * ref.bodies[rb].X_WB;
       const std::vector<Bone> p = CarriedBy(l.carrier, X_CB, BodyPieces(l.carrier, ref.bodies[rb]));
       out->insert(out->end(), p.begin(), p.end());
     }
@@ -458,9 +385,10 @@ Pose PieceInWorld(const Bone& bone, const std::vector<Pose>& X_WB) {
 
 // [SECTION] BuildSkeleton
 
-Skeleton BuildSkeleton(const sim::ModelDesc& model, const std::string& posture, const sim::SpineParams* params,
-                       const sim::Subject& subject) {
+Skeleton BuildSkeleton(const sim::ModelDesc& model, const sim::Scenario& scenario, const sim::SpineParams* params) {
   Skeleton sk;
+  const std::string& posture = scenario.posture;
+  const sim::Subject& subject = scenario.subject;
   const int nb = static_cast<int>(model.bodies.size());
   // every body's parts
   for (int b = 0; b < nb; ++b) {
@@ -471,20 +399,24 @@ Skeleton BuildSkeleton(const sim::ModelDesc& model, const std::string& posture, 
     const std::vector<Bone> p = BodyPieces(b, model.bodies[b]);
     sk.bones.insert(sk.bones.end(), p.begin(), p.end());
   }
-  // the standing reference with the limbs as bodies: where the lumped parts are
+  // the reference with the limbs as bodies in the scenario's pose (as the scene would build
+  // them): where the lumped parts are
   std::optional<sim::ModelDesc> ref;
   if (params) {
+    const sim::ScenarioLimbPose lp = sim::LimbPoseOf(scenario);
     sim::SpineBuildOptions o;
-    o.limbs_pose = "standing";
+    o.limbs_pose = lp.pose;
+    o.limbs_hip_flexion_rad = lp.hip_flexion_rad;
     o.arms = false;  // (the limbs as bodies replace the lumped arms)
     o.muscle_tone = false;
+    if (lp.pose == "hanging") o.fix_sacrum = false;  // (held by the hands)
     auto built = sim::BuildSpineModel(*params, subject, o);
     if (built) ref = std::move(built).value();
   }
   const bool cage_bodies = model.FindBody("rib 1 L") >= 0, limb_bodies = model.FindBody("thigh L") >= 0;
   if (ref && !cage_bodies) sk.lumped_ribs = AddLumpedRibs(model, *ref, *params, subject, &sk.bones);
   if (ref && !limb_bodies) {
-    AddLumpedLimbs(model, *ref, posture, &sk.bones);
+    AddLumpedLimbs(model, *ref, &sk.bones);
     sk.lumped_limbs = true;
   }
   // the pelvis around the hip joint centres (the model's, else the reference's)

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "spinelab/anatomy/rib_cage.h"
+#include "spinelab/scenario/limb_pose.h"
 
 namespace spinelab::sim {
 
@@ -102,6 +103,14 @@ constexpr double kBarHalfLength_m = 0.6;         // [m]
 
 }  // namespace
 
+ScenarioLimbPose LimbPoseOf(const Scenario& sc) {
+  ScenarioLimbPose p;
+  p.pose = sc.posture == "side_lying" ? "side_lying_" + sc.lying_side : sc.posture;
+  const bool face_down = sc.posture == "prone" || sc.posture == "quadruped";
+  p.hip_flexion_rad = face_down ? -sc.trunk_tilt_rad : sc.trunk_tilt_rad;
+  return p;
+}
+
 // the engine options a scenario runs with (gravity and everything else at the engine defaults)
 SimOptions ScenarioOptions(const Scenario& sc) {
   SimOptions so;
@@ -126,9 +135,9 @@ Expected<ModelDesc> BuildScene(const Scenario& sc, const SpineParams& params, Sc
     // posture's pose on the fixed pelvis (the trunk's tilt taken up at the hips: the legs keep
     // their attitude to the floor; the frames lying face down turn the other way)
     bo.arms = false;
-    bo.limbs_pose = sc.posture == "side_lying" ? "side_lying_" + sc.lying_side : sc.posture;
-    const bool face_down = sc.posture == "prone" || sc.posture == "quadruped";
-    bo.limbs_hip_flexion_rad = face_down ? -sc.trunk_tilt_rad : sc.trunk_tilt_rad;
+    const ScenarioLimbPose lp = LimbPoseOf(sc);
+    bo.limbs_pose = lp.pose;
+    bo.limbs_hip_flexion_rad = lp.hip_flexion_rad;
     if (sc.posture == "hanging") bo.fix_sacrum = false;
     // on hands and knees the shoulders stay held as with the lumped limbs (the arms as a column
     // on the mat, without their muscles, would fold at the elbows)

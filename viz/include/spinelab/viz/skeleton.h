@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "spinelab/anatomy/spine.h"
+#include "spinelab/scenario/scenario.h"
 #include "spinelab/viz/scene.h"
 
 namespace spinelab::viz {
@@ -39,12 +40,12 @@ struct Skeleton {
   bool lumped_limbs = false; ///< the arms and legs are drawn in the posture's pose on T2 and the pelvis
 };
 
-/// The figure of `model` (a scenario model: BuildScenarioModel) in posture `posture` (the
-/// scenario's posture.kind). With `params` (the model's SpineParams) and the run's `subject`,
-/// what the model lumps is drawn too (the rib cage, the arms and legs); without, only its bodies'
-/// parts. The poses are those of model.bodies' X_WB (the run's first frame).
-Skeleton BuildSkeleton(const sim::ModelDesc& model, const std::string& posture, const sim::SpineParams* params,
-                       const sim::Subject& subject);
+/// The figure of `model` (scenario's model: BuildScenarioModel) in the scenario's posture. With
+/// `params` (the model's SpineParams), what the model lumps is drawn too: the rib cage, and the
+/// arms and legs in the pose the limbs would take as bodies (sim::LimbPoseOf the scenario, the
+/// anatomy's [limbs] pose_*_deg); without, only its bodies' parts. The poses are those of
+/// model.bodies' X_WB (the run's first frame).
+Skeleton BuildSkeleton(const sim::ModelDesc& model, const sim::Scenario& scenario, const sim::SpineParams* params);
 
 /// The world pose of a piece in a frame (poses of every body, W).
 Pose PieceInWorld(const Bone& bone, const std::vector<Pose>& X_WB);
