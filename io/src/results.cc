@@ -99,7 +99,7 @@ Expected<bool> WriteRun(const H5Handle& file, const std::string& run, const sim:
   for (const RunDataset& d : RunDatasets()) {
     if (!ok) break;
     const RunColumn c = RunValue(d, r);
-    if (d.optional && c.dims.back() == 0) continue;
+    if (RunAbsent(d, c.dims)) continue;
     ok = WriteRunColumn(G, d, c, [&](const H5Handle& loc) {
       if (d.name == std::string("events/cavitation/sound")) return WriteAttr(loc, "sound_sample_rate_Hz", sim::kSoundSampleRate_Hz);
       if (d.name == std::string("events/loading/time")) return WriteAttr(loc, "level", sc.protocol.level);

@@ -134,6 +134,30 @@ TEST(Servo, ARampedTargetConvergesUnderSmallerSteps) {
   EXPECT_LT(std::abs(a4 - a025), 0.03 * a025) << "4 ms within 3 % of a 0.25 ms step";
 }
 
+TEST(Servo, ReportsItsTorqueInTheWorldAndItsAngleOnceLetGo) {
+  // driven against the spring, saturated at 10 N·m: the torque on the disk is +10 N·m about the
+  // base's z in W; let go (inactive), it applies nothing and still says how far the disk is turned
+  World w = World::Create(DiskOnASpring(50), Options(1e-3)).value();
+  Servo s = DiskServo(0.5, 10);
+  w.SetServo(0, s);
+  for (int i = 0; i < 2000; ++i) ASSERT_EQ(w.Step(), kStepOk);
+  const ServoOutput on = w.servo_output(0);
+  EXPECT_TRUE(on.saturated);
+  EXPECT_EQ(on.torque_Nm, 10.0);
+  EXPECT_EQ(on.torque_W, Vec3(0, 0, 10.0)) << "tau along the axis, in W (the base is the world's frame)";
+  s.active = false;
+  w.SetServo(0, s);
+  for (int i = 0; i < 50; ++i) ASSERT_EQ(w.Step(), kStepOk);
+  const ServoOutput off = w.servo_output(0);
+  EXPECT_EQ(off.torque_Nm, 0.0);
+  EXPECT_EQ(off.torque_W, Vec3::Zero());
+  EXPECT_FALSE(off.saturated);
+  const double angle = RotationVector(w.state().bodies[1].q_WB.toRotationMatrix()).z();
+  EXPECT_NEAR(off.angle_rad, angle, 1e-9);
+  EXPECT_LT(angle, 0.2 - 1e-3) << "the spring turns it back once the drive lets go";
+  EXPECT_GT(angle, 0.05);
+}
+
 TEST(Servo, BadArgumentsAreRefused) {
   World w = World::Create(DiskOnASpring(50), Options(1e-3)).value();
   Servo s = DiskServo(0.5, 10);

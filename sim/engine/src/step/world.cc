@@ -225,6 +225,9 @@ void World::SetServo(int index, const Servo& servo) {
     impl_->servo_out.resize(index + 1);
   }
   impl_->servos[index] = servo;
+  // an inactive servo still reports its angle (ServoOutput), when its bodies are the model's
+  const int n = model().num_bodies();
+  if (!servo.active && (servo.body >= n || servo.reference < -1 || servo.reference >= n)) impl_->servos[index].body = -1;
 }
 
 ServoOutput World::servo_output(int index) const {

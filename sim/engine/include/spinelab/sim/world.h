@@ -64,9 +64,12 @@ struct Servo {
 };
 
 /// A servo's state at the last force evaluation (World::servo_output).
+/// An inactive servo applies nothing; its angle is still B's rotation since R_AB0 once its body
+/// is set (a drive let go: how far the tissues turn the body back).
 struct ServoOutput {
   double angle_rad = 0;               ///< [rad] θ
   double torque_Nm = 0;               ///< [N·m] τ on B about a
+  Vec3 torque_W = Vec3::Zero();       ///< [N·m] τ·a, the torque on B in W (−τ·a on A)
   bool saturated = false;             ///< |τ| = τ_max
 };
 
