@@ -10,35 +10,27 @@ namespace {
 using R = sim::ScenarioResult;
 using K = RunDataset::Kind;
 
+// a dataset that is one result field as stored: its values in the column's member `c`
+template <class T>
+RunDataset Field(const char* name, K kind, const char* units, const char* axes, const char* shape, std::vector<T> R::*f,
+                 std::vector<T> RunColumn::*c, bool optional) {
+  return {name, kind, units, axes, shape, optional,
+          [f, c](const R& r) {
+            RunColumn col;
+            col.*c = r.*f;
+            return col;
+          },
+          [f, c](const RunColumn& col, R* r) { r->*f = col.*c; }};
+}
 RunDataset Doubles(const char* name, const char* units, const char* axes, const char* shape, std::vector<double> R::*f,
                    bool optional = false) {
-  return {name, K::kDouble, units, axes, shape, optional,
-          [f](const R& r) {
-            RunColumn c;
-            c.d = r.*f;
-            return c;
-          },
-          [f](const RunColumn& c, R* r) { r->*f = c.d; }};
+  return Field(name, K::kDouble, units, axes, shape, f, &RunColumn::d, optional);
 }
-
 RunDataset Strings(const char* name, const char* axes, std::vector<std::string> R::*f, bool optional = false) {
-  return {name, K::kString, "-", axes, "", optional,
-          [f](const R& r) {
-            RunColumn c;
-            c.s = r.*f;
-            return c;
-          },
-          [f](const RunColumn& c, R* r) { r->*f = c.s; }};
+  return Field(name, K::kString, "-", axes, "", f, &RunColumn::s, optional);
 }
-
 RunDataset Ints(const char* name, const char* axes, std::vector<int64_t> R::*f, bool optional = false) {
-  return {name, K::kInt, "-", axes, "", optional,
-          [f](const R& r) {
-            RunColumn c;
-            c.i = r.*f;
-            return c;
-          },
-          [f](const RunColumn& c, R* r) { r->*f = c.i; }};
+  return Field(name, K::kInt, "-", axes, "", f, &RunColumn::i, optional);
 }
 
 // one member of each row of a table in the result (a crack, a protocol attempt), as doubles or ints
@@ -126,13 +118,7 @@ std::vector<RunDataset> MakeTable() {
       RowMember("events/cavitation/gap_jump", K::kDouble, "m", "N", "N", &R::cavitations, &C::gap_jump_m),
       RowMember("events/cavitation/sound_peak", K::kDouble, "Pa", "N", "N, at 10 cm", &R::cavitations, &C::sound_peak_Pa),
       // repeated loading: slow state per row
-      {"sample_kind", K::kInt, "-", "T", "", false,
-       [](const R& r) {
-         RunColumn col;
-         col.i = r.sample_kind;
-         return col;
-       },
-       [](const RunColumn& col, R* r) { r->sample_kind = col.i; }},
+      Ints("sample_kind", "T", &R::sample_kind),
       Doubles("levels/hypermobility", "-", "T,L",
               "T x L, neutral zone over the subject's at t = 0 (largest ratio over the three axes of the range under +/- the probe moment); probed at long-series samples and after attempts, carried in between",
               &R::level_hypermobility),
