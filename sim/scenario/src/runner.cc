@@ -62,7 +62,10 @@ Expected<ScenarioRunner> ScenarioRunner::Create(const Scenario& sc, const SpineP
       // Every lying contact is compliant (the head has its own tissue), so the record starts at
       // rest where the solve left it (docs/calibration.md, known weaknesses)
       if (lying && n > 0) {
-        const int it = pre.value().SolveStatic(kStaticSettleIterations);
+        int it = pre.value().SolveStatic(kStaticSettleIterations);
+        // still swinging between two poses (World::SolveStatic: limbs as bodies, a forearm hanging
+        // from its soft joints or lying flat on a roller): on from there, damped
+        if (it == -1) it = pre.value().SolveStatic(kStaticSettleIterations, 1e-7, /*damped=*/true);
         return it > 0 ? kStepOk : it == -1 ? kNoRestingPose : kStepSolveFailed;
       }
       for (int64_t i = 0; i < n; ++i) {
