@@ -150,7 +150,8 @@ class World {
   /// The plain iteration can swing between two poses for ever: its tangent has no load stiffness
   /// (a limb hanging from joints softer than its weight's pendulum stiffness m·g·l overshoots by
   /// more than it corrects), and a flat face on a curved support makes its one contact point jump
-  /// between the ends of their line of contact. Without a reversal both follow the same path.
+  /// between the ends of their line of contact. Without a reversal both follow the same path
+  /// (a converging plain iteration may also alternate: the settle uses `damped` only after it fails).
   int SolveStatic(int max_iterations = 2000, double tol_m = 1e-7, bool damped = false);
 
   /// Copies out / restores the complete state. Restore also resets Bullet's contact caches.
