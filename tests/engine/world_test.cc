@@ -10,6 +10,7 @@
 
 #include "spinelab/lab/scenes.h"
 #include "spinelab/anatomy/spine.h"
+#include "test_util.h"
 
 namespace spinelab::sim {
 namespace {
@@ -292,21 +293,8 @@ TEST(World, SolveStaticFindsTheRestingPoseWithoutAdvancingTime) {
 // a rod (an arm: 3.6 kg, its centre of mass 0.3 m out) held out level from a held base by a hinge
 // about y of stiffness k_hinge, stiff in every other direction; it droops to k·φ = m·g·l·cos φ
 ModelDesc RodOnAHinge(double k_hinge) {
-  ModelDesc d;
-  BodyDesc base;
-  base.name = "base";
-  base.fixed = true;
-  d.bodies.push_back(base);
-  BodyDesc rod;
-  rod.name = "rod";
-  rod.mass_kg = 3.6;
-  rod.inertia_kgm2 = Vec3(0.002, 0.03, 0.03);
-  rod.X_WB.p = Vec3(0.3, 0, 0);
-  d.bodies.push_back(rod);
   BushingDesc e;
   e.name = "hinge";
-  e.body_a = 0;
-  e.body_b = 1;
   e.X_BM.p = Vec3(-0.3, 0, 0);  // the pivot: the base's origin
   e.params.k_trans = Vec3::Constant(1e6);
   e.params.k_axial_compression = 1e6;
@@ -314,8 +302,7 @@ ModelDesc RodOnAHinge(double k_hinge) {
   e.params.rot[0].k0 = e.params.rot[2].k0 = 1e3;
   e.params.rot[1].k0 = k_hinge;
   e.params.c_rot = Vec3::Constant(0.1);
-  d.bushings.push_back(e);
-  return d;
+  return testing::HeldBaseAndBody("rod", 3.6, Vec3(0.002, 0.03, 0.03), Vec3(0.3, 0, 0), e);
 }
 
 TEST(World, TheDampedStaticSolveFindsTheRestOfALimbHangingFromSoftJoints) {

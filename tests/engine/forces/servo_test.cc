@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "spinelab/sim/world.h"
+#include "test_util.h"
 
 namespace spinelab::sim {
 namespace {
@@ -19,21 +20,8 @@ constexpr double kInertiaZ = 0.65;  // [kg·m²] about z: the upper trunk's orde
 // rotation about z, where it is a linear spring k_spring [N·m/rad] with a tissue's damping,
 // 20 N·m·s/rad (~1.8x critical at 50 N·m/rad: a saturated servo has none of its own) (0: free to turn)
 std::shared_ptr<const Model> DiskOnASpring(double k_spring) {
-  ModelDesc d;
-  BodyDesc base;
-  base.name = "base";
-  base.fixed = true;
-  d.bodies.push_back(base);
-  BodyDesc disk;
-  disk.name = "disk";
-  disk.mass_kg = 10;
-  disk.inertia_kgm2 = Vec3(0.5, 0.5, kInertiaZ);
-  disk.X_WB.p = Vec3(0, 0, 0.1);
-  d.bodies.push_back(disk);
   BushingDesc e;
   e.name = "spring";
-  e.body_a = 0;
-  e.body_b = 1;
   e.X_AF.p = Vec3(0, 0, 0.05);
   e.X_BM.p = Vec3(0, 0, -0.05);
   e.params.k_trans = Vec3::Constant(1e6);
@@ -42,8 +30,7 @@ std::shared_ptr<const Model> DiskOnASpring(double k_spring) {
   e.params.rot[0].k0 = e.params.rot[1].k0 = 1e4;
   e.params.rot[2].k0 = k_spring;
   e.params.c_rot = Vec3(10, 10, k_spring > 0 ? 20 : 0);
-  d.bushings.push_back(e);
-  auto m = Model::Compile(std::move(d));
+  auto m = Model::Compile(testing::HeldBaseAndBody("disk", 10, Vec3(0.5, 0.5, kInertiaZ), Vec3(0, 0, 0.1), e));
   EXPECT_TRUE(m.ok()) << m.ErrorText();
   return std::make_shared<const Model>(std::move(m).value());
 }
