@@ -245,7 +245,20 @@ class Result {
     run["peak_capsule_strain"] = h.peak_capsule_strain;
     run["peak_fracture_risk"] = h.peak_fracture_risk;
     run["peak_artery_strain"] = s.has_arteries ? py::object(py::float_(h.peak_artery_strain)) : py::none();
-    return py::dict(py::arg("columns") = cols, py::arg("run") = run);
+    // per drive (docs/scenarios.md "Drives"): what its servo gave (the drives/ datasets per sample)
+    py::dict drives;
+    auto dcol = [&](const char* name, auto get) {
+      py::list v;
+      for (const sim::ScenarioSummary::Drive& x : s.drives) v.append(get(x));
+      drives[name] = v;
+    };
+    dcol("drive", [](const sim::ScenarioSummary::Drive& x) { return x.name; });
+    dcol("peak_torque_Nm", [](const sim::ScenarioSummary::Drive& x) { return x.peak_torque_Nm; });
+    dcol("limit_Nm", [](const sim::ScenarioSummary::Drive& x) { return x.limit_Nm; });
+    dcol("saturated_s", [](const sim::ScenarioSummary::Drive& x) { return x.saturated_s; });
+    dcol("peak_rotation_rad", [](const sim::ScenarioSummary::Drive& x) { return x.peak_rotation_rad; });
+    dcol("target_rad", [](const sim::ScenarioSummary::Drive& x) { return x.target_rad; });
+    return py::dict(py::arg("columns") = cols, py::arg("run") = run, py::arg("drives") = drives);
   }
   // the file the CLI writes for this run (`run -o`; a loaded run under its stored name)
   void Save(const std::string& path, bool overwrite) const {
@@ -268,7 +281,7 @@ class Result {
       if (s != stored_->columns.end()) c = std::make_shared<io::RunColumn>(std::move(s->second));
     } else {
       io::RunColumn v = io::RunValue(d, result_);
-      if (!(d.optional && v.dims.back() == 0)) c = std::make_shared<io::RunColumn>(std::move(v));
+      if (!io::RunAbsent(d, v.dims)) c = std::make_shared<io::RunColumn>(std::move(v));
     }
     cache_[d.name] = c;
     return c;

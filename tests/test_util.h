@@ -1,7 +1,10 @@
 #pragma once
 // Shared helpers for tests: body kinematics for element tests, a finite-difference helper.
+#include <string>
+
 #include "forces/assembly.h"
 #include "spinelab/sim/math.h"
+#include "spinelab/sim/model.h"
 
 namespace spinelab::testing {
 
@@ -23,6 +26,27 @@ std::pair<Vec6, Vec6> PairForces(AddFn add) {
   a.Reset(2, true, 1e-3);
   add(&a);
   return {a.force(0), a.force(1)};
+}
+
+// a held base (body 0, at the origin) and one free body (body 1) joined by `joint` (its frames and
+// law set by the caller; its bodies set here): the engine tests' disk on a spring, rod on a hinge
+inline sim::ModelDesc HeldBaseAndBody(const std::string& name, double mass_kg, const Vec3& inertia_kgm2, const Vec3& p_WB,
+                                      sim::BushingDesc joint) {
+  sim::ModelDesc d;
+  sim::BodyDesc base;
+  base.name = "base";
+  base.fixed = true;
+  d.bodies.push_back(base);
+  sim::BodyDesc b;
+  b.name = name;
+  b.mass_kg = mass_kg;
+  b.inertia_kgm2 = inertia_kgm2;
+  b.X_WB.p = p_WB;
+  d.bodies.push_back(b);
+  joint.body_a = 0;
+  joint.body_b = 1;
+  d.bushings.push_back(joint);
+  return d;
 }
 
 }  // namespace spinelab::testing

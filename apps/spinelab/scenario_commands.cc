@@ -48,6 +48,11 @@ void PrintSummary(const Scenario& sc, const ScenarioResult& r, const ScenarioSum
     for (const ScenarioObject& o : sc.objects)
       if (o.kind == ScenarioObject::Kind::kPad && o.force_N > 0) late("pad", o.name, o.profile);
   }
+  // the drives: what their muscles gave (drives/ datasets) and how far it turned the body
+  for (const ScenarioSummary::Drive& d : s.drives)
+    std::printf("drive '%s': up to %.1f N·m of its %.1f N·m cap (%.2f s at the cap); turned %.1f° of its %.1f° target\n",
+                d.name.c_str(), d.peak_torque_Nm, d.limit_Nm, d.saturated_s, d.peak_rotation_rad * kRadToDeg,
+                d.target_rad * kRadToDeg);
   std::printf("%-8s %7s %7s %7s | %8s %8s %8s %8s %9s | %7s %7s | %6s\n", "level", "flex", "latb", "axrot", "annulus", "dshear N",
               "facet N", "capsule", "dIDP kPa", "open L", "open R", "fract");
   for (const LevelSummary& l : s.levels)

@@ -316,7 +316,7 @@ std::vector<size_t> AdvanceFrame(AppState* s, double step_s) {
       if (R.cavitations[i].time_s > s->t_prev_s && R.cavitations[i].time_s <= s->t_s) pops.push_back(i);
   s->t_prev_s = s->t_s;
   const bool at_head = s->live && s->t_s >= s->t_end_s - kHeadTolerance_s;
-  s->frame = at_head ? FrameFromWorld(s->live->world()) : R.frames[s->frame_index];
+  s->frame = at_head ? FrameFromRunner(*s->live) : R.frames[s->frame_index];
   AddAppliedForces(R, &s->frame);
   if (!s->plot_chosen) s->plot_facet = FollowedFacet(*s);
   s->plot_facet = std::clamp(s->plot_facet, 0, std::max(0, CountOf(R.model.synovial_joints) - 1));

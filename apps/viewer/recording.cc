@@ -25,6 +25,12 @@ viz::Frame FrameAt(const sim::ScenarioResult& r, size_t t) {
   if (r.disc_shear_N.size() >= (t + 1) * L) f.disc_shear_N.assign(r.disc_shear_N.begin() + t * L, r.disc_shear_N.begin() + (t + 1) * L);
   if (r.disc_pressure_Pa.size() >= (t + 1) * L)
     f.disc_pressure_Pa.assign(r.disc_pressure_Pa.begin() + t * L, r.disc_pressure_Pa.begin() + (t + 1) * L);
+  const size_t D = r.drive_names.size();
+  if (r.drive_torque_W_Nm.size() >= (t + 1) * D * 3)
+    for (size_t k = 0; k < D; ++k) {
+      const double* m = &r.drive_torque_W_Nm[(t * D + k) * 3];
+      f.drive_torque_W.push_back(Vec3(m[0], m[1], m[2]));
+    }
   return f;
 }
 
@@ -43,12 +49,19 @@ Recording FromResult(const sim::Scenario& sc, sim::ModelDesc model, const sim::S
 void AddAppliedForces(const Recording& rec, viz::Frame* f) {
   const sim::Scenario& sc = rec.scenario;
   const double t = f->time_s;
+  size_t drive = 0;  // the drives in load order (Frame::drive_torque_W)
   for (const sim::ScenarioLoad& L : sc.loads) {
     const sim::BodyId b = rec.model.FindBody(L.body);
+    const size_t this_drive = L.drive ? drive++ : 0;
     if (b < 0 || static_cast<size_t>(b) >= f->X_WB.size()) continue;
     const Pose& X = f->X_WB[b];
     const double k = L.profile.Factor(t);
     const Vec3 at = X * (rec.model.bodies[b].p_BoV_B + L.point_m);
+    if (L.drive) {
+      // a drive: the torque its servo applies at this instant (recorded, or the live world's)
+      if (this_drive < f->drive_torque_W.size()) f->applied_torques.push_back({at, f->drive_torque_W[this_drive]});
+      continue;
+    }
     if (L.force_N.norm() > 0) f->applied_forces.push_back({at, L.Force_W(X.R, k)});
     if (L.torque_Nm.norm() > 0) f->applied_torques.push_back({at, L.Torque_W(X.R, k)});
   }
@@ -90,6 +103,12 @@ viz::Frame FrameFromWorld(const sim::World& w) {
     if (c.a >= 0) f.contact_forces.push_back({c.p_W, c.force_on_a_N});
     if (c.b >= 0) f.contact_forces.push_back({c.p_W, -c.force_on_a_N});
   }
+  return f;
+}
+
+viz::Frame FrameFromRunner(const sim::ScenarioRunner& runner) {
+  viz::Frame f = FrameFromWorld(runner.world());
+  for (const sim::DriveSample& x : runner.drives()) f.drive_torque_W.push_back(x.torque_W);
   return f;
 }
 

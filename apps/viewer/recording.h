@@ -31,10 +31,13 @@ struct Recording {
   sim::ScenarioSummary summary;  ///< whole-run summary (recorded runs)
 };
 
-/// Adds the scenario's applied forces at the frame's time (loads with a force, hand pads' pushes).
+/// Adds the scenario's applied forces at the frame's time (loads with a force, hand pads' pushes)
+/// and torques (loads with a torque; a drive's: the torque its servo applies, frame.drive_torque_W).
 void AddAppliedForces(const Recording& rec, viz::Frame* frame);
 /// The frame of a live world (poses and facet values now).
 viz::Frame FrameFromWorld(const sim::World& world);
+/// The frame of a live run: its world's, with the torques its drives apply now.
+viz::Frame FrameFromRunner(const sim::ScenarioRunner& runner);
 /// Appends the records the runner made since `rec` was last synced (frames and cavitations).
 void SyncFromRunner(const sim::ScenarioRunner& runner, Recording* rec);
 

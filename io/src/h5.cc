@@ -174,9 +174,12 @@ bool WriteDoubles(const H5Handle& loc, const std::string& name, const std::vecto
   return WriteUnitsAndShape(ds.id, units, shape);
 }
 
-bool WriteInts(const H5Handle& loc, const std::string& name, const std::vector<int64_t>& data, const std::string& units) {
-  hsize_t n = data.size();
-  Id space{H5Screate_simple(1, &n, nullptr), H5Sclose};
+bool WriteInts(const H5Handle& loc, const std::string& name, const std::vector<int64_t>& data, const std::string& units,
+               const std::vector<uint64_t>& dims) {
+  const hsize_t n = data.size();
+  std::vector<hsize_t> d(dims.begin(), dims.end());
+  if (d.empty()) d = {n};
+  Id space{H5Screate_simple(static_cast<int>(d.size()), d.data(), nullptr), H5Sclose};
   Id ds{H5Dcreate2(loc.id(), name.c_str(), H5T_STD_I64LE, space.id, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose};
   if (ds.id < 0) return false;
   if (n && H5Dwrite(ds.id, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()) < 0) return false;
@@ -278,15 +281,18 @@ Expected<std::vector<std::string>> ReadStrings(const H5Handle& loc, const std::s
   return out;
 }
 
-Expected<std::vector<int64_t>> ReadInts(const H5Handle& loc, const std::string& name) {
+Expected<std::vector<int64_t>> ReadInts(const H5Handle& loc, const std::string& name, std::vector<uint64_t>* dims) {
   Id ds{H5Dopen2(loc.id(), name.c_str(), H5P_DEFAULT), H5Dclose};
   if (ds.id < 0) return std::vector<Diagnostic>{{"", name, "no such dataset"}};
   Id space{H5Dget_space(ds.id), H5Sclose};
   size_t n = 0;
   if (!DatasetPoints(ds.id, space.id, &n)) return std::vector<Diagnostic>{{"", name, "malformed dataset (its shape claims more than the file holds)"}};
+  std::vector<hsize_t> d(static_cast<size_t>(H5Sget_simple_extent_ndims(space.id)));
+  H5Sget_simple_extent_dims(space.id, d.data(), nullptr);
   std::vector<int64_t> out(n);
   if (n > 0 && H5Dread(ds.id, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()) < 0)
     return std::vector<Diagnostic>{{"", name, "read failed"}};
+  if (dims) dims->assign(d.begin(), d.end());
   return out;
 }
 

@@ -33,7 +33,7 @@ bool WriteRunColumn(const H5Handle& G, const RunDataset& d, const RunColumn& c, 
   bool ok = false;
   switch (d.kind) {
     case RunDataset::Kind::kDouble: ok = WriteDoubles(loc, leaf, c.d, c.dims, d.units, d.shape); break;
-    case RunDataset::Kind::kInt: ok = WriteInts(loc, leaf, c.i, d.units); break;
+    case RunDataset::Kind::kInt: ok = WriteInts(loc, leaf, c.i, d.units, c.dims); break;
     case RunDataset::Kind::kString: ok = WriteStrings(loc, leaf, c.s); break;
   }
   return ok && beside(loc);
@@ -99,7 +99,7 @@ Expected<bool> WriteRun(const H5Handle& file, const std::string& run, const sim:
   for (const RunDataset& d : RunDatasets()) {
     if (!ok) break;
     const RunColumn c = RunValue(d, r);
-    if (d.optional && c.dims.back() == 0) continue;
+    if (RunAbsent(d, c.dims)) continue;
     ok = WriteRunColumn(G, d, c, [&](const H5Handle& loc) {
       if (d.name == std::string("events/cavitation/sound")) return WriteAttr(loc, "sound_sample_rate_Hz", sim::kSoundSampleRate_Hz);
       if (d.name == std::string("events/loading/time")) return WriteAttr(loc, "level", sc.protocol.level);
@@ -167,9 +167,9 @@ Expected<StoredRun> ReadRun(const H5Handle& F, const std::string& path, const st
       ok = v.ok();
       if (ok) c.s = std::move(v).value(), c.dims = {c.s.size()};
     } else if (d.kind == RunDataset::Kind::kInt) {
-      auto v = ReadInts(F, name);
+      auto v = ReadInts(F, name, &c.dims);
       ok = v.ok();
-      if (ok) c.i = std::move(v).value(), c.dims = {c.i.size()};
+      if (ok) c.i = std::move(v).value();
     } else {
       auto v = ReadDoubles(F, name, &c.dims);
       ok = v.ok();

@@ -10,25 +10,27 @@ namespace {
 using R = sim::ScenarioResult;
 using K = RunDataset::Kind;
 
+// a dataset that is one result field as stored: its values in the column's member `c`
+template <class T>
+RunDataset Field(const char* name, K kind, const char* units, const char* axes, const char* shape, std::vector<T> R::*f,
+                 std::vector<T> RunColumn::*c, bool optional) {
+  return {name, kind, units, axes, shape, optional,
+          [f, c](const R& r) {
+            RunColumn col;
+            col.*c = r.*f;
+            return col;
+          },
+          [f, c](const RunColumn& col, R* r) { r->*f = col.*c; }};
+}
 RunDataset Doubles(const char* name, const char* units, const char* axes, const char* shape, std::vector<double> R::*f,
                    bool optional = false) {
-  return {name, K::kDouble, units, axes, shape, optional,
-          [f](const R& r) {
-            RunColumn c;
-            c.d = r.*f;
-            return c;
-          },
-          [f](const RunColumn& c, R* r) { r->*f = c.d; }};
+  return Field(name, K::kDouble, units, axes, shape, f, &RunColumn::d, optional);
 }
-
 RunDataset Strings(const char* name, const char* axes, std::vector<std::string> R::*f, bool optional = false) {
-  return {name, K::kString, "-", axes, "", optional,
-          [f](const R& r) {
-            RunColumn c;
-            c.s = r.*f;
-            return c;
-          },
-          [f](const RunColumn& c, R* r) { r->*f = c.s; }};
+  return Field(name, K::kString, "-", axes, "", f, &RunColumn::s, optional);
+}
+RunDataset Ints(const char* name, const char* axes, std::vector<int64_t> R::*f, bool optional = false) {
+  return Field(name, K::kInt, "-", axes, "", f, &RunColumn::i, optional);
 }
 
 // one member of each row of a table in the result (a crack, a protocol attempt), as doubles or ints
@@ -116,13 +118,7 @@ std::vector<RunDataset> MakeTable() {
       RowMember("events/cavitation/gap_jump", K::kDouble, "m", "N", "N", &R::cavitations, &C::gap_jump_m),
       RowMember("events/cavitation/sound_peak", K::kDouble, "Pa", "N", "N, at 10 cm", &R::cavitations, &C::sound_peak_Pa),
       // repeated loading: slow state per row
-      {"sample_kind", K::kInt, "-", "T", "", false,
-       [](const R& r) {
-         RunColumn col;
-         col.i = r.sample_kind;
-         return col;
-       },
-       [](const RunColumn& col, R* r) { r->sample_kind = col.i; }},
+      Ints("sample_kind", "T", &R::sample_kind),
       Doubles("levels/hypermobility", "-", "T,L",
               "T x L, neutral zone over the subject's at t = 0 (largest ratio over the three axes of the range under +/- the probe moment); probed at long-series samples and after attempts, carried in between",
               &R::level_hypermobility),
@@ -149,6 +145,20 @@ std::vector<RunDataset> MakeTable() {
       Strings("safety/vertebral_artery_name", "A", &R::artery_names, true),
       Doubles("safety/vertebral_artery_strain", "-", "T,A",
               "T x 2 (left, right), path C6 -> C1 foramina -> dura, length / rest length - 1", &R::artery_strain, true),
+      // the drives (loads with a target rotation): what their servos applied, per sample
+      Strings("drives/name", "D", &R::drive_names, true),
+      Doubles("drives/torque", "N*m", "T,D,3",
+              "T x D x 3, torque the drive's muscles apply on the driven body, world frame (the reference body takes the opposite)",
+              &R::drive_torque_W_Nm, true),
+      Doubles("drives/torque_about_axis", "N*m", "T,D", "T x D, its component about the drive's axis (+ turns towards the target)",
+              &R::drive_torque_Nm, true),
+      Doubles("drives/torque_limit", "N*m", "T,D",
+              "T x D, the cap then: effort x effort_fraction x max_torque_Nm (0: not started, or let go)", &R::drive_limit_Nm, true),
+      Ints("drives/saturated", "T,D", &R::drive_saturated, true),
+      Doubles("drives/rotation", "rad", "T,D",
+              "T x D, the driven body's rotation about the axis relative to the reference body since the drive started",
+              &R::drive_rotation_rad, true),
+      Doubles("drives/target", "rad", "T,D", "T x D, the target rotation then", &R::drive_target_rad, true),
       // the static objects of the scene (floor, chair, roller, bar), for viewers
       {"scene/object_name", K::kString, "-", "E", "", false,
        [](const R& r) {
@@ -232,12 +242,26 @@ std::vector<uint64_t> RunDims(const RunDataset& d, const sim::ScenarioResult& r)
     else if (a == "N") n = r.cavitations.size();
     else if (a == "K") n = r.attempts.size();
     else if (a == "E") n = r.environment.size();
+    else if (a == "D") n = r.drive_names.size();
     else if (a == "S") for (const auto& c : r.cavitations) n = std::max<uint64_t>(n, c.sound_Pa.size());
     else n = std::stoull(a);
     dims.push_back(n);
     start = end + 1;
   }
   return dims;
+}
+
+bool RunAbsent(const RunDataset& d, const std::vector<uint64_t>& dims) {
+  if (!d.optional) return false;
+  const std::string axes = d.axes;
+  size_t i = 0;
+  for (size_t start = 0; start <= axes.size(); ++i) {
+    size_t end = axes.find(',', start);
+    if (end == std::string::npos) end = axes.size();
+    if (axes.compare(start, end - start, "T") != 0 && i < dims.size() && dims[i] == 0) return true;
+    start = end + 1;
+  }
+  return false;
 }
 
 RunColumn RunValue(const RunDataset& d, const sim::ScenarioResult& r) {

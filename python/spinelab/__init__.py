@@ -174,6 +174,21 @@ class Result:
         return df
 
     @property
+    def drives(self):
+        """The drives (loads with target_rotation_deg, docs/scenarios.md "Drives"), one row per
+        drive, a pandas DataFrame indexed by the load's name, SI: peak_torque_Nm (the largest
+        torque its muscles gave about its axis), limit_Nm (its cap: effort_fraction x
+        max_torque_Nm), saturated_s (time at the cap), peak_rotation_rad, target_rad. Empty for
+        a run without drives. Per sample: r["drives/torque"] [T, D, 3] N*m (world frame),
+        r["drives/torque_about_axis"], r["drives/torque_limit"], r["drives/saturated"],
+        r["drives/rotation"], r["drives/target"] (docs/hdf5.md)."""
+        import pandas as pd
+        d = self._core.summary()["drives"]
+        df = pd.DataFrame(dict(d)).set_index("drive")
+        df.attrs["units"] = {c: _unit_of_column(c) for c in df.columns}
+        return df
+
+    @property
     def events(self):
         """The pops (events/cavitation/), one row per crack, a pandas DataFrame: time [s],
         facet_index, facet_name, gap_jump [m], sound_peak [Pa at 10 cm]. The sounds themselves:
@@ -197,7 +212,7 @@ class Result:
 
 
 def _unit_of_column(c: str) -> str:
-    for suffix, unit in (("_rad", "rad"), ("_N", "N"), ("_Pa", "Pa"), ("_m", "m")):
+    for suffix, unit in (("_rad", "rad"), ("_Nm", "N*m"), ("_N", "N"), ("_Pa", "Pa"), ("_m", "m"), ("_s", "s")):
         if c.endswith(suffix):
             return unit
     return "-"

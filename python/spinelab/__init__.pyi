@@ -61,6 +61,9 @@ class Result:
     def summary(self) -> pd.DataFrame:
         """Per-level peaks (SI: _rad, _N, _Pa, _m, strains [-]), indexed by level."""
     @property
+    def drives(self) -> pd.DataFrame:
+        """Per drive: peak_torque_Nm, limit_Nm, saturated_s, peak_rotation_rad, target_rad, indexed by its name."""
+    @property
     def events(self) -> pd.DataFrame:
         """The pops: time [s], facet_index, facet_name, gap_jump [m], sound_peak [Pa at 10 cm]."""
     def save(self, path: _Path, overwrite: bool = ...) -> str: ...

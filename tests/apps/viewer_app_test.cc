@@ -345,3 +345,70 @@ TEST(ViewerCamera, TheScenariosLoadsChooseTheirView) {
 
 }  // namespace
 }  // namespace spinelab::viewer
+
+namespace spinelab::viewer {
+namespace {
+
+// a drive's arrow is the torque its servo applies at that instant (drives/torque), not a set
+// torque: none before it pushes, its recorded value at each frame, labelled in N·m
+TEST(ViewerArrows, ADrivesArrowShowsTheTorqueItsServoAppliesThen) {
+  Recording R = ToyRecording();
+  sim::ScenarioLoad drive;
+  drive.name = "turn the upper body";
+  drive.body = "upper";
+  drive.drive = true;
+  drive.target_rotation_rad = Vec3(0, 0, 0.5);
+  drive.max_torque_Nm = 40;
+  R.scenario.loads.push_back(drive);
+  sim::ScenarioLoad push;  // an ordinary load keeps its own arrow
+  push.name = "push";
+  push.body = "lower";
+  push.force_N = Vec3(100, 0, 0);
+  R.scenario.loads.push_back(push);
+  for (int i = 0; i < kFrames; ++i) R.frames[i].drive_torque_W = {Vec3(0, 0, 4.0 * i)};
+  viz::Frame f0 = R.frames[0], f5 = R.frames[5];
+  AddAppliedForces(R, &f0);
+  AddAppliedForces(R, &f5);
+  ASSERT_EQ(f0.applied_torques.size(), 1u);
+  EXPECT_EQ(f0.applied_torques[0].torque_W, Vec3::Zero()) << "no torque before the servo pushes";
+  ASSERT_EQ(f5.applied_torques.size(), 1u);
+  EXPECT_EQ(f5.applied_torques[0].torque_W, Vec3(0, 0, 20)) << "the recorded torque at 0.5 s";
+  EXPECT_EQ(f5.applied_torques[0].at_W, f5.X_WB[1].p) << "on the driven body";
+  ASSERT_EQ(f5.applied_forces.size(), 1u);
+  viz::SceneOptions opt;
+  opt.arrows = true;
+  const std::vector<viz::Label> labels = viz::ArrowLabels(f5, opt);
+  bool torque_label = false;
+  for (const viz::Label& l : labels) torque_label |= l.text == "20 N\u00b7m";
+  EXPECT_TRUE(torque_label) << "labelled with the torque then";
+  EXPECT_TRUE(viz::ArrowLabels(f0, opt).size() == 1u) << "a zero torque gets no arrow or label (the push's only)";
+}
+
+// the same from a run: the frames a recording makes from a result carry its drives/torque, and a
+// live run's frame at the head the torque the servo applies now
+TEST(ViewerArrows, RecordedAndLiveFramesCarryTheDrivesTorque) {
+  auto sc = sim::LoadScenario(std::string(SPINELAB_SOURCE_DIR) + "/scenarios/seated_twist.toml", {"run.duration_s=1.6"});
+  ASSERT_TRUE(sc.ok()) << sc.ErrorText();
+  const sim::SpineParams params = sim::LoadSpineParams(sim::DefaultSpineModelPath()).value();
+  auto runner = sim::ScenarioRunner::Create(sc.value(), params);
+  ASSERT_TRUE(runner.ok()) << runner.ErrorText();
+  Recording R;
+  R.scenario = sc.value();
+  R.model = runner.value().model();
+  while (runner.value().Step()) {
+  }
+  SyncFromRunner(runner.value(), &R);
+  const sim::ScenarioResult& r = runner.value().result();
+  ASSERT_EQ(R.frames.size(), r.time_s.size());
+  const size_t T = r.time_s.size();
+  ASSERT_EQ(R.frames.back().drive_torque_W.size(), 1u);
+  const Vec3 last(r.drive_torque_W_Nm[3 * (T - 1)], r.drive_torque_W_Nm[3 * (T - 1) + 1], r.drive_torque_W_Nm[3 * (T - 1) + 2]);
+  EXPECT_EQ(R.frames.back().drive_torque_W[0], last);
+  EXPECT_GT(last.norm(), 1.0) << "the drive pushes 0.6 s into its ramp";
+  const viz::Frame live = FrameFromRunner(runner.value());
+  ASSERT_EQ(live.drive_torque_W.size(), 1u);
+  EXPECT_EQ(live.drive_torque_W[0], runner.value().drives()[0].torque_W);
+}
+
+}  // namespace
+}  // namespace spinelab::viewer

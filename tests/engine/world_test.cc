@@ -10,6 +10,7 @@
 
 #include "spinelab/lab/scenes.h"
 #include "spinelab/anatomy/spine.h"
+#include "test_util.h"
 
 namespace spinelab::sim {
 namespace {
@@ -287,6 +288,48 @@ TEST(World, SolveStaticFindsTheRestingPoseWithoutAdvancingTime) {
   // it stays there: a step from the solved pose moves it by less than the solve's tolerance
   ASSERT_EQ(w.Step(), kStepOk);
   EXPECT_NEAR(w.state().bodies[0].p_WB.z(), half.z() - m * 9.81 / (4 * k), 1e-6);
+}
+
+// a rod (an arm: 3.6 kg, its centre of mass 0.3 m out) held out level from a held base by a hinge
+// about y of stiffness k_hinge, stiff in every other direction; it droops to k·φ = m·g·l·cos φ
+ModelDesc RodOnAHinge(double k_hinge) {
+  BushingDesc e;
+  e.name = "hinge";
+  e.X_BM.p = Vec3(-0.3, 0, 0);  // the pivot: the base's origin
+  e.params.k_trans = Vec3::Constant(1e6);
+  e.params.k_axial_compression = 1e6;
+  e.params.c_trans = Vec3::Constant(10);
+  e.params.rot[0].k0 = e.params.rot[2].k0 = 1e3;
+  e.params.rot[1].k0 = k_hinge;
+  e.params.c_rot = Vec3::Constant(0.1);
+  return testing::HeldBaseAndBody("rod", 3.6, Vec3(0.002, 0.03, 0.03), Vec3(0.3, 0, 0), e);
+}
+
+TEST(World, TheDampedStaticSolveFindsTheRestOfALimbHangingFromSoftJoints) {
+  // m·g·l = 10.6 N·m: at its rest (φ ≈ 1.0 rad) the weight's pendulum stiffness m·g·l·sin φ
+  // (8.9 N·m/rad, not in the iteration's tangent) exceeds the hinge's 5 N·m/rad, so the plain
+  // iteration overshoots by more than it corrects and swings for ever; the damped one bisects
+  // to the rest. A stiffer hinge (50 N·m/rad) converges either way, to the same rest
+  const double k = 5, mgl = 3.6 * 9.81 * 0.3;
+  double phi = 0.5;  // k·φ = m·g·l·cos φ by Newton
+  for (int i = 0; i < 50; ++i) phi -= (k * phi - mgl * std::cos(phi)) / (k + mgl * std::sin(phi));
+  auto droop = [](const World& w) {
+    const Vec3 x = w.state().bodies[1].q_WB.toRotationMatrix().col(0);
+    return std::atan2(-x.z(), x.x());
+  };
+  World plain = World::Create(Compiled(RodOnAHinge(k)), SimOptions{}).value();
+  EXPECT_EQ(plain.SolveStatic(2000), -1) << "the plain iteration swings (it ends at " << droop(plain) << " rad)";
+  World damped = World::Create(Compiled(RodOnAHinge(k)), SimOptions{}).value();
+  EXPECT_GT(damped.SolveStatic(2000, 1e-7, /*damped=*/true), 0);
+  EXPECT_NEAR(droop(damped), phi, 1e-4) << "k phi = m g l cos phi";
+  EXPECT_NEAR(damped.state().bodies[1].p_WB.norm(), 0.3, 1e-4) << "on its pivot";
+  World a = World::Create(Compiled(RodOnAHinge(50)), SimOptions{}).value(), b = World::Create(Compiled(RodOnAHinge(50)), SimOptions{}).value();
+  EXPECT_GT(a.SolveStatic(2000), 0);
+  EXPECT_GT(b.SolveStatic(2000, 1e-7, /*damped=*/true), 0);
+  EXPECT_NEAR(droop(a), droop(b), 1e-5);
+  double phi50 = 0.2;
+  for (int i = 0; i < 50; ++i) phi50 -= (50 * phi50 - mgl * std::cos(phi50)) / (50 + mgl * std::sin(phi50));
+  EXPECT_NEAR(droop(a), phi50, 1e-4);
 }
 
 TEST(World, SameInputsGiveBitwiseIdenticalSpineRuns) {

@@ -105,6 +105,51 @@ TEST(RunLayout, ReadRunGivesBackEveryTableDatasetAndWhatRan) {
   EXPECT_EQ(model.value().file, path + ":twist");
 }
 
+// the drives/ datasets (issue 21): a drive's torque, cap, saturation, rotation and target per
+// sample come back from io::ReadRun bit for bit, into the result's fields; a run without drives
+// writes none and reads back with none
+TEST(RunLayout, TheDrivesTorqueComesBackAndARunWithoutDrivesHasNone) {
+  TwistRun x = ShortTwist();
+  ASSERT_EQ(x.r.drive_names.size(), 1u) << "seated_twist has one drive";
+  const size_t T = x.r.time_s.size();
+  // distinct values in every cell (the short run ends before the drive starts: all zero)
+  for (size_t t = 0; t < T; ++t) {
+    for (int a = 0; a < 3; ++a) x.r.drive_torque_W_Nm[3 * t + a] = 0.1 * t + 0.01 * a - 1.0 / 3.0;
+    x.r.drive_torque_Nm[t] = 2.5 * t + 1.0 / 7.0;
+    x.r.drive_limit_Nm[t] = 49.0 - 0.5 * t;
+    x.r.drive_saturated[t] = static_cast<int64_t>(t % 2);
+    x.r.drive_rotation_rad[t] = 0.01 * t + 1e-17;
+    x.r.drive_target_rad[t] = 0.785 - 0.001 * t;
+  }
+  const std::string path = Write("layout_drives.h5", x);
+  auto s = io::ReadRun(path, "twist");
+  ASSERT_TRUE(s.ok()) << s.ErrorText();
+  const sim::ScenarioResult& r = s.value().result;
+  EXPECT_EQ(r.drive_names, x.r.drive_names);
+  EXPECT_EQ(r.drive_torque_W_Nm, x.r.drive_torque_W_Nm);
+  EXPECT_EQ(r.drive_torque_Nm, x.r.drive_torque_Nm);
+  EXPECT_EQ(r.drive_limit_Nm, x.r.drive_limit_Nm);
+  EXPECT_EQ(r.drive_saturated, x.r.drive_saturated);
+  EXPECT_EQ(r.drive_rotation_rad, x.r.drive_rotation_rad);
+  EXPECT_EQ(r.drive_target_rad, x.r.drive_target_rad);
+  EXPECT_EQ(s.value().columns.at("drives/torque").dims, (std::vector<uint64_t>{T, 1, 3}));
+  // without drives: no drives/ dataset in the file, nothing read back, the rest as before
+  TwistRun none = ShortTwist();
+  none.r.drive_names.clear();
+  for (auto* v : {&none.r.drive_torque_W_Nm, &none.r.drive_torque_Nm, &none.r.drive_limit_Nm, &none.r.drive_rotation_rad,
+                  &none.r.drive_target_rad})
+    v->clear();
+  none.r.drive_saturated.clear();
+  const std::string path2 = Write("layout_no_drives.h5", none);
+  auto s2 = io::ReadRun(path2, "twist");
+  ASSERT_TRUE(s2.ok()) << s2.ErrorText();
+  for (const io::RunDataset& d : io::RunDatasets())
+    EXPECT_EQ(s2.value().columns.count(d.name), std::string(d.name).rfind("drives/", 0) == 0 ? 0u : 1u) << d.name;
+  EXPECT_TRUE(s2.value().result.drive_names.empty());
+  EXPECT_TRUE(s2.value().result.drive_torque_Nm.empty());
+  EXPECT_EQ(s2.value().result.facet_pressure_Pa, none.r.facet_pressure_Pa);
+}
+
 TEST(RunLayout, TheModelFileKeepsItsText) {
   const auto p = sim::LoadSpineParams(sim::DefaultSpineModelPath()).value();
   EXPECT_NE(p.text.find("schema_version"), std::string::npos);

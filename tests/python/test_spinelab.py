@@ -162,6 +162,30 @@ class CliIdentity(Tmp):
         self.assertGreater(s["peak_axial_rotation_rad"].max(), 0.005, "a twist turns the levels")
         self.assertEqual(r.attrs["scenario_text"], text)
 
+    def test_drive_torque_per_sample_and_per_drive(self):
+        # seated_twist is a drive (issue 21): its servo's torque per sample, in the world frame and
+        # about its axis, never above its cap; the drives table sums it up; a run without drives has none
+        r = spinelab.run(TWIST, overrides={"run.duration_s": 2.5})
+        T = len(r.time)
+        names = list(r["drives/name"])
+        self.assertEqual(len(names), 1)
+        tau_W, tau = r["drives/torque"], r["drives/torque_about_axis"]
+        self.assertEqual(tau_W.shape, (T, 1, 3))
+        self.assertEqual(r.units["drives/torque"], "N*m")
+        self.assertEqual(r["drives/saturated"].shape, (T, 1))
+        np.testing.assert_allclose(np.linalg.norm(tau_W, axis=2), np.abs(tau), atol=1e-9)
+        self.assertTrue(np.all(np.abs(tau) <= r["drives/torque_limit"] + 1e-12))
+        self.assertGreater(np.abs(tau).max(), 1.0, "it turns the trunk by 2.5 s")
+        d = r.drives
+        self.assertEqual(list(d.index), names)
+        self.assertAlmostEqual(d.loc[names[0], "peak_torque_Nm"], np.abs(tau).max())
+        self.assertAlmostEqual(d.loc[names[0], "peak_rotation_rad"], r["drives/rotation"].max())
+        self.assertEqual(d.attrs["units"]["limit_Nm"], "N*m")
+        self.assertEqual(d.attrs["units"]["saturated_s"], "s")
+        hang = spinelab.run(HANG, overrides={"run.duration_s": 0.2})
+        self.assertNotIn("drives/torque", hang.keys())
+        self.assertEqual(len(hang.drives), 0)
+
 
 class Errors(Tmp):
     """Python exceptions with the CLI's messages; nothing crashes the interpreter."""

@@ -33,6 +33,20 @@ void ScenarioRunner::Impl::ApplyDrive(size_t k, double t) {
   w.SetServo(static_cast<int>(k), s);
 }
 
+DriveSample ScenarioRunner::Impl::Drive(size_t k) const {
+  DriveSample x;
+  if (k >= drive_servo.size()) return x;  // (not applied yet: the first frame)
+  const Servo& s = drive_servo[k];
+  const ServoOutput o = world->servo_output(static_cast<int>(k));
+  x.torque_W = o.torque_W;
+  x.torque_Nm = o.torque_Nm;
+  x.limit_Nm = s.active ? s.max_torque_Nm : 0.0;
+  x.saturated = s.active && o.saturated;
+  x.rotation_rad = o.angle_rad;
+  x.target_rad = s.target_rad;
+  return x;
+}
+
 std::string ScenarioRunner::Impl::ApplyLoads(double t) {
   const ModelDesc& md = d();
   World& w = *world;

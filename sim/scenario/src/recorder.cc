@@ -48,6 +48,15 @@ void ScenarioRunner::Impl::Record() {
     res.facet_capsule_strain.push_back(f.capsule_strain);
     res.facet_bubble_radius_m.push_back(w.state().capsules[i].radius_m);
   }
+  for (size_t k : drive_loads) {
+    const DriveSample x = Drive(k);
+    res.drive_torque_W_Nm.insert(res.drive_torque_W_Nm.end(), {x.torque_W.x(), x.torque_W.y(), x.torque_W.z()});
+    res.drive_torque_Nm.push_back(x.torque_Nm);
+    res.drive_limit_Nm.push_back(x.limit_Nm);
+    res.drive_saturated.push_back(x.saturated ? 1 : 0);
+    res.drive_rotation_rad.push_back(x.rotation_rad);
+    res.drive_target_rad.push_back(x.target_rad);
+  }
   for (size_t p = 0; p < scene.artery_rest_m.size(); ++p)
     res.artery_strain.push_back(PathLength(md.paths[p], X_WB) / scene.artery_rest_m[p] - 1.0);
   // slow state

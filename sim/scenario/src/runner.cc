@@ -62,7 +62,10 @@ Expected<ScenarioRunner> ScenarioRunner::Create(const Scenario& sc, const SpineP
       // Every lying contact is compliant (the head has its own tissue), so the record starts at
       // rest where the solve left it (docs/calibration.md, known weaknesses)
       if (lying && n > 0) {
-        const int it = pre.value().SolveStatic(kStaticSettleIterations);
+        int it = pre.value().SolveStatic(kStaticSettleIterations);
+        // still swinging between two poses (World::SolveStatic: limbs as bodies, a forearm hanging
+        // from its soft joints or lying flat on a roller): on from there, damped
+        if (it == -1) it = pre.value().SolveStatic(kStaticSettleIterations, 1e-7, /*damped=*/true);
         return it > 0 ? kStepOk : it == -1 ? kNoRestingPose : kStepSolveFailed;
       }
       for (int64_t i = 0; i < n; ++i) {
@@ -156,6 +159,8 @@ Expected<ScenarioRunner> ScenarioRunner::Create(const Scenario& sc, const SpineP
   impl->level_ligaments.resize(d.joints.size());
   for (size_t l = 0; l < d.joints.size(); ++l) impl->level_ligaments[l] = LigamentsAcross(d, static_cast<int>(l));
   impl->target_level = sc.protocol.level.empty() ? -1 : d.FindJoint(sc.protocol.level);
+  for (size_t k = 0; k < sc.loads.size(); ++k)
+    if (sc.loads[k].drive) impl->drive_loads.push_back(k), res.drive_names.push_back(sc.loads[k].name);
   impl->t0 = std::chrono::steady_clock::now();
   world.AcceptPostureAsBaseline();
   impl->Probe();  // the subject's baseline neutral zones: hypermobility 1
@@ -173,6 +178,11 @@ bool ScenarioRunner::done() const { return impl_->step >= impl_->n_steps || impl
 const World& ScenarioRunner::world() const { return *impl_->world; }
 const ModelDesc& ScenarioRunner::model() const { return impl_->d(); }
 const ScenarioResult& ScenarioRunner::result() const { return impl_->res; }
+std::vector<DriveSample> ScenarioRunner::drives() const {
+  std::vector<DriveSample> out;
+  for (size_t k : impl_->drive_loads) out.push_back(impl_->Drive(k));
+  return out;
+}
 
 void ScenarioRunner::SetExtraLoad(BodyId body, const Vec3& force_W, const Vec3& torque_W) {
   SPINELAB_THROW_UNLESS(body >= 0 && body < static_cast<BodyId>(impl_->extra_F.size()), "body id out of range");

@@ -30,6 +30,9 @@ struct ScenarioRunner::Impl {
   // load order; `drive_started` 0 until then
   std::vector<Servo> drive_servo;
   std::vector<char> drive_started;
+  std::vector<size_t> drive_loads;  // the loads that are drives, in load order
+  // load k, a drive: its servo now (zero before it starts)
+  DriveSample Drive(size_t k) const;
   int64_t n_steps = 0, every = 1, step = 0;
   std::chrono::steady_clock::time_point t0;
   // repeated loading: baseline neutral zones, the last probed hypermobility, per-level ligaments

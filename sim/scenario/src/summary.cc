@@ -1,4 +1,4 @@
-// The summary of a run: per level peaks from the baseline on, the nearest pop, the arteries.
+// The summary of a run: per level peaks from the baseline on, the nearest pop, the arteries, the drives.
 #include <algorithm>
 #include <cmath>
 
@@ -91,6 +91,21 @@ ScenarioSummary Summarize(const Scenario& sc, const ScenarioResult& r) {
   for (size_t a = 0; a < A && a < 2; ++a)
     for (size_t t = t0; t < T; ++t)
       out.peak_artery_strain[a] = std::max(out.peak_artery_strain[a], r.artery_strain[t * A + a] - r.artery_strain[t0 * A + a]);
+  // the drives: how hard their servos pushed, how long at their caps, how far they turned the body
+  const size_t D = r.drive_names.size();
+  for (size_t k = 0; k < D && r.drive_torque_Nm.size() >= T * D; ++k) {
+    ScenarioSummary::Drive x;
+    x.name = r.drive_names[k];
+    for (size_t t = 0; t < T; ++t) {
+      const size_t i = t * D + k;
+      x.peak_torque_Nm = std::max(x.peak_torque_Nm, std::abs(r.drive_torque_Nm[i]));
+      x.limit_Nm = std::max(x.limit_Nm, r.drive_limit_Nm[i]);
+      x.peak_rotation_rad = std::max(x.peak_rotation_rad, r.drive_rotation_rad[i]);
+      x.target_rad = std::max(x.target_rad, r.drive_target_rad[i]);
+      if (t > 0 && r.drive_saturated[i]) x.saturated_s += r.time_s[t] - r.time_s[t - 1];
+    }
+    out.drives.push_back(x);
+  }
   return out;
 }
 

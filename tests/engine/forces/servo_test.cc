@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "spinelab/sim/world.h"
+#include "test_util.h"
 
 namespace spinelab::sim {
 namespace {
@@ -19,21 +20,8 @@ constexpr double kInertiaZ = 0.65;  // [kg·m²] about z: the upper trunk's orde
 // rotation about z, where it is a linear spring k_spring [N·m/rad] with a tissue's damping,
 // 20 N·m·s/rad (~1.8x critical at 50 N·m/rad: a saturated servo has none of its own) (0: free to turn)
 std::shared_ptr<const Model> DiskOnASpring(double k_spring) {
-  ModelDesc d;
-  BodyDesc base;
-  base.name = "base";
-  base.fixed = true;
-  d.bodies.push_back(base);
-  BodyDesc disk;
-  disk.name = "disk";
-  disk.mass_kg = 10;
-  disk.inertia_kgm2 = Vec3(0.5, 0.5, kInertiaZ);
-  disk.X_WB.p = Vec3(0, 0, 0.1);
-  d.bodies.push_back(disk);
   BushingDesc e;
   e.name = "spring";
-  e.body_a = 0;
-  e.body_b = 1;
   e.X_AF.p = Vec3(0, 0, 0.05);
   e.X_BM.p = Vec3(0, 0, -0.05);
   e.params.k_trans = Vec3::Constant(1e6);
@@ -42,8 +30,7 @@ std::shared_ptr<const Model> DiskOnASpring(double k_spring) {
   e.params.rot[0].k0 = e.params.rot[1].k0 = 1e4;
   e.params.rot[2].k0 = k_spring;
   e.params.c_rot = Vec3(10, 10, k_spring > 0 ? 20 : 0);
-  d.bushings.push_back(e);
-  auto m = Model::Compile(std::move(d));
+  auto m = Model::Compile(testing::HeldBaseAndBody("disk", 10, Vec3(0.5, 0.5, kInertiaZ), Vec3(0, 0, 0.1), e));
   EXPECT_TRUE(m.ok()) << m.ErrorText();
   return std::make_shared<const Model>(std::move(m).value());
 }
@@ -132,6 +119,30 @@ TEST(Servo, ARampedTargetConvergesUnderSmallerSteps) {
   EXPECT_GT(a025, 0.5 * 0.4) << "it follows the ramp (the target is at 0.4 rad)";
   EXPECT_LT(std::abs(a1 - a025), 0.5 * std::abs(a4 - a025)) << a4 << " " << a1 << " " << a025;
   EXPECT_LT(std::abs(a4 - a025), 0.03 * a025) << "4 ms within 3 % of a 0.25 ms step";
+}
+
+TEST(Servo, ReportsItsTorqueInTheWorldAndItsAngleOnceLetGo) {
+  // driven against the spring, saturated at 10 N·m: the torque on the disk is +10 N·m about the
+  // base's z in W; let go (inactive), it applies nothing and still says how far the disk is turned
+  World w = World::Create(DiskOnASpring(50), Options(1e-3)).value();
+  Servo s = DiskServo(0.5, 10);
+  w.SetServo(0, s);
+  for (int i = 0; i < 2000; ++i) ASSERT_EQ(w.Step(), kStepOk);
+  const ServoOutput on = w.servo_output(0);
+  EXPECT_TRUE(on.saturated);
+  EXPECT_EQ(on.torque_Nm, 10.0);
+  EXPECT_EQ(on.torque_W, Vec3(0, 0, 10.0)) << "tau along the axis, in W (the base is the world's frame)";
+  s.active = false;
+  w.SetServo(0, s);
+  for (int i = 0; i < 50; ++i) ASSERT_EQ(w.Step(), kStepOk);
+  const ServoOutput off = w.servo_output(0);
+  EXPECT_EQ(off.torque_Nm, 0.0);
+  EXPECT_EQ(off.torque_W, Vec3::Zero());
+  EXPECT_FALSE(off.saturated);
+  const double angle = RotationVector(w.state().bodies[1].q_WB.toRotationMatrix()).z();
+  EXPECT_NEAR(off.angle_rad, angle, 1e-9);
+  EXPECT_LT(angle, 0.2 - 1e-3) << "the spring turns it back once the drive lets go";
+  EXPECT_GT(angle, 0.05);
 }
 
 TEST(Servo, BadArgumentsAreRefused) {

@@ -50,8 +50,9 @@ bool Exists(const H5Handle& loc, const std::string& path);
 /// Dataset of doubles with shape `dims` (row-major) and attributes units and shape text.
 bool WriteDoubles(const H5Handle& loc, const std::string& name, const std::vector<double>& data,
                   const std::vector<uint64_t>& dims, const std::string& units, const std::string& shape);
+/// Dataset of integers with shape `dims` (row-major; empty: 1-D) and its units attribute.
 bool WriteInts(const H5Handle& loc, const std::string& name, const std::vector<int64_t>& data,
-               const std::string& units);
+               const std::string& units, const std::vector<uint64_t>& dims = {});
 /// 1-D dataset of variable-length UTF-8 strings (units "-").
 bool WriteStrings(const H5Handle& loc, const std::string& name, const std::vector<std::string>& data);
 
@@ -63,8 +64,8 @@ bool WriteAttr(const H5Handle& loc, const std::string& name, int64_t value);
 Expected<std::vector<double>> ReadDoubles(const H5Handle& loc, const std::string& name, std::vector<uint64_t>* dims);
 Expected<std::string> ReadStringAttr(const H5Handle& loc, const std::string& obj, const std::string& name);
 Expected<std::vector<std::string>> ReadStrings(const H5Handle& loc, const std::string& name);
-/// A 1-D dataset of integers.
-Expected<std::vector<int64_t>> ReadInts(const H5Handle& loc, const std::string& name);
+/// A dataset of integers, whole; its dims returned when asked.
+Expected<std::vector<int64_t>> ReadInts(const H5Handle& loc, const std::string& name, std::vector<uint64_t>* dims = nullptr);
 
 Expected<double> ReadDoubleAttr(const H5Handle& loc, const std::string& obj, const std::string& name);
 Expected<int64_t> ReadIntAttr(const H5Handle& loc, const std::string& obj, const std::string& name);

@@ -29,10 +29,10 @@ struct RunDataset {
   Kind kind;
   const char* units;  ///< the `units` attribute (strings: "-")
   /// the dims, comma separated: T samples, B bodies, L levels, F facets, A arteries, N cracks,
-  /// S sound samples (the longest pop), K protocol attempts, E scene objects, or a number
+  /// S sound samples (the longest pop), K protocol attempts, E scene objects, D drives, or a number
   const char* axes;
   const char* shape;  ///< the `shape` attribute (doubles; "" none)
-  bool optional;      ///< written only when its last axis is non-empty (the vertebral arteries); may be absent
+  bool optional;      ///< written only when its axes other than T are non-empty (the vertebral arteries, the drives); may be absent
   /// the value, from a result (values only: dims come from `axes`)
   std::function<RunColumn(const sim::ScenarioResult&)> get;
   /// puts a read value back into a result; empty for a dataset derived from others
@@ -44,6 +44,8 @@ struct RunDataset {
 const std::vector<RunDataset>& RunDatasets();
 /// The dims of `d` for result `r` (its axes resolved).
 std::vector<uint64_t> RunDims(const RunDataset& d, const sim::ScenarioResult& r);
+/// An optional dataset with nothing to hold (RunDataset::optional): not written, absent when read.
+bool RunAbsent(const RunDataset& d, const std::vector<uint64_t>& dims);
 /// `d`'s value in `r` with its dims: what the file holds.
 RunColumn RunValue(const RunDataset& d, const sim::ScenarioResult& r);
 

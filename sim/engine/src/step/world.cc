@@ -225,6 +225,9 @@ void World::SetServo(int index, const Servo& servo) {
     impl_->servo_out.resize(index + 1);
   }
   impl_->servos[index] = servo;
+  // an inactive servo still reports its angle (ServoOutput), when its bodies are the model's
+  const int n = model().num_bodies();
+  if (!servo.active && (servo.body >= n || servo.reference < -1 || servo.reference >= n)) impl_->servos[index].body = -1;
 }
 
 ServoOutput World::servo_output(int index) const {
@@ -395,7 +398,7 @@ void World::AcceptPostureAsBaseline() {
   m.ForEachType([&](const ElementType& t, ElementContext& c) { t.AcceptBaseline(c); });
 }
 
-int World::SolveStatic(int max_iterations, double tol_m) {
+int World::SolveStatic(int max_iterations, double tol_m, bool damped) {
   Impl& m = *impl_;
   constexpr double kH = 10.0;           // [s] pseudo-step: A = M + hC + h²K, Δx = h²·A⁻¹·f
   constexpr double kMaxMove_m = 5e-4;   // [m] largest translation per iteration
@@ -403,6 +406,8 @@ int World::SolveStatic(int max_iterations, double tol_m) {
   const int n = m.model->num_bodies();
   for (BodyState& b : m.state.bodies) b.v_WB.setZero(), b.w_WB.setZero();
   int result = -1;
+  double relax = 1.0;             // damped: the share of the Newton move taken
+  std::vector<Vec6> last_move;    // damped: the move before, per free body
   for (int it = 1; it <= max_iterations; ++it) {
     for (int i = 0; i < n; ++i) {
       const BodyState& s = m.state.bodies[i];
@@ -426,6 +431,15 @@ int World::SolveStatic(int max_iterations, double tol_m) {
       const double dp = kH * m.dv[fi].head<3>().norm(), dq = kH * m.dv[fi].tail<3>().norm();
       largest = std::max(largest, dp);
       scale = std::min({scale, dp > kMaxMove_m ? kMaxMove_m / dp : 1.0, dq > kMaxTurn_rad ? kMaxTurn_rad / dq : 1.0});
+    }
+    if (damped) {
+      // a move against the one before halves the share taken; one along it lets it grow back
+      double along = 0;
+      if (last_move.size() == m.dv.size())
+        for (size_t f = 0; f < m.dv.size(); ++f) along += m.dv[f].dot(last_move[f]);
+      relax = along < 0 ? 0.5 * relax : std::min(1.0, 1.25 * relax);
+      last_move = m.dv;
+      scale *= relax;
     }
     for (int i = 0; i < n; ++i) {
       const int fi = m.model->free_index(i);

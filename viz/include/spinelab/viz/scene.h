@@ -64,7 +64,10 @@ struct Frame {
   struct TorqueArrow {
     Vec3 at_W, torque_W;                               ///< [m], [N·m]
   };
-  std::vector<TorqueArrow> applied_torques;            ///< the scenario's applied moments
+  std::vector<TorqueArrow> applied_torques;            ///< the scenario's applied moments (a drive's: what its servo applies)
+  /// per drive of the scenario (its loads with a target rotation, in load order): the torque its
+  /// servo applies on the driven body now, W [N·m] (drives/torque; may be empty)
+  std::vector<Vec3> drive_torque_W;
   double Value(FacetQuantity q, size_t facet) const;
 };
 

@@ -64,9 +64,12 @@ struct Servo {
 };
 
 /// A servo's state at the last force evaluation (World::servo_output).
+/// An inactive servo applies nothing; its angle is still B's rotation since R_AB0 once its body
+/// is set (a drive let go: how far the tissues turn the body back).
 struct ServoOutput {
   double angle_rad = 0;               ///< [rad] θ
   double torque_Nm = 0;               ///< [N·m] τ on B about a
+  Vec3 torque_W = Vec3::Zero();       ///< [N·m] τ·a, the torque on B in W (−τ·a on A)
   bool saturated = false;             ///< |τ| = τ_max
 };
 
@@ -141,7 +144,15 @@ class World {
   /// jumped through. Time and the slow state do not advance. Returns the iterations taken; -1
   /// when the largest move is still above `tol_m` after `max_iterations`; -2 when the system is
   /// not positive definite or not finite. On failure the poses are those of the last iteration.
-  int SolveStatic(int max_iterations = 2000, double tol_m = 1e-7);
+  /// `damped`: each move that reverses the one before (their dot product over all bodies < 0) halves
+  /// the share of the Newton move taken (it grows back 1.25x per move that does not, up to 1), and
+  /// convergence is judged on the move taken: a bisection of the pose where the force changes sign.
+  /// The plain iteration can swing between two poses for ever: its tangent has no load stiffness
+  /// (a limb hanging from joints softer than its weight's pendulum stiffness m·g·l overshoots by
+  /// more than it corrects), and a flat face on a curved support makes its one contact point jump
+  /// between the ends of their line of contact. Without a reversal both follow the same path
+  /// (a converging plain iteration may also alternate: the settle uses `damped` only after it fails).
+  int SolveStatic(int max_iterations = 2000, double tol_m = 1e-7, bool damped = false);
 
   /// Copies out / restores the complete state. Restore also resets Bullet's contact caches.
   State SaveState() const;

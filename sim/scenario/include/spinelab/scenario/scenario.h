@@ -203,6 +203,18 @@ Expected<Scenario> LoadScenarioText(const std::string& text, const std::string& 
 Expected<ModelDesc> BuildScenarioModel(const Scenario& scenario, const SpineParams& params);
 
 /// Recorded run (SI; arrays row-major: [T][n] or [T][n][3]).
+/// A drive's servo at one instant (ScenarioRunner::drives; the drives/ datasets, docs/hdf5.md).
+/// The axis is target_rotation_deg's direction carried by the reference body; + about it turns
+/// the body towards the target.
+struct DriveSample {
+  Vec3 torque_W = Vec3::Zero();  ///< [N·m] the torque the muscles apply on the driven body, W (the reference takes −it)
+  double torque_Nm = 0;          ///< [N·m] its component about the drive's axis
+  double limit_Nm = 0;           ///< [N·m] the cap now: effort × effort_fraction × max_torque_Nm (0: let go, or not started)
+  bool saturated = false;        ///< the torque is at the cap
+  double rotation_rad = 0;       ///< [rad] the body's rotation about the axis since the drive started (0 before)
+  double target_rad = 0;         ///< [rad] the target now
+};
+
 struct ScenarioResult {
   std::vector<double> time_s;                       ///< [T]
   std::vector<std::string> body_names, level_names, facet_names;
@@ -246,6 +258,15 @@ struct ScenarioResult {
     double hypermobility_after = 1;   ///< target level, after the attempt
   };
   std::vector<Attempt> attempts;
+  // the drives (loads with a target rotation, docs/scenarios.md "Drives"), in load order:
+  // per sample what their servos did (DriveSample)
+  std::vector<std::string> drive_names;             ///< [D] the drive loads' names
+  std::vector<double> drive_torque_W_Nm;            ///< [T][D][3] [N·m] torque on the driven body, W
+  std::vector<double> drive_torque_Nm;              ///< [T][D] [N·m] its component about the drive's axis
+  std::vector<double> drive_limit_Nm;               ///< [T][D] [N·m] the cap then (effort × effort_fraction × max_torque_Nm)
+  std::vector<int64_t> drive_saturated;             ///< [T][D] 1: at the cap
+  std::vector<double> drive_rotation_rad;           ///< [T][D] [rad] the driven body's rotation about the axis since the drive started
+  std::vector<double> drive_target_rad;             ///< [T][D] [rad] the target then
   std::vector<EnvironmentDesc> environment;         ///< the scene's static objects
   std::string model_file, model_text;               ///< the model it ran on: SpineParams::file and ::text
   std::string rib_cage_file, rib_cage_text;         ///< the rib cage file it ran on (rib_cage.model = bodies), else empty
@@ -290,6 +311,16 @@ struct ScenarioSummary {
   double closest_other_threshold_Pa = 0;   ///< [Pa] gauge
   double peak_artery_strain[2] = {0, 0};   ///< [-] left, right (change from baseline); neck scenarios
   bool has_arteries = false;
+  /// per drive (load order): what its servo did over the run
+  struct Drive {
+    std::string name;
+    double peak_torque_Nm = 0;         ///< [N·m] the largest |torque| about its axis
+    double limit_Nm = 0;               ///< [N·m] the largest cap (effort_fraction × max_torque_Nm at full effort)
+    double saturated_s = 0;            ///< [s] time spent at the cap (each sample at it counts the time since the one before)
+    double peak_rotation_rad = 0;      ///< [rad] the largest rotation about its axis towards the target
+    double target_rad = 0;             ///< [rad] the largest target
+  };
+  std::vector<Drive> drives;
 };
 
 /// The whole run in one line (the CLI's table, the batch index): the peaks over all levels.
@@ -335,6 +366,9 @@ class ScenarioRunner {
   const World& world() const;
   const ModelDesc& model() const;
   const ScenarioResult& result() const;  ///< recorded so far
+  /// The drives' servos now (at the world's current state), one per drive load, in load order
+  /// (ScenarioResult::drive_names): what the recorder stores and a live viewer draws.
+  std::vector<DriveSample> drives() const;
   /// An extra force and moment about the body's COM [N, N·m, world axes] on top of the
   /// scenario's loads, until changed (interactive exploration).
   void SetExtraLoad(BodyId body, const Vec3& force_W, const Vec3& torque_W);
