@@ -33,7 +33,7 @@ void ScenarioRunner::Impl::ApplyDrive(size_t k, double t) {
   w.SetServo(static_cast<int>(k), s);
 }
 
-std::string ScenarioRunner::Impl::ApplyLoads(double t) {
+std::string ScenarioRunner::Impl::ApplyLoads(double t, double h) {
   const ModelDesc& md = d();
   World& w = *world;
   const BodyId pelvis = scene.pelvis;
@@ -101,9 +101,9 @@ std::string ScenarioRunner::Impl::ApplyLoads(double t) {
       }
       return X;
     };
-    const Pose X1 = pose_at(ta < 0 ? ta : ta + sc.dt_s), X0 = pose_at(ta);
-    const Vec3 v = (X1.p - X0.p) / sc.dt_s;
-    const Vec3 w_W = RotationVector(X1.R * X0.R.transpose()) / sc.dt_s;
+    const Pose X1 = pose_at(ta < 0 ? ta : ta + h), X0 = pose_at(ta);
+    const Vec3 v = (X1.p - X0.p) / h;
+    const Vec3 w_W = RotationVector(X1.R * X0.R.transpose()) / h;
     w.SetHeldBodyMotion(pelvis, X0, v, w_W);
   }
   return "";
