@@ -18,10 +18,14 @@ namespace {
 // [m] the arm a body's rotation error is counted through (its translation error is counted as
 // it is): about a trunk's half-depth, so 0.01 rad of turn weighs like 1 mm (assumed)
 constexpr double kTurnArm_m = 0.1;
-// [-] a joint whose fluid pressure has reached this fraction of its cracking suction is near its
-// pop: it steps at min_step_s until it cracks or relaxes (assumed; the approach of the pressure
-// is fast in a thrust, a few ms from 0.8 to 1)
-constexpr double kNearPopFraction = 0.8;
+// [-] joints under more suction than this fraction of their cracking suction are watched (assumed)
+constexpr double kWatchFraction = 0.4;
+// [-] a joint whose fluid pressure has reached this fraction of its cracking suction is at its
+// pop: it steps at min_step_s until it cracks or relaxes (assumed)
+constexpr double kNearPopFraction = 0.95;
+// [-] a watched joint's step: at most this fraction of the time its pressure, at its current
+// rate, takes to reach the cracking suction (assumed)
+constexpr double kToPopFraction = 0.2;
 // the step-size controller's factors: safety, largest growth, largest cut
 constexpr double kSafety = 0.9, kGrow = 2.0, kCut = 0.2;
 }  // namespace
@@ -54,13 +58,35 @@ bool ScenarioRunner::Impl::AdaptiveStep() {
   World& w = *world;
   const ModelDesc& md = d();
   const int64_t now = w.state().step_index;
-  // events force the smallest step: a bubble in its violent phase, a joint near its pop
+  // events force small steps: a bubble in its violent phase, a contact that came or went (the
+  // next step, below), and a joint on its way to its pop: its fluid pressure, as a fraction φ of
+  // its cracking suction, is followed from step to step, and the step is held to a fraction of
+  // the time φ takes to reach 1 at its current rate (the smallest step from kNearPopFraction)
   int64_t n = std::clamp(ad.next_ticks, ad.min_ticks, ad.max_ticks);
-  const std::vector<SynovialJointOutput>& joints = w.last_step_synovial_joints();
-  for (size_t i = 0; i < md.synovial_joints.size(); ++i) {
-    const bool violent = w.state().capsules[i].mode == CapsuleState::kDynamic;
-    const bool near_pop = res.facet_nucleation_Pa[i] < 0 && joints[i].pressure_Pa <= kNearPopFraction * res.facet_nucleation_Pa[i];
-    if (violent || near_pop) n = ad.min_ticks;
+  const double now_s = w.state().time_s;
+  const size_t nj = md.synovial_joints.size();
+  if (ad.phi.size() != nj) ad.phi.assign(nj, 0.0), ad.phi_at.assign(nj, -1.0);
+  bool suction = false;
+  for (size_t i = 0; i < nj; ++i) {
+    if (w.state().capsules[i].mode == CapsuleState::kDynamic) n = ad.min_ticks;
+    // the pressures of the last force evaluation (this step's start or the last one's)
+    suction = suction || (res.facet_nucleation_Pa[i] < 0 && w.last_step_synovial_joints()[i].pressure_Pa <=
+                                                              kWatchFraction * res.facet_nucleation_Pa[i]);
+  }
+  if (suction) {
+    const std::vector<SynovialJointOutput>& joints = w.outputs().synovial_joints;  // at the step's start
+    for (size_t i = 0; i < nj; ++i) {
+      if (!(res.facet_nucleation_Pa[i] < 0)) continue;
+      const double phi = joints[i].pressure_Pa / res.facet_nucleation_Pa[i];
+      if (phi >= kNearPopFraction) n = ad.min_ticks;
+      if (ad.phi_at[i] >= 0 && now_s > ad.phi_at[i] && phi > ad.phi[i] && phi < 1) {
+        const double to_pop_s = (1 - phi) / ((phi - ad.phi[i]) / (now_s - ad.phi_at[i]));
+        n = std::min(n, std::max<int64_t>(ad.min_ticks, std::llround(kToPopFraction * to_pop_s / kAdaptiveTick_s)));
+      }
+      ad.phi[i] = phi, ad.phi_at[i] = now_s;
+    }
+  } else {
+    std::fill(ad.phi_at.begin(), ad.phi_at.end(), -1.0);
   }
   // end exactly on the next kink of a load profile and on the run's end
   const auto kink = std::upper_bound(ad.kinks.begin(), ad.kinks.end(), now);

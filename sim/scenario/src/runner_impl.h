@@ -107,6 +107,7 @@ struct ScenarioRunner::Impl {
     int64_t min_ticks = 1, max_ticks = 1, out_ticks = 1, next_ticks = 1;
     std::vector<int64_t> kinks;       // ascending, in (0, end)
     int last_contacts = -1;           // contact points of the last step
+    std::vector<double> phi, phi_at;  // per joint: its suction / its cracking suction, and when (s; -1: not watched)
     int64_t row_at = -1;              // the tick `row` was recorded at (-1: none)
     ScenarioResult row, row_new;      // one-sample records at step ends (interpolated to the output times)
     State start;                      // the step's start, for a retry
