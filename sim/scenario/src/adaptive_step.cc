@@ -8,8 +8,9 @@
 // h·|v₁ − v₀|/2, estimates the position error of the step (its leading term, h²·|a|/2). Step
 // doubling would estimate the same with two more implicit solves per step (three in all); a
 // TR-BDF2 step would change the integrator whose fixed-step answers every test and calibration
-// rests on. The estimate sees every force the step saw (the tissues, contact, the loads at the
-// step's start), so a load that changes fast makes it large as well.
+// rests on. The estimate sees every force the step saw (the tissues, contact, the loads), so a
+// load that changes fast makes it large as well. The loads act at the step's middle (the fixed
+// step: at its start), so their timing is second order too.
 #include "runner_impl.h"
 
 namespace spinelab::sim {
@@ -102,7 +103,7 @@ bool ScenarioRunner::Impl::AdaptiveStep() {
       RecordRow(&ad.row);
       ad.row_at = now;
     }
-    if (const std::string bad = ApplyLoads(w.state().time_s, h); !bad.empty()) return Fail(bad);
+    if (const std::string bad = ApplyLoads(w.state().time_s, h, 0.5 * h); !bad.empty()) return Fail(bad);
     const uint32_t st = w.StepTicks(n);
     err = 0;
     for (size_t b = 0; b < md.bodies.size() && st == kStepOk; ++b) {

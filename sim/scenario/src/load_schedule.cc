@@ -33,7 +33,8 @@ void ScenarioRunner::Impl::ApplyDrive(size_t k, double t) {
   w.SetServo(static_cast<int>(k), s);
 }
 
-std::string ScenarioRunner::Impl::ApplyLoads(double t, double h) {
+std::string ScenarioRunner::Impl::ApplyLoads(double t, double h, double lead) {
+  const double tf = t + lead;  // the forces' time (the motions' poses are at t)
   const ModelDesc& md = d();
   World& w = *world;
   const BodyId pelvis = scene.pelvis;
@@ -43,12 +44,12 @@ std::string ScenarioRunner::Impl::ApplyLoads(double t, double h) {
   for (size_t k = 0; k < sc.loads.size(); ++k) {
     const ScenarioLoad& L = sc.loads[k];
     if (L.drive) {
-      ApplyDrive(k, t);
+      ApplyDrive(k, tf);
       continue;
     }
     const double f = L.phase == ScenarioLoad::Phase::kBetween ? between_factor
                      : L.phase == ScenarioLoad::Phase::kAlways ? 1.0
-                     : attempt_on                              ? L.profile.Factor(t - attempt_start)
+                     : attempt_on                              ? L.profile.Factor(tf - attempt_start)
                                                                : 0.0;
     const BodyId b = scene.load_body[k];
     const BodyState& bs = w.state().bodies[b];
@@ -62,7 +63,7 @@ std::string ScenarioRunner::Impl::ApplyLoads(double t, double h) {
     // the legs stand on the floor until the feet leave it: they carry the weight below the
     // shoulders and hold the pelvis where it stood (the pelvis-support law, explicit), fading
     // to nothing over 2 s from feet_off_s
-    const double f = 1.0 - std::clamp((t - sc.feet_off_s) / 2.0, 0.0, 1.0);
+    const double f = 1.0 - std::clamp((tf - sc.feet_off_s) / 2.0, 0.0, 1.0);
     const BodyState& ps = w.state().bodies[pelvis];
     const Mat3 R0 = scene.X_W_pelvis0.R;
     const Vec3 dth = RotationVector(ps.q_WB.toRotationMatrix() * R0.transpose());
@@ -89,7 +90,7 @@ std::string ScenarioRunner::Impl::ApplyLoads(double t, double h) {
     w.SetAppliedLoad(b, a);
   }
   const double ta = attempt_on ? t - attempt_start : -1.0;  // profiles are 0 before they start
-  SetPadLoads(w, ta);
+  SetPadLoads(w, attempt_on ? tf - attempt_start : -1.0);
   if (!sc.motions.empty()) {
     // the held pelvis follows the prescribed motions (rotations composed in file order)
     auto pose_at = [&](double tt) {
@@ -104,7 +105,8 @@ std::string ScenarioRunner::Impl::ApplyLoads(double t, double h) {
     const Pose X1 = pose_at(ta < 0 ? ta : ta + h), X0 = pose_at(ta);
     const Vec3 v = (X1.p - X0.p) / h;
     const Vec3 w_W = RotationVector(X1.R * X0.R.transpose()) / h;
-    w.SetHeldBodyMotion(pelvis, X0, v, w_W);
+    // the pose at the forces' time (the adaptive step: the step's middle), the velocity over the step
+    w.SetHeldBodyMotion(pelvis, lead > 0 && ta >= 0 ? pose_at(ta + lead) : X0, v, w_W);
   }
   return "";
 }

@@ -84,9 +84,11 @@ struct ScenarioRunner::Impl {
   void RecordInto(ScenarioResult* r);
   // `row` holds only the sample at the current state
   void RecordRow(ScenarioResult* row);
-  // the loads at time t on the world, for a step of h (a held body's prescribed velocity); "" or
-  // why they cannot be applied (a non-finite sum: the run fails)
-  std::string ApplyLoads(double t, double h);
+  // the loads on the world for a step of h from time t: the forces (loads, drives, pads, the feet)
+  // at t + lead (the fixed step: at its start; the adaptive step: at its middle), a held body's
+  // pose at t and its velocity over the step; "" or why they cannot be applied (a non-finite
+  // sum: the run fails)
+  std::string ApplyLoads(double t, double h, double lead = 0.0);
   // load k, a drive: its servo at time t
   void ApplyDrive(size_t k, double t);
   // the caller asked to stop (RunToEnd's predicate): the run fails as cancelled
