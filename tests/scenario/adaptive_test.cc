@@ -6,7 +6,7 @@
 // technique adds, the annulus shear stress and the capsule strain; the same pops (joints, in
 // order) at times within 2 ms. Each test prints its rows of the table (scenario, quantity,
 // adaptive, fine fixed, error, steps, wall time); the binary run alone prints the whole table:
-//   build/tests/spinelab_adaptive_tests --gtest_filter='AdaptiveAccuracy.*'
+//   build/bin/spinelab_adaptive_tests --gtest_filter='AdaptiveAccuracy.*'
 // (`make adaptive-check`; ctest label `accuracy`).
 #include <gtest/gtest.h>
 
@@ -83,6 +83,19 @@ Worst Compare(const std::string& quantity, const ScenarioSummary& a, const Scena
   return w;
 }
 
+// the answers: per level the peak rotations, the shear the technique adds, the annulus shear
+// stress and the capsule strain
+std::vector<Worst> CompareAll(const ScenarioSummary& a, const ScenarioSummary& f) {
+  return {
+      Compare("flexion_deg", a, f, 1e-3, [](const LevelSummary& l) { return l.peak_rotation_deg[0]; }),
+      Compare("lateral_bending_deg", a, f, 1e-3, [](const LevelSummary& l) { return l.peak_rotation_deg[1]; }),
+      Compare("axial_rotation_deg", a, f, 1e-3, [](const LevelSummary& l) { return l.peak_rotation_deg[2]; }),
+      Compare("shear_change_N", a, f, 0.5, [](const LevelSummary& l) { return l.peak_shear_change_N; }),
+      Compare("annulus_shear_Pa", a, f, 1e3, [](const LevelSummary& l) { return l.peak_annulus_shear_Pa; }),
+      Compare("capsule_strain", a, f, 1e-4, [](const LevelSummary& l) { return l.peak_capsule_strain; }),
+  };
+}
+
 struct Timing {
   int64_t steps = 0;
   double wall_s = 0;
@@ -111,23 +124,11 @@ TEST_P(AdaptiveAccuracy, AnswersWithinTwoPercentOfAQuarterStep) {
 
   const ScenarioSummary &a = adaptive.summary, &f = fine.summary;
   const ScenarioSummary& x = fixed.summary;
-  std::vector<Worst> rows = {
-      Compare("flexion_deg", a, f, 1e-3, [](const LevelSummary& l) { return l.peak_rotation_deg[0]; }),
-      Compare("lateral_bending_deg", a, f, 1e-3, [](const LevelSummary& l) { return l.peak_rotation_deg[1]; }),
-      Compare("axial_rotation_deg", a, f, 1e-3, [](const LevelSummary& l) { return l.peak_rotation_deg[2]; }),
-      Compare("shear_change_N", a, f, 0.5, [](const LevelSummary& l) { return l.peak_shear_change_N; }),
-      Compare("annulus_shear_Pa", a, f, 1e3, [](const LevelSummary& l) { return l.peak_annulus_shear_Pa; }),
-      Compare("capsule_strain", a, f, 1e-4, [](const LevelSummary& l) { return l.peak_capsule_strain; }),
-  };
+  const std::vector<Worst> rows = CompareAll(a, f);
+
   // the scenario's own fixed step against the same fine step (what today's default gives)
-  std::vector<Worst> fixed_rows = {
-      Compare("", x, f, 1e-3, [](const LevelSummary& l) { return l.peak_rotation_deg[0]; }),
-      Compare("", x, f, 1e-3, [](const LevelSummary& l) { return l.peak_rotation_deg[1]; }),
-      Compare("", x, f, 1e-3, [](const LevelSummary& l) { return l.peak_rotation_deg[2]; }),
-      Compare("", x, f, 0.5, [](const LevelSummary& l) { return l.peak_shear_change_N; }),
-      Compare("", x, f, 1e3, [](const LevelSummary& l) { return l.peak_annulus_shear_Pa; }),
-      Compare("", x, f, 1e-4, [](const LevelSummary& l) { return l.peak_capsule_strain; }),
-  };
+  const std::vector<Worst> fixed_rows = CompareAll(x, f);
+
   // pops: the same joints in the same order, each within 2 ms of the fine step's
   const auto& ca = adaptive.result.cavitations;
   const auto& cf = fine.result.cavitations;
@@ -219,10 +220,12 @@ TEST(AdaptiveStep, StepsEndExactlyOnTheProfilesKinksAndGrowWhereNothingHappens) 
   const double tick = runner.value().world().options().dt_s;
   double largest = 0, smallest = 1;
   int64_t last = 0;
+  int at_min = 0;
   while (runner.value().Step()) {
     ends.push_back(runner.value().world().state().step_index);
     const double h = static_cast<double>(ends.back() - last) * tick;
     largest = std::max(largest, h), smallest = std::min(smallest, h);
+    at_min += ends.back() - last == std::llround(sc.value().min_step_s / tick);
     last = ends.back();
   }
   ASSERT_EQ(runner.value().result().status, "ok") << runner.value().result().error;
@@ -234,7 +237,10 @@ TEST(AdaptiveStep, StepsEndExactlyOnTheProfilesKinksAndGrowWhereNothingHappens) 
     EXPECT_TRUE(std::binary_search(ends.begin(), ends.end(), kt)) << "no step ends on the kink at " << k << " s";
   }
   EXPECT_GT(inside, 2);
-  EXPECT_NEAR(smallest, sc.value().min_step_s, 1e-12) << "the pops and the thrust step at the smallest step";
+  // a contact that came or went (the pad on the back) restarts from the smallest step (a step cut
+  // short by a kink may be shorter still)
+  EXPECT_GE(at_min, 1) << "steps of min_step_s";
+  EXPECT_GE(smallest, tick);
   EXPECT_GT(largest, 4 * sc.value().dt_s) << "the quiet hold before the thrust takes steps larger than the fixed step";
   EXPECT_LE(largest, sc.value().max_step_s + 1e-12);
 }

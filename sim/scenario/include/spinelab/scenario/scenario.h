@@ -168,7 +168,7 @@ struct Scenario {
   /// throughout (docs/integration.md, "The adaptive step"); the record is interpolated to the
   /// output rate. Not in protocols.
   bool adaptive = false;
-  double tolerance_m = 5e-7;          ///< [m] adaptive: a body's local position error per step (file: tolerance_mm)
+  double tolerance_m = 2e-7;          ///< [m] adaptive: a body's local position error per step (file: tolerance_mm)
   double min_step_s = 2.5e-4;         ///< [s] adaptive: the smallest step, and the step of events (pops, contact changes)
   double max_step_s = 0.01;           ///< [s] adaptive: the largest step
   uint64_t seed = 1;
