@@ -23,6 +23,7 @@
 #include "spinelab/anatomy/spine.h"
 #include "spinelab/scenario/scenario.h"
 #include "spinelab/sim/world.h"
+#include "technique_run.h"
 
 namespace spinelab::sim {
 namespace {
@@ -42,23 +43,6 @@ std::vector<std::string> TechniqueScenarios() {
   }
   std::sort(names.begin(), names.end());
   return names;
-}
-
-struct ScenarioRun {
-  Scenario scenario;
-  ScenarioResult result;
-  ScenarioSummary summary;
-};
-
-ScenarioRun RunWith(const std::string& name, const std::vector<std::string>& overrides) {
-  auto sc = LoadScenario(ScenarioPath(name), overrides);
-  EXPECT_TRUE(sc.ok()) << name << ": " << sc.ErrorText();
-  auto r = RunScenario(sc.value(), LoadSpineParams(DefaultSpineModelPath()).value());
-  EXPECT_TRUE(r.ok()) << name << ": " << r.ErrorText();
-  EXPECT_EQ(r.value().status, "ok") << name << ": " << r.value().error;
-  ScenarioRun out{sc.value(), r.value(), {}};
-  out.summary = Summarize(out.scenario, out.result);
-  return out;
 }
 
 // one quantity over all levels: the level where the adaptive answer is furthest from the fine
@@ -108,15 +92,15 @@ class AdaptiveAccuracy : public ::testing::TestWithParam<std::string> {};
 TEST_P(AdaptiveAccuracy, AnswersWithinTwoPercentOfAQuarterStep) {
   const std::string name = GetParam();
   const double dt = LoadScenario(ScenarioPath(name)).value().dt_s;
-  const ScenarioRun fixed = RunWith(name, {});
-  const ScenarioRun fine = RunWith(name, {"run.dt_s=" + FormatNumber(dt / 4)});
+  const TechniqueRun fixed = RunFile(name, {});
+  const TechniqueRun fine = RunFile(name, {"run.dt_s=" + FormatNumber(dt / 4)});
   // SPINELAB_ADAPTIVE_SET: extra --set overrides of the adaptive runs (e.g. "run.tolerance_mm=0.001"), to explore
   std::vector<std::string> set = {"run.step=\"adaptive\""};
   if (const char* extra = std::getenv("SPINELAB_ADAPTIVE_SET")) {
     std::stringstream ss(extra);
     for (std::string kv; ss >> kv;) set.push_back(kv);
   }
-  const ScenarioRun adaptive = RunWith(name, set);
+  const TechniqueRun adaptive = RunFile(name, set);
   const double sim_s = fixed.scenario.duration_s;
   // the record keeps its rate: the same sample times as the fixed step's
   ASSERT_EQ(adaptive.result.time_s.size(), fixed.result.time_s.size()) << name;
@@ -187,7 +171,7 @@ bool SameRecord(const ScenarioResult& a, const ScenarioResult& b) {
 
 ScenarioResult RunAdaptive(const std::string& name, std::vector<std::string> overrides) {
   overrides.push_back("run.step=\"adaptive\"");
-  return RunWith(name, overrides).result;
+  return RunFile(name, overrides).result;
 }
 
 TEST(AdaptiveStep, SameInputsGiveTheSameStepsBitForBitOnAnyThread) {
