@@ -11,26 +11,10 @@
 #include "spinelab/scenario/scenario.h"
 #include "spinelab/sim/state.h"
 #include "spinelab/sim/world.h"
+#include "technique_run.h"
 
 namespace spinelab::sim {
 namespace {
-
-struct TechniqueRun {
-  Scenario scenario;
-  ScenarioResult result;
-  ScenarioSummary summary;
-};
-
-TechniqueRun RunFile(const std::string& name, const std::vector<std::string>& overrides = {}) {
-  auto sc = LoadScenario(std::string(SPINELAB_SOURCE_DIR) + "/scenarios/" + name + ".toml", overrides);
-  EXPECT_TRUE(sc.ok()) << name << ": " << sc.ErrorText();
-  auto r = RunScenario(sc.value(), LoadSpineParams(DefaultSpineModelPath()).value());
-  EXPECT_TRUE(r.ok()) << name << ": " << r.ErrorText();
-  EXPECT_EQ(r.value().status, "ok") << name << ": " << r.value().error;
-  TechniqueRun out{sc.value(), r.value(), {}};
-  out.summary = Summarize(out.scenario, out.result);
-  return out;
-}
 
 const LevelSummary& Level(const TechniqueRun& r, const std::string& name) {
   for (const LevelSummary& l : r.summary.levels)

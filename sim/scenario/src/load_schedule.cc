@@ -47,7 +47,8 @@ DriveSample ScenarioRunner::Impl::Drive(size_t k) const {
   return x;
 }
 
-std::string ScenarioRunner::Impl::ApplyLoads(double t) {
+std::string ScenarioRunner::Impl::ApplyLoads(double t, double h, double lead) {
+  const double tf = t + lead;  // the forces' time (the motions' poses are at t)
   const ModelDesc& md = d();
   World& w = *world;
   const BodyId pelvis = scene.pelvis;
@@ -57,12 +58,12 @@ std::string ScenarioRunner::Impl::ApplyLoads(double t) {
   for (size_t k = 0; k < sc.loads.size(); ++k) {
     const ScenarioLoad& L = sc.loads[k];
     if (L.drive) {
-      ApplyDrive(k, t);
+      ApplyDrive(k, tf);
       continue;
     }
     const double f = L.phase == ScenarioLoad::Phase::kBetween ? between_factor
                      : L.phase == ScenarioLoad::Phase::kAlways ? 1.0
-                     : attempt_on                              ? L.profile.Factor(t - attempt_start)
+                     : attempt_on                              ? L.profile.Factor(tf - attempt_start)
                                                                : 0.0;
     const BodyId b = scene.load_body[k];
     const BodyState& bs = w.state().bodies[b];
@@ -76,7 +77,7 @@ std::string ScenarioRunner::Impl::ApplyLoads(double t) {
     // the legs stand on the floor until the feet leave it: they carry the weight below the
     // shoulders and hold the pelvis where it stood (the pelvis-support law, explicit), fading
     // to nothing over 2 s from feet_off_s
-    const double f = 1.0 - std::clamp((t - sc.feet_off_s) / 2.0, 0.0, 1.0);
+    const double f = 1.0 - std::clamp((tf - sc.feet_off_s) / 2.0, 0.0, 1.0);
     const BodyState& ps = w.state().bodies[pelvis];
     const Mat3 R0 = scene.X_W_pelvis0.R;
     const Vec3 dth = RotationVector(ps.q_WB.toRotationMatrix() * R0.transpose());
@@ -103,7 +104,7 @@ std::string ScenarioRunner::Impl::ApplyLoads(double t) {
     w.SetAppliedLoad(b, a);
   }
   const double ta = attempt_on ? t - attempt_start : -1.0;  // profiles are 0 before they start
-  SetPadLoads(w, ta);
+  SetPadLoads(w, attempt_on ? tf - attempt_start : -1.0);
   if (!sc.motions.empty()) {
     // the held pelvis follows the prescribed motions (rotations composed in file order)
     auto pose_at = [&](double tt) {
@@ -115,10 +116,11 @@ std::string ScenarioRunner::Impl::ApplyLoads(double t) {
       }
       return X;
     };
-    const Pose X1 = pose_at(ta < 0 ? ta : ta + sc.dt_s), X0 = pose_at(ta);
-    const Vec3 v = (X1.p - X0.p) / sc.dt_s;
-    const Vec3 w_W = RotationVector(X1.R * X0.R.transpose()) / sc.dt_s;
-    w.SetHeldBodyMotion(pelvis, X0, v, w_W);
+    const Pose X1 = pose_at(ta < 0 ? ta : ta + h), X0 = pose_at(ta);
+    const Vec3 v = (X1.p - X0.p) / h;
+    const Vec3 w_W = RotationVector(X1.R * X0.R.transpose()) / h;
+    // the pose at the forces' time (the adaptive step: the step's middle), the velocity over the step
+    w.SetHeldBodyMotion(pelvis, lead > 0 && ta >= 0 ? pose_at(ta + lead) : X0, v, w_W);
   }
   return "";
 }

@@ -12,41 +12,42 @@ void ScenarioRunner::Impl::Probe() {
   hyper = HypermobilityIndex(nz, nz0);
 }
 
-void ScenarioRunner::Impl::Record() {
+void ScenarioRunner::Impl::RecordInto(ScenarioResult* r) {
+  ScenarioResult& rec = *r;
   const ModelDesc& md = d();
   World& w = *world;
   const StepOutputs& out = w.outputs();
-  res.time_s.push_back(w.state().time_s);
+  rec.time_s.push_back(w.state().time_s);
   for (size_t b = 0; b < md.bodies.size(); ++b) {
     const BodyState& s = w.state().bodies[b];
-    res.body_position_m.insert(res.body_position_m.end(), {s.p_WB.x(), s.p_WB.y(), s.p_WB.z()});
-    res.body_orientation.insert(res.body_orientation.end(), {s.q_WB.w(), s.q_WB.x(), s.q_WB.y(), s.q_WB.z()});
+    rec.body_position_m.insert(rec.body_position_m.end(), {s.p_WB.x(), s.p_WB.y(), s.p_WB.z()});
+    rec.body_orientation.insert(rec.body_orientation.end(), {s.q_WB.w(), s.q_WB.x(), s.q_WB.y(), s.q_WB.z()});
     X_WB[b] = Pose{s.q_WB.toRotationMatrix(), s.p_WB};
   }
   for (size_t l = 0; l < md.joints.size(); ++l) {
     const BushingOutput& b = out.bushings[md.joints[l].bushing];
     // flexion (about y), lateral bending to the right (about x), axial rotation to the left (about z)
-    res.level_rotation_rad.insert(res.level_rotation_rad.end(), {b.rotation_rad.y(), b.rotation_rad.x(), b.rotation_rad.z()});
-    res.disc_compression_N.push_back(b.compression_N);
-    res.disc_shear_N.push_back(b.shear_N);
-    res.disc_shear_xy_N.insert(res.disc_shear_xy_N.end(), {b.force_N.x(), b.force_N.y()});
-    res.disc_torsion_Nm.push_back(b.moment_Nm.z());
+    rec.level_rotation_rad.insert(rec.level_rotation_rad.end(), {b.rotation_rad.y(), b.rotation_rad.x(), b.rotation_rad.z()});
+    rec.disc_compression_N.push_back(b.compression_N);
+    rec.disc_shear_N.push_back(b.shear_N);
+    rec.disc_shear_xy_N.insert(rec.disc_shear_xy_N.end(), {b.force_N.x(), b.force_N.y()});
+    rec.disc_torsion_Nm.push_back(b.moment_Nm.z());
     // torsion: Bredt-Batho τ = T / (2 A_m t); transverse shear on a thin ring: τ = 2 V / A_wall
     const bool disc = md.bushings[md.joints[l].bushing].params.area_m2 > 0;  // C0-C1, C1-C2: no disc
-    res.annulus_shear_Pa.push_back(!disc ? 0.0 : std::abs(b.moment_Nm.z()) / (2 * scene.annulus_Am_m2[l] * scene.annulus_t_m[l]) +
+    rec.annulus_shear_Pa.push_back(!disc ? 0.0 : std::abs(b.moment_Nm.z()) / (2 * scene.annulus_Am_m2[l] * scene.annulus_t_m[l]) +
                                    2 * b.shear_N / scene.annulus_wall_m2[l]);
-    res.disc_pressure_Pa.push_back(b.pressure_Pa);
+    rec.disc_pressure_Pa.push_back(b.pressure_Pa);
     // factor of risk for a vertebral compression fracture: the compressive force the disc puts
     // on the vertebral bodies over their compressive strength (Myers & Wilson 1997; Bouxsein 2006)
-    res.fracture_risk.push_back(b.compression_N / scene.strength_N[l]);
+    rec.fracture_risk.push_back(b.compression_N / scene.strength_N[l]);
   }
   for (size_t i = 0; i < md.synovial_joints.size(); ++i) {
     const SynovialJointOutput& f = out.synovial_joints[i];
-    res.facet_gap_m.push_back(f.gap_m);
-    res.facet_pressure_Pa.push_back(f.pressure_Pa);
-    res.facet_contact_N.push_back(f.contact_force_N);
-    res.facet_capsule_strain.push_back(f.capsule_strain);
-    res.facet_bubble_radius_m.push_back(w.state().capsules[i].radius_m);
+    rec.facet_gap_m.push_back(f.gap_m);
+    rec.facet_pressure_Pa.push_back(f.pressure_Pa);
+    rec.facet_contact_N.push_back(f.contact_force_N);
+    rec.facet_capsule_strain.push_back(f.capsule_strain);
+    rec.facet_bubble_radius_m.push_back(w.state().capsules[i].radius_m);
   }
   for (size_t k : drive_loads) {
     const DriveSample x = Drive(k);
@@ -58,25 +59,68 @@ void ScenarioRunner::Impl::Record() {
     res.drive_target_rad.push_back(x.target_rad);
   }
   for (size_t p = 0; p < scene.artery_rest_m.size(); ++p)
-    res.artery_strain.push_back(PathLength(md.paths[p], X_WB) / scene.artery_rest_m[p] - 1.0);
+    rec.artery_strain.push_back(PathLength(md.paths[p], X_WB) / scene.artery_rest_m[p] - 1.0);
   // slow state
   const State& st = w.state();
-  res.sample_kind.push_back(sample_kind);
+  rec.sample_kind.push_back(sample_kind);
   for (size_t l = 0; l < md.joints.size(); ++l) {
-    res.level_hypermobility.push_back(hyper[l]);
-    res.level_tone.push_back(md.joints[l].reflex >= 0 ? st.reflexes[md.joints[l].reflex].tone : 0.0);
+    rec.level_hypermobility.push_back(hyper[l]);
+    rec.level_tone.push_back(md.joints[l].reflex >= 0 ? st.reflexes[md.joints[l].reflex].tone : 0.0);
     double c = 0;
     for (int i : level_ligaments[l]) c += st.ligaments[i].creep_fast + st.ligaments[i].creep_slow;
-    res.level_creep.push_back(level_ligaments[l].empty() ? 0.0 : c / level_ligaments[l].size());
+    rec.level_creep.push_back(level_ligaments[l].empty() ? 0.0 : c / level_ligaments[l].size());
   }
   for (size_t i = 0; i < md.synovial_joints.size(); ++i) {
     const int cl = md.synovial_joints[i].capsule_ligament;
-    res.facet_laxity.push_back(cl < 0 ? 0.0 : st.ligaments[cl].laxity + st.ligaments[cl].laxity_permanent);
+    rec.facet_laxity.push_back(cl < 0 ? 0.0 : st.ligaments[cl].laxity + st.ligaments[cl].laxity_permanent);
     if (sample_kind == 1 && cl >= 0 && AttemptFacet(static_cast<int>(i)) && md.synovial_joints[i].has_capsule) {
       // the capsule's strain as its nociceptors and slow laws see it: in-plane plus the opening
       window_peak_strain = std::max(window_peak_strain, out.synovial_joints[i].capsule_strain + out.synovial_joints[i].capsule_opening_strain);
     }
   }
+}
+
+namespace {
+// the per-sample series of a ScenarioResult ([T][...] rows), every one Record writes
+using Series = std::vector<double> ScenarioResult::*;
+constexpr Series kSampleSeries[] = {
+    &ScenarioResult::time_s, &ScenarioResult::body_position_m, &ScenarioResult::body_orientation,
+    &ScenarioResult::level_rotation_rad, &ScenarioResult::disc_compression_N, &ScenarioResult::disc_shear_N,
+    &ScenarioResult::disc_shear_xy_N, &ScenarioResult::disc_torsion_Nm, &ScenarioResult::annulus_shear_Pa,
+    &ScenarioResult::disc_pressure_Pa, &ScenarioResult::fracture_risk, &ScenarioResult::facet_gap_m,
+    &ScenarioResult::facet_pressure_Pa, &ScenarioResult::facet_contact_N, &ScenarioResult::facet_capsule_strain,
+    &ScenarioResult::facet_bubble_radius_m, &ScenarioResult::artery_strain, &ScenarioResult::level_hypermobility,
+    &ScenarioResult::level_tone, &ScenarioResult::level_creep, &ScenarioResult::facet_laxity,
+};
+}  // namespace
+
+void ScenarioRunner::Impl::RecordRow(ScenarioResult* row) {
+  for (Series s : kSampleSeries) (row->*s).clear();
+  row->sample_kind.clear();
+  RecordInto(row);
+}
+
+void AppendInterpolatedRow(const ScenarioResult& a, const ScenarioResult& b, double w, double t_s, ScenarioResult* out) {
+  for (Series s : kSampleSeries) {
+    const std::vector<double>&va = a.*s, &vb = b.*s;
+    std::vector<double>& o = out->*s;
+    if (s == &ScenarioResult::time_s) {
+      o.push_back(t_s);
+    } else if (w == 1.0) {
+      o.insert(o.end(), vb.begin(), vb.end());
+    } else if (s == &ScenarioResult::body_orientation) {
+      // normalised linear interpolation of each body's quaternion (the shorter way round)
+      for (size_t i = 0; i + 3 < va.size(); i += 4) {
+        const Eigen::Map<const Eigen::Vector4d> qa(&va[i]), qb0(&vb[i]);
+        const Eigen::Vector4d qb = qa.dot(qb0) < 0 ? Eigen::Vector4d(-qb0) : Eigen::Vector4d(qb0);
+        const Eigen::Vector4d q = (qa + w * (qb - qa)).normalized();
+        o.insert(o.end(), {q[0], q[1], q[2], q[3]});
+      }
+    } else {
+      for (size_t i = 0; i < va.size(); ++i) o.push_back(va[i] + w * (vb[i] - va[i]));
+    }
+  }
+  out->sample_kind.push_back(b.sample_kind.back());
 }
 
 void ScenarioRunner::Impl::CollectEvents() {

@@ -18,7 +18,9 @@ Expected<ScenarioRunner> ScenarioRunner::Create(const Scenario& sc, const SpineP
   if (!compiled) return compiled.errors();
   impl->model = std::make_shared<const Model>(std::move(compiled).value());
   const SimOptions so = ScenarioOptions(sc);
-  auto w = World::Create(impl->model, so);
+  SimOptions world_options = so;
+  if (sc.adaptive) world_options.dt_s = kAdaptiveTick_s;  // steps of whole ticks (World::StepTicks)
+  auto w = World::Create(impl->model, world_options);
   if (!w) return w.errors();
   impl->world = std::make_unique<World>(std::move(w).value());
   World& world = *impl->world;
@@ -166,6 +168,7 @@ Expected<ScenarioRunner> ScenarioRunner::Create(const Scenario& sc, const SpineP
   impl->Probe();  // the subject's baseline neutral zones: hypermobility 1
   impl->sample_kind = sc.protocol.enabled ? 0 : 1;
   impl->Record();
+  if (sc.adaptive) impl->InitAdaptive();
   return ScenarioRunner(std::move(impl));
 }
 
@@ -195,7 +198,8 @@ void ScenarioRunner::SetExtraLoad(BodyId body, const Vec3& force_W, const Vec3& 
 bool ScenarioRunner::Step() {
   Impl& m = *impl_;
   if (done() || m.Cancelled()) return false;
-  if (const std::string bad = m.ApplyLoads(m.world->state().time_s); !bad.empty()) return m.Fail(bad);
+  if (m.sc.adaptive) return m.AdaptiveStep() && !done();
+  if (const std::string bad = m.ApplyLoads(m.world->state().time_s, m.sc.dt_s); !bad.empty()) return m.Fail(bad);
   const uint32_t st = m.world->Step();
   ++m.res.steps;
   ++m.step;
@@ -211,7 +215,7 @@ bool ScenarioRunner::Impl::StepOnce(bool window) {
     between_factor = std::max(0.0, 1.0 - (world->state().time_s - attempt_start) / 0.3);
   if (!attempt_on && between_ramp > 0)    // and returns after it
     between_factor = std::clamp((world->state().time_s - between_from) / between_ramp, 0.0, 1.0);
-  if (const std::string bad = ApplyLoads(world->state().time_s); !bad.empty()) return Fail(bad);
+  if (const std::string bad = ApplyLoads(world->state().time_s, sc.dt_s); !bad.empty()) return Fail(bad);
   const uint32_t st = world->Step();
   ++res.steps;
   if (st != kStepOk) return Fail(UnstableText(st));

@@ -13,6 +13,12 @@
 
 namespace spinelab::sim {
 
+/// [s] the time grid of run.step = "adaptive": every step, kink and output time is whole ticks
+constexpr double kAdaptiveTick_s = 1e-6;
+/// appends to `out` the sample at time t_s between the one-sample records a (w = 0) and b (w = 1):
+/// every series linear in w, each body's quaternion normalised (w = 1: b's values exactly)
+void AppendInterpolatedRow(const ScenarioResult& a, const ScenarioResult& b, double w, double t_s, ScenarioResult* out);
+
 struct ScenarioRunner::Impl {
   Scenario sc;
   SpineParams params;
@@ -76,9 +82,16 @@ struct ScenarioRunner::Impl {
       w.SetAppliedLoad(pb, a);
     }
   }
-  void Record();
-  // the loads at time t on the world; "" or why they cannot be applied (a non-finite sum: the run fails)
-  std::string ApplyLoads(double t);
+  void Record() { RecordInto(&res); }
+  // one sample of the record appended to `r`
+  void RecordInto(ScenarioResult* r);
+  // `row` holds only the sample at the current state
+  void RecordRow(ScenarioResult* row);
+  // the loads on the world for a step of h from time t: the forces (loads, drives, pads, the feet)
+  // at t + lead (the fixed step: at its start; the adaptive step: at its middle), a held body's
+  // pose at t and its velocity over the step; "" or why they cannot be applied (a non-finite
+  // sum: the run fails)
+  std::string ApplyLoads(double t, double h, double lead = 0.0);
   // load k, a drive: its servo at time t
   void ApplyDrive(size_t k, double t);
   // the caller asked to stop (RunToEnd's predicate): the run fails as cancelled
@@ -93,6 +106,21 @@ struct ScenarioRunner::Impl {
     return false;
   }
   void CollectEvents();
+  // run.step = "adaptive" (adaptive_step.cc): the time grid is kAdaptiveTick_s; steps, the
+  // profile kinks and the output times are whole ticks
+  struct Adaptive {
+    int64_t min_ticks = 1, max_ticks = 1, out_ticks = 1, next_ticks = 1;
+    std::vector<int64_t> kinks;       // ascending, in (0, end)
+    int last_contacts = -1;           // contact points of the last step
+    std::vector<double> phi, phi_at;  // per joint: its suction / its cracking suction, and when (s; -1: not watched)
+    int64_t row_at = -1;              // the tick `row` was recorded at (-1: none)
+    ScenarioResult row, row_new;      // one-sample records at step ends (interpolated to the output times)
+    State start;                      // the step's start, for a retry
+  } ad;
+  void InitAdaptive();
+  // one accepted adaptive step (retried smaller while its error is above the tolerance), its
+  // events and the output samples it passes; false when the run fails
+  bool AdaptiveStep();
   void Probe();
   bool StepOnce(bool window);
   bool RunProtocol();

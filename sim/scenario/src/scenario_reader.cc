@@ -66,6 +66,26 @@ double LoadProfile::Factor(double t) const {
   return 0;
 }
 
+void LoadProfile::Kinks(std::vector<double>* t) const {
+  const double a = start_s, b = a + ramp_s;
+  switch (kind) {
+    case Kind::kConstant:
+      t->push_back(a);
+      return;
+    case Kind::kRampHoldRelease:
+      t->insert(t->end(), {a, b, b + hold_s, b + hold_s + release_s});
+      return;
+    case Kind::kThrust: {
+      const double c = b + hold_s;  // the thrust starts; its dip starts dip_s before
+      t->insert(t->end(), {a, b, c - dip_s, c, c + thrust_s, c + thrust_s + release_s});
+      return;
+    }
+    case Kind::kOscillation:
+      t->insert(t->end(), {a, a + repetitions / frequency_Hz});
+      return;
+  }
+}
+
 double ScenarioObject::PushForce(double t) const { return std::max(kPadTouch_N, force_N * profile.Factor(t)); }
 
 std::vector<double> ScenarioProtocol::AttemptTimes() const {
@@ -372,6 +392,10 @@ Expected<Scenario> LoadScenarioText(const std::string& text, const std::string& 
   const bool upright_settle = s.posture != "hanging" && root.get("protocol") == nullptr;
   s.settle_s = r.Number("run.settle_s", IsLyingPosture(s.posture) ? 1.5 : upright_settle ? 1.0 : 0.0);
   s.output_rate_Hz = r.Number("run.output_rate_Hz", 200);
+  s.adaptive = r.Text("run.step", "fixed", {"fixed", "adaptive"}) == "adaptive";
+  s.tolerance_m = r.Number("run.tolerance_mm", s.tolerance_m * 1e3) * 1e-3;
+  s.min_step_s = r.Number("run.min_step_s", s.min_step_s);
+  s.max_step_s = r.Number("run.max_step_s", s.max_step_s);
   s.seed = static_cast<uint64_t>(r.Whole("run.seed", 1));
   if (const toml::array* arr = r.TableArray("load")) {
     {

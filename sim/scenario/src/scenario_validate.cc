@@ -27,6 +27,9 @@ const KeyRange kRanges[] = {
     {"run.dt_s", 1e-5, 5e-3, "s"},
     {"run.settle_s", 0, 60, "s"},
     {"run.output_rate_Hz", 1, 10000, "Hz"},
+    {"run.tolerance_mm", 1e-6, 0.1, "mm"},
+    {"run.min_step_s", 1e-5, 5e-3, "s"},
+    {"run.max_step_s", 1e-4, 0.02, "s"},
     {"run.seed", 0, 4294967295.0, ""},
     {"load.*.force_N", -1e4, 1e4, "N"},
     {"load.*.torque_Nm", -1e3, 1e3, "N·m"},
@@ -190,6 +193,14 @@ std::vector<Diagnostic> Validate(const Scenario& s) {
   c.Number("run.dt_s", s.dt_s);
   c.Number("run.settle_s", s.settle_s);
   c.Number("run.output_rate_Hz", s.output_rate_Hz);
+  c.Number("run.tolerance_mm", s.tolerance_m * 1e3);
+  c.Number("run.min_step_s", s.min_step_s);
+  c.Number("run.max_step_s", s.max_step_s);
+  if (s.adaptive && s.min_step_s > s.max_step_s)
+    c.Error("run.min_step_s", "value " + FormatNumber(s.min_step_s) + " is above run.max_step_s (" + FormatNumber(s.max_step_s) +
+                                  " s); allowed: min_step_s <= max_step_s");
+  if (s.adaptive && s.protocol.enabled)
+    c.Error("run.step", "value 'adaptive' is not allowed in a protocol ([protocol] table); allowed: fixed");
   c.Number("run.seed", static_cast<double>(s.seed));
 
   for (size_t i = 0; i < s.loads.size(); ++i) {

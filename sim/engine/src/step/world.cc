@@ -321,10 +321,16 @@ std::string World::Impl::NonFiniteSource() {
 
 const std::string& World::failure_detail() const { return impl_->failure_detail; }
 
-uint32_t World::Step() {
+uint32_t World::Step() { return StepTicks(1); }
+
+int World::num_contacts() const { return static_cast<int>(impl_->contacts.size()); }
+
+uint32_t World::StepTicks(int64_t ticks) {
   Impl& m = *impl_;
   using Clock = std::chrono::steady_clock;
-  const double h = m.options.dt_s;
+  SPINELAB_THROW_UNLESS(ticks >= 1 && static_cast<double>(ticks) * m.options.dt_s <= 0.02 * (1 + 1e-12),
+                        "a step is 1 or more ticks of dt_s, at most 0.02 s");
+  const double h = static_cast<double>(ticks) * m.options.dt_s;  // 1 tick: dt_s exactly
   const int n = m.model->num_bodies();
 
   // 1. kinematics and contact points from the state
@@ -381,8 +387,8 @@ uint32_t World::Step() {
   // 8. contact points at the new poses are detected when next needed (step or outputs)
   m.contacts_stale = true;
   // 9. advance time (integer step count; time derived)
-  ++m.state.step_index;
-  m.state.time_s = static_cast<double>(m.state.step_index) * h;
+  m.state.step_index += ticks;
+  m.state.time_s = static_cast<double>(m.state.step_index) * m.options.dt_s;
   m.profile.forces_s += std::chrono::duration<double>(t1 - t0).count();
   m.profile.solve_s += std::chrono::duration<double>(t2 - t1).count();
   m.profile.bullet_s += std::chrono::duration<double>(t3 - t2).count();

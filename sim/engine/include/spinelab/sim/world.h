@@ -93,6 +93,13 @@ class World {
   /// Advances one dt. Never throws; returns kStepOk or flags (the state is then not advanced
   /// further by callers; record the status).
   uint32_t Step();
+  /// Advances one implicit step of `ticks` × dt (ticks >= 1; Step() is StepTicks(1), bit for bit):
+  /// an adaptive stepper (the scenario runner's `run.step = "adaptive"`) sets dt to its time grid
+  /// and takes steps of whole ticks, so time stays step_index × dt (derived, never accumulated).
+  /// Throws for ticks < 1 or a step above 0.02 s.
+  uint32_t StepTicks(int64_t ticks);
+  /// Compliant contact points the last step was taken with (detected at its start).
+  int num_contacts() const;
   /// After a Step() that returned kStepNonFiniteForce: where the non-finite force came from, e.g.
   /// "the ligament elements on bodies 'L4', 'L5' (check their parameters in the model)"; empty
   /// after a good step.

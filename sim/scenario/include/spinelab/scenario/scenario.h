@@ -37,6 +37,9 @@ struct LoadProfile {
 
   /// f(t) at time t [s].
   double Factor(double t) const;
+  /// Appends the times [s] where f(t) has a corner or a jump (a ramp's ends, a thrust's start and
+  /// end, an oscillation's start and end): an adaptive step ends exactly on them.
+  void Kinks(std::vector<double>* t) const;
 };
 
 struct ScenarioLoad {
@@ -161,6 +164,13 @@ struct Scenario {
   double settle_s = 0;                ///< [s] unrecorded settling into the supports before t = 0 (no cavitation)
   double dt_s = 1e-3;                 ///< [s]
   double output_rate_Hz = 200;        ///< [Hz] recording rate
+  /// run.step = "adaptive": error-controlled steps of min_step_s..max_step_s instead of dt_s
+  /// throughout (docs/integration.md, "The adaptive step"); the record is interpolated to the
+  /// output rate. Not in protocols.
+  bool adaptive = false;
+  double tolerance_m = 2e-7;          ///< [m] adaptive: a body's local position error per step (file: tolerance_mm)
+  double min_step_s = 2.5e-4;         ///< [s] adaptive: the smallest step, and the step of events (pops, contact changes)
+  double max_step_s = 0.01;           ///< [s] adaptive: the largest step
   uint64_t seed = 1;
   std::vector<ScenarioLoad> loads;
   std::vector<ScenarioObject> objects;
