@@ -51,12 +51,12 @@ void ScenarioRunner::Impl::RecordInto(ScenarioResult* r) {
   }
   for (size_t k : drive_loads) {
     const DriveSample x = Drive(k);
-    res.drive_torque_W_Nm.insert(res.drive_torque_W_Nm.end(), {x.torque_W.x(), x.torque_W.y(), x.torque_W.z()});
-    res.drive_torque_Nm.push_back(x.torque_Nm);
-    res.drive_limit_Nm.push_back(x.limit_Nm);
-    res.drive_saturated.push_back(x.saturated ? 1 : 0);
-    res.drive_rotation_rad.push_back(x.rotation_rad);
-    res.drive_target_rad.push_back(x.target_rad);
+    rec.drive_torque_W_Nm.insert(rec.drive_torque_W_Nm.end(), {x.torque_W.x(), x.torque_W.y(), x.torque_W.z()});
+    rec.drive_torque_Nm.push_back(x.torque_Nm);
+    rec.drive_limit_Nm.push_back(x.limit_Nm);
+    rec.drive_saturated.push_back(x.saturated ? 1 : 0);
+    rec.drive_rotation_rad.push_back(x.rotation_rad);
+    rec.drive_target_rad.push_back(x.target_rad);
   }
   for (size_t p = 0; p < scene.artery_rest_m.size(); ++p)
     rec.artery_strain.push_back(PathLength(md.paths[p], X_WB) / scene.artery_rest_m[p] - 1.0);
@@ -91,12 +91,15 @@ constexpr Series kSampleSeries[] = {
     &ScenarioResult::facet_pressure_Pa, &ScenarioResult::facet_contact_N, &ScenarioResult::facet_capsule_strain,
     &ScenarioResult::facet_bubble_radius_m, &ScenarioResult::artery_strain, &ScenarioResult::level_hypermobility,
     &ScenarioResult::level_tone, &ScenarioResult::level_creep, &ScenarioResult::facet_laxity,
+    &ScenarioResult::drive_torque_W_Nm, &ScenarioResult::drive_torque_Nm, &ScenarioResult::drive_limit_Nm,
+    &ScenarioResult::drive_rotation_rad, &ScenarioResult::drive_target_rad,
 };
 }  // namespace
 
 void ScenarioRunner::Impl::RecordRow(ScenarioResult* row) {
   for (Series s : kSampleSeries) (row->*s).clear();
   row->sample_kind.clear();
+  row->drive_saturated.clear();
   RecordInto(row);
 }
 
@@ -121,6 +124,9 @@ void AppendInterpolatedRow(const ScenarioResult& a, const ScenarioResult& b, dou
     }
   }
   out->sample_kind.push_back(b.sample_kind.back());
+  // a drive at its cap or not: the nearer end's
+  const std::vector<int64_t>& sat = w < 0.5 ? a.drive_saturated : b.drive_saturated;
+  out->drive_saturated.insert(out->drive_saturated.end(), sat.begin(), sat.end());
 }
 
 void ScenarioRunner::Impl::CollectEvents() {
