@@ -149,6 +149,18 @@ TEST(VizSkeleton, EveryBodyOfALimbsAsBodiesModelGetsItsBones) {
   }
 }
 
+// the hanging bar is drawn where the hands hold one: a dead hang with lumped arms (hung from its
+// shoulders' pin), not a quadruped whose pin on T2 stands for its arms on the floor
+TEST(VizSkeleton, OnlyAHangHasABar) {
+  auto bars = [](const sim::ModelDesc& m) {
+    return std::count_if(m.environment.begin(), m.environment.end(), [](const sim::EnvironmentDesc& e) { return e.name == "bar"; });
+  };
+  EXPECT_EQ(bars(Load("dead_hang", {"posture.limbs=lumped"}).model), 1) << "the hang from the shoulders' pin";
+  EXPECT_EQ(bars(Load("dead_hang").model), 1) << "the hang from the hands";
+  for (const char* name : {"childs_pose_reach", "kneeling_lat_stretch", "seated_twist", "thoracic_thrust"})
+    EXPECT_EQ(bars(Load(name).model), 0) << name;
+}
+
 TEST(VizSkeleton, TheBonesAreMirrorSymmetricInASymmetricPose) {
   for (const char* name : {"dead_hang", "seated_twist"}) {
     SCOPED_TRACE(name);

@@ -317,8 +317,9 @@ Expected<ModelDesc> BuildScene(const Scenario& sc, const SpineParams& params, Sc
     e.X_WE.p = -low * Vec3::UnitZ();
     d.environment.push_back(e);
   }
-  // hanging: the bar the hands hold, above the shoulders' pin (drawn; the shoulders carry the body)
-  if (!bo.pinned_body.empty() && !limbs) {
+  // hanging: the bar the hands hold, above the shoulders' pin (drawn; the shoulders carry the body;
+  // a quadruped's pin stands for its arms on the floor: no bar)
+  if (!bo.pinned_body.empty() && !limbs && sc.posture == "hanging") {
     const BodyId pinned = d.FindBody(bo.pinned_body);
     for (const BushingDesc& b : d.bushings) {
       if (b.body_a != kGround || b.body_b != pinned) continue;
